@@ -1,0 +1,293 @@
+"""The one save path: validate a household, then write its rows, book entries and outbox together.
+
+A caller loads or builds a ``Household`` (with members and records) in a session, changes it
+through plain attribute assignment, and calls ``save_household``. SQLAlchemy's own change
+tracking tells which fields of which rows changed; for each changed row the save appends one
+ledger entry per field (the household book, 一簿) and one outbox change with only the changed
+fields (../shared/SYNC.md), and commits all of it in one transaction. If anything fails, nothing
+is written and the session is rolled back.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
+
+from desktop.domain.problems import Problem, Severity
+from desktop.store.db import registry_writer
+from desktop.store.models import (
+    Household,
+    LedgerEntry,
+    Member,
+    OutboxChange,
+    Synced,
+    new_id,
+    utcnow,
+)
+
+Validator = Callable[[Household], list[Problem]]
+NOT_TRACKED = frozenset({"id", "version", "updated_at"})
+
+
+class SaveRefused(Exception):
+    """The household was not saved: errors were found, or warnings came without a reason."""
+
+    def __init__(self, problems: list[Problem], message: str) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.message = message
+
+
+@dataclass
+class SaveResult:
+    """What one save wrote."""
+
+    household_id: str
+    problems: list[Problem] = field(default_factory=list)
+    change_ids: list[str] = field(default_factory=list)
+    ledger_entries: int = 0
+
+
+class HybridClock:
+    """A hybrid logical clock: wall time in ms that never goes backwards, plus a counter.
+
+    Laptop clocks are wrong in the field; this orders a laptop's own edits for the book and
+    decides nothing on the server.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_ms = 0
+        self._counter = 0
+
+    def now(self) -> str:
+        with self._lock:
+            wall_ms = time.time_ns() // 1_000_000
+            if wall_ms > self._last_ms:
+                self._last_ms, self._counter = wall_ms, 0
+            else:
+                self._counter += 1
+            return f"{self._last_ms:013d}-{self._counter:04d}"
+
+
+CLOCK = HybridClock()
+
+
+def to_wire(value: Any) -> Any:
+    """A column value as JSON for the outbox: dates as ISO text, money as exact decimal text."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list | tuple):
+        return [to_wire(v) for v in value]
+    return value
+
+
+def to_book(value: Any) -> str | None:
+    """A column value as text for the household book."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    wired = to_wire(value)
+    return wired if isinstance(wired, str) else str(wired)
+
+
+def household_rows(household: Household) -> Iterable[Synced]:
+    """The household and every row that belongs to it, for change collection."""
+    yield household
+    if household.assistance_person is not None:
+        yield household.assistance_person
+    for member in household.members:
+        yield member
+        yield from member.crosschecks
+        yield from member.settlements
+    for income in household.incomes:
+        yield income
+        yield from income.items
+    yield from household.measures
+    yield from household.risks
+    yield from household.natural_changes
+    yield from household.procedure_steps
+
+
+def _changed_fields(obj: Synced, *, is_new: bool) -> dict[str, tuple[Any, Any]]:
+    """Changed columns of a row as ``{field: (old, new)}`` from SQLAlchemy's attribute history."""
+    state = inspect(obj)
+    changes: dict[str, tuple[Any, Any]] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in NOT_TRACKED:
+            continue
+        if is_new:
+            value = getattr(obj, key)
+            if value is not None and value != [] and not (key == "deleted" and value is False):
+                changes[key] = (None, value)
+            continue
+        history = state.attrs[key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changes[key] = (old, new)
+    return changes
+
+
+def _fill_defaults(obj: Synced) -> None:
+    """Give a new row its id and column defaults now, so the book and outbox can name them."""
+    for attr in inspect(obj).mapper.column_attrs:
+        default = attr.columns[0].default
+        if default is None or getattr(obj, attr.key) is not None:
+            continue
+        setattr(obj, attr.key, default.arg(None) if default.is_callable else default.arg)
+
+
+def keep_derived_fields(household: Household) -> None:
+    """Fields the save computes rather than trusts: the member count and per-capita income."""
+    household.member_count = len(household.current_members)
+    from desktop.domain.income import per_capita_net_income
+
+    for income in household.incomes:
+        income.per_capita_net_income = per_capita_net_income(income, household.member_count)
+
+
+def duplicate_id_problems(session: Session, household: Household) -> list[Problem]:
+    """ID numbers of this household's members that another household's member already has."""
+    numbers = {m.id_number: m for m in household.current_members if m.id_number}
+    if not numbers:
+        return []
+    rows = session.execute(
+        select(Member.id_number, Household.household_number)
+        .join(Household, Member.household_id == Household.id)
+        .where(
+            Member.id_number.in_(numbers),
+            Member.household_id != household.id,
+            Member.deleted.is_(False),
+            Member.left_date.is_(None),
+        )
+    ).all()
+    return [
+        Problem(
+            code="ID_DUPLICATE",
+            field="member.id_number",
+            severity=Severity.ERROR,
+            message=f"证件号码 {number} 已登记在户编号 {other} 中,同一人不能在两户重复登记",
+            entity_id=numbers[number].id,
+        )
+        for number, other in rows
+    ]
+
+
+def _default_validator(household: Household) -> list[Problem]:
+    from desktop.domain.audit import audit_household
+
+    return audit_household(household)
+
+
+def _next_device_seq(session: Session) -> int:
+    last = session.execute(select(func.max(OutboxChange.device_seq))).scalar()
+    return (last or 0) + 1
+
+
+def save_household(
+    session: Session,
+    household: Household,
+    *,
+    actor: str,
+    reason: str | None = None,
+    validator: Validator | None = None,
+) -> SaveResult:
+    """Validate and save ``household`` with everything that belongs to it, in one transaction.
+
+    Errors refuse the save; warnings refuse it too unless a ``reason`` is given (the reason is
+    kept in the book). ``SaveRefused`` carries the problems; nothing was flushed, so the objects
+    keep everything typed into them. Any other failure rolls the whole transaction back.
+    Rows are never deleted: a removed row is a tombstone (``deleted = True``), synced as a delete.
+    """
+    validate = validator or _default_validator
+    try:
+        with registry_writer(session, "save"):
+            if household not in session:
+                session.add(household)
+            for obj in household_rows(household):
+                if inspect(obj).transient or inspect(obj).pending:
+                    _fill_defaults(obj)
+            keep_derived_fields(household)
+
+            with session.no_autoflush:
+                problems = validate(household) + duplicate_id_problems(session, household)
+            blocking = [p for p in problems if p.is_error]
+            if blocking:
+                raise SaveRefused(problems, f"有 {len(blocking)} 个错误,不能保存")
+            if problems and not (reason and reason.strip()):
+                raise SaveRefused(problems, f"有 {len(problems)} 个疑似问题,保存时请说明原因")
+
+            result = SaveResult(household_id=household.id, problems=problems)
+            village_code = household.village.code if household.village is not None else None
+            at = utcnow()
+            seq = _next_device_seq(session)
+            for obj in household_rows(household):
+                state = inspect(obj)
+                is_new = state.pending or state.transient
+                op = "create" if is_new else "update"
+                changes = _changed_fields(obj, is_new=is_new)
+                if changes.get("deleted", (None, False))[1] is True:
+                    op = "delete"
+                if not changes:
+                    continue
+                change_id = new_id()
+                entity = type(obj).__tablename__
+                edited_at = CLOCK.now()
+                for name, (old, new) in changes.items():
+                    session.add(
+                        LedgerEntry(
+                            at=at,
+                            actor=actor,
+                            household_id=household.id,
+                            entity=entity,
+                            entity_id=obj.id,
+                            field=name,
+                            old_value=to_book(old),
+                            new_value=to_book(new),
+                            reason=reason,
+                            change_id=change_id,
+                        )
+                    )
+                    result.ledger_entries += 1
+                session.add(
+                    OutboxChange(
+                        change_id=change_id,
+                        device_seq=seq,
+                        entity=entity,
+                        entity_id=obj.id,
+                        village_code=village_code,
+                        op=op,
+                        base_version=obj.version or 0,
+                        fields={name: to_wire(new) for name, (_old, new) in changes.items()},
+                        edited_at=edited_at,
+                    )
+                )
+                seq += 1
+                result.change_ids.append(change_id)
+            session.flush()
+            from desktop.store.search import reindex_households
+
+            reindex_households(session, [household.id])
+            session.commit()
+            return result
+    except SaveRefused:
+        raise  # nothing was flushed: the objects keep what was typed into them
+    except BaseException:
+        session.rollback()
+        raise
