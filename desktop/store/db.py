@@ -139,4 +139,11 @@ def open_database(target: str | Path | URL, *, migrate: bool = True) -> Database
         upgrade(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     event.listen(sessions, "before_flush", _guard_registry_writes)
-    return Database(engine=engine, sessions=sessions)
+    database = Database(engine=engine, sessions=sessions)
+    if migrate and database.is_sqlite:
+        from desktop.store.search import ensure_search_index
+
+        with database.session() as session:
+            if ensure_search_index(session):  # a migrated older file gets its index built once
+                session.commit()
+    return database
