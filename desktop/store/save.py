@@ -179,7 +179,7 @@ def duplicate_id_problems(session: Session, household: Household) -> list[Proble
     ).all()
     return [
         Problem(
-            code="ID_DUPLICATE",
+            code="R1_01_001_DUPLICATE_ID",
             field="member.id_number",
             severity=Severity.ERROR,
             message=f"证件号码 {number} 已登记在户编号 {other} 中,同一人不能在两户重复登记",
@@ -189,10 +189,12 @@ def duplicate_id_problems(session: Session, household: Household) -> list[Proble
     ]
 
 
-def _default_validator(household: Household) -> list[Problem]:
+def _audit_under_working_policy(session: Session) -> Validator:
     from desktop.domain.audit import audit_household
+    from desktop.store.settings import working_policy
 
-    return audit_household(household)
+    policy = working_policy(session)
+    return lambda household: audit_household(household, policy=policy)
 
 
 def _next_device_seq(session: Session) -> int:
@@ -215,9 +217,11 @@ def save_household(
     keep everything typed into them. Any other failure rolls the whole transaction back.
     Rows are never deleted: a removed row is a tombstone (``deleted = True``), synced as a delete.
     """
-    validate = validator or _default_validator
+    validate = validator or _audit_under_working_policy(session)
     try:
-        with registry_writer(session, "save"):
+        # No autoflush until every change is collected: a flush clears the attribute history
+        # that the book and the outbox are made from.
+        with registry_writer(session, "save"), session.no_autoflush:
             if household not in session:
                 session.add(household)
             for obj in household_rows(household):
@@ -225,8 +229,7 @@ def save_household(
                     _fill_defaults(obj)
             keep_derived_fields(household)
 
-            with session.no_autoflush:
-                problems = validate(household) + duplicate_id_problems(session, household)
+            problems = validate(household) + duplicate_id_problems(session, household)
             blocking = [p for p in problems if p.is_error]
             if blocking:
                 raise SaveRefused(problems, f"有 {len(blocking)} 个错误,不能保存")
@@ -235,17 +238,21 @@ def save_household(
 
             result = SaveResult(household_id=household.id, problems=problems)
             village_code = household.village.code if household.village is not None else None
-            at = utcnow()
             seq = _next_device_seq(session)
+            row_changes = []
             for obj in household_rows(household):
                 state = inspect(obj)
                 is_new = state.pending or state.transient
-                op = "create" if is_new else "update"
                 changes = _changed_fields(obj, is_new=is_new)
-                if changes.get("deleted", (None, False))[1] is True:
-                    op = "delete"
                 if not changes:
                     continue
+                if changes.get("deleted", (None, False))[1] is True:
+                    op = "delete"
+                else:
+                    op = "create" if is_new else "update"
+                row_changes.append((obj, op, changes))
+            at = utcnow()
+            for obj, op, changes in row_changes:
                 change_id = new_id()
                 entity = type(obj).__tablename__
                 edited_at = CLOCK.now()

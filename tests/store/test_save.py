@@ -22,6 +22,7 @@ from desktop.store.models import (
     OutboxChange,
 )
 from desktop.store.save import SaveRefused, save_household
+from desktop.store.settings import POLICY_YEAR_KEY, set_setting
 
 REGION = "610424"
 
@@ -41,7 +42,9 @@ def db(request, tmp_path):
     with database.session() as session, registry_writer(session, "test"):
         county = Division(code=f"{REGION}000000", level="county", name="乾县")
         township = Division(code=f"{REGION}100000", level="township", name="城关镇", parent=county)
-        session.add(Division(code=f"{REGION}100201", level="village", name="东街村", parent=township))
+        session.add(
+            Division(code=f"{REGION}100201", level="village", name="东街村", parent=township)
+        )
         session.commit()
     yield database
     database.dispose()
@@ -51,7 +54,9 @@ def village(session) -> Division:
     return session.scalars(select(Division).where(Division.level == "village")).one()
 
 
-def new_household(session, number: str = "6104241002010001", *, head_name: str = "张建国") -> Household:
+def new_household(
+    session, number: str = "6104241002010001", *, head_name: str = "张建国"
+) -> Household:
     household = Household(household_number=number, village=village(session), status="poor")
     household.members.append(
         Member(
@@ -118,7 +123,9 @@ def test_book_and_outbox_name_the_same_fields_with_the_same_values(db):
         save_household(session, household, actor="王干部", validator=no_problems)
         household.phone = "13912345678"
         household.members[1].name = "李秀兰"
-        save_household(session, household, actor="王干部", reason="户主更正配偶姓名", validator=no_problems)
+        save_household(
+            session, household, actor="王干部", reason="户主更正配偶姓名", validator=no_problems
+        )
 
     with db.session() as session:
         for change in session.scalars(select(OutboxChange)):
@@ -132,7 +139,11 @@ def test_book_and_outbox_name_the_same_fields_with_the_same_values(db):
             ("households", {"phone": "13912345678"}),
             ("members", {"name": "李秀兰"}),
         ]
-        renamed = session.scalars(select(LedgerEntry).where(LedgerEntry.field == "name", LedgerEntry.old_value == "李秀英")).one()
+        renamed = session.scalars(
+            select(LedgerEntry).where(
+                LedgerEntry.field == "name", LedgerEntry.old_value == "李秀英"
+            )
+        ).one()
         assert (renamed.new_value, renamed.reason) == ("李秀兰", "户主更正配偶姓名")
 
 
@@ -210,13 +221,22 @@ def test_errors_refuse_the_save_and_keep_what_was_typed(db):
 
 def test_warnings_need_a_reason_which_the_book_keeps(db):
     def suspicious(household: Household) -> list[Problem]:
-        return [Problem("R45_INCOME_RANGE", "income.per_capita_net_income", Severity.WARNING, "人均纯收入异常")]
+        return [
+            Problem(
+                "R45_INCOME_RANGE",
+                "income.per_capita_net_income",
+                Severity.WARNING,
+                "人均纯收入异常",
+            )
+        ]
 
     with db.session() as session:
         household = new_household(session)
         with pytest.raises(SaveRefused, match="说明原因"):
             save_household(session, household, actor="a", validator=suspicious)
-        result = save_household(session, household, actor="a", reason="已入户核实", validator=suspicious)
+        result = save_household(
+            session, household, actor="a", reason="已入户核实", validator=suspicious
+        )
         assert [p.code for p in result.problems] == ["R45_INCOME_RANGE"]
     with db.session() as session:
         reasons = set(session.scalars(select(LedgerEntry.reason)))
@@ -233,7 +253,7 @@ def test_the_same_id_number_in_another_household_is_refused(db):
         second.members[0].id_number = taken
         with pytest.raises(SaveRefused) as refused:
             save_household(session, second, actor="a", validator=no_problems)
-        assert [p.code for p in refused.value.problems] == ["ID_DUPLICATE"]
+        assert [p.code for p in refused.value.problems] == ["R1_01_001_DUPLICATE_ID"]
         assert "6104241002010001" in refused.value.problems[0].message
 
 
@@ -248,7 +268,9 @@ def test_a_member_who_leaves_stays_in_the_book_and_stops_counting(db):
     with db.session() as session:
         assert count(session, Member) == 2
         change = session.scalars(
-            select(OutboxChange).where(OutboxChange.entity == "households", OutboxChange.op == "update")
+            select(OutboxChange).where(
+                OutboxChange.entity == "households", OutboxChange.op == "update"
+            )
         ).one()
         assert change.fields == {"member_count": 1}
 
@@ -272,10 +294,42 @@ def test_registry_rows_cannot_be_written_outside_the_save_path(db):
             session.commit()
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(db):
-    if not db.is_sqlite:
-        pytest.skip("SQLite pragmas")
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(tmp_db_path):
+    db = open_database(tmp_db_path)
     with db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    db.dispose()
+
+
+def test_the_real_audit_refuses_a_bad_id_number_and_names_the_member(db):
+    with db.session() as session:
+        set_setting(session, POLICY_YEAR_KEY, "2019")
+        session.commit()
+        household = new_household(session)
+        wrong = household.members[1].id_number[:-1] + (
+            "0" if household.members[1].id_number[-1] != "0" else "1"
+        )
+        household.members[1].id_number = wrong
+        with pytest.raises(SaveRefused) as refused:
+            save_household(session, household, actor="a")
+        errors = [p for p in refused.value.problems if p.is_error]
+        assert [p.code for p in errors] == ["R1_01_003_ID_INVALID"]
+        assert errors[0].entity_id == household.members[1].id
+        assert household.members[1].id_number == wrong  # what was typed is still there
+
+
+def test_a_clean_household_saves_through_the_real_audit(db):
+    with db.session() as session:
+        set_setting(session, POLICY_YEAR_KEY, "2019")
+        session.commit()
+        household = new_household(session)
+        for member in household.members:
+            member.ethnicity, member.health, member.labour_skill = "01", ["01"], "01"
+            member.school_status, member.education = "01", "03"
+        household.main_cause = "07"
+        result = save_household(session, household, actor="a", reason="入户核实")
+        assert all(not p.is_error for p in result.problems)
+    with db.session() as session:
+        assert count(session, Household) == 1
