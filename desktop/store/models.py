@@ -220,6 +220,10 @@ class Household(Synced, Base):
 
     assistance_person_id: Mapped[str | None] = mapped_column(ForeignKey("assistance_persons.id"))
     member_count: Mapped[int] = mapped_column(Integer, default=0)  # 家庭人口数 AAC017, kept by save
+    # The head's name, kept by save like Anki's sort field: the household list sorts and shows it
+    # on 50,000 rows without joining members.
+    head_name: Mapped[str | None] = mapped_column(String(40), index=True)
+    card_issue: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # QR card in force
     last_visit_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -468,6 +472,47 @@ class MedicalSettlement(Synced, Base):
     member: Mapped[Member] = relationship(back_populates="settlements")
 
 
+class ProblemNote(Synced, Base):
+    """An audit problem explained instead of fixed: it stays listed, with the explanation kept."""
+
+    __tablename__ = "problem_notes"
+
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    rule_code: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(36))  # the member or household concerned
+    explanation: Mapped[str] = mapped_column(Text)
+    explained_by: Mapped[str] = mapped_column(String(40))
+    explained_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- local users and drafts (never synced) -------------------------------------------------------
+
+
+class User(Base):
+    """A person who signs in on this laptop, with a PIN hash and a role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    role: Mapped[str] = mapped_column(String(20))  # field_worker | reviewer | admin
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Draft(Base):
+    """What a form held when it was last autosaved: it comes back after a crash or power cut."""
+
+    __tablename__ = "drafts"
+
+    draft_key: Mapped[str] = mapped_column(String(60), primary_key=True)  # household id or new-<uuid>
+    household_id: Mapped[str | None] = mapped_column(String(36))
+    user_name: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # --- the household book and the sync outbox ------------------------------------------------------
 
 
@@ -543,6 +588,7 @@ REGISTRY_MODELS: tuple[type[Synced], ...] = (
     ProcedureStep,
     CrosscheckResult,
     MedicalSettlement,
+    ProblemNote,
 )
 """The synced registry tables: only the save path (and bulk loaders) write them."""
 

@@ -154,8 +154,10 @@ def _fill_defaults(obj: Synced) -> None:
 
 
 def keep_derived_fields(household: Household) -> None:
-    """Fields the save computes rather than trusts: the member count and per-capita income."""
+    """Fields the save computes rather than trusts: member count, head's name, per-capita income."""
     household.member_count = len(household.current_members)
+    head = household.head
+    household.head_name = head.name if head is not None else None
     from desktop.domain.income import per_capita_net_income
 
     for income in household.incomes:
