@@ -7,6 +7,7 @@ found, 2 usage error (argparse's own convention).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections import Counter
@@ -231,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = add("audit", cmd_audit, "数据质量审核, 输出问题清单")
     audit.add_argument("--db", required=True)
     audit.add_argument("--year", type=int, help="政策年度 (默认按今天)")
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(add)
     return parser
 
 
