@@ -199,6 +199,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
 # --- parser --------------------------------------------------------------------------------------
 
 
+# Feature packages add their own subcommands: each module has ``register(add)``, where
+# ``add(name, handler, help)`` returns the subcommand's parser (with ``--json`` already on it).
+# Those modules import their heavy dependencies inside the handlers, so ``--help`` stays fast.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fieldbook",
