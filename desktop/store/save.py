@@ -106,9 +106,9 @@ def to_book(value: Any) -> str | None:
 
 def household_rows(household: Household) -> Iterable[Synced]:
     """The household and every row that belongs to it, for change collection."""
-    yield household
     if household.assistance_person is not None:
-        yield household.assistance_person
+        yield household.assistance_person  # first: the household's foreign key points at it
+    yield household
     for member in household.members:
         yield member
         yield from member.crosschecks
@@ -151,6 +151,28 @@ def _fill_defaults(obj: Synced) -> None:
         if default is None or getattr(obj, attr.key) is not None:
             continue
         setattr(obj, attr.key, default.arg(None) if default.is_callable else default.arg)
+
+
+def _copy_foreign_keys(obj: Synced) -> None:
+    """Set foreign-key columns from many-to-one relationships now rather than at flush.
+
+    A row attached through a relationship (``household.members.append(m)``) gets its
+    ``household_id`` only when SQLAlchemy flushes; the book and the outbox are collected before
+    that, and a create that reached the server without its foreign keys would be refused.
+    """
+    mapper = inspect(obj).mapper
+    for relation in mapper.relationships:
+        if relation.direction.name != "MANYTOONE":
+            continue
+        related = getattr(obj, relation.key)
+        if related is None:
+            continue
+        related_mapper = inspect(related).mapper
+        for local, remote in relation.local_remote_pairs:
+            local_key = mapper.get_property_by_column(local).key
+            value = getattr(related, related_mapper.get_property_by_column(remote).key)
+            if getattr(obj, local_key) != value:
+                setattr(obj, local_key, value)
 
 
 def keep_derived_fields(household: Household) -> None:
@@ -226,9 +248,12 @@ def save_household(
         with registry_writer(session, "save"), session.no_autoflush:
             if household not in session:
                 session.add(household)
-            for obj in household_rows(household):
+            rows = list(household_rows(household))
+            for obj in rows:
                 if inspect(obj).transient or inspect(obj).pending:
                     _fill_defaults(obj)
+            for obj in rows:
+                _copy_foreign_keys(obj)
             keep_derived_fields(household)
 
             problems = validate(household) + duplicate_id_problems(session, household)

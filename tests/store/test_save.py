@@ -14,6 +14,7 @@ from desktop.domain.problems import Problem, Severity
 from desktop.store import search
 from desktop.store.db import UnguardedRegistryWrite, open_database, registry_writer
 from desktop.store.models import (
+    AssistancePerson,
     Division,
     Household,
     Income,
@@ -333,3 +334,23 @@ def test_a_clean_household_saves_through_the_real_audit(db):
         assert all(not p.is_error for p in result.problems)
     with db.session() as session:
         assert count(session, Household) == 1
+
+
+def test_new_rows_attached_through_relationships_go_out_with_their_foreign_keys(db):
+    with db.session() as session:
+        household = new_household(session)
+        household.assistance_person = AssistancePerson(name="刘帮扶", phone="13800001111")
+        save_household(session, household, actor="a", validator=no_problems)
+    with db.session() as session:
+        creates = {c.entity_id: c for c in session.scalars(select(OutboxChange))}
+        saved = session.scalars(select(Household)).one()
+        assert creates[saved.id].fields["village_id"] == saved.village_id
+        assert creates[saved.id].fields["assistance_person_id"] == saved.assistance_person_id
+        for member in saved.members:
+            assert creates[member.id].fields["household_id"] == saved.id
+        assert creates[saved.incomes[0].id].fields["household_id"] == saved.id
+        order = [
+            c.entity
+            for c in session.scalars(select(OutboxChange).order_by(OutboxChange.device_seq))
+        ]
+        assert order.index("assistance_persons") < order.index("households")
