@@ -1,0 +1,158 @@
+"""``fieldbook-server``: run the sync server and manage devices from the county office's console.
+
+    fieldbook-server serve   [--db URL] [--host H] [--port P]
+    fieldbook-server enroll  [--db URL] --name NAME --villages CODE [CODE …] [--server-url URL]
+                             [--qr FILE] [--days N]
+    fieldbook-server revoke  [--db URL] DEVICE_ID
+    fieldbook-server devices [--db URL] [--json]
+
+``--db`` defaults to ``sqlite:///fieldbook-server.db`` (or ``FIELDBOOK_SERVER_DB``); production
+runs on PostgreSQL (``postgresql+psycopg://…``). ``enroll`` prints a one-time code as text,
+``FBE1:`` + base64url JSON ``{url, code}``, so that the laptop learns the server's address from
+the code itself, and writes it as a QR image with ``--qr``. Exit status: 0 done, 1 refused (an
+unknown device), 2 usage errors (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sync.protocol import encode_enrollment
+from sync.server.db import DEFAULT_DATABASE_URL, open_server_database
+from sync.server.devices import (
+    DEFAULT_CODE_LIFETIME,
+    create_enrollment_code,
+    list_devices,
+    revoke_device,
+)
+
+DB_ENV = "FIELDBOOK_SERVER_DB"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fieldbook-server", description="Fieldbook 同步服务器")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--db",
+            default=os.environ.get(DB_ENV, DEFAULT_DATABASE_URL),
+            help=f"database URL (default: ${DB_ENV} or {DEFAULT_DATABASE_URL})",
+        )
+        return sub
+
+    serve = with_db(commands.add_parser("serve", help="run the HTTP server (uvicorn)"))
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+
+    enroll = with_db(commands.add_parser("enroll", help="make a one-time enrollment code"))
+    enroll.add_argument("--name", required=True, help="the laptop's name, e.g. 东街村-1")
+    enroll.add_argument(
+        "--villages", nargs="+", required=True, metavar="CODE", help="assigned village codes"
+    )
+    enroll.add_argument("--server-url", help="the address laptops reach the server at")
+    enroll.add_argument("--qr", metavar="FILE", help="also write the code as a QR image (PNG)")
+    enroll.add_argument(
+        "--days",
+        type=int,
+        default=DEFAULT_CODE_LIFETIME.days,
+        help=f"days the code stays valid (default {DEFAULT_CODE_LIFETIME.days})",
+    )
+
+    revoke = with_db(commands.add_parser("revoke", help="revoke a device's token"))
+    revoke.add_argument("device", help="device id")
+
+    devices = with_db(commands.add_parser("devices", help="list enrolled devices"))
+    devices.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    uvicorn.run(create_app(args.db), host=args.host, port=args.port)
+    return 0
+
+
+def _enroll(args: argparse.Namespace) -> int:
+    database = open_server_database(args.db)
+    try:
+        with database.session() as session:
+            code = create_enrollment_code(
+                session,
+                name=args.name,
+                villages=args.villages,
+                lifetime=timedelta(days=args.days),
+            )
+    finally:
+        database.dispose()
+    text = encode_enrollment(code, args.server_url)
+    print(text)
+    if args.qr:
+        import segno
+
+        segno.make(text, error="m").save(args.qr, scale=8, border=4)
+        print(f"二维码已保存到 {args.qr}", file=sys.stderr)
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    database = open_server_database(args.db)
+    try:
+        with database.session() as session:
+            found = revoke_device(session, args.device)
+    finally:
+        database.dispose()
+    if not found:
+        print(f"没有这台设备: {args.device}", file=sys.stderr)
+        return 1
+    print(f"已停用设备 {args.device}")
+    return 0
+
+
+def _devices(args: argparse.Namespace) -> int:
+    database = open_server_database(args.db)
+    try:
+        with database.session() as session:
+            rows = [
+                {
+                    "device_id": d.device_id,
+                    "name": d.name,
+                    "villages": list(d.villages),
+                    "last_acked_seq": d.last_acked_seq,
+                    "revoked": d.revoked,
+                    "enrolled_at": d.enrolled_at.isoformat(),
+                    "last_seen_at": d.last_seen_at.isoformat() if d.last_seen_at else None,
+                }
+                for d in list_devices(session)
+            ]
+    finally:
+        database.dispose()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        state = "已停用" if row["revoked"] else "正常"
+        print(
+            f"{row['device_id']}  {row['name']}  {state}  村: {','.join(row['villages'])}  "
+            f"已确认序号: {row['last_acked_seq']}"
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``fieldbook-server`` console script."""
+    args = _parser().parse_args(argv)
+    handler = {"serve": _serve, "enroll": _enroll, "revoke": _revoke, "devices": _devices}
+    return handler[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
