@@ -241,11 +241,11 @@ def save_household(
     keep everything typed into them. Any other failure rolls the whole transaction back.
     Rows are never deleted: a removed row is a tombstone (``deleted = True``), synced as a delete.
     """
-    validate = validator or _audit_under_working_policy(session)
     try:
         # No autoflush until every change is collected: a flush clears the attribute history
         # that the book and the outbox are made from.
         with registry_writer(session, "save"), session.no_autoflush:
+            validate = validator or _audit_under_working_policy(session)
             if household not in session:
                 session.add(household)
             rows = list(household_rows(household))

@@ -354,3 +354,16 @@ def test_new_rows_attached_through_relationships_go_out_with_their_foreign_keys(
             for c in session.scalars(select(OutboxChange).order_by(OutboxChange.device_seq))
         ]
         assert order.index("assistance_persons") < order.index("households")
+
+
+def test_editing_a_loaded_household_saves_through_the_real_audit(db):
+    with db.session() as session:
+        set_setting(session, POLICY_YEAR_KEY, "2019")
+        session.commit()
+        save_household(session, new_household(session), actor="a", validator=no_problems)
+    with db.session() as session:
+        household = session.scalars(select(Household)).one()
+        household.members[0].phone = "13912345678"
+        household.phone = "13912345678"
+        result = save_household(session, household, actor="b", reason="核实")
+        assert len(result.change_ids) == 2
