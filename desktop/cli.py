@@ -112,9 +112,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- info ----------------------------------------------------------------------------------------
 
 
+FLAG_LABELS = {"marginal": "边缘户", "monitored": "脱贫监测户", "away_long_term": "整户长期外出"}
+
+
 def cmd_info(args: argparse.Namespace) -> int:
+    from desktop.domain.codes import code_table
     from desktop.store.db import current_revision, head_revision, open_database
     from desktop.store.overview import database_overview
+
+    statuses = code_table("status")
 
     db = open_database(_existing_db(args))
     try:
@@ -132,8 +138,9 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"数据库: {overview['database']}",
         f"结构版本: {overview['schema_revision']} (最新 {overview['schema_head']})",
         f"户数: {overview['households']}  人数: {overview['members']}",
-        "按状态: " + ", ".join(f"{k} {v}" for k, v in overview["by_status"].items()),
-        "按标识: " + ", ".join(f"{k} {v}" for k, v in overview["by_flag"].items()),
+        "按状态: "
+        + ", ".join(f"{statuses.label(k)} {v}" for k, v in overview["by_status"].items()),
+        "按标识: " + ", ".join(f"{FLAG_LABELS[k]} {v}" for k, v in overview["by_flag"].items()),
         f"未同步的修改: {overview['unsynced_changes']}",
         "按行政村:",
         *(
@@ -153,11 +160,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from desktop.domain.policy import policy_year
     from desktop.store.audit import audit_database
     from desktop.store.db import open_database
+    from desktop.store.settings import working_policy
 
-    policy = policy_year(args.year) if args.year else None
     db = open_database(_existing_db(args))
     try:
         with db.session() as session:
+            policy = policy_year(args.year) if args.year else working_policy(session)
             findings = audit_database(session, policy=policy)
     finally:
         db.dispose()
@@ -237,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = add("audit", cmd_audit, "数据质量审核, 输出问题清单")
     audit.add_argument("--db", required=True)
-    audit.add_argument("--year", type=int, help="政策年度 (默认按今天)")
+    audit.add_argument("--year", type=int, help="政策年度 (默认: 数据库设定的年度, 否则按今天)")
 
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(add)
