@@ -874,6 +874,7 @@ class _DemoCounty:
                 "location_time": visit,
                 "assistance_person_id": assistance_person_id,
                 "member_count": len(people),
+                "head_name": next(p.name for p in people if p.relation == "01"),
                 "last_visit_date": visit.date(),
                 "note": None,
             },

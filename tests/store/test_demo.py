@@ -216,6 +216,7 @@ def test_every_household_has_exactly_one_current_head(households):
         heads = [m for m in household.current_members if m.relation == "01"]
         assert len(heads) == 1
         assert household.head is heads[0] and heads[0].position == 0
+        assert household.head_name == heads[0].name  # the list sorts by it
 
 
 def test_relations_agree_with_sex_and_age(households):
