@@ -28,7 +28,9 @@ from typing import Literal
 
 from desktop.domain import income as income_rules
 from desktop.domain.codes import code_table, implied_sex
+from desktop.domain.geo import LatLon
 from desktop.domain.idcard import IdInfo, age_on, check_id
+from desktop.domain.location_rules import household_location_problems
 from desktop.domain.policy import PolicyYear, policy_for
 from desktop.domain.problems import Problem, Severity
 from desktop.domain.records import HouseholdLike, IncomeLike, MemberLike, is_current
@@ -858,17 +860,26 @@ def rule_catalogue(policy: PolicyYear | None = None) -> list[RuleInfo]:
     return [RuleInfo(r.id, r.severity, r.level, r.description.format(**figures)) for r in RULES]
 
 
+SAVE_EXEMPT: frozenset[str] = frozenset({"LOC_MISSING"})
+"""Problems the audit lists but a save does not ask about: a location is often captured on a
+later visit, and asking for a reason at every save before then teaches people to type anything."""
+
+
 def audit_household(
     household: HouseholdLike,
     *,
     policy: PolicyYear | None = None,
     on: date | None = None,
+    committee: LatLon | None = None,
+    fast_distances: bool = False,
 ) -> list[Problem]:
-    """Every problem the audit rules find in one household.
+    """Every problem the audit rules find in one household, its location's included.
 
     ``policy`` defaults to the policy year in force on ``on`` (default today); ages are computed
     on the policy's snapshot date, and an ID birth date after ``on`` is an error. Household
-    problems come first, then each current member's, in form order.
+    problems come first, then each current member's, in form order, then the location's.
+    ``committee`` is the village committee's point (default: read from ``household.village``);
+    ``fast_distances`` measures with the haversine, for whole-database runs.
     """
     today = on or date.today()
     if policy is None:
@@ -884,4 +895,7 @@ def audit_household(
             found = check(rule, audit, facts)
             if found:
                 problems.extend(found)
+    problems.extend(
+        household_location_problems(household, committee=committee, fast=fast_distances)
+    )
     return problems

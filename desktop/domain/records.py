@@ -14,7 +14,7 @@ rule that reads a new attribute must declare it here first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -75,6 +75,16 @@ class HouseholdLike(Protocol):
     main_cause: str | None  # code table poverty_cause
     other_causes: Sequence[str] | None
     member_count: int | None  # 家庭人口数 as recorded
+    # location (desktop.domain.location_rules)
+    latitude: float | None
+    longitude: float | None
+    location_source: str | None  # gps | manual | original_address | village_committee
+    location_accuracy_m: float | None
+    location_time: datetime | None
+    away_long_term: bool | None  # 整户长期外出 (Q19)
+    location_note: str | None
+    location_contact: str | None
+    housing_area_m2: Decimal | int | float | None
     members: Sequence[MemberLike]
     incomes: Sequence[IncomeLike]
 

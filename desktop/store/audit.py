@@ -28,6 +28,7 @@ from sqlalchemy import Column, ColumnElement, Table, and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.audit import RULES_BY_ID, audit_household
+from desktop.domain.geo import LatLon
 from desktop.domain.policy import PolicyYear, policy_for
 from desktop.domain.problems import Problem
 from desktop.domain.records import HouseholdLike, IncomeItemLike, IncomeLike, MemberLike
@@ -126,6 +127,16 @@ def _division_names(session: Session) -> dict[str, tuple[str, str]]:
     return {division_id: (code, name) for division_id, code, name in rows}
 
 
+def _committee_points(session: Session) -> dict[str, LatLon]:
+    """Village id -> its committee's point, for the far-from-village rule."""
+    rows = session.execute(
+        select(Division.id, Division.committee_latitude, Division.committee_longitude).where(
+            Division.committee_latitude.is_not(None), Division.committee_longitude.is_not(None)
+        )
+    )
+    return {village_id: LatLon(lat, lon) for village_id, lat, lon in rows}
+
+
 def iter_household_findings(
     session: Session,
     *,
@@ -139,6 +150,7 @@ def iter_household_findings(
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be positive, got {chunk_size}")
     names = divisions if divisions is not None else _division_names(session)
+    committees = _committee_points(session)
     wanted = list(village_ids) if village_ids is not None else None
     last_id: str | None = None
     while True:
@@ -149,7 +161,13 @@ def iter_household_findings(
         if not households:
             return
         for household in households:
-            problems = audit_household(household, policy=policy, on=on)
+            problems = audit_household(
+                household,
+                policy=policy,
+                on=on,
+                committee=committees.get(household.village_id),
+                fast_distances=True,
+            )
             if not problems:
                 continue
             code, name = names.get(household.village_id, (None, None))

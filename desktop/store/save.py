@@ -214,11 +214,16 @@ def duplicate_id_problems(session: Session, household: Household) -> list[Proble
 
 
 def _audit_under_working_policy(session: Session) -> Validator:
-    from desktop.domain.audit import audit_household
+    from desktop.domain.audit import SAVE_EXEMPT, audit_household
     from desktop.store.settings import working_policy
 
     policy = working_policy(session)
-    return lambda household: audit_household(household, policy=policy)
+
+    def validate(household: Household) -> list[Problem]:
+        found = audit_household(household, policy=policy)
+        return [p for p in found if p.code not in SAVE_EXEMPT]
+
+    return validate
 
 
 def _next_device_seq(session: Session) -> int:

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
-from desktop.domain.audit import RULES, RULES_BY_ID, audit_household, rule_catalogue
+from desktop.domain.audit import (
+    RULES,
+    RULES_BY_ID,
+    SAVE_EXEMPT,
+    audit_household,
+    rule_catalogue,
+)
+from desktop.domain.geo import LatLon
 from desktop.domain.idcard import make_disability_number, make_id_number
 from desktop.domain.income import per_capita_net_income
 from desktop.domain.policy import policy_year
@@ -93,6 +100,11 @@ def clean_household() -> Household:
         member_count=4,
         members=[head, spouse, son, daughter],
         incomes=[income],
+        latitude=33.3295,
+        longitude=106.1568,
+        location_source="gps",
+        location_accuracy_m=6.0,
+        location_time=datetime(2019, 10, 20, 10, 30),
     )
 
 
@@ -210,6 +222,15 @@ def test_plain_dataclasses_are_audited_like_orm_objects() -> None:
         other_causes: list[str] = field(default_factory=list)
         member_count: int | None = None
         incomes: list = field(default_factory=list)
+        latitude: float | None = 33.33
+        longitude: float | None = 106.16
+        location_source: str | None = "gps"
+        location_accuracy_m: float | None = 4.0
+        location_time: datetime | None = datetime(2019, 10, 20, 9, 0)
+        away_long_term: bool | None = False
+        location_note: str | None = None
+        location_contact: str | None = None
+        housing_area_m2: float | None = 80.0
 
     birth = date(1980, 1, 2)
     good = PlainMember("p1", "王五", "01", "1", birth, make_id_number(REGION, birth, 5, "1"))
@@ -812,3 +833,17 @@ def test_auditing_a_thousand_households_takes_well_under_a_second() -> None:
         audit(household)
     elapsed = time.perf_counter() - start
     assert elapsed < 1.0, f"1000 households took {elapsed:.2f} s"
+
+
+def test_location_rules_are_part_of_the_household_audit() -> None:
+    household = clean_household()
+    household.latitude, household.longitude = None, None
+    assert [p.code for p in audit(household)] == ["LOC_MISSING"]
+    household.latitude, household.longitude = 33.3295, 106.1568
+    far = audit_household(household, policy=policy_year(2019), committee=LatLon(33.40, 106.30))
+    assert [p.code for p in far] == ["LOC_FAR_FROM_VILLAGE"]
+
+
+def test_a_save_does_not_ask_about_a_missing_location_but_the_audit_lists_it() -> None:
+    assert "LOC_MISSING" in SAVE_EXEMPT
+    assert not {"LOC_FALLBACK_NO_NOTE", "LOC_FALLBACK_NO_CONTACT"} & SAVE_EXEMPT

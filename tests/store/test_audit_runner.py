@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -95,6 +95,11 @@ def household(
         "member_count": 1,
         "members": [head],
         "incomes": [income],
+        "latitude": 34.49,
+        "longitude": 108.25,
+        "location_source": "gps",
+        "location_accuracy_m": 5.0,
+        "location_time": datetime(2019, 10, 20, 9, 0),
     }
     base.update(values)
     return Household(**base)
