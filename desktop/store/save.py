@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.problems import Problem, Severity
 from desktop.store.db import registry_writer
 from desktop.store.models import (
+    Division,
     Household,
     LedgerEntry,
     Member,
@@ -50,7 +51,7 @@ class SaveRefused(Exception):
 class SaveResult:
     """What one save wrote."""
 
-    household_id: str
+    household_id: str | None
     problems: list[Problem] = field(default_factory=list)
     change_ids: list[str] = field(default_factory=list)
     ledger_entries: int = 0
@@ -231,6 +232,108 @@ def _next_device_seq(session: Session) -> int:
     return (last or 0) + 1
 
 
+def _book_and_queue(
+    session: Session,
+    rows: list[Synced],
+    result: SaveResult,
+    *,
+    actor: str,
+    reason: str | None,
+    household_id: str | None,
+    village_code: str | None,
+) -> None:
+    """Append the book entries and outbox changes for the changed ``rows`` (no flush, no commit)."""
+    seq = _next_device_seq(session)
+    row_changes = []
+    for obj in rows:
+        state = inspect(obj)
+        is_new = state.pending or state.transient
+        changes = _changed_fields(obj, is_new=is_new)
+        if not changes:
+            continue
+        if changes.get("deleted", (None, False))[1] is True:
+            op = "delete"
+        else:
+            op = "create" if is_new else "update"
+        row_changes.append((obj, op, changes))
+    at = utcnow()
+    for obj, op, changes in row_changes:
+        change_id = new_id()
+        entity = type(obj).__tablename__
+        for name, (old, new) in changes.items():
+            session.add(
+                LedgerEntry(
+                    at=at,
+                    actor=actor,
+                    household_id=household_id,
+                    entity=entity,
+                    entity_id=obj.id,
+                    field=name,
+                    old_value=to_book(old),
+                    new_value=to_book(new),
+                    reason=reason,
+                    change_id=change_id,
+                )
+            )
+            result.ledger_entries += 1
+        session.add(
+            OutboxChange(
+                change_id=change_id,
+                device_seq=seq,
+                entity=entity,
+                entity_id=obj.id,
+                village_code=village_code,
+                op=op,
+                base_version=obj.version or 0,
+                fields={name: to_wire(new) for name, (_old, new) in changes.items()},
+                edited_at=CLOCK.now(),
+            )
+        )
+        seq += 1
+        result.change_ids.append(change_id)
+
+
+def save_village_rows(
+    session: Session,
+    village: Division,
+    rows: Iterable[Synced],
+    *,
+    actor: str,
+    reason: str | None = None,
+) -> SaveResult:
+    """Save registry rows that belong to a village but to no household, in one transaction.
+
+    The village itself (its committee location, Q18), village-level procedure steps (Q15) and
+    the like: the book entries carry no household, the outbox changes carry the village's code.
+    Domain checks of these rows are the caller's (they differ by kind of row).
+    """
+    rows = list(rows)
+    try:
+        with registry_writer(session, "save"), session.no_autoflush:
+            for obj in rows:
+                if obj not in session:
+                    session.add(obj)
+                if inspect(obj).transient or inspect(obj).pending:
+                    _fill_defaults(obj)
+            for obj in rows:
+                _copy_foreign_keys(obj)
+            result = SaveResult(household_id=None)
+            _book_and_queue(
+                session,
+                rows,
+                result,
+                actor=actor,
+                reason=reason,
+                household_id=None,
+                village_code=village.code,
+            )
+            session.commit()
+            return result
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def save_household(
     session: Session,
     household: Household,
@@ -270,55 +373,15 @@ def save_household(
 
             result = SaveResult(household_id=household.id, problems=problems)
             village_code = household.village.code if household.village is not None else None
-            seq = _next_device_seq(session)
-            row_changes = []
-            for obj in household_rows(household):
-                state = inspect(obj)
-                is_new = state.pending or state.transient
-                changes = _changed_fields(obj, is_new=is_new)
-                if not changes:
-                    continue
-                if changes.get("deleted", (None, False))[1] is True:
-                    op = "delete"
-                else:
-                    op = "create" if is_new else "update"
-                row_changes.append((obj, op, changes))
-            at = utcnow()
-            for obj, op, changes in row_changes:
-                change_id = new_id()
-                entity = type(obj).__tablename__
-                edited_at = CLOCK.now()
-                for name, (old, new) in changes.items():
-                    session.add(
-                        LedgerEntry(
-                            at=at,
-                            actor=actor,
-                            household_id=household.id,
-                            entity=entity,
-                            entity_id=obj.id,
-                            field=name,
-                            old_value=to_book(old),
-                            new_value=to_book(new),
-                            reason=reason,
-                            change_id=change_id,
-                        )
-                    )
-                    result.ledger_entries += 1
-                session.add(
-                    OutboxChange(
-                        change_id=change_id,
-                        device_seq=seq,
-                        entity=entity,
-                        entity_id=obj.id,
-                        village_code=village_code,
-                        op=op,
-                        base_version=obj.version or 0,
-                        fields={name: to_wire(new) for name, (_old, new) in changes.items()},
-                        edited_at=edited_at,
-                    )
-                )
-                seq += 1
-                result.change_ids.append(change_id)
+            _book_and_queue(
+                session,
+                rows,
+                result,
+                actor=actor,
+                reason=reason,
+                household_id=household.id,
+                village_code=village_code,
+            )
             session.flush()
             from desktop.store.search import reindex_households
 

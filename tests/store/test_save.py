@@ -21,8 +21,9 @@ from desktop.store.models import (
     LedgerEntry,
     Member,
     OutboxChange,
+    ProcedureStep,
 )
-from desktop.store.save import SaveRefused, save_household
+from desktop.store.save import SaveRefused, save_household, save_village_rows
 from desktop.store.settings import POLICY_YEAR_KEY, set_setting
 
 REGION = "610424"
@@ -367,3 +368,38 @@ def test_editing_a_loaded_household_saves_through_the_real_audit(db):
         household.phone = "13912345678"
         result = save_household(session, household, actor="b", reason="核实")
         assert len(result.change_ids) == 2
+
+
+def test_a_village_committee_location_and_a_village_level_step_are_booked_and_queued(db):
+    with db.session() as session:
+        east = village(session)
+        east.committee_latitude, east.committee_longitude = 34.5, 108.2
+        east.committee_location_source = "gps"
+        step = ProcedureStep(
+            village_id=east.id,
+            operation="identify",
+            step="second_notice",
+            start_date=date(2019, 11, 1),
+            end_date=date(2019, 11, 10),
+            outcome="本村无新识别和返贫户, 照常公示 (导引第15问)",
+        )
+        result = save_village_rows(
+            session, east, [east, step], actor="村支书", reason="村委会位置核实"
+        )
+        assert len(result.change_ids) == 2
+    with db.session() as session:
+        changes = session.scalars(select(OutboxChange).order_by(OutboxChange.device_seq)).all()
+        assert [(c.entity, c.op) for c in changes] == [
+            ("divisions", "update"),
+            ("procedure_steps", "create"),
+        ]
+        assert all(c.village_code == f"{REGION}100201" for c in changes)
+        assert changes[0].fields == {
+            "committee_latitude": 34.5,
+            "committee_longitude": 108.2,
+            "committee_location_source": "gps",
+        }
+        assert changes[1].fields["village_id"] == village(session).id
+        book = session.scalars(select(LedgerEntry)).all()
+        assert {e.household_id for e in book} == {None}
+        assert {e.reason for e in book} == {"村委会位置核实"}
