@@ -27,6 +27,8 @@ DEBIAN_PACKAGES=(
     fonts-wqy-zenhei
     # pdftoppm: tests read printed PDFs back as images
     poppler-utils
+    # LibreOffice (headless): tests open the app's xlsx files as a township office would
+    libreoffice-calc-nogui
 )
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }

@@ -210,7 +210,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
 # Feature packages add their own subcommands: each module has ``register(add)``, where
 # ``add(name, handler, help)`` returns the subcommand's parser (with ``--json`` already on it).
 # Those modules import their heavy dependencies inside the handlers, so ``--help`` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("desktop.cards.commands", "desktop.location.commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "desktop.cards.commands",
+    "desktop.location.commands",
+    "desktop.store.procedure_commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -49,7 +49,9 @@ def test_check_id_accepts_the_standards_sample_and_exits_zero():
 def test_check_id_exits_one_and_says_why_for_a_bad_check_digit():
     done = fieldbook("check-id", "11010519491231002X", "110105194912310021")
     assert done.returncode == 1
-    bad_line = next(line for line in done.stdout.splitlines() if line.startswith("110105194912310021"))
+    bad_line = next(
+        line for line in done.stdout.splitlines() if line.startswith("110105194912310021")
+    )
     assert "无效" in bad_line and "校验码" in bad_line
 
 
@@ -103,7 +105,9 @@ def test_audit_lists_a_broken_id_and_a_duplicate_and_exits_one(demo_db, tmp_path
     broken.write_bytes(demo_db.read_bytes())
     db = open_database(broken)
     with db.session() as session, registry_writer(session, "test"):
-        first, second = session.scalars(select(Member).where(Member.relation == "01").limit(2)).all()
+        first, second = session.scalars(
+            select(Member).where(Member.relation == "01").limit(2)
+        ).all()
         second.id_number = first.id_number  # the same person in two households
         first_number = first.id_number
         third = session.scalars(select(Member).where(Member.relation == "02").limit(1)).one()
@@ -119,3 +123,21 @@ def test_audit_lists_a_broken_id_and_a_duplicate_and_exits_one(demo_db, tmp_path
     assert ("R1_01_003_ID_INVALID", "error") in codes
     text = fieldbook("audit", "--db", str(broken)).stdout
     assert "错误" in text and first_number in text
+
+
+def test_help_lists_every_subcommand_the_feature_packages_register():
+    done = fieldbook("--help")
+    assert done.returncode == 0, done.stderr
+    for command in (
+        "check-id",
+        "demo",
+        "info",
+        "audit",
+        "cards",
+        "print-list",
+        "gps",
+        "export",
+        "crosscheck",
+        "quota",
+    ):
+        assert command in done.stdout
