@@ -29,6 +29,8 @@ DEBIAN_PACKAGES=(
     poppler-utils
     # LibreOffice (headless): tests open the app's xlsx files as a township office would
     libreoffice-calc-nogui
+    # objdump: PyInstaller's desktop build (tests/test_build.py) needs it on Linux
+    binutils
 )
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }

@@ -214,6 +214,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop.cards.commands",
     "desktop.location.commands",
     "desktop.store.procedure_commands",
+    "desktop.store.backup_commands",
 )
 
 
@@ -224,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", help="数据库文件 (默认: 用户数据目录下的 fieldbook.db)")
     parser.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="界面语言")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="自检: 在临时数据库中迁移、保存一户、打印一张户卡, 成功返回 0",
+    )
+    parser.add_argument("--no-gui", action="store_true", help="自检时不打开窗口")
     parser.set_defaults(handler=cmd_gui, json=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -260,6 +267,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``fieldbook``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_check:
+        from desktop.selfcheck import main as self_check
+
+        return self_check(["--no-gui"] if args.no_gui else [])
     try:
         return args.handler(args)
     except UsageError as exc:

@@ -48,9 +48,20 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(target: str | Path | URL) -> Engine:
-    """An engine with Fieldbook's connection settings (SQLite pragmas on every connection)."""
+def make_engine(target: str | Path | URL, *, key: bytes | None = None) -> Engine:
+    """An engine with Fieldbook's connection settings (SQLite pragmas on every connection).
+
+    With ``key`` (32 bytes) the SQLite file is a SQLCipher database (``desktop.store.crypto``).
+    """
     url = target if isinstance(target, URL) else database_url(target)
+    if key is not None:
+        from desktop.store.crypto import encrypted_engine
+
+        if url.get_backend_name() != "sqlite":
+            raise ValueError("only a SQLite database can be encrypted with a key")
+        engine = encrypted_engine(url, key)
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url)
         event.listen(engine, "connect", _set_sqlite_pragmas)
@@ -129,13 +140,28 @@ def registry_writer(session: Session, who: str) -> Iterator[Session]:
             session.info[REGISTRY_WRITER_KEY] = previous
 
 
-def open_database(target: str | Path | URL, *, migrate: bool = True) -> Database:
-    """Open (and create) a database, migrating it to the current schema first."""
+def open_database(
+    target: str | Path | URL, *, migrate: bool = True, key: bytes | None = None
+) -> Database:
+    """Open (and create) a database, migrating it to the current schema first.
+
+    ``key`` opens (or creates) an encrypted SQLite file; a wrong key, or no key for an encrypted
+    file, raises ``desktop.store.crypto.WrongKey``. A file that holds data is backed up
+    (``desktop.store.backup``) before it is migrated.
+    """
     url = target if isinstance(target, URL) else database_url(target)
     if url.get_backend_name() == "sqlite" and url.database:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
-    if migrate and current_revision(engine) != head_revision():
+        if url.database != ":memory:":
+            from desktop.store.crypto import check_database_key
+
+            check_database_key(url.database, key)
+    engine = make_engine(url, key=key)
+    if migrate and (revision := current_revision(engine)) != head_revision():
+        if revision is not None and url.get_backend_name() == "sqlite":
+            from desktop.store.backup import backup_before_migration
+
+            backup_before_migration(engine, revision, key=key)
         upgrade(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     event.listen(sessions, "before_flush", _guard_registry_writes)
