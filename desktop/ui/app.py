@@ -1,0 +1,436 @@
+"""Starting the desktop app: the QApplication, translations, the database, sign-in, the window.
+
+Start-up order, so that something usable is on screen quickly:
+
+1. the QApplication and the translators (Qt only: no SQLAlchemy is imported before step 2);
+2. the sign-in dialog appears at once, saying "正在打开数据库…", while the task runner opens the
+   database (migrated, its search index checked) and reads the users; the names appear when
+   that is done, and while the person types the PIN the runner imports the main window;
+3. after the right PIN the main window opens (it loads its own data in the runner).
+
+Which database: the one named on the command line, else the last one opened (``QSettings``,
+organisation "Fieldbook"), else ``default_db_path()``. On the very first start there is no
+database file yet: a demo county of ``DEMO_HOUSEHOLDS`` households (seed ``DEMO_SEED``) is built
+into a new one behind a progress dialog, with the demo users (``DEMO_USERS``, PIN ``DEMO_PIN``)
+so a person can sign in and try things. A demo database (settings key ``demo_seed``) shows that
+PIN on the sign-in dialog; no other database does. A database without any user asks for its first
+administrator.
+
+Language: ``--lang`` (``run_app(lang=...)``), else the ``ui/lang`` setting, else Simplified
+Chinese, which is the source language of every ``tr()`` text.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import platformdirs
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, Qt, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from desktop.domain.resources import resource_path
+from desktop.domain.roles import LocalUser, Role, SignInResult
+from desktop.ui.progress import ProgressTask, run_with_progress
+from desktop.ui.signin import FirstUserDialog, SignInDialog
+from desktop.ui.style import apply_readable_font
+from desktop.ui.tasks import QtTaskRunner
+
+if TYPE_CHECKING:
+    from desktop.store.db import Database
+    from desktop.ui.main_window import MainWindow
+
+APP_NAME = "fieldbook"
+DB_FILE_NAME = "fieldbook.db"
+DEMO_HOUSEHOLDS = 2000
+DEMO_SEED = 2019
+DEMO_PIN = "1234"
+DEMO_SEED_SETTING = "demo_seed"
+"""``desktop.store.demo.SETTING_SEED``: named here so that opening a database does not import the
+demo builder (and its bulk loader) just to read one setting."""
+DEMO_USERS: tuple[tuple[str, Role], ...] = (
+    ("王芳", Role.FIELD_WORKER),
+    ("李强", Role.REVIEWER),
+    ("张伟", Role.ADMIN),
+)
+
+SETTINGS_ORGANISATION = "Fieldbook"
+SETTINGS_APPLICATION = "Fieldbook"
+LAST_DATABASE_KEY = "database/last_path"
+LANGUAGE_KEY = "ui/lang"
+LAST_USER_KEY = "signin/last_user"
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+log = logging.getLogger(__name__)
+
+
+# --- where things are ----------------------------------------------------------------------------
+
+
+def default_db_path() -> Path:
+    """Where the laptop's database lives: the user's data folder, never inside the program."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE_NAME
+
+
+def app_settings() -> QSettings:
+    """The app's own preferences (last database, language, last user): ``QSettings``."""
+    return QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION)
+
+
+def choose_database(explicit: Path | str | None, settings: QSettings) -> Path:
+    """The database to open: ``explicit``, else the last one opened if it still exists, else
+    ``default_db_path()`` (built as the demo county when it does not exist)."""
+    if explicit:
+        return Path(explicit)
+    last = settings.value(LAST_DATABASE_KEY)
+    if isinstance(last, str) and last and Path(last).is_file():
+        return Path(last)
+    return default_db_path()
+
+
+def choose_language(explicit: str | None, settings: QSettings) -> str:
+    """``explicit`` (``--lang``), else the stored setting, else Simplified Chinese."""
+    for candidate in (explicit, settings.value(LANGUAGE_KEY)):
+        if isinstance(candidate, str) and candidate in LANGUAGES:
+            return candidate
+    return DEFAULT_LANGUAGE
+
+
+def set_language(settings: QSettings, lang: str) -> None:
+    """Remember the interface language for the next start (a menu's choice)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; one of {LANGUAGES}")
+    settings.setValue(LANGUAGE_KEY, lang)
+
+
+def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
+    """Install Qt's own ``qtbase_<lang>`` (standard dialogs' buttons) and ours if present.
+
+    The app's source texts are Simplified Chinese, so ``zh_CN`` needs no file of ours; other
+    languages load ``resources/translations/fieldbook_<lang>.qm``.
+    """
+    QLocale.setDefault(QLocale(lang))
+    installed: list[QTranslator] = []
+    candidates = [
+        (f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        (f"fieldbook_{lang}", str(resource_path("translations"))),
+    ]
+    for name, folder in candidates:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+        else:
+            log.debug("no translation %s in %s", name, folder)
+    return installed
+
+
+# --- opening the database (in the runner) --------------------------------------------------------
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def add_demo_users(db: Database) -> list[LocalUser]:
+    """Give a demo database its demo users (``DEMO_USERS``, PIN ``DEMO_PIN``); commits."""
+    from desktop.store.users import add_user
+
+    with db.session() as session:
+        users = [add_user(session, name, role, DEMO_PIN) for name, role in DEMO_USERS]
+        session.commit()
+    return users
+
+
+def prepare_database(
+    path: Path, *, build_demo: bool, progress: Any = None, households: int = DEMO_HOUSEHOLDS
+) -> Database:
+    """Open (migrate) the database at ``path``; with ``build_demo``, fill it with the demo county
+    and its demo users. A demo database that has no users at all gets the demo users too.
+
+    Runs in the task runner. A failed demo build removes the half-made file, so the next start
+    tries again instead of opening an empty county.
+    """
+    from desktop.store.db import open_database
+    from desktop.store.search import ensure_search_index
+    from desktop.store.settings import get_setting
+    from desktop.store.users import has_users
+
+    db = open_database(path)
+    try:
+        if build_demo:
+            from desktop.store.demo import build_demo_county
+
+            build_demo_county(db, households=households, seed=DEMO_SEED, progress=progress)
+        with db.session() as session:
+            if ensure_search_index(session):
+                session.commit()
+            needs_demo_users = get_setting(
+                session, DEMO_SEED_SETTING
+            ) is not None and not has_users(session)
+        if needs_demo_users:
+            add_demo_users(db)
+    except BaseException:
+        db.dispose()
+        if build_demo:
+            _remove_database_files(path)
+        raise
+    return db
+
+
+def warm_main_window() -> None:
+    """Import the main window's modules off the GUI thread while the person types the PIN."""
+    import desktop.ui.main_window  # noqa: F401
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What the sign-in dialog needs from a freshly opened database."""
+
+    db: Database
+    users: list[LocalUser]
+    demo: bool
+
+
+def open_for_sign_in(
+    path: Path, *, build_demo: bool, progress: Any = None, households: int = DEMO_HOUSEHOLDS
+) -> Opened:
+    """``prepare_database``, then the users who may sign in and whether it is a demo county."""
+    from desktop.store.settings import get_setting
+    from desktop.store.users import list_users
+
+    db = prepare_database(path, build_demo=build_demo, progress=progress, households=households)
+    try:
+        with db.session() as session:
+            users = list_users(session)
+            demo = get_setting(session, DEMO_SEED_SETTING) is not None
+    except BaseException:
+        db.dispose()
+        raise
+    return Opened(db=db, users=users, demo=demo)
+
+
+# --- the launcher --------------------------------------------------------------------------------
+
+
+def _dismiss(dialog: QDialog | None) -> None:
+    """Close a dialog the launcher replaces, without it counting as the person quitting."""
+    if dialog is None:
+        return
+    dialog.blockSignals(True)  # its ``rejected`` would ask the app to exit
+    dialog.done(QDialog.DialogCode.Accepted)
+    dialog.deleteLater()
+
+
+class Launcher(QObject):
+    """Opens (or first builds) the database in the runner, signs a person in, shows the window.
+
+    Signals: ``signin_ready(dialog)`` when the sign-in (or first-user) dialog takes input,
+    ``window_opened(MainWindow)`` when the main window is shown, ``exit_requested(code)`` when
+    the app should end (the person quit at sign-in, or the database could not be opened).
+    """
+
+    signin_ready = Signal(object)
+    window_opened = Signal(object)
+    exit_requested = Signal(int)
+
+    def __init__(
+        self,
+        app: QApplication,
+        path: Path,
+        *,
+        runner: QtTaskRunner,
+        settings: QSettings | None = None,
+        demo_households: int = DEMO_HOUSEHOLDS,
+    ) -> None:
+        super().__init__()
+        self.app = app
+        self.path = path
+        self.runner = runner
+        self.settings = settings if settings is not None else app_settings()
+        self.demo_households = demo_households
+        self.window: MainWindow | None = None
+        self.db: Database | None = None
+        self.user: LocalUser | None = None
+        self.task: ProgressTask[Opened] | None = None
+        self.signin: SignInDialog | FirstUserDialog | None = None
+        self.error_box: QMessageBox | None = None
+        self.failed = False
+
+    @property
+    def dialog(self) -> Any:
+        """The progress dialog of the first start's demo build while it is up, else ``None``."""
+        return self.task.dialog if self.task is not None else None
+
+    def start(self) -> None:
+        """Show the sign-in dialog (or the demo build's progress) and open the database."""
+        build_demo = not self.path.exists()
+        path, households = self.path, self.demo_households
+        if build_demo:
+            self.task = run_with_progress(
+                self.runner,
+                lambda progress: open_for_sign_in(
+                    path, build_demo=True, progress=progress, households=households
+                ),
+                title=self.tr("Fieldbook 建档立卡动态管理"),
+                label=self.tr("首次启动:正在生成演示县数据({0} 户),请稍候…").format(households),
+                on_done=self._opened,
+                on_error=self._failed,
+                cancellable=False,  # one transaction: nothing to keep from half a build
+                delay_ms=0,
+                serial=True,
+            )
+            return
+        self.signin = self._new_sign_in_dialog()
+        self.runner.run(
+            lambda: open_for_sign_in(path, build_demo=False, households=households),
+            on_done=self._opened,
+            on_error=self._failed,
+            serial=True,
+        )
+
+    def _last_user(self) -> str | None:
+        last = self.settings.value(LAST_USER_KEY)
+        return last if isinstance(last, str) and last else None
+
+    def _new_sign_in_dialog(self) -> SignInDialog:
+        dialog = SignInDialog(self.runner, last_user=self._last_user())
+        dialog.rejected.connect(lambda: self.exit_requested.emit(0))
+        dialog.show()
+        return dialog
+
+    def _opened(self, opened: Opened) -> None:
+        self.task = None
+        self.db = opened.db
+        self.settings.setValue(LAST_DATABASE_KEY, str(self.path.resolve()))
+        if not opened.users:
+            self._ask_for_first_user(opened.db)
+            return
+        dialog = self.signin
+        if not isinstance(dialog, SignInDialog):
+            dialog = self.signin = self._new_sign_in_dialog()
+        dialog.signed_in.connect(self._signed_in)
+        db = opened.db
+
+        def check_pin(user_id: str, pin: str) -> SignInResult:
+            from desktop.store.users import sign_in
+
+            with db.session() as session:
+                return sign_in(session, user_id, pin)
+
+        hint = self.tr("演示数据库:各演示账号的 PIN 码都是 {0}").format(DEMO_PIN)
+        dialog.set_users(
+            opened.users,
+            check_pin,
+            demo_hint=hint if opened.demo else None,
+            last_user=self._last_user(),
+        )
+        dialog.raise_()
+        dialog.activateWindow()
+        self.runner.run(warm_main_window, on_done=lambda _none: None)
+        self.signin_ready.emit(dialog)
+
+    def _ask_for_first_user(self, db: Database) -> None:
+        previous = self.signin
+
+        def create(name: str, pin: str) -> LocalUser:
+            from desktop.store.users import add_user
+
+            with db.session() as session:
+                user = add_user(session, name, Role.ADMIN, pin)
+                session.commit()
+                return user
+
+        dialog = FirstUserDialog(self.runner, create)
+        dialog.rejected.connect(lambda: self.exit_requested.emit(0))
+        dialog.signed_in.connect(self._signed_in)
+        self.signin = dialog
+        dialog.show()
+        _dismiss(previous)
+        self.signin_ready.emit(dialog)
+
+    def _signed_in(self, user: LocalUser) -> None:
+        """Show the main window first, so that closing the dialog never leaves no window."""
+        from desktop.ui.main_window import MainWindow
+
+        assert self.db is not None
+        self.user = user
+        self.settings.setValue(LAST_USER_KEY, user.name)
+        try:
+            # The signed-in name is the actor of every save (the household book's "who").
+            window = MainWindow(self.db, runner=self.runner, role=user.role, actor=user.name)
+        except Exception as error:  # noqa: BLE001 - never leave the person with no window at all
+            self._failed(error)
+            return
+        self.window = window
+        window.show()
+        self.window_opened.emit(window)
+
+    def _failed(self, error: BaseException) -> None:
+        self.task = None
+        self.failed = True
+        log.error("opening the database failed", exc_info=(type(error), error, error.__traceback__))
+        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("无法打开数据库"), "")
+        box.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)  # exit_requested says the code
+        box.setText(self.tr("无法打开数据库文件:\n{0}").format(self.path))
+        box.setInformativeText(self.tr("请联系乡镇管理员。已有数据不会被删除。"))
+        box.setDetailedText(f"{type(error).__name__}: {error}")
+        apply_readable_font(box)
+        box.finished.connect(lambda _result: self.exit_requested.emit(1))
+        self.error_box = box
+        box.open()
+        _dismiss(self.signin)
+        self.signin = None
+
+
+def run_app(
+    db_path: Path | str | None = None,
+    *,
+    lang: str | None = None,
+    settings: QSettings | None = None,
+) -> int:
+    """Run the desktop app until it is closed; returns the process exit code.
+
+    ``db_path`` and ``lang`` override the remembered database and language (see the module's
+    docstring). A missing database file is created with the demo county.
+    """
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(SETTINGS_ORGANISATION)
+    app.setApplicationName("Fieldbook")
+    app.setApplicationDisplayName("Fieldbook")
+    app.setQuitOnLastWindowClosed(True)
+    settings = settings if settings is not None else app_settings()
+    install_translators(app, choose_language(lang, settings))
+    apply_readable_font(app)
+
+    runner = QtTaskRunner()
+    launcher = Launcher(app, choose_database(db_path, settings), runner=runner, settings=settings)
+    launcher.exit_requested.connect(app.exit)
+    launcher.start()
+    code = app.exec()
+    runner.wait(10_000)
+    if launcher.db is not None:
+        launcher.db.dispose()
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m desktop.ui.app [DB_PATH] [--lang en]``: the desktop app on a database file."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m desktop.ui.app")
+    parser.add_argument("db", nargs="?", help="数据库文件")
+    parser.add_argument("--lang", choices=LANGUAGES, help="界面语言")
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    return run_app(Path(args.db) if args.db else None, lang=args.lang)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

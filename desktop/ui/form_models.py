@@ -1,0 +1,451 @@
+"""Item models of the household form: rows of the payload, the problem list, the household book.
+
+``RecordTableModel`` edits a list of payload rows in place (the list *is* the payload's), shows
+codes by their labels, and never drops a saved row: removing one marks it ``deleted`` (a
+tombstone the save writes and the book records); a row added in this form and never saved is
+simply taken out again. Every model here passes pytest-qt's ``qtmodeltester``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from desktop.domain.problems import Problem
+from desktop.store.household_edit import BookLine
+from desktop.ui.form_fields import ENTITY_LABELS, ENTITY_OF_TABLE, FIELD_LABELS, FIELDS, Kind
+
+_ANY_INDEX = QModelIndex | QPersistentModelIndex
+ROW_ID_ROLE = Qt.ItemDataRole.UserRole
+"""``data(index, ROW_ID_ROLE)``: the id of the payload row (or the ``Problem`` in the list)."""
+
+ERROR_COLOUR = QColor("#c62828")
+WARNING_COLOUR = QColor("#b26a00")
+ERROR_BACKGROUND = QColor("#fde7e7")
+WARNING_BACKGROUND = QColor("#fff4d6")
+GONE_COLOUR = QColor("#8a8a8a")
+
+Choices = Callable[[dict[str, Any]], Sequence[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a ``RecordTableModel``: the row key, its title and how it is typed."""
+
+    key: str
+    title: str
+    kind: Kind = "text"
+    choices: Choices | None = None  # code columns: (code, label) for a row
+    editable: bool = True
+    numeric: bool = False
+
+    def label(self, row: dict[str, Any], value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if self.kind == "bool":
+            return "是" if value else "否"
+        if self.kind == "multi" and self.choices is not None:
+            labels = dict(self.choices(row))
+            return "、".join(labels.get(v, f"[{v}]") for v in value or ())
+        if self.kind == "code" and self.choices is not None:
+            for code, label in self.choices(row):
+                if code == value:
+                    return label
+            return f"[{value}]"
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        return str(value)
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Payload rows as a table; ``edited(row_id)`` after a cell changes."""
+
+    edited = Signal(str)
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        parent: QObject | None = None,
+        *,
+        keep: Callable[[dict[str, Any]], bool] | None = None,
+        order: Callable[[dict[str, Any]], Any] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._rows: list[dict[str, Any]] = []
+        self._visible: list[int] = []
+        self._keep = keep
+        self._order = order
+        self._marks: dict[str, tuple[str, str]] = {}
+        self.read_only = False
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Show (and edit in place) ``rows``, a list of the payload."""
+        self.beginResetModel()
+        self._rows = rows
+        self._visible = self._compute_visible()
+        self.endResetModel()
+
+    def set_keep(self, keep: Callable[[dict[str, Any]], bool] | None) -> None:
+        """Show only rows ``keep`` accepts (e.g. one year's measures)."""
+        self._keep = keep
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the rows again after they changed outside the model."""
+        self.beginResetModel()
+        self._visible = self._compute_visible()
+        self.endResetModel()
+
+    def _compute_visible(self) -> list[int]:
+        shown = [
+            i
+            for i, row in enumerate(self._rows)
+            if not row.get("deleted") and (self._keep is None or self._keep(row))
+        ]
+        if self._order is not None:
+            shown.sort(key=lambda i: self._order(self._rows[i]))  # type: ignore[misc]
+        return shown
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return self._rows
+
+    def row_at(self, row: int) -> dict[str, Any] | None:
+        return self._rows[self._visible[row]] if 0 <= row < len(self._visible) else None
+
+    def row_of(self, row_id: str) -> int:
+        """The visible row showing payload row ``row_id`` (-1 if hidden or absent)."""
+        for r, i in enumerate(self._visible):
+            if self._rows[i].get("id") == row_id:
+                return r
+        return -1
+
+    def add_row(self, values: dict[str, Any]) -> int:
+        """Append a payload row; its visible row (or -1 when the filter hides it)."""
+        self.beginResetModel()
+        self._rows.append(values)
+        self._visible = self._compute_visible()
+        self.endResetModel()
+        return self.row_of(values.get("id", ""))
+
+    def remove_row(self, row: int) -> bool:
+        """Remove a visible row: a saved row becomes a tombstone, a new one is dropped."""
+        found = self.row_at(row)
+        if found is None:
+            return False
+        self.beginResetModel()
+        if found.get("_saved"):
+            found["deleted"] = True
+        else:
+            self._rows.remove(found)
+        self._visible = self._compute_visible()
+        self.endResetModel()
+        return True
+
+    def set_marks(self, marks: dict[str, tuple[str, str]]) -> None:
+        """Colour rows with problems: row id → (severity, message)."""
+        if marks == self._marks:
+            return
+        self._marks = dict(marks)
+        if self._visible:
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._visible) - 1, len(self.columns) - 1),
+                [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole],
+            )
+
+    # --- QAbstractTableModel ---------------------------------------------------------------
+
+    def rowCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or section < 0:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].title if section < len(self.columns) else None
+        return str(section + 1) if section < len(self._visible) else None
+
+    def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags |= Qt.ItemFlag.ItemNeverHasChildren
+        column = self.columns[index.column()]
+        if column.editable and not self.read_only:
+            if column.kind == "bool":
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            else:
+                flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        if row is None or not 0 <= index.column() < len(self.columns):
+            return None
+        column = self.columns[index.column()]
+        value = row.get(column.key)
+        mark = self._marks.get(str(row.get("id")))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if column.kind == "bool" else column.label(row, value)
+        if role == Qt.ItemDataRole.EditRole:
+            return value if not isinstance(value, list) else list(value)
+        if role == Qt.ItemDataRole.CheckStateRole and column.kind == "bool":
+            return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+            column.numeric or column.kind in ("number", "int")
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and mark is not None:
+            return QBrush(ERROR_BACKGROUND if mark[0] == "error" else WARNING_BACKGROUND)
+        if role == Qt.ItemDataRole.ToolTipRole and mark is not None:
+            return mark[1]
+        if role == ROW_ID_ROLE:
+            return row.get("id")
+        return None
+
+    def setData(self, index: _ANY_INDEX, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or self.read_only:
+            return False
+        row = self.row_at(index.row())
+        if row is None:
+            return False
+        column = self.columns[index.column()]
+        if not column.editable:
+            return False
+        if column.kind == "bool":
+            if role != Qt.ItemDataRole.CheckStateRole:
+                return False
+            new = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role == Qt.ItemDataRole.EditRole:
+            new = value if value not in ("",) else None
+            if isinstance(new, str) and not new.strip():
+                new = None
+        else:
+            return False
+        if row.get(column.key) == new:
+            return False
+        row[column.key] = new
+        self.dataChanged.emit(index, index, [role, Qt.ItemDataRole.DisplayRole])
+        self.edited.emit(str(row.get("id")))
+        return True
+
+
+class RecordDelegate(QStyledItemDelegate):
+    """Editors for ``RecordTableModel`` cells: a combo box of choices for coded columns."""
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: _ANY_INDEX
+    ) -> QWidget:
+        model = index.model()
+        if isinstance(model, RecordTableModel):
+            column = model.columns[index.column()]
+            row = model.row_at(index.row())
+            if column.kind == "code" and column.choices is not None and row is not None:
+                combo = QComboBox(parent)
+                combo.addItem("— 未填 —", None)
+                for code, label in column.choices(row):
+                    combo.addItem(label, code)
+                return combo
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: _ANY_INDEX) -> None:
+        if isinstance(editor, QComboBox):
+            value = index.data(Qt.ItemDataRole.EditRole)
+            found = editor.findData(value) if value is not None else 0
+            editor.setCurrentIndex(max(found, 0))
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: Any, index: _ANY_INDEX) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+            return
+        super().setModelData(editor, model, index)
+
+
+# --- problems ------------------------------------------------------------------------------------
+
+
+class ProblemListModel(QAbstractListModel):
+    """The form's problems, errors first, each with its Chinese message."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._problems: list[Problem] = []
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+    def set_problems(self, problems: Sequence[Problem]) -> None:
+        ordered = sorted(problems, key=lambda p: 0 if p.is_error else 1)
+        if ordered == self._problems:
+            return
+        self.beginResetModel()
+        self._problems = ordered
+        self.endResetModel()
+
+    def rowCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._problems)
+
+    def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._problems):
+            return None
+        problem = self._problems[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            kind = "错误" if problem.is_error else "疑似"
+            return f"【{kind}】{problem.message}"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(ERROR_COLOUR if problem.is_error else WARNING_COLOUR)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            label = FIELD_LABELS.get(problem.field, problem.field)
+            return f"{problem.code} · {label}"
+        if role == ROW_ID_ROLE:
+            return problem
+        return None
+
+
+# --- the household book --------------------------------------------------------------------------
+
+
+def book_value(entity: str, field: str, value: str | None) -> str:
+    """A book value as a person reads it: a code by its label, several codes by theirs."""
+    if value is None:
+        return ""
+    spec = FIELDS.get(f"{entity}.{field}")
+    if spec is not None and spec.table is not None and value:
+        from desktop.domain.codes import code_table
+
+        table = code_table(spec.table)
+        if spec.kind == "multi":
+            return "、".join(table.label(v) for v in value.split(",") if v)
+        return table.label(value) if value in table else value
+    return value
+
+
+class BookModel(QAbstractTableModel):
+    """The household book, read-only, newest first."""
+
+    HEADERS = ("时间", "操作人", "对象", "项目", "原值", "新值", "原因")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lines: list[BookLine] = []
+        self._texts: list[tuple[str, ...]] = []
+
+    def set_lines(self, lines: Sequence[BookLine]) -> None:
+        self.beginResetModel()
+        self._lines = list(lines)
+        self._texts = [self._line_texts(line) for line in self._lines]
+        self.endResetModel()
+
+    @property
+    def lines(self) -> list[BookLine]:
+        return list(self._lines)
+
+    @staticmethod
+    def _line_texts(line: BookLine) -> tuple[str, ...]:
+        entity = ENTITY_OF_TABLE.get(line.entity, line.entity)
+        if line.field == "*":
+            field = "(整户)"
+        elif line.field == "deleted":
+            field = "删除"
+        else:
+            field = FIELD_LABELS.get(f"{entity}.{line.field}", line.field)
+        at = line.at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M") if line.at else ""
+        return (
+            at,
+            line.actor,
+            ENTITY_LABELS.get(entity, line.entity),
+            field,
+            book_value(entity, line.field, line.old_value),
+            book_value(entity, line.field, line.new_value),
+            line.reason or "",
+        )
+
+    def rowCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or section < 0:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if section < len(self.HEADERS) else None
+        return str(section + 1) if section < len(self._lines) else None
+
+    def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if not (0 <= r < len(self._texts) and 0 <= c < len(self.HEADERS)):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._texts[r][c]
+        return None
+
+
+def utc_text(moment: datetime | None) -> str:
+    """A stored UTC moment in the laptop's local time, to the second."""
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=UTC).astimezone().strftime("%H:%M:%S")
+
+
+__all__ = [
+    "GONE_COLOUR",
+    "BookModel",
+    "Column",
+    "ProblemListModel",
+    "RecordDelegate",
+    "RecordTableModel",
+    "book_value",
+    "utc_text",
+]

@@ -1,0 +1,1165 @@
+"""The guided household form: every page of one household, checked as it is typed, never lost.
+
+The form edits a payload (``desktop.store.household_edit``): a plain dict of the household and
+its rows, read in the task runner when the form opens. As the person types:
+
+- the form is checked 300 ms after the last change: the payload's light records go through the
+  domain audit (``desktop.domain.audit.audit_household``) under the database's policy year, and
+  unreadable dates and numbers become problems too. Problems are listed with their Chinese
+  messages, and the offending fields, member rows and pages are marked. Errors block saving;
+  warnings are saved with a reason the person gives (it goes into the household book);
+- a draft of the payload is autosaved every few seconds (``desktop.store.drafts``, 3 s by
+  default) while there are unsaved changes; a draft left by a crash is offered back when the
+  household is opened again or on the next start;
+- closing with unsaved changes asks: save, discard, or go back.
+
+Saving runs ``desktop.store.household_edit.save_form`` — the one save path, ``save_household`` —
+as a serial job in the task runner. A refused save shows its problems and keeps everything typed.
+Operations (新识别, 脱贫, 自然增加 …) come from the form's 办理 menu and are checked against the
+calendar at the form's ``clock``; what they record is saved with the form.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.audit import audit_household
+from desktop.domain.operations import (
+    MEMBER_OPERATIONS,
+    Operation,
+    operation_label,
+)
+from desktop.domain.policy import PolicyYear, policy_year
+from desktop.domain.problems import Problem
+from desktop.store.db import Database
+from desktop.store.drafts import (
+    DEFAULT_AUTOSAVE_SECONDS,
+    DraftData,
+    delete_draft,
+    draft_key,
+    save_draft,
+)
+from desktop.store.household_edit import (
+    DivisionOption,
+    FormData,
+    FormInvalid,
+    SavedForm,
+    apply_operation,
+    current_member_rows,
+    division_options,
+    load_form,
+    new_household_payload,
+    new_row,
+    next_household_number,
+    payload_title,
+    preview_household,
+    save_form,
+)
+from desktop.store.save import SaveRefused
+from desktop.ui.form_fields import FIELD_LABELS, PROBLEM_STYLE, FieldBinder
+from desktop.ui.form_models import ROW_ID_ROLE, ProblemListModel, utc_text
+from desktop.ui.form_tabs import (
+    AssistanceTab,
+    BookTab,
+    FieldsPage,
+    IncomeTab,
+    LocationPage,
+    ProcedureTab,
+    RisksTab,
+)
+from desktop.ui.member_editor import MembersTab
+from desktop.ui.operations_dialogs import (
+    INTERNAL_OPERATIONS,
+    REGISTERED,
+    OperationDialog,
+    ReasonDialog,
+    Subject,
+    calendar_problems,
+    operation_problems,
+    update_action,
+)
+from desktop.ui.roles import Role, may_see_internal_lists
+from desktop.ui.style import apply_readable_font
+from desktop.ui.tasks import TaskRunner, in_session
+
+DEFAULT_ACTOR = "演示用户"
+VALIDATE_DELAY_MS = 300
+Clock = Callable[[], datetime]
+
+BASIC_GROUPS = (
+    ("户基本信息", ("household_number", "village_id", "hamlet_id", "address", "phone", "last_visit_date")),
+    ("户属性和状态", ("status", "attribute", "special_support_mode", "identification_standard",
+                   "identified_year", "exited_year", "returned_year")),
+    ("致贫和返贫原因", ("main_cause", "other_causes", "return_causes")),
+    ("家庭情况", ("military_family", "only_child", "two_daughters", "cooperative_member",
+                "led_by_enterprise", "led_by_entrepreneur")),
+    ("银行账户", ("bank_name", "bank_account")),
+    ("备注", ("note",)),
+)  # fmt: skip
+INTERNAL_GROUP = ("内部标识(仅内部掌握)", ("marginal", "monitored"))
+CONDITION_GROUPS = (
+    ("土地(亩)", ("cultivated_land_mu", "irrigated_land_mu", "forest_land_mu", "returned_farmland_mu",
+               "fruit_forest_mu", "pasture_mu", "water_surface_mu")),
+    ("水电路讯", ("production_power", "living_power", "broadcast_tv", "road_distance_km", "road_type")),
+    ("住房和燃料", ("housing_area_m2", "dangerous_house", "housing_grade", "sanitary_toilet", "fuel_type")),
+    ("易地扶贫搬迁", ("relocation_wish", "relocation_mode", "resettlement_method", "resettlement_place")),
+)  # fmt: skip
+ASSURANCE_GROUPS = (
+    ("两不愁", ("food_assured", "clothing_assured")),
+    ("三保障", ("education_assured", "medical_assured", "housing_assured")),
+    ("饮水安全", ("water_assured", "drinking_water_difficult", "drinking_water_safe")),
+)
+
+ENTITY_TAB = {
+    "household": "basic",
+    "member": "members",
+    "income": "income",
+    "income_item": "income",
+    "measure": "assistance",
+    "assistance_person": "assistance",
+    "risk": "risks",
+    "procedure": "procedures",
+    "natural_change": "members",
+}
+CONDITION_COLUMNS = {c for _title, columns in CONDITION_GROUPS for c in columns}
+ASSURANCE_COLUMNS = {c for _title, columns in ASSURANCE_GROUPS for c in columns}
+
+
+def _json_copy(payload: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy that is surely JSON (what a draft stores)."""
+    return json.loads(json.dumps(payload, ensure_ascii=False))
+
+
+class HouseholdForm(QMainWindow):
+    """The form of one household (an existing one, a new one, or one coming back from a draft).
+
+    ``household_id`` opens a stored household; ``new_payload`` a household not saved yet (see
+    ``household_edit.new_household_payload``); ``key`` a draft key (a new household's draft).
+    ``restore_draft`` decides what happens to a draft found on opening: None asks, True takes
+    it, False deletes it. ``clock`` is the app's now (operations are checked against it).
+    ``autosave_seconds`` overrides the database's setting.
+    """
+
+    loaded = Signal()
+    saved = Signal(str)  # household id
+    autosaved = Signal()
+    closed = Signal(str)  # draft key
+    problems_changed = Signal()
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        runner: TaskRunner,
+        household_id: str | None = None,
+        new_payload: dict[str, Any] | None = None,
+        key: str | None = None,
+        actor: str = DEFAULT_ACTOR,
+        role: Role | str = Role.FIELD_WORKER,
+        clock: Clock | None = None,
+        autosave_seconds: float | None = None,
+        restore_draft: bool | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.db = db
+        self.runner = runner
+        self.actor = actor
+        self.role = Role(role)
+        self.internal = may_see_internal_lists(self.role)
+        self.clock: Clock = clock or datetime.now
+        self.household_id = household_id
+        self.key = key or draft_key(household_id)
+        self._new_payload = new_payload
+        self._autosave_override = autosave_seconds
+        self._restore_draft = restore_draft
+        self.payload: dict[str, Any] | None = None
+        self.policy: PolicyYear | None = None
+        self.problems: list[Problem] = []
+        self.dirty = False
+        self.saving = False
+        self.is_loaded = False
+        self.pending_draft: DraftData | None = None
+        self.draft_prompt: QMessageBox | None = None
+        self.close_prompt: QMessageBox | None = None
+        self.reason_dialog: ReasonDialog | None = None
+        self.operation_dialog: OperationDialog | None = None
+        self.last_autosave: datetime | None = None
+        self.last_error: str = ""
+        self._close_after_save = False
+        self._close_confirmed = False
+        self._closed = False  # answers of jobs that arrive after the window closed are dropped
+
+        apply_readable_font(self)
+        self.setStyleSheet(PROBLEM_STYLE)
+        self.setWindowTitle("农户信息表")
+        self.resize(1280, 800)
+        self._build()
+
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(VALIDATE_DELAY_MS)
+        self._validate_timer.timeout.connect(self.validate_now)
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setSingleShot(True)
+        self._autosave_timer.timeout.connect(self.autosave_now)
+        self.set_autosave_seconds(autosave_seconds or DEFAULT_AUTOSAVE_SECONDS)
+
+        self.load()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.header = QLabel("正在读取…")
+        self.header.setObjectName("form.header")
+        self.header.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.banner = QLabel()
+        self.banner.setObjectName("form.banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.banner.hide()
+
+        self.basic_binder = FieldBinder("household", self._head, self._household_edited)
+        self.conditions_binder = FieldBinder("household", self._head, self._household_edited)
+        self.assurance_binder = FieldBinder("household", self._head, self._household_edited)
+        self.location_binder = FieldBinder("household", self._head, self._household_edited)
+        self.household_binders = (
+            self.basic_binder,
+            self.conditions_binder,
+            self.assurance_binder,
+            self.location_binder,
+        )
+        groups = list(BASIC_GROUPS)
+        if self.internal:
+            groups.insert(2, INTERNAL_GROUP)
+        self.basic_page = FieldsPage(
+            groups,
+            self.basic_binder,
+            note="脱贫状态只能通过“办理”菜单的新识别、返贫、脱贫操作改变。",
+        )
+        self.members_tab = MembersTab(head_sex=self._head_sex, today=self._today)
+        self.members_tab.member_edited.connect(self._member_edited)
+        self.members_tab.add_requested.connect(self.add_member)
+        self.members_tab.remove_requested.connect(self.remove_member)
+        self.income_tab = IncomeTab(self._edited)
+        self.conditions_page = FieldsPage(CONDITION_GROUPS, self.conditions_binder)
+        self.assurance_page = FieldsPage(
+            ASSURANCE_GROUPS,
+            self.assurance_binder,
+            note="“两不愁三保障”和饮水安全以2019年11月30日的情况为准(导引第8问),"
+            "与行业部门数据一致(导引第14问)。",
+        )
+        self.assistance_tab = AssistanceTab(self._edited)
+        self.risks_tab = RisksTab(self._edited) if self.internal else None
+        self.location_page = LocationPage(self.location_binder)
+        self.procedure_tab = ProcedureTab(self._edited)
+        self.book_tab = BookTab()
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("form.tabs")
+        self.tab_keys: list[str] = []
+        for key, page, title in (
+            ("basic", self.basic_page, "基本信息"),
+            ("members", self.members_tab, "家庭成员"),
+            ("income", self.income_tab, "收入"),
+            ("conditions", self.conditions_page, "生产生活条件"),
+            ("assurances", self.assurance_page, "两不愁三保障"),
+            ("assistance", self.assistance_tab, "帮扶"),
+            ("risks", self.risks_tab, "风险(内部)"),
+            ("location", self.location_page, "位置"),
+            ("procedures", self.procedure_tab, "程序"),
+            ("book", self.book_tab, "户簿"),
+        ):
+            if page is None:
+                continue
+            self.tabs.addTab(page, title)
+            self.tab_keys.append(key)
+        self.tab_titles = [self.tabs.tabText(i) for i in range(self.tabs.count())]
+
+        self.problem_model = ProblemListModel(self)
+        self.problem_view = QListView()
+        self.problem_view.setObjectName("form.problems")
+        self.problem_view.setModel(self.problem_model)
+        self.problem_view.setWordWrap(True)
+        self.problem_view.activated.connect(self._problem_activated)
+        self.problem_view.doubleClicked.connect(self._problem_activated)
+        self.problem_summary = QLabel("问题清单")
+        problems = QWidget()
+        problems_layout = QVBoxLayout(problems)
+        problems_layout.setContentsMargins(0, 0, 0, 0)
+        problems_layout.addWidget(self.problem_summary)
+        problems_layout.addWidget(self.problem_view)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(problems)
+        splitter.setStretchFactor(0, 6)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([660, 110])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        top = QHBoxLayout()
+        top.addWidget(self.header, stretch=1)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, stretch=1)
+        self.setCentralWidget(central)
+        self.central = central
+
+        self.autosave_label = QLabel()
+        self.statusBar().addPermanentWidget(self.autosave_label)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("农户(&H)")
+        self.save_action = QAction("保存(&S)", self)
+        self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.save_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.save_action.triggered.connect(self.save)
+        self.close_action = QAction("关闭(&C)", self)
+        self.close_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
+        self.close_action.triggered.connect(self.close)
+        menu.addAction(self.save_action)
+        menu.addAction(self.close_action)
+        self.addAction(self.save_action)
+
+        ops = self.menuBar().addMenu("办理(&O)")
+        ops.setToolTipsVisible(True)
+        self.operation_actions: dict[Operation, QAction] = {}
+        for op in Operation:
+            if op in INTERNAL_OPERATIONS and not self.internal:
+                continue
+            action = QAction(operation_label(op) + "…", self)
+            action.triggered.connect(lambda _checked=False, op=op: self.start_operation(op))
+            ops.addAction(action)
+            self.operation_actions[op] = action
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the household, its book, its draft and the policy year (in the runner)."""
+        job = in_session(
+            self.db, load_form, household_id=self.household_id, key=self.key, internal=self.internal
+        )
+        self.runner.run(job, on_done=self._loaded, on_error=self._load_failed)
+
+    def _load_failed(self, error: BaseException) -> None:
+        if self._closed:
+            return
+        self.show_banner(f"读取农户信息失败:{error}")
+        self.header.setText("无法打开")
+
+    def _loaded(self, data: FormData) -> None:
+        if self._closed:
+            return
+        self.policy = policy_year(data.policy_year)
+        if self._autosave_override is None:
+            self.set_autosave_seconds(data.autosave_seconds)
+        base = data.payload or self._new_payload
+        if base is None and data.draft is None:
+            self.show_banner("该户已不存在(可能已被删除),请刷新列表。")
+            self.header.setText("该户不存在")
+            self.central.setEnabled(False)
+            return
+        self.book_tab.set_lines(data.book)
+        if base is None:  # a new household known only from its draft
+            assert data.draft is not None
+            self._set_payload(data.draft.payload, dirty=True)
+            self._status(f"已恢复 {self._when(data.draft)} 的草稿")
+        else:
+            self._set_payload(base, dirty=self._new_payload is not None and data.payload is None)
+            if data.draft is not None:
+                self.pending_draft = data.draft
+                if self._restore_draft is True:
+                    self.restore_draft()
+                elif self._restore_draft is False:
+                    self.discard_draft()
+                else:
+                    self._ask_restore(data.draft)
+        self.is_loaded = True
+        self.loaded.emit()
+
+    def _when(self, draft: DraftData) -> str:
+        return f"{utc_text(draft.saved_at)}({draft.user_name})"
+
+    def _ask_restore(self, draft: DraftData) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("发现未保存的草稿")
+        box.setText(
+            f"本户有一份未保存的草稿(自动保存于 {draft.saved_at:%Y-%m-%d} {self._when(draft)})。"
+        )
+        box.setInformativeText("恢复草稿,继续上次没有保存的填写?")
+        restore = box.addButton("恢复草稿", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("丢弃草稿", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(restore)
+        apply_readable_font(box)
+
+        def answered(_result: int) -> None:
+            self.draft_prompt = None
+            if box.clickedButton() is restore:
+                self.restore_draft()
+            else:
+                self.discard_draft()
+
+        box.finished.connect(answered)
+        self.draft_prompt = box
+        box.open()
+
+    def restore_draft(self) -> None:
+        """Take the pending draft's payload (the form becomes unsaved)."""
+        draft = self.pending_draft
+        if draft is None:
+            return
+        self.pending_draft = None
+        self._set_payload(draft.payload, dirty=True)
+        self._status(f"已恢复 {self._when(draft)} 的草稿,请核对后保存")
+
+    def discard_draft(self) -> None:
+        """Delete the pending draft (the stored household stays as it was)."""
+        self.pending_draft = None
+        self.runner.run(
+            in_session(self.db, delete_draft, self.key), on_done=lambda _ok: None, serial=True
+        )
+
+    def _set_payload(self, payload: dict[str, Any], *, dirty: bool) -> None:
+        assert self.policy is not None
+        self.payload = _json_copy(payload)
+        p = self.payload
+        for key in (
+            "members",
+            "incomes",
+            "measures",
+            "natural_changes",
+            "procedure_steps",
+            "operations",
+        ):
+            p.setdefault(key, [])
+        if self.internal:
+            p.setdefault("risks", [])
+        else:
+            p.pop("risks", None)
+        meta = p.setdefault("meta", {})
+        head = p["household"]
+        self.household_id = head.get("id") if meta.get("saved") else self.household_id
+        meta_values = {"village_id": meta.get("village_name"), "hamlet_id": meta.get("hamlet_name")}
+        for binder in self.household_binders:
+            binder.load()
+        for column, name in meta_values.items():
+            widget = self.basic_binder.widgets.get(column)
+            if widget is not None:
+                widget.setText(name or "—")
+        self.members_tab.set_members(p["members"])
+        self.income_tab.set_payload(p, self.policy)
+        self.assistance_tab.set_payload(p, self.policy.year)
+        if self.risks_tab is not None:
+            self.risks_tab.set_payload(p)
+        self.procedure_tab.set_payload(p, self.policy)
+        self.dirty = dirty
+        self._update_header()
+        self.update_operations()
+        self.validate_now()
+        if dirty:
+            self._schedule_autosave()
+
+    # --- payload access ------------------------------------------------------------------------
+
+    def _head(self) -> dict[str, Any] | None:
+        return self.payload["household"] if self.payload is not None else None
+
+    def _head_sex(self) -> str | None:
+        if self.payload is None:
+            return None
+        heads = [m for m in current_member_rows(self.payload) if m.get("relation") == "01"]
+        return heads[0].get("sex") if len(heads) == 1 else None
+
+    def _today(self) -> date:
+        return self.clock().date()
+
+    @property
+    def title(self) -> str:
+        return payload_title(self.payload) if self.payload is not None else ""
+
+    # --- edits ---------------------------------------------------------------------------------
+
+    def _household_edited(self, column: str) -> None:
+        self._edited(f"household.{column}")
+
+    def _member_edited(self, _member_id: str, column: str) -> None:
+        self._edited(f"member.{column}")
+
+    def _edited(self, what: str) -> None:
+        """Something in the payload changed: unsaved, check soon, autosave soon."""
+        if self.payload is None:
+            return
+        self.dirty = True
+        self._update_header()
+        if what.startswith("income") or what.startswith("member"):
+            self._show_income()
+        if what.startswith("member"):
+            self.assistance_tab.refresh_members()
+        self._validate_timer.start()
+        self._schedule_autosave()
+
+    def _update_header(self) -> None:
+        if self.payload is None:
+            return
+        from desktop.domain.codes import code_table
+
+        head = self.payload["household"]
+        status = code_table("status").label(head.get("status") or "ordinary")
+        place = " ".join(
+            p
+            for p in (
+                self.payload["meta"].get("village_name"),
+                self.payload["meta"].get("hamlet_name"),
+            )
+            if p
+        )
+        flags = []
+        if self.internal and head.get("marginal"):
+            flags.append("边缘户")
+        if self.internal and head.get("monitored"):
+            flags.append("脱贫监测户")
+        text = f"{self.title} · {place} · {status}"
+        if flags:
+            text += " · " + "、".join(flags)
+        self.header.setText(text)
+        mark = " *" if self.dirty else ""
+        self.setWindowTitle(f"农户信息表 {self.title}{mark}")
+        if self.risks_tab is not None:
+            self.risks_tab.show_flags(self.payload)
+
+    # --- checking ------------------------------------------------------------------------------
+
+    def validate_now(self) -> list[Problem]:
+        """Check the form now: the audit of its current state plus unreadable values."""
+        self._validate_timer.stop()
+        if self.payload is None or self.policy is None:
+            return []
+        records, unreadable = preview_household(self.payload, FIELD_LABELS)
+        found = unreadable + audit_household(records, policy=self.policy, on=self._today())
+        self.problems = found
+        self.problem_model.set_problems(found)
+        errors = sum(1 for p in found if p.is_error)
+        warnings = len(found) - errors
+        self.problem_summary.setText(
+            f"问题清单:错误 {errors} 个(须改正才能保存),疑似问题 {warnings} 个(可说明原因后保存)"
+            if found
+            else "问题清单:没有发现问题"
+        )
+        self._mark(found)
+        self._show_income(records)
+        self.problems_changed.emit()
+        return found
+
+    def _mark(self, problems: list[Problem]) -> None:
+        assert self.payload is not None
+        household_marks: dict[str, tuple[str, str]] = {}
+        income_marks: dict[str, tuple[str, str]] = {}
+        rows: dict[str, dict[str, tuple[str, str]]] = {}
+        member_ids = {str(m.get("id")) for m in self.payload["members"]}
+        tabs: dict[str, str] = {}
+        for p in problems:
+            entity, _, column = p.field.partition(".")
+            severity = "error" if p.is_error else "warning"
+            tab = ENTITY_TAB.get(entity, "basic")
+            if entity == "household" and column in CONDITION_COLUMNS:
+                tab = "conditions"
+            elif entity == "household" and column in ASSURANCE_COLUMNS:
+                tab = "assurances"
+            if tabs.get(tab) != "error":
+                tabs[tab] = severity
+            target: dict[str, tuple[str, str]]
+            if entity == "household":
+                target = household_marks
+            elif entity == "income":  # the audit names the household, the form the income
+                target = income_marks
+            elif entity == "member" and p.entity_id not in member_ids:
+                target = {}  # about the members as a whole (no head …): listed only
+            else:
+                target = rows.setdefault(f"{entity}:{p.entity_id}", {})
+            if target.get(column, ("", ""))[0] != "error":
+                previous = target.get(column, ("", ""))[1]
+                message = f"{previous}\n{p.message}".strip() if previous else p.message
+                target[column] = (severity, message)
+        for binder in self.household_binders:
+            binder.mark(household_marks)
+        self.income_tab.binder.mark(income_marks)
+
+        def row_marks(entity: str) -> dict[str, tuple[str, str]]:
+            found = {}
+            for key, columns in rows.items():
+                kind, _, row_id = key.partition(":")
+                if kind == entity and columns:
+                    severe = any(s == "error" for s, _m in columns.values())
+                    found[row_id] = (
+                        "error" if severe else "warning",
+                        "\n".join(m for _s, m in columns.values()),
+                    )
+            return found
+
+        member_fields = {
+            key.partition(":")[2]: cols for key, cols in rows.items() if key.startswith("member:")
+        }
+        self.members_tab.mark(row_marks("member"), member_fields)
+        self.income_tab.items.set_marks(row_marks("income_item"))
+        self.assistance_tab.model.set_marks(row_marks("measure"))
+        person = self.payload.get("assistance_person") or {}
+        self.assistance_tab.person.mark(rows.get(f"assistance_person:{person.get('id')}", {}))
+        if self.risks_tab is not None:
+            self.risks_tab.model.set_marks(row_marks("risk"))
+        self.procedure_tab.model.set_marks(row_marks("procedure"))
+        colours = {"error": QColor("#c62828"), "warning": QColor("#b26a00")}
+        for i, key in enumerate(self.tab_keys):
+            severity = tabs.get(key)
+            title = self.tab_titles[i] + (" ●" if severity else "")
+            self.tabs.setTabText(i, title)
+            self.tabs.tabBar().setTabTextColor(i, colours.get(severity or "", QColor()))
+
+    def _show_income(self, records: Any = None) -> None:
+        if self.payload is None or self.policy is None:
+            return
+        unreadable: list[Problem] = []
+        if records is None:
+            records, unreadable = preview_household(self.payload)
+        income = next(
+            (i for i in records.incomes if i.policy_year == self.policy.year and not i.deleted),
+            None,
+        )
+        bad = any(p.field.startswith("income") for p in unreadable) or any(
+            p.field.startswith("income") and p.code.startswith("FORM_") for p in self.problems
+        )
+        self.income_tab.show_totals(income, len(current_member_rows(self.payload)), bad)
+
+    def _problem_activated(self, index: QModelIndex) -> None:
+        problem = index.data(ROW_ID_ROLE)
+        if isinstance(problem, Problem):
+            self.go_to_problem(problem)
+
+    def go_to_problem(self, problem: Problem) -> None:
+        """Show the page, row and field a problem is about, and put the cursor there."""
+        entity, _, column = problem.field.partition(".")
+        tab = ENTITY_TAB.get(entity, "basic")
+        if entity == "household" and column in CONDITION_COLUMNS:
+            tab = "conditions"
+        elif entity == "household" and column in ASSURANCE_COLUMNS:
+            tab = "assurances"
+        if tab in self.tab_keys:
+            self.tabs.setCurrentIndex(self.tab_keys.index(tab))
+        widget = None
+        if entity == "household":
+            widget = next(
+                (b.widgets[column] for b in self.household_binders if column in b.widgets), None
+            )
+        elif (
+            entity == "member"
+            and problem.entity_id
+            and self.members_tab.select_member(problem.entity_id)
+        ):
+            widget = self.members_tab.editor.binder.widgets.get(column)
+        elif entity == "income":
+            widget = self.income_tab.binder.widgets.get(column)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- members -------------------------------------------------------------------------------
+
+    def _subject(self) -> Subject:
+        assert self.payload is not None and self.policy is not None
+        head = self.payload["household"]
+        records, _ = preview_household(self.payload)
+        income = next(
+            (i for i in records.incomes if i.policy_year == self.policy.year and not i.deleted),
+            None,
+        )
+        members = current_member_rows(self.payload)
+        per_capita: Decimal | None = None
+        if income is not None and members:
+            from desktop.domain.income import per_capita_net_income
+
+            per_capita = per_capita_net_income(income, len(members))
+        year = head.get("identified_year")
+        return Subject(
+            status=head.get("status") or "ordinary",
+            identified_year=int(year) if year and str(year).isdigit() else None,
+            per_capita=per_capita,
+            members=[(str(m["id"]), m.get("name") or "未填姓名") for m in members],
+            special_support_mode=head.get("special_support_mode"),
+            assurances={
+                k: head.get(k)
+                for k in (
+                    "food_assured",
+                    "clothing_assured",
+                    "education_assured",
+                    "medical_assured",
+                    "housing_assured",
+                    "water_assured",
+                )
+            },  # fmt: skip
+            title=self.title,
+        )
+
+    def _registered_and_saved(self) -> bool:
+        assert self.payload is not None
+        head = self.payload["household"]
+        return bool(self.payload["meta"].get("saved")) and head.get("status") in REGISTERED
+
+    def add_member(self) -> None:
+        """A registered household gains a member by a natural increase; others just add a row."""
+        if self.payload is None:
+            return
+        if self._registered_and_saved():
+            self.start_operation(Operation.member_in)
+            return
+        row = new_row("members", name="", relation="01" if not self.payload["members"] else None)
+        self.payload["members"].append(row)
+        self.members_tab.refresh(select=row["id"])
+        self._edited("member.add")
+        self.tabs.setCurrentIndex(self.tab_keys.index("members"))
+        self.members_tab.editor.widget("name").setFocus()
+
+    def remove_member(self, member_id: str) -> None:
+        """Take back a member added in this form, or record a natural decrease (never a delete)."""
+        if self.payload is None:
+            return
+        row = next((m for m in self.payload["members"] if m.get("id") == member_id), None)
+        if row is None:
+            return
+        if not row.get("_saved"):
+            self.payload["members"].remove(row)
+            self.payload["natural_changes"] = [
+                c for c in self.payload["natural_changes"] if c.get("member_id") != member_id
+            ]
+            self.members_tab.refresh()
+            self._edited("member.remove")
+            return
+        self.start_operation(
+            Operation.member_out, member_id=member_id, check=self._registered_and_saved()
+        )
+
+    # --- operations ----------------------------------------------------------------------------
+
+    def update_operations(self) -> None:
+        """Enable each operation the domain allows now; a refused one says why in its tooltip."""
+        if self.payload is None or self.policy is None:
+            for action in self.operation_actions.values():
+                action.setEnabled(False)
+            return
+        subject = self._subject()
+        moment = self.clock()
+        for op, action in self.operation_actions.items():
+            problems = operation_problems(op, subject, policy=self.policy, moment=moment)
+            if op in MEMBER_OPERATIONS and not self.payload["meta"].get("saved"):
+                problems = []  # a household not yet in the registry gains and loses members freely
+            update_action(action, problems)
+
+    def start_operation(
+        self, op: Operation | str, *, member_id: str | None = None, check: bool = True
+    ) -> OperationDialog | None:
+        """Open the operation's dialog; what it records goes into the form when confirmed."""
+        if self.payload is None or self.policy is None:
+            return None
+        operation = Operation(op)
+        if operation in INTERNAL_OPERATIONS and not self.internal:
+            return None
+        if operation in MEMBER_OPERATIONS and not self.payload["meta"].get("saved"):
+            check = False
+        dialog = OperationDialog(
+            operation,
+            self._subject(),
+            policy=self.policy,
+            clock=self.clock,
+            check=check,
+            member_id=member_id,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(result: int) -> None:
+            if self.operation_dialog is dialog:
+                self.operation_dialog = None
+            if result == OperationDialog.DialogCode.Accepted:
+                self._record_operation(operation, dialog.values(), checked=dialog.check)
+
+        dialog.finished.connect(finished)
+        self.operation_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _record_operation(
+        self, op: Operation, values: dict[str, Any], *, checked: bool = True
+    ) -> None:
+        assert self.payload is not None and self.policy is not None
+        touched = apply_operation(
+            self.payload, op.value, values, policy_year=self.policy.year, moment=self.clock()
+        )
+        self.payload["operations"][-1]["checked"] = checked  # checked again when saved
+        for binder in self.household_binders:
+            binder.load()
+        self.members_tab.refresh(select=touched["id"] if touched else None)
+        self.procedure_tab.model.refresh()
+        if self.risks_tab is not None:
+            self.risks_tab.model.refresh()
+        self.update_operations()
+        self._edited(f"operation.{op.value}")
+        self.validate_now()
+        self._status(f"已办理“{operation_label(op)}”,请核对后保存(Ctrl+S)")
+        if op is Operation.member_in and touched is not None:
+            self.tabs.setCurrentIndex(self.tab_keys.index("members"))
+
+    # --- saving --------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save (Ctrl+S): errors stop it, warnings ask for a reason, then the one save path runs.
+
+        Returns whether a save was started (or a reason is being asked for).
+        """
+        if self.payload is None or self.saving or not self.is_loaded:
+            return False
+        problems = self.validate_now()
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            self.show_banner(f"有 {len(errors)} 个错误,不能保存:{errors[0].message}")
+            self.go_to_problem(errors[0])
+            self._close_after_save = False
+            return False
+        refused = self._operations_refused_now()
+        if refused:
+            self.show_banner("不能保存:" + ";".join(p.message for p in refused))
+            self._close_after_save = False
+            return False
+        if problems:
+            dialog = ReasonDialog(problems, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+            def finished(result: int) -> None:
+                self.reason_dialog = None
+                if result == ReasonDialog.DialogCode.Accepted:
+                    self._start_save(dialog.text())
+                else:
+                    self._close_after_save = False
+
+            dialog.finished.connect(finished)
+            self.reason_dialog = dialog
+            dialog.open()
+            return True
+        self._start_save(None)
+        return True
+
+    def _operations_refused_now(self) -> list[Problem]:
+        """Operations recorded in the form that the calendar no longer allows at save time."""
+        assert self.payload is not None and self.policy is not None
+        found: list[Problem] = []
+        moment = self.clock()
+        for entry in self.payload.get("operations", []):
+            if entry.get("checked", True):
+                found += calendar_problems(entry["op"], policy=self.policy, moment=moment)
+        return list({p.message: p for p in found}.values())
+
+    def _book_reason(self, reason: str | None) -> str | None:
+        assert self.payload is not None
+        done = [operation_label(Operation(e["op"])) for e in self.payload.get("operations", [])]
+        parts = [*dict.fromkeys(done), *([reason] if reason else [])]
+        return ";".join(parts) or None
+
+    def _start_save(self, reason: str | None) -> None:
+        assert self.payload is not None
+        self.saving = True
+        self._autosave_timer.stop()
+        self.central.setEnabled(False)
+        self.banner.hide()
+        self._status("正在保存…")
+        snapshot = _json_copy(self.payload)
+        job = in_session(
+            self.db,
+            save_form,
+            snapshot,
+            actor=self.actor,
+            reason=self._book_reason(reason),
+            internal=self.internal,
+            key=self.key,
+        )
+        self.runner.run(job, on_done=self._saved, on_error=self._save_failed, serial=True)
+
+    def _saved(self, result: SavedForm) -> None:
+        if self._closed:
+            return
+        self.saving = False
+        self.central.setEnabled(True)
+        member = (self.members_tab.selected_member() or {}).get("id")
+        tab = self.tabs.currentIndex()
+        self.household_id = result.household_id
+        self.key = draft_key(result.household_id)
+        self._set_payload(result.payload, dirty=False)
+        self.tabs.setCurrentIndex(tab)
+        if member:
+            self.members_tab.select_member(str(member))
+        self.book_tab.set_lines(result.book)
+        self._status(f"已保存,户簿记录 {result.ledger_entries} 条")
+        self.saved.emit(result.household_id)
+        if self._close_after_save:
+            self._close_confirmed = True
+            self.close()
+
+    def _save_failed(self, error: BaseException) -> None:
+        if self._closed:
+            return
+        self.saving = False
+        self.central.setEnabled(True)
+        self._close_after_save = False
+        if isinstance(error, SaveRefused | FormInvalid):
+            problems = error.problems
+            self.problems = list(problems)
+            self.problem_model.set_problems(problems)
+            self._mark(list(problems))
+            message = error.message if isinstance(error, SaveRefused) else "有无效的填写"
+            first = next((p for p in problems if p.is_error), problems[0] if problems else None)
+            self.show_banner(f"没有保存:{message}" + (f"。{first.message}" if first else ""))
+            if first is not None:
+                self.go_to_problem(first)
+        else:
+            self.show_banner(f"保存失败,填写的内容都还在,可以再试一次:{error}")
+        self._status("没有保存")
+        self._schedule_autosave()
+
+    def show_banner(self, text: str) -> None:
+        self.last_error = text
+        self.banner.setText(text)
+        self.banner.show()
+
+    def _status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+
+    # --- drafts --------------------------------------------------------------------------------
+
+    def set_autosave_seconds(self, seconds: float) -> None:
+        self.autosave_seconds = seconds
+        self._autosave_timer.setInterval(max(int(seconds * 1000), 50))
+
+    def _schedule_autosave(self) -> None:
+        if not self._autosave_timer.isActive():
+            self._autosave_timer.start()
+
+    def autosave_now(self) -> None:
+        """Write the draft now if there are unsaved changes (each autosave commits on its own)."""
+        self._autosave_timer.stop()
+        if self.payload is None or not self.dirty or self.saving:
+            return
+        snapshot = _json_copy(self.payload)
+        saved = bool(snapshot.get("meta", {}).get("saved"))
+        household_id = snapshot["household"].get("id") if saved else None
+        job = in_session(
+            self.db, save_draft, self.key, snapshot, household_id=household_id, user_name=self.actor
+        )
+
+        def done(draft: DraftData) -> None:
+            if self._closed:
+                return
+            self.last_autosave = draft.saved_at
+            self.autosave_label.setText(f"草稿已自动保存 {utc_text(draft.saved_at)}")
+            self.autosaved.emit()
+
+        def failed(error: BaseException) -> None:
+            if not self._closed:
+                self.autosave_label.setText(f"草稿自动保存失败:{error}")
+
+        self.runner.run(job, on_done=done, on_error=failed, serial=True)
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.dirty and not self._close_confirmed and self.payload is not None:
+            event.ignore()
+            if self.close_prompt is None and not self.saving:
+                self._ask_close()
+            return
+        self._validate_timer.stop()
+        self._autosave_timer.stop()
+        self._closed = True
+        self.closed.emit(self.key)
+        super().closeEvent(event)
+
+    def _ask_close(self) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("有未保存的修改")
+        box.setText(f"{self.title} 有未保存的修改。")
+        box.setInformativeText("保存后关闭,还是放弃这些修改?")
+        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("不保存", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        apply_readable_font(box)
+
+        def answered(_result: int) -> None:
+            self.close_prompt = None
+            clicked = box.clickedButton()
+            if clicked is save:
+                self._close_after_save = True
+                if not self.save():
+                    self._close_after_save = False
+            elif clicked is discard:
+                self._autosave_timer.stop()
+                self.runner.run(
+                    in_session(self.db, delete_draft, self.key),
+                    on_done=lambda _ok: None,
+                    serial=True,
+                )
+                self._close_confirmed = True
+                self.close()
+
+        box.finished.connect(answered)
+        self.close_prompt = box
+        box.open()
+
+    # --- for callers ---------------------------------------------------------------------------
+
+    def payload_copy(self) -> dict[str, Any]:
+        """A copy of what the form holds now."""
+        return copy.deepcopy(self.payload or {})
+
+
+class NewHouseholdDialog(QDialog):
+    """Ctrl+N: the village (and hamlet) of a new household and its number; Enter confirms.
+
+    The number proposed is the next free one in the village. ``payload`` holds the new
+    household's form payload once accepted.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        runner: TaskRunner,
+        division_id: str | None = None,
+        internal: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.runner = runner
+        self.internal = internal
+        self.payload: dict[str, Any] | None = None
+        self._options: list[DivisionOption] = []
+        self._wanted = division_id
+        self._number_generation = 0
+        apply_readable_font(self)
+        self.setWindowTitle("新建农户")
+        self.setMinimumWidth(520)
+        self.village = QComboBox()
+        self.village.setObjectName("new.village")
+        self.hamlet = QComboBox()
+        self.hamlet.setObjectName("new.hamlet")
+        self.number = QLineEdit()
+        self.number.setObjectName("new.number")
+        self.number.setPlaceholderText("行政村代码 + 4位序号")
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #c62828;")
+        form = QFormLayout()
+        form.addRow("行政村:", self.village)
+        form.addRow("自然村(组):", self.hamlet)
+        form.addRow("户编号:", self.number)
+        note = QLabel("新建的农户为一般农户;纳入贫困户请在信息表中办理“新识别”。")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("建立信息表")
+        self.ok_button.setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.village.currentIndexChanged.connect(self._village_changed)
+        self.runner.run(
+            in_session(db, division_options),
+            on_done=self._options_arrived,
+            on_error=lambda e: self.message.setText(f"读取行政村失败:{e}"),
+        )
+
+    def _options_arrived(self, options: list[DivisionOption]) -> None:
+        self._options = options
+        wanted_village, wanted_hamlet = self._wanted, None
+        by_id = {o.id: o for o in options}
+        if wanted_village in by_id and by_id[wanted_village].level == "hamlet":
+            wanted_hamlet = wanted_village
+            wanted_village = by_id[wanted_village].parent_id
+        self.village.blockSignals(True)
+        self.village.clear()
+        for option in options:
+            if option.level == "village":
+                self.village.addItem(f"{option.name}({option.code})", option.id)
+        index = self.village.findData(wanted_village) if wanted_village else 0
+        self.village.setCurrentIndex(max(index, 0))
+        self.village.blockSignals(False)
+        self._village_changed()
+        if wanted_hamlet is not None:
+            self.hamlet.setCurrentIndex(max(self.hamlet.findData(wanted_hamlet), 0))
+
+    def _village_changed(self, _index: int = 0) -> None:
+        village_id = self.village.currentData()
+        self.hamlet.clear()
+        self.hamlet.addItem("— 无 —", None)
+        for option in self._options:
+            if option.level == "hamlet" and option.parent_id == village_id:
+                self.hamlet.addItem(option.name, option.id)
+        if village_id is None:
+            return
+        self._number_generation += 1
+        generation = self._number_generation
+
+        def done(number: str | None) -> None:
+            if generation == self._number_generation and number:
+                self.number.setText(number)
+
+        self.runner.run(in_session(self.db, next_household_number, village_id), on_done=done)
+
+    def accept(self) -> None:
+        village_id = self.village.currentData()
+        number = self.number.text().strip()
+        if village_id is None:
+            self.message.setText("请选择行政村")
+            return
+        if not number:
+            self.message.setText("请填写户编号")
+            return
+        self.payload = new_household_payload(
+            village_id=village_id,
+            village_name=self.village.currentText().split("(")[0],
+            hamlet_id=self.hamlet.currentData(),
+            hamlet_name=self.hamlet.currentText() if self.hamlet.currentData() else None,
+            household_number=number,
+            internal=self.internal,
+        )
+        super().accept()

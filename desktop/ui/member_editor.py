@@ -1,0 +1,457 @@
+"""The members page of the household form: a table of the family and an editor for one person.
+
+The table (``MembersModel``) lists every member, including those who left through a natural
+decrease (greyed, with the reason and date): a member never disappears from the form. The
+editor below it edits the selected person. The ID number is checked as it is typed
+(``desktop.domain.idcard.check_id``): its message shows under the field, and a valid number
+fills the birth date and sex. Choosing the relation to the head fills the sex it implies
+(``desktop.domain.codes.implied_sex``) when the ID has not said it already.
+
+Adding a person and removing one are the form's decisions (a natural change with its reason and
+date, Q1/Q3): the page only asks, through ``add_requested`` and ``remove_requested``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.codes import code_table, implied_sex
+from desktop.domain.idcard import check_id, normalize_id
+from desktop.ui.form_fields import FieldBinder, table_choices
+from desktop.ui.form_models import GONE_COLOUR, Column, RecordTableModel
+
+HEAD = "01"
+RESIDENT_LENGTH = 18
+
+
+def _choices(table: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
+    options = table_choices(table)
+    return lambda _row: options
+
+
+def member_status(row: dict[str, Any]) -> str:
+    """现有 / 新增(原因) / 已减少(原因 日期) for the members table."""
+    reasons = code_table("natural_change_reason")
+    if row.get("left_date") or row.get("left_reason"):
+        reason = reasons.label(row["left_reason"]) if row.get("left_reason") else "减少"
+        return f"已减少:{reason} {row.get('left_date') or ''}".strip()
+    if not row.get("_saved"):
+        joined = row.get("joined_reason")
+        return f"新增:{reasons.label(joined)}" if joined else "新增(未保存)"
+    return "现有"
+
+
+class MembersModel(RecordTableModel):
+    """Members of the household as a read-only table (edited through ``MemberEditor``)."""
+
+    STATUS_COLUMN = 7
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column("name", "姓名", editable=False),
+                Column("relation", "与户主关系", "code", _choices("relation"), editable=False),
+                Column("sex", "性别", "code", _choices("sex"), editable=False),
+                Column("birth_date", "出生日期", "date", editable=False),
+                Column("id_number", "证件号码", editable=False),
+                Column("health", "健康状况", "multi", _choices("health"), editable=False),
+                Column(
+                    "labour_skill", "劳动技能", "code", _choices("labour_skill"), editable=False
+                ),
+                Column("_status", "状态", "readonly", editable=False),
+            ],
+            parent,
+        )
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        if index.column() == self.STATUS_COLUMN and role == Qt.ItemDataRole.DisplayRole:
+            return member_status(row)
+        if index.column() == self.STATUS_COLUMN and role == Qt.ItemDataRole.EditRole:
+            return member_status(row)
+        if role == Qt.ItemDataRole.ForegroundRole and (
+            row.get("left_date") or row.get("left_reason")
+        ):
+            return QBrush(GONE_COLOUR)
+        return super().data(index, role)
+
+    def changed_row(self, row_id: str) -> None:
+        """Repaint the line of one member after the editor changed it."""
+        r = self.row_of(row_id)
+        if r >= 0:
+            self.dataChanged.emit(self.index(r, 0), self.index(r, self.columnCount() - 1))
+
+
+LEFT_COLUMNS = (
+    "name",
+    "relation",
+    "id_type",
+    "id_number",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "political_status",
+    "education",
+    "school_status",
+    "dropout_reason",
+    "health",
+)
+RIGHT_COLUMNS = (
+    "labour_skill",
+    "work_months",
+    "work_place",
+    "work_employer",
+    "phone",
+    "disability_cert_number",
+    "active_military",
+    "speaks_mandarin",
+)
+INSURANCE_COLUMNS = (
+    "basic_medical_insurance",
+    "serious_illness_insurance",
+    "basic_pension_insurance",
+    "accident_insurance",
+    "commercial_medical_insurance",
+    "min_living_allowance",
+    "special_support",
+    "medical_assistance",
+)
+CHANGE_COLUMNS = ("joined_reason", "joined_date", "left_reason", "left_date")
+
+
+class MemberEditor(QWidget):
+    """Edits one member (a dict of the payload). ``edited(member_id, column)`` after each change."""
+
+    edited = Signal(str, str)
+
+    def __init__(
+        self,
+        *,
+        head_sex: Callable[[], str | None],
+        today: Callable[[], date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._row: dict[str, Any] | None = None
+        self._head_sex = head_sex
+        self._today = today
+        self.binder = FieldBinder("member", lambda: self._row, self._edited)
+
+        self.title = QLabel("请在上表选择一名成员")
+        self.title.setStyleSheet("font-weight: bold;")
+        self.id_message = QLabel()
+        self.id_message.setWordWrap(True)
+        self.id_message.setObjectName("member.id_message")
+        self.relation_hint = QLabel()
+        self.relation_hint.setObjectName("member.relation_hint")
+        for hint in (self.id_message, self.relation_hint):  # never taller than their text
+            hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+        left, right, insurance, changes = (QFormLayout() for _ in range(4))
+        for form in (left, right, insurance, changes):
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for column in LEFT_COLUMNS:
+            self.binder.add_rows(left, [column])
+            if column == "id_number":
+                left.addRow("", self.id_message)
+            if column == "relation":
+                left.addRow("", self.relation_hint)
+        self.binder.add_rows(right, RIGHT_COLUMNS)
+        self.binder.add_rows(insurance, INSURANCE_COLUMNS)
+        self.binder.add_rows(changes, CHANGE_COLUMNS)
+        insurance_box = QGroupBox("保险和社会救助")
+        insurance_box.setLayout(insurance)
+        changes_box = QGroupBox("自然变更(由“自然增加/自然减少”办理)")
+        changes_box.setLayout(changes)
+        right.addRow(insurance_box)
+        right.addRow(changes_box)
+
+        grid = QGridLayout()
+        for column, form in enumerate((left, right)):
+            stack = QVBoxLayout()  # the forms keep their natural height, side by side
+            stack.addLayout(form)
+            stack.addStretch(1)
+            grid.addLayout(stack, 0, column)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.title)
+        inner_layout.addLayout(grid)
+        inner_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.binder.set_enabled(False)
+
+    @property
+    def row(self) -> dict[str, Any] | None:
+        return self._row
+
+    def widget(self, column: str) -> Any:
+        return self.binder.widgets[column]
+
+    def set_row(self, row: dict[str, Any] | None) -> None:
+        """Edit ``row`` (a member of the payload); None shows nothing."""
+        self._row = row
+        self.binder.load()
+        gone = row is not None and bool(row.get("left_date") or row.get("left_reason"))
+        self.binder.set_enabled(row is not None and not gone)
+        if row is None:
+            self.title.setText("请在上表选择一名成员")
+        elif gone:
+            self.title.setText(f"{row.get('name') or '未填姓名'}(已减少,不能修改)")
+        else:
+            self.title.setText(f"成员:{row.get('name') or '未填姓名'}")
+        self._show_id_check(fill=False)
+        self.relation_hint.setText("")
+
+    def mark(self, problems: dict[str, tuple[str, str]]) -> None:
+        self.binder.mark(problems)
+
+    # --- reactions -----------------------------------------------------------------------------
+
+    def _edited(self, column: str) -> None:
+        row = self._row
+        if row is None:
+            return
+        if column == "id_number":
+            self._show_id_check(fill=True)
+        elif column == "relation":
+            self._apply_relation()
+        elif column == "name":
+            self.title.setText(f"成员:{row.get('name') or '未填姓名'}")
+        self.edited.emit(str(row.get("id")), column)
+
+    def _set(self, column: str, value: Any) -> None:
+        assert self._row is not None
+        if self._row.get(column) == value:
+            return
+        self._row[column] = value
+        self.binder.widgets[column].set_value(value)
+        self.edited.emit(str(self._row.get("id")), column)
+
+    def _show_id_check(self, *, fill: bool) -> None:
+        """Check the ID number as typed; a valid one fills the birth date and the sex."""
+        row = self._row
+        text = (row or {}).get("id_number") or ""
+        number = normalize_id(text)
+        if not number:
+            self.id_message.setText("")
+            return
+        info = check_id(number, today=self._today())
+        errors = [p for p in info.problems if p.is_error]
+        if errors and len(number) < RESIDENT_LENGTH and fill:
+            self.id_message.setStyleSheet("color: #555;")
+            self.id_message.setText(f"已输入{len(number)}位")
+            return
+        if errors:
+            self.id_message.setStyleSheet("color: #c62828;")
+            self.id_message.setText(errors[0].message)
+            return
+        sex = code_table("sex").label(info.sex) if info.sex else ""
+        warnings = "；".join(p.message for p in info.problems)
+        self.id_message.setStyleSheet("color: #b26a00;" if warnings else "color: #2e7d32;")
+        born = info.birth_date.isoformat() if info.birth_date else ""
+        self.id_message.setText(warnings or f"号码有效:出生日期 {born},性别 {sex}")
+        if fill and info.birth_date is not None:
+            self._set("birth_date", info.birth_date.isoformat())
+        if fill and info.sex is not None:
+            self._set("sex", info.sex)
+        if fill and info.kind == "disability20" and (row or {}).get("id_type") != "09":
+            self._set("id_type", "09")
+
+    def _id_sex(self) -> str | None:
+        number = normalize_id((self._row or {}).get("id_number"))
+        if not number:
+            return None
+        info = check_id(number, today=self._today())
+        return info.sex if info.is_valid else None
+
+    def _apply_relation(self) -> None:
+        row = self._row
+        assert row is not None
+        relation = row.get("relation")
+        if not relation or relation == HEAD:
+            self.relation_hint.setText("")
+            return
+        sex = implied_sex(relation, self._head_sex())
+        if sex is None:
+            self.relation_hint.setText("")
+            return
+        label = code_table("sex").label(sex)
+        relation_label = code_table("relation").label(relation)
+        id_sex = self._id_sex()
+        if id_sex is not None and id_sex != sex:
+            self.relation_hint.setStyleSheet("color: #b26a00;")
+            self.relation_hint.setText(f"“{relation_label}”应为{label}性,与身份证号码不符,请核对")
+            return
+        self.relation_hint.setStyleSheet("color: #555;")
+        self.relation_hint.setText(f"“{relation_label}”为{label}性,已填入性别")
+        if id_sex is None:
+            self._set("sex", sex)
+
+
+class MembersTab(QWidget):
+    """The members page: the table, the editor, and the buttons to add and remove people."""
+
+    add_requested = Signal()
+    remove_requested = Signal(str)  # member id
+    member_edited = Signal(str, str)  # member id, column
+
+    def __init__(
+        self,
+        *,
+        head_sex: Callable[[], str | None],
+        today: Callable[[], date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = MembersModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("members.table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.editor = MemberEditor(head_sex=head_sex, today=today)
+        self.editor.edited.connect(self._member_edited)
+
+        self.add_button = QPushButton("添加成员")
+        self.add_button.setToolTip("登记一名家庭成员(建档立卡户为“自然增加”,需填写原因和日期)")
+        self.remove_button = QPushButton("自然减少…")
+        self.remove_button.setToolTip("成员死亡、嫁出、迁出等:填写减少原因和日期,成员保留在户簿中")
+        self.add_button.clicked.connect(self.add_requested)
+        self.remove_button.clicked.connect(self._remove_clicked)
+        self.count_label = QLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(buttons)
+        top_layout.addWidget(self.table)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._update_buttons()
+
+    def set_members(self, rows: list[dict[str, Any]]) -> None:
+        """Show the payload's member list (edited in place)."""
+        self.model.set_rows(rows)
+        self.editor.set_row(None)
+        if self.model.rowCount():
+            self.select_member(str(self.model.row_at(0)["id"]))  # type: ignore[index]
+        self._update_count()
+
+    def refresh(self, select: str | None = None) -> None:
+        """Show the member list again after rows were added or removed; select ``select``."""
+        current = select or (self.editor.row or {}).get("id")
+        self.model.refresh()
+        self._update_count()
+        if current and self.select_member(str(current)):
+            return
+        first = self.model.row_at(0)
+        if first is not None:
+            self.select_member(str(first["id"]))
+        else:
+            self.table.clearSelection()
+            self.editor.set_row(None)
+            self._update_buttons()
+
+    def select_member(self, member_id: str) -> bool:
+        r = self.model.row_of(member_id)
+        if r < 0:
+            return False
+        self.table.selectRow(r)
+        self.table.scrollTo(self.model.index(r, 0))
+        self.editor.set_row(self.model.row_at(r))
+        self._update_buttons()
+        return True
+
+    def selected_member(self) -> dict[str, Any] | None:
+        return self.editor.row
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = {i.row() for i in selected.indexes()}
+        row = self.model.row_at(min(rows)) if rows else None
+        if row is not self.editor.row:
+            self.editor.set_row(row)
+        self._update_buttons()
+
+    def _member_edited(self, member_id: str, column: str) -> None:
+        self.model.changed_row(member_id)
+        self.member_edited.emit(member_id, column)
+
+    def _remove_clicked(self) -> None:
+        row = self.editor.row
+        if row is not None:
+            self.remove_requested.emit(str(row.get("id")))
+
+    def _update_buttons(self) -> None:
+        row = self.editor.row
+        gone = row is not None and bool(row.get("left_date") or row.get("left_reason"))
+        self.remove_button.setEnabled(row is not None and not gone)
+        if row is not None and not row.get("_saved"):
+            self.remove_button.setText("撤销新增")
+        else:
+            self.remove_button.setText("自然减少…")
+
+    def _update_count(self) -> None:
+        rows = [self.model.row_at(r) for r in range(self.model.rowCount())]
+        current = sum(1 for r in rows if r and not (r.get("left_date") or r.get("left_reason")))
+        self.count_label.setText(f"现有成员 {current} 人")
+
+    def mark(
+        self, rows: dict[str, tuple[str, str]], fields: dict[str, dict[str, tuple[str, str]]]
+    ) -> None:
+        """Mark member rows with problems, and the selected member's fields."""
+        self.model.set_marks(rows)
+        selected = self.editor.row
+        self.editor.mark(fields.get(str(selected.get("id")), {}) if selected else {})
+
+    def current_index(self) -> QModelIndex:
+        return self.table.currentIndex()

@@ -1,0 +1,423 @@
+"""The dynamic-management operations as short guided dialogs, each checked against the calendar.
+
+新识别, 返贫, 脱贫, 自然增加, 自然减少, 标记边缘户, 标记脱贫监测户: each dialog asks what the guide
+requires for it and nothing more. Whether an operation may be done is the domain's answer
+(``desktop.domain.operations.check_operation``) for the household's status at the app's *now* —
+a ``clock`` the caller passes in (tests put it before or after the 2019 deadline) — under the
+database's policy year. A refused operation is disabled, and its reason, which names the policy
+date that forbids it, is the action's tooltip and the dialog's message.
+
+A confirmed dialog gives its values; the form records the operation in its payload
+(``desktop.store.household_edit.apply_operation``) and it is saved, with everything else, through
+the one save path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.codes import code_table
+from desktop.domain.monitoring import income_line, passes_income_test
+from desktop.domain.operations import (
+    MEMBER_OPERATIONS,
+    Operation,
+    check_operation,
+    operation_label,
+)
+from desktop.domain.policy import PolicyYear
+from desktop.domain.problems import Problem
+from desktop.store.household_edit import parse_date, plain_decimal
+from desktop.ui.form_fields import (
+    FIELDS,
+    CodeField,
+    FieldSpec,
+    MultiCodeField,
+    TextField,
+    table_choices,
+)
+from desktop.ui.style import apply_readable_font
+
+Clock = Callable[[], datetime]
+
+OPERATIONS: tuple[Operation, ...] = tuple(Operation)
+INTERNAL_OPERATIONS = frozenset({Operation.mark_marginal, Operation.mark_monitored})
+"""Marks of the internal lists (Q6): offered only to roles that may see them."""
+
+REGISTERED = frozenset({"poor", "exited", "exited_stable"})
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an operation's check and dialog need to know of the household."""
+
+    status: str
+    identified_year: int | None = None
+    per_capita: Decimal | None = None
+    members: Sequence[tuple[str, str]] = ()  # (id, name) of current members
+    special_support_mode: str | None = None
+    assurances: dict[str, bool | None] = field(default_factory=dict)
+    title: str = ""
+
+
+def operation_problems(
+    op: Operation | str,
+    subject: Subject,
+    *,
+    policy: PolicyYear,
+    moment: datetime,
+    change_reason: str | None = None,
+    special_support_change: tuple[str | None, str | None] | None = None,
+) -> list[Problem]:
+    """Every reason the domain gives against ``op`` on ``subject`` at ``moment``."""
+    return check_operation(
+        Operation(op),
+        status=subject.status,
+        moment=moment,
+        policy=policy,
+        identified_year=subject.identified_year,
+        change_reason=change_reason,
+        special_support_change=special_support_change,
+    )
+
+
+def calendar_problems(
+    op: Operation | str, *, policy: PolicyYear, moment: datetime
+) -> list[Problem]:
+    """Whether the calendar alone forbids ``op`` (for menus when no household is chosen)."""
+    operation = Operation(op)
+    from desktop.domain.operations import TRANSITIONS
+
+    status = sorted(TRANSITIONS[operation][0])[0]
+    return check_operation(operation, status=status, moment=moment, policy=policy)
+
+
+def update_action(action: QAction, problems: Sequence[Problem], base_tip: str = "") -> None:
+    """Enable ``action``, or disable it with the first reason as its tooltip and status tip."""
+    action.setEnabled(not problems)
+    tip = problems[0].message if problems else base_tip
+    action.setToolTip(tip or action.text())
+    action.setStatusTip(tip)
+
+
+def _spec(label: str, kind: Any = "text", table: str | None = None, **kw: Any) -> FieldSpec:
+    return FieldSpec(label, kind, table, **kw)
+
+
+def _reasons(direction: str) -> list[tuple[str, str]]:
+    table = code_table("natural_change_reason")
+    return [
+        (code, table.label(code))
+        for code in table.codes()
+        if (table.entry(code) or {}).get("direction") == direction
+    ]
+
+
+class OperationDialog(QDialog):
+    """One operation's dialog. ``values()`` after it was accepted.
+
+    ``check=False`` skips the domain's operation check: a natural decrease recorded on a
+    household outside the registry (its members still leave only with a reason and a date).
+    """
+
+    def __init__(
+        self,
+        op: Operation | str,
+        subject: Subject,
+        *,
+        policy: PolicyYear,
+        clock: Clock,
+        check: bool = True,
+        member_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.op = Operation(op)
+        self.subject = subject
+        self.policy = policy
+        self.clock = clock
+        self.check = check
+        apply_readable_font(self)
+        self.setWindowTitle(f"{operation_label(self.op)} · {subject.title}".strip(" ·"))
+        self.setMinimumWidth(560)
+        self.fields: dict[str, Any] = {}
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setObjectName("operation.message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("确定")
+        self.ok_button.setDefault(True)  # Enter confirms
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        getattr(self, f"_build_{self.op.name}")()
+        if member_id is not None and "member_id" in self.fields:
+            self.fields["member_id"].set_value(member_id)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+        self.refusal = self._refusal()
+        if self.refusal:
+            self.ok_button.setEnabled(False)
+            self.ok_button.setToolTip(self.refusal[0].message)
+            self.message.setText("不能办理:" + ";".join(p.message for p in self.refusal))
+
+    # --- fields --------------------------------------------------------------------------------
+
+    def _add(self, key: str, widget: Any) -> Any:
+        widget.setObjectName(f"operation.{key}")
+        self.fields[key] = widget
+        self.form.addRow(widget.spec.label + ":", widget)
+        return widget
+
+    def _code(
+        self, key: str, spec: FieldSpec, choices: list[tuple[str, str]] | None = None
+    ) -> CodeField:
+        return self._add(key, CodeField(spec, choices=choices))
+
+    def _date(self, key: str, label: str) -> TextField:
+        widget = self._add(key, TextField(_spec(label, "date")))
+        widget.setText(self.clock().date().isoformat())
+        return widget
+
+    def _note(self) -> None:
+        self._add("note", TextField(_spec("说明")))
+
+    def _income_text(self) -> str:
+        pc = self.subject.per_capita
+        return "未填报" if pc is None else f"{plain_decimal(pc)} 元"
+
+    def _build_identify(self) -> None:
+        self.info.setText(
+            "新识别:一般农户按识别标准和程序纳入贫困户(导引第5问)。确定后请在“程序”页"
+            "登记民主评议、公示、比对和公告。"
+        )
+        causes = [
+            (c, label)
+            for c, label in table_choices("poverty_cause")
+            if not (code_table("poverty_cause").entry(c) or {}).get("other_only")
+        ]
+        self._code("main_cause", FIELDS["household.main_cause"], causes)
+        self._add("other_causes", MultiCodeField(FIELDS["household.other_causes"]))
+        self._code("identification_standard", FIELDS["household.identification_standard"])
+        self._code("attribute", FIELDS["household.attribute"])
+
+    def _build_return_(self) -> None:
+        self.info.setText(
+            "返贫:因病、因灾等导致家庭陷入经济困难、年底前无法补齐短板的脱贫户予以返贫,"
+            "含不享受政策的稳定脱贫户(导引第5、10问)。"
+        )
+        self._add("return_causes", MultiCodeField(FIELDS["household.return_causes"]))
+
+    def _build_exit(self) -> None:
+        line = self.policy.exit_line_per_capita
+        assured = self.subject.assurances
+        missing = [FIELDS[f"household.{k}"].label for k, v in assured.items() if v is not True]
+        text = (
+            f"脱贫:人均纯收入 {self._income_text()}({self.policy.year}年脱贫标准 "
+            f"{plain_decimal(line)} 元);"
+        )
+        text += "“两不愁三保障”和饮水安全:" + (
+            "未保障或未填:" + "、".join(missing) if missing else "均已保障"
+        )
+        self.info.setText(text)
+        spec = _spec("特困供养方式变为", "code", "special_support_mode")
+        widget = self._code("special_support_mode", spec)
+        widget.setToolTip(
+            "分散供养的特困供养户转集中供养,符合脱贫标准和程序的按照脱贫处理(导引第17问)"
+        )
+
+    def _build_member_in(self) -> None:
+        self.info.setText("自然增加:新生儿、嫁入、户籍迁入的人员。确定后在“家庭成员”页补全其信息。")
+        self._add("name", TextField(_spec("姓名")))
+        self._code("relation", FIELDS["member.relation"])
+        self._code("reason", _spec("增加原因", "code"), _reasons("in"))
+        self._date("date", "增加日期")
+        self._note()
+
+    def _build_member_out(self) -> None:
+        self.info.setText(
+            "自然减少:死亡、嫁出、出国定居、判刑收监、户籍迁出的人员。成员不会被删除,"
+            "仍保留在户簿中。分散供养转集中供养按脱贫处理,不做自然减少(导引第17问)。"
+        )
+        self._code("member_id", _spec("成员", "code"), list(self.subject.members))
+        self._code("reason", _spec("减少原因", "code"), _reasons("out"))
+        self._date("date", "减少日期")
+        self._note()
+
+    def _build_mark(self, kind: str) -> None:
+        name = "边缘户" if kind == "marginal" else "脱贫监测户"
+        line = income_line(kind, self.policy)
+        whom = "非建档立卡农户" if kind == "marginal" else "历年已脱贫户"
+        risk = "致贫风险" if kind == "marginal" else "返贫风险"
+        self.info.setText(
+            f"{name}:{whom}中人均纯收入低于{plain_decimal(line)}元且有{risk}的(导引第6问)。"
+            f"本户人均纯收入 {self._income_text()}。名单内部掌握,不公示。"
+        )
+        self._code("risk_type", _spec(risk, "code", "risk_type"))
+        self._date("identified_date", "识别日期")
+        self._code("decided_by", _spec("认定主体", "code", "risk_decider"))
+        self._date("decision_date", "认定日期")
+        self._note()
+
+    def _build_mark_marginal(self) -> None:
+        self._build_mark("marginal")
+
+    def _build_mark_monitored(self) -> None:
+        self._build_mark("monitored")
+
+    # --- checks --------------------------------------------------------------------------------
+
+    def _refusal(self, **extra: Any) -> list[Problem]:
+        if not self.check:
+            return []
+        return operation_problems(
+            self.op, self.subject, policy=self.policy, moment=self.clock(), **extra
+        )
+
+    def values(self) -> dict[str, Any]:
+        """What the dialog holds, as form values (codes, texts, lists of codes)."""
+        return {key: widget.value() for key, widget in self.fields.items()}
+
+    def missing(self) -> list[str]:
+        """What must still be filled or corrected before the operation can be recorded."""
+        values = self.values()
+        found: list[str] = []
+
+        def need(key: str, what: str) -> None:
+            if values.get(key) in (None, "", []):
+                found.append(f"请填写{what}")
+
+        match self.op:
+            case Operation.identify:
+                need("main_cause", "主要致贫原因")
+                others = values.get("other_causes") or []
+                if len(others) > 2:
+                    found.append("其他致贫原因最多选2项")
+                if values.get("main_cause") in others:
+                    found.append("其他致贫原因不能与主要致贫原因重复")
+            case Operation.return_:
+                need("return_causes", "返贫原因")
+            case Operation.member_in:
+                need("name", "姓名")
+                need("relation", "与户主关系")
+                need("reason", "增加原因")
+            case Operation.member_out:
+                need("member_id", "减少的成员")
+                need("reason", "减少原因")
+            case Operation.mark_marginal | Operation.mark_monitored:
+                need("risk_type", "风险类型")
+        for key in ("date", "identified_date", "decision_date"):
+            text = values.get(key)
+            if key == "date" and self.op in MEMBER_OPERATIONS and not text:
+                found.append("请填写日期")
+            elif text:
+                try:
+                    parse_date(text)
+                except ValueError:
+                    found.append(f"日期“{text}”无效,请按2019-11-30的格式填写")
+        if self.op in (Operation.mark_marginal, Operation.mark_monitored):
+            kind = "marginal" if self.op is Operation.mark_marginal else "monitored"
+            if passes_income_test(self.subject.per_capita, kind, self.policy) is False:
+                name = "边缘户" if kind == "marginal" else "脱贫监测户"
+                line = plain_decimal(income_line(kind, self.policy))
+                found.append(
+                    f"本户人均纯收入为{self._income_text()},不低于{line}元,"
+                    f"不符合{name}的认定标准(导引第6问)"
+                )
+        return found
+
+    def accept(self) -> None:
+        """Record the operation only if the domain still allows it now and nothing is missing."""
+        values = self.values()
+        extra: dict[str, Any] = {}
+        if self.op in MEMBER_OPERATIONS and values.get("reason"):
+            extra["change_reason"] = values["reason"]
+        if self.op is Operation.exit and values.get("special_support_mode"):
+            extra["special_support_change"] = (
+                self.subject.special_support_mode,
+                values["special_support_mode"],
+            )
+        refusal = self._refusal(**extra)
+        if refusal:
+            self.refusal = refusal
+            self.message.setText("不能办理:" + ";".join(p.message for p in refusal))
+            self.ok_button.setEnabled(False)
+            return
+        missing = self.missing()
+        if missing:
+            self.message.setText(";".join(missing))
+            return
+        super().accept()
+
+
+class ReasonDialog(QDialog):
+    """Asks why a household with suspected problems (疑似问题) is saved anyway; Enter confirms."""
+
+    def __init__(self, warnings: Sequence[Problem], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        apply_readable_font(self)
+        self.setWindowTitle("保存疑似问题:请说明原因")
+        self.setMinimumWidth(640)
+        listing = QLabel("\n".join(f"· {p.message}" for p in warnings))
+        listing.setWordWrap(True)
+        listing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reason = TextField(_spec("原因", hint="例如:已入户核实,情况属实"))
+        self.reason.setObjectName("reason.text")
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #c62828;")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("说明原因并保存")
+        self.ok_button.setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("返回修改")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.reason.returnPressed.disconnect()
+        self.reason.returnPressed.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(f"本户有 {len(warnings)} 个疑似问题。可以修改后再保存,或说明原因后保存:")
+        )
+        layout.addWidget(listing)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def text(self) -> str:
+        return self.reason.text().strip()
+
+    def accept(self) -> None:
+        if not self.text():
+            self.message.setText("请填写原因(会记入户簿)")
+            return
+        super().accept()

@@ -1,0 +1,339 @@
+"""Starting the app: translators, the last database, the first start's demo county and its users,
+signing in, who sees the internal lists, and a database that cannot be opened."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLibraryInfo, QModelIndex, QSettings
+
+from desktop.domain.roles import Role
+from desktop.store.db import open_database
+from desktop.store.demo import SETTING_SEED
+from desktop.store.queries import HouseholdColumn
+from desktop.store.settings import get_setting
+from desktop.store.users import add_user, list_users
+from desktop.ui.app import (
+    DEMO_PIN,
+    DEMO_SEED_SETTING,
+    DEMO_USERS,
+    LANGUAGE_KEY,
+    LAST_DATABASE_KEY,
+    LAST_USER_KEY,
+    Launcher,
+    choose_database,
+    choose_language,
+    default_db_path,
+    install_translators,
+    open_for_sign_in,
+    prepare_database,
+    set_language,
+)
+from desktop.ui.household_list import COLUMNS
+from desktop.ui.signin import FirstUserDialog, SignInDialog
+from desktop.ui.tasks import QtTaskRunner
+from tests.ui.conftest import DEMO_HOUSEHOLDS
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    """The app's preferences in a private INI file, never the machine's own."""
+    return QSettings(str(tmp_path / "fieldbook.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def launch(qapp, qtbot, settings):
+    """Start a ``Launcher`` on a path; shut its runner, window and database down afterwards."""
+    started: list[tuple[Launcher, QtTaskRunner]] = []
+
+    def start(path: Path, **kwargs) -> Launcher:
+        runner = QtTaskRunner()
+        launcher = Launcher(qapp, path, runner=runner, settings=settings, **kwargs)
+        launcher.exits = []  # type: ignore[attr-defined]
+        launcher.exit_requested.connect(launcher.exits.append)  # type: ignore[attr-defined]
+        started.append((launcher, runner))
+        launcher.start()
+        return launcher
+
+    yield start
+    for launcher, runner in started:
+        runner.wait(30_000)
+        qtbot.waitUntil(lambda runner=runner: runner.pending == 0, timeout=30_000)
+        for widget in (launcher.window, launcher.signin, getattr(launcher, "error_box", None)):
+            if widget is not None:
+                widget.close()
+                widget.deleteLater()
+        if launcher.db is not None:
+            launcher.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def users_path(demo_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo county after its first opening by the app: with the demo users."""
+    path = tmp_path_factory.mktemp("app") / "fieldbook.db"
+    shutil.copyfile(demo_path, path)
+    prepare_database(path, build_demo=False).dispose()
+    return path
+
+
+@pytest.fixture
+def county(users_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo county with its demo users."""
+    path = tmp_path / "county" / "fieldbook.db"
+    path.parent.mkdir()
+    shutil.copyfile(users_path, path)
+    return path
+
+
+def wait_for_sign_in(qtbot, launcher: Launcher) -> SignInDialog:
+    qtbot.waitUntil(
+        lambda: isinstance(launcher.signin, SignInDialog) and launcher.signin.check_pin is not None,
+        timeout=60_000,
+    )
+    assert isinstance(launcher.signin, SignInDialog)
+    return launcher.signin
+
+
+def sign_in(qtbot, launcher: Launcher, name: str, pin: str = DEMO_PIN):
+    """Pick ``name`` on the sign-in dialog, type the PIN, wait for the main window."""
+    dialog = wait_for_sign_in(qtbot, launcher)
+    rows = [dialog.user_list.item(i).text() for i in range(dialog.user_list.count())]
+    dialog.user_list.setCurrentRow(next(i for i, t in enumerate(rows) if t.startswith(name)))
+    dialog.pin_edit.setText(pin)
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=30_000)
+    return launcher.window
+
+
+# --- translations and preferences ----------------------------------------------------------------
+
+
+def test_qt_own_chinese_translation_is_installed(qapp) -> None:
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not os.path.isfile(os.path.join(folder, "qtbase_zh_CN.qm")):
+        pytest.skip("this Qt build ships no qtbase_zh_CN.qm")
+    installed = install_translators(qapp, "zh_CN")
+    try:
+        assert installed
+        assert qapp.translate("QPlatformTheme", "Cancel") == "取消"  # dialog buttons
+        assert qapp.translate("QLineEdit", "Select All") == "全选"  # context menus
+    finally:
+        for translator in installed:
+            qapp.removeTranslator(translator)
+
+
+def test_the_database_lives_in_the_user_data_folder() -> None:
+    path = default_db_path()
+    assert path.name == "fieldbook.db"
+    assert "fieldbook" in str(path.parent).lower()
+
+
+def test_the_last_database_opened_is_opened_again(settings, county, tmp_path) -> None:
+    assert choose_database(None, settings) == default_db_path()
+    settings.setValue(LAST_DATABASE_KEY, str(county))
+    assert choose_database(None, settings) == county
+    other = tmp_path / "other.db"
+    assert choose_database(other, settings) == other  # the command line wins
+
+
+def test_a_remembered_database_that_is_gone_falls_back_to_the_default(settings, tmp_path) -> None:
+    settings.setValue(LAST_DATABASE_KEY, str(tmp_path / "moved-away.db"))
+    assert choose_database(None, settings) == default_db_path()
+
+
+def test_the_language_comes_from_the_command_line_then_the_setting_then_chinese(settings) -> None:
+    assert choose_language(None, settings) == "zh_CN"
+    set_language(settings, "en")
+    assert settings.value(LANGUAGE_KEY) == "en"
+    assert choose_language(None, settings) == "en"
+    assert choose_language("zh_CN", settings) == "zh_CN"
+    settings.setValue(LANGUAGE_KEY, "klingon")
+    assert choose_language(None, settings) == "zh_CN"
+    with pytest.raises(ValueError):
+        set_language(settings, "fr")
+
+
+# --- opening -------------------------------------------------------------------------------------
+
+
+def test_a_demo_database_gets_the_demo_users_and_says_it_is_a_demo(demo_path, tmp_path) -> None:
+    path = tmp_path / "fieldbook.db"
+    shutil.copyfile(demo_path, path)  # built by build_demo_county alone: no users yet
+    opened = open_for_sign_in(path, build_demo=False)
+    try:
+        assert opened.demo
+        assert {(u.name, u.role) for u in opened.users} == set(DEMO_USERS)
+    finally:
+        opened.db.dispose()
+    again = open_for_sign_in(path, build_demo=False)  # not added twice
+    try:
+        assert len(again.users) == len(DEMO_USERS)
+    finally:
+        again.db.dispose()
+
+
+def test_the_app_reads_the_demo_builders_own_setting() -> None:
+    assert DEMO_SEED_SETTING == SETTING_SEED
+
+
+def test_a_real_database_gets_no_demo_users(tmp_path) -> None:
+    path = tmp_path / "real.db"
+    db = open_database(path)
+    with db.session() as session:
+        add_user(session, "赵敏", Role.ADMIN, "2468", n=2**10)
+        session.commit()
+    db.dispose()
+    opened = open_for_sign_in(path, build_demo=False)
+    try:
+        assert not opened.demo
+        assert [u.name for u in opened.users] == ["赵敏"]
+    finally:
+        opened.db.dispose()
+
+
+def test_a_failed_demo_build_leaves_no_half_made_database(tmp_path) -> None:
+    path = tmp_path / "fieldbook.db"
+
+    def power_cut(done: int, total: int) -> None:
+        raise RuntimeError("断电")
+
+    with pytest.raises(RuntimeError, match="断电"):
+        prepare_database(path, build_demo=True, progress=power_cut, households=30)
+    assert not path.exists()
+
+    db = prepare_database(path, build_demo=True, households=30)  # the next start tries again
+    try:
+        assert path.is_file()
+        with db.session() as session:
+            assert get_setting(session, SETTING_SEED) is not None
+            assert len(list_users(session)) == len(DEMO_USERS)
+    finally:
+        db.dispose()
+
+
+# --- the launcher --------------------------------------------------------------------------------
+
+
+def test_the_first_start_builds_a_demo_county_then_asks_who_signs_in(
+    launch, qtbot, tmp_path, settings
+) -> None:
+    path = tmp_path / "new" / "fieldbook.db"
+    launcher = launch(path, demo_households=40)
+    assert launcher.dialog is not None and launcher.dialog.isVisible()
+    assert "演示县" in launcher.dialog.labelText()
+
+    dialog = wait_for_sign_in(qtbot, launcher)
+    assert launcher.dialog is None
+    assert dialog.isVisible()
+    assert dialog.hint_label.isVisible() and DEMO_PIN in dialog.hint_label.text()
+    assert launcher.window is None  # nobody sees the county before signing in
+
+    window = sign_in(qtbot, launcher, "王芳")
+    assert window.isVisible()
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: window.list_model.total == 40, timeout=10_000)
+    qtbot.waitUntil(lambda: window.list_model.rowCount() == 40, timeout=10_000)
+    assert path.is_file()
+    assert settings.value(LAST_DATABASE_KEY) == str(path.resolve())
+    assert settings.value(LAST_USER_KEY) == "王芳"
+
+
+def test_the_sign_in_dialog_is_up_before_the_database_is_open(launch, qtbot, county) -> None:
+    launcher = launch(county)
+    dialog = launcher.signin
+    assert isinstance(dialog, SignInDialog) and dialog.isVisible()
+    assert launcher.db is None or dialog.check_pin is not None
+    wait_for_sign_in(qtbot, launcher)
+    assert launcher.db is not None
+
+
+def test_an_existing_database_opens_as_it_is(launch, qtbot, county) -> None:
+    launcher = launch(county)
+    window = sign_in(qtbot, launcher, "张伟")
+    qtbot.waitUntil(lambda: window.list_model.total == DEMO_HOUSEHOLDS, timeout=10_000)
+    assert launcher.user is not None and launcher.user.role is Role.ADMIN
+
+
+def test_the_last_user_is_preselected_on_the_next_start(launch, qtbot, county, settings) -> None:
+    settings.setValue(LAST_USER_KEY, "李强")
+    launcher = launch(county)
+    dialog = wait_for_sign_in(qtbot, launcher)
+    assert dialog.selected_user() is not None and dialog.selected_user().name == "李强"
+
+
+def flags_shown(qtbot, window) -> str:
+    """The flags column of every household in the list (all pages fetched)."""
+    flags = COLUMNS.index(HouseholdColumn.FLAGS)
+    model = window.list_model
+
+    def everything_fetched() -> bool:
+        if model.is_loading:
+            return False
+        if model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+            return False
+        return model.total == DEMO_HOUSEHOLDS and model.rowCount() == DEMO_HOUSEHOLDS
+
+    qtbot.waitUntil(everything_fetched, timeout=20_000)
+    return " ".join(str(model.index(r, flags).data() or "") for r in range(model.rowCount()))
+
+
+def test_a_field_worker_does_not_see_marginal_households_a_reviewer_does(
+    launch, qtbot, county, tmp_path
+) -> None:
+    worker = sign_in(qtbot, launch(county), "王芳")
+    assert worker.flag_combo is None
+    shown = flags_shown(qtbot, worker)
+    assert "边缘户" not in shown and "监测户" not in shown
+
+    second = tmp_path / "second.db"
+    shutil.copyfile(county, second)
+    reviewer = sign_in(qtbot, launch(second), "李强")
+    assert reviewer.flag_combo is not None
+    shown = flags_shown(qtbot, reviewer)
+    assert "边缘户" in shown or "监测户" in shown
+
+
+def test_quitting_at_sign_in_ends_the_app_with_status_0(launch, qtbot, county) -> None:
+    launcher = launch(county)
+    dialog = wait_for_sign_in(qtbot, launcher)
+    dialog.quit_button.click()
+    assert launcher.exits == [0]
+    assert launcher.window is None
+
+
+def test_a_database_without_users_asks_for_its_first_administrator(launch, qtbot, tmp_path) -> None:
+    path = tmp_path / "empty.db"
+    open_database(path).dispose()  # a real (not demo) database, nobody in it
+    launcher = launch(path)
+    qtbot.waitUntil(lambda: isinstance(launcher.signin, FirstUserDialog), timeout=30_000)
+    dialog = launcher.signin
+    assert dialog.isVisible()
+    assert launcher.exits == []  # the replaced sign-in dialog did not count as quitting
+    dialog.name_edit.setText("赵敏")
+    dialog.pin_edit.setText("2468")
+    dialog.pin_again_edit.setText("2468")
+    dialog.create_button.click()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=30_000)
+    assert launcher.user is not None and launcher.user.role is Role.ADMIN
+    assert launcher.window.flag_combo is not None
+
+
+def test_a_file_that_is_no_database_says_so_and_exits_with_status_1(
+    launch, qtbot, tmp_path
+) -> None:
+    path = tmp_path / "fieldbook.db"
+    path.write_bytes(b"this is not a database" * 100)
+    launcher = launch(path)
+    qtbot.waitUntil(lambda: launcher.failed, timeout=30_000)
+    box = launcher.error_box
+    assert box.isVisible()
+    assert str(path) in box.text()
+    assert "不会被删除" in box.informativeText()
+    assert launcher.signin is None and launcher.exits == []
+    box.done(0)
+    assert launcher.exits == [1]
+    assert path.read_bytes().startswith(b"this is not a database")  # nothing overwritten
