@@ -6,8 +6,14 @@ Ids carry the national question number where one is known (``R40_…`` … ``R80
 2015–2017 list, ``R1_01_00x_…`` from the 2021+ list); ``X_…`` ids are Fieldbook's own rules that
 follow from the fields (§3.3). ``rule_catalogue()`` lists them for a printed rule list.
 
-Errors (ID validity, no or several heads, duplicate IDs, negative income) refuse a save;
-everything else is a warning (疑似问题) that may be saved with a reason.
+``RULES`` also holds the guide's rules (``desktop.domain.audit_guide``: the rest of the 2015–2017
+list, the 2021+ rules that apply to 2019 and the guide's own, Q4–Q20), registered after this
+module's, so ``audit_household`` runs every rule on one ``HouseholdAudit``.
+
+Errors (ID validity, no or several heads, duplicate IDs, negative income, a household flagged
+both marginal and monitored or flagged against its status, invalid procedure steps, an
+unfinished procedure) refuse a save, except those in ``SAVE_EXEMPT``; everything else is a
+warning (疑似问题) that may be saved with a reason.
 
 Only current members count (not a tombstone, no ``left_date``), except in
 ``X_DEAD_MEMBER_COUNTED``, which looks at the people who left. Ages are whole years on the policy
@@ -27,6 +33,7 @@ from decimal import Decimal
 from typing import Literal
 
 from desktop.domain import income as income_rules
+from desktop.domain.audit_guide import GUIDE_RULES
 from desktop.domain.codes import code_table, implied_sex
 from desktop.domain.geo import LatLon
 from desktop.domain.idcard import IdInfo, age_on, check_id
@@ -841,8 +848,16 @@ def _cert_but_not_disabled(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> lis
     ]
 
 
+# The guide's rules (desktop.domain.audit_guide: the rest of the 2015–2017 list, 2021+ rules that
+# apply to 2019, Q4–Q20) run on the same HouseholdAudit; that module never imports this one at
+# load time, so importing it above makes no cycle.
+_registry.extend(Rule(*r) for r in GUIDE_RULES)
+if _twice := sorted(rule_id for rule_id, n in Counter(r.id for r in _registry).items() if n > 1):
+    raise ValueError(f"duplicate audit rule ids {', '.join(_twice)}")
+
 RULES: tuple[Rule, ...] = tuple(_registry)
-"""Every audit rule, household rules first, in the order their problems are reported."""
+"""Every audit rule: this module's, then the guide's, each in definition order. Problems come
+household rules first (in this order), then each current member's rules."""
 
 HOUSEHOLD_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.level == "household")
 MEMBER_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.level == "member")
@@ -860,9 +875,28 @@ def rule_catalogue(policy: PolicyYear | None = None) -> list[RuleInfo]:
     return [RuleInfo(r.id, r.severity, r.level, r.description.format(**figures)) for r in RULES]
 
 
-SAVE_EXEMPT: frozenset[str] = frozenset({"LOC_MISSING"})
-"""Problems the audit lists but a save does not ask about: a location is often captured on a
-later visit, and asking for a reason at every save before then teaches people to type anything."""
+SAVE_EXEMPT: frozenset[str] = frozenset(
+    {
+        "LOC_MISSING",
+        "Q15_PROCEDURE_INCOMPLETE",
+        "Q2_PROCEDURE_STEP_LATE",
+        "Q10_NO_ASSISTANCE_RECORDED",
+    }
+)
+"""Problems the audit lists but a save does not ask about; asking for a reason at every save
+of a household that cannot be put right yet teaches people to type anything.
+
+- ``LOC_MISSING``: a location is often captured on a later visit.
+- ``Q15_PROCEDURE_INCOMPLETE`` and ``Q2_PROCEDURE_STEP_LATE``: a household identified, returned
+  or exited this year is saved many times while its procedure is still running (appraisal,
+  notices, cross-check, announcement take weeks). The procedure is enforced where it matters,
+  at the operation: the operations dialogs refuse to complete an identification, return or exit
+  whose procedure ``desktop.domain.procedure.completion_problems`` finds unfinished. A save of
+  unrelated fields (a phone number, a member's schooling) is not blocked by it; the problem
+  lists keep showing both until the steps are recorded. Invalid steps (``Q16_…``) still refuse.
+- ``Q10_NO_ASSISTANCE_RECORDED``: the measures received since registration are collected by
+  the assistance person and entered in a batch, not at each visit; the problem lists show it.
+"""
 
 
 def audit_household(

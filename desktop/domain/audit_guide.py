@@ -4,10 +4,9 @@ guide's own rules (Q4, Q6, Q8, Q10, Q15–Q17, Q20).
 The rules have the shape of ``desktop.domain.audit``'s ``Rule`` — ``(id, severity, level,
 description, check)`` in that order — and run on the same ``HouseholdAudit`` facts: a household
 rule's check is ``check(rule, audit)``, a member rule's ``check(rule, audit, member_facts)``.
-``GUIDE_RULES`` holds them as ``GuideRule`` tuples so that ``audit.py`` can adopt them without an
-import cycle (``_registry.extend(Rule(*r) for r in GUIDE_RULES)``); until then
-``guide_problems`` runs them on their own and ``full_audit`` runs ``audit_household`` and then
-them.
+``GUIDE_RULES`` holds them as ``GuideRule`` tuples and ``desktop.domain.audit`` registers them in
+its ``RULES`` (``_registry.extend(Rule(*r) for r in GUIDE_RULES)``), so ``audit_household`` runs
+them with the core rules. This module imports ``audit`` for type checking only: no import cycle.
 
 Ids: ``R<n>_…`` carry the 2015–2017 national question number (domain-reference.md §3.1),
 ``R<a>_<bb>_<ccc>_…`` the 2021+ rule id they descend from (§3.2, adapted to 2019 where said),
@@ -16,9 +15,11 @@ Ids: ``R<n>_…`` carry the 2015–2017 national question number (domain-referen
 
 What the rules read beyond ``desktop.domain.records`` is declared in the protocols below; the
 rules read it with ``getattr``, and a record without the attribute at all (an older loader) is
-skipped rather than misjudged: an attribute that is not there is not an empty field. ``village_procedure_steps`` is not a column: the store's problem-list
-runner attaches the village's own procedure steps to each household; when it is absent (a save
-of one household) a procedure the household's own steps do not complete is not judged.
+skipped rather than misjudged: an attribute that is not there is not an empty field.
+``village_procedure_steps`` is not a column: the store's audit runner
+(``desktop.store.audit.audit_database``) attaches the village's own procedure steps to each
+household; when it is absent (a save of one household) a procedure the household's own steps do
+not complete is not judged.
 
 School-age plausibility rules (2021+ 5_17_002 primary pupils aged 6–14, 5_12_016 high-school and
 vocational students aged 15–20) wait for those ages in the policy files.
@@ -26,7 +27,6 @@ vocational students aged 15–20) wait for those ages in the policy files.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
@@ -35,10 +35,10 @@ from desktop.domain import medical, monitoring, procedure
 from desktop.domain.codes import code_table
 from desktop.domain.operations import Operation, is_centralised
 from desktop.domain.phone import normalize_phone
-from desktop.domain.policy import PolicyYear, policy_for
+from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem, Severity
 
-if TYPE_CHECKING:  # audit.py may import this module while it is itself being imported
+if TYPE_CHECKING:  # audit.py imports this module while it is itself being imported
     from desktop.domain.audit import HouseholdAudit, MemberFacts, Rule
 
 Level = Literal["household", "member"]
@@ -743,6 +743,9 @@ def _own_steps(a: HouseholdAudit) -> list[Any]:
     "识别程序步骤的日期无效、次序颠倒、公示不足{notice_min_days}天或结果为不通过",
 )
 def _procedure_step_invalid(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
+    """Recorded dates that break the procedure. A step without a start date is not recorded yet
+    (an identification, return or exit adds its steps to be dated later): it is a step still to
+    do, which ``Q15_PROCEDURE_INCOMPLETE`` lists, not an invalid one."""
     steps = _own_steps(a)
     if not steps:
         return None
@@ -753,7 +756,7 @@ def _procedure_step_invalid(rule: Rule, a: HouseholdAudit) -> list[Problem] | No
         found.extend(
             rule.problem(p.field, p.message, p.entity_id or a.id)
             for p in procedure.check_steps(steps, operation=operation, policy=a.policy)
-            if p.is_error
+            if p.is_error and p.code != procedure.PROC_STEP_NO_START
         )
     return found
 
@@ -818,98 +821,6 @@ def _procedure_incomplete(rule: Rule, a: HouseholdAudit) -> list[Problem] | None
 
 
 GUIDE_RULES: tuple[GuideRule, ...] = tuple(_guide)
-"""Every rule of this module, household rules and member rules mixed, in definition order."""
+"""Every rule of this module, household rules and member rules mixed, in definition order.
 
-GUIDE_RULE_IDS = frozenset(r.id for r in GUIDE_RULES)
-
-
-@functools.cache
-def _as_rules() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
-    """The guide rules as ``audit.Rule`` objects: (household rules, member rules)."""
-    from desktop.domain.audit import Rule
-
-    rules = [Rule(*r) for r in GUIDE_RULES]
-    return (
-        tuple(r for r in rules if r.level == "household"),
-        tuple(r for r in rules if r.level == "member"),
-    )
-
-
-Checks = tuple[tuple[Callable[..., Any], "Rule"], ...]
-
-
-@functools.cache
-def _checks() -> tuple[Checks, Checks]:
-    """(household, member) ``(check, rule)`` pairs of the guide rules."""
-    household_rules, member_rules = _as_rules()
-    return (
-        tuple((r.check, r) for r in household_rules),
-        tuple((r.check, r) for r in member_rules),
-    )
-
-
-@functools.cache
-def registered_in_audit() -> bool:
-    """Whether ``desktop.domain.audit.RULES`` already holds these rules (fixed once imported)."""
-    from desktop.domain.audit import RULES_BY_ID
-
-    return all(rule_id in RULES_BY_ID for rule_id in GUIDE_RULE_IDS)
-
-
-def _run(audit: HouseholdAudit, checks: tuple[Checks, Checks]) -> list[Problem]:
-    household_checks, member_checks = checks
-    problems: list[Problem] = []
-    for check, rule in household_checks:
-        found = check(rule, audit)
-        if found:
-            problems.extend(found)
-    for facts in audit.members:
-        for check, rule in member_checks:
-            found = check(rule, audit, facts)
-            if found:
-                problems.extend(found)
-    return problems
-
-
-def _audit_of(household: Any, policy: PolicyYear | None, on: date | None) -> HouseholdAudit:
-    from desktop.domain.audit import HouseholdAudit
-
-    today = on or date.today()
-    return HouseholdAudit(household, policy or policy_for(today), today)
-
-
-def guide_problems(
-    household: Any, *, policy: PolicyYear | None = None, on: date | None = None
-) -> list[Problem]:
-    """The problems this module's rules find in one household (household rules first)."""
-    return _run(_audit_of(household, policy, on), _checks())
-
-
-def full_audit(
-    household: Any,
-    *,
-    policy: PolicyYear | None = None,
-    on: date | None = None,
-    **core_options: Any,
-) -> list[Problem]:
-    """``audit.audit_household`` (with ``core_options``, e.g. the village committee's point) and
-    then this module's rules.
-
-    Once ``audit.RULES`` holds the guide rules this is exactly ``audit_household``.
-    """
-    from desktop.domain.audit import audit_household
-
-    today = on or date.today()
-    policy = policy or policy_for(today)
-    problems = audit_household(household, policy=policy, on=today, **core_options)
-    if not registered_in_audit():
-        problems += _run(_audit_of(household, policy, today), _checks())
-    return problems
-
-
-def rule_descriptions(policy: PolicyYear) -> dict[str, str]:
-    """Rule id -> description with ``policy``'s figures filled in, for the printed rule list."""
-    import dataclasses
-
-    figures = dataclasses.asdict(policy)
-    return {r.id: r.description.format(**figures) for r in GUIDE_RULES}
+``desktop.domain.audit`` registers them in its ``RULES``: ``audit_household`` runs them."""

@@ -1,12 +1,21 @@
-"""The store-side audit runner: every household of a database through the domain audit.
+"""The audit runner: every household of a database through every audit rule, in one pass.
+
+``audit_database`` is the one runner: the problem lists (``desktop.store.problems``), the printed
+problem lists (``desktop.cards``) and the ``fieldbook audit`` command all use it. Each household
+goes through ``desktop.domain.audit.audit_household``, which runs every rule of
+``desktop.domain.audit.RULES`` — the core rules, the location rules and the guide's rules
+(``desktop.domain.audit_guide``) — on one ``HouseholdAudit``.
 
 Households are read in keyset-ordered chunks (``households.id > last id``: the same cost for
-every page at any depth). Each chunk's members, incomes and income items come with one
+every page at any depth). Each chunk's members, incomes, income items, assistance measures,
+risks, procedure steps, cross-check results and medical settlement slips come with one
 ``IN (…)`` query per table, the queries ``selectinload`` would issue, but as SQLAlchemy Core
 rows turned into light read-only records instead of ORM objects: on a 10,000-household sample
 the ORM load (with or without ``load_only``) cost 2.6–2.7 s of CPU and the Core load 0.9 s. The
-records carry exactly the attributes ``desktop.domain.records`` declares (the contract of what
-the rules read), and each household goes through ``desktop.domain.audit.audit_household``.
+records carry exactly the attributes the rules declare they read (``desktop.domain.records``
+and the protocols of ``desktop.domain.audit_guide``), and each household also carries its
+village's own procedure steps as ``village_procedure_steps`` (Q15: a step the village holds for
+all its candidates counts for each of them).
 
 One more rule needs the whole database: ``R1_01_001_DUPLICATE_ID``, the same person (ID number,
 first 18 characters, so a disability certificate number matches its holder's ID) among the
@@ -24,15 +33,31 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Table, and_, func, select
+from sqlalchemy import Column, ColumnElement, Result, Table, and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.audit import RULES_BY_ID, audit_household
+from desktop.domain.audit_guide import GuideHouseholdLike, GuideMemberLike, MeasureLike
 from desktop.domain.geo import LatLon
-from desktop.domain.policy import PolicyYear, policy_for
+from desktop.domain.medical import SettlementLike
+from desktop.domain.monitoring import RiskLike
+from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem
+from desktop.domain.procedure import CrosscheckLike, StepLike
 from desktop.domain.records import HouseholdLike, IncomeItemLike, IncomeLike, MemberLike
-from desktop.store.models import Division, Household, Income, IncomeItem, Member
+from desktop.store.models import (
+    AssistanceMeasure,
+    CrosscheckResult,
+    Division,
+    Household,
+    Income,
+    IncomeItem,
+    MedicalSettlement,
+    Member,
+    ProcedureStep,
+    Risk,
+)
+from desktop.store.settings import working_policy
 
 DUPLICATE_ID = "R1_01_001_DUPLICATE_ID"
 DEFAULT_CHUNK_SIZE = 2000
@@ -45,6 +70,11 @@ HOUSEHOLDS: Table = Household.__table__  # type: ignore[assignment]
 MEMBERS: Table = Member.__table__  # type: ignore[assignment]
 INCOMES: Table = Income.__table__  # type: ignore[assignment]
 INCOME_ITEMS: Table = IncomeItem.__table__  # type: ignore[assignment]
+MEASURES: Table = AssistanceMeasure.__table__  # type: ignore[assignment]
+RISKS: Table = Risk.__table__  # type: ignore[assignment]
+STEPS: Table = ProcedureStep.__table__  # type: ignore[assignment]
+CROSSCHECKS: Table = CrosscheckResult.__table__  # type: ignore[assignment]
+SETTLEMENTS: Table = MedicalSettlement.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,28 +88,67 @@ class AuditFinding:
     problem: Problem
 
 
-def _columns(table: Table, protocol: type, *extra: str) -> list[Column[Any]]:
+def columns_of(table: Table, protocol: type, *extra: str) -> list[Column[Any]]:
     """The table's columns the domain reads (the protocol's attributes), plus ``extra``."""
     names = dict.fromkeys([*protocol.__annotations__, *extra])
     return [table.c[name] for name in names if name in table.c]
 
 
-def _record(row: Any, **relations: list[Any]) -> SimpleNamespace:
-    """A light read-only record of a row: its columns as attributes, plus related lists."""
-    return SimpleNamespace(**row._mapping, **relations)
+def records_of(result: Result[Any], *lists: str) -> Iterator[SimpleNamespace]:
+    """Light read-only records of ``result``'s rows: the columns as attributes, plus a new empty
+    list for each name in ``lists`` (the related rows, appended later).
+
+    The column names are read once per result: ``SimpleNamespace(**row._mapping)`` builds them
+    again for every row, which cost a third of the loading.
+    """
+    keys = tuple(result.keys())
+    for row in result:
+        values = dict(zip(keys, row, strict=True))
+        for name in lists:
+            values[name] = []
+        yield SimpleNamespace(**values)
 
 
-def _in_chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+def in_chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    """``ids`` in slices short enough for one ``IN (…)`` list."""
     for start in range(0, len(ids), IN_LIST_SIZE):
         yield ids[start : start + IN_LIST_SIZE]
 
 
-def _load_chunk(
-    session: Session, *, after: str | None, chunk_size: int, village_ids: list[str] | None
+def _load_children(
+    session: Session,
+    table: Table,
+    columns: list[Any],
+    key: str,
+    owners: dict[str, SimpleNamespace],
+    attribute: str,
+) -> None:
+    """Append each row of ``table`` to its owner's list ``attribute`` (owner id in ``key``)."""
+    for part in in_chunks(list(owners)):
+        query = select(*columns).where(table.c[key].in_(part)).order_by(table.c[key], table.c.id)
+        for record in records_of(session.execute(query)):
+            getattr(owners[getattr(record, key)], attribute).append(record)
+
+
+def load_chunk(
+    session: Session,
+    *,
+    after: str | None,
+    chunk_size: int,
+    village_ids: list[str] | None,
+    village_steps: dict[str, list[SimpleNamespace]],
 ) -> list[SimpleNamespace]:
-    """The next ``chunk_size`` live households after ``after`` (in id order), with their rows."""
+    """The next ``chunk_size`` live households after ``after`` (id order) with every row the
+    audit rules read, as light read-only records.
+
+    Each household carries its village's own procedure steps (``village_steps``, from
+    ``_village_steps``) as ``village_procedure_steps``.
+    """
     query = (
-        select(*_columns(HOUSEHOLDS, HouseholdLike, "village_id"))
+        select(
+            *columns_of(HOUSEHOLDS, HouseholdLike, "village_id", "head_name"),
+            *columns_of(HOUSEHOLDS, GuideHouseholdLike),
+        )
         .where(HOUSEHOLDS.c.deleted.is_(False))
         .order_by(HOUSEHOLDS.c.id)
         .limit(chunk_size)
@@ -88,46 +157,112 @@ def _load_chunk(
         query = query.where(HOUSEHOLDS.c.village_id.in_(village_ids))
     if after is not None:
         query = query.where(HOUSEHOLDS.c.id > after)
-    households = [_record(row, members=[], incomes=[]) for row in session.execute(query)]
+    households = list(
+        records_of(
+            session.execute(query), "members", "incomes", "measures", "risks", "procedure_steps"
+        )
+    )
+    for h in households:
+        h.village_procedure_steps = village_steps.get(h.village_id, [])
     by_id = {h.id: h for h in households}
-    ids = list(by_id)
 
-    member_columns = _columns(MEMBERS, MemberLike, "household_id", "position")
-    income_columns = _columns(INCOMES, IncomeLike, "household_id")
-    item_columns = _columns(INCOME_ITEMS, IncomeItemLike, "income_id")
+    member_columns = list(
+        dict.fromkeys(
+            [
+                *columns_of(MEMBERS, MemberLike, "household_id", "position"),
+                *columns_of(MEMBERS, GuideMemberLike),
+            ]
+        )
+    )
+    members: dict[str, SimpleNamespace] = {}
     incomes: dict[str, SimpleNamespace] = {}
-    for part in _in_chunks(ids):
-        for row in session.execute(
-            select(*member_columns)
-            .where(MEMBERS.c.household_id.in_(part))
-            .order_by(MEMBERS.c.household_id, MEMBERS.c.position, MEMBERS.c.id)
+    for part in in_chunks(list(by_id)):
+        for member in records_of(
+            session.execute(
+                select(*member_columns)
+                .where(MEMBERS.c.household_id.in_(part))
+                .order_by(MEMBERS.c.household_id, MEMBERS.c.position, MEMBERS.c.id)
+            ),
+            "settlements",
+            "crosschecks",
         ):
-            by_id[row.household_id].members.append(_record(row))
-        for row in session.execute(
-            select(*income_columns)
-            .where(INCOMES.c.household_id.in_(part))
-            .order_by(INCOMES.c.household_id, INCOMES.c.policy_year)
+            members[member.id] = member
+            by_id[member.household_id].members.append(member)
+        for income in records_of(
+            session.execute(
+                select(*columns_of(INCOMES, IncomeLike, "household_id"))
+                .where(INCOMES.c.household_id.in_(part))
+                .order_by(INCOMES.c.household_id, INCOMES.c.policy_year)
+            ),
+            "items",
         ):
-            income = _record(row, items=[])
             incomes[income.id] = income
-            by_id[row.household_id].incomes.append(income)
-    for part in _in_chunks(list(incomes)):
-        for row in session.execute(
-            select(*item_columns)
-            .where(INCOME_ITEMS.c.income_id.in_(part))
-            .order_by(INCOME_ITEMS.c.income_id, INCOME_ITEMS.c.id)
-        ):
-            incomes[row.income_id].items.append(_record(row))
+            by_id[income.household_id].incomes.append(income)
+    children = (
+        (INCOME_ITEMS, IncomeItemLike, ("income_id",), "income_id", incomes, "items"),
+        (MEASURES, MeasureLike, ("household_id",), "household_id", by_id, "measures"),
+        (RISKS, RiskLike, ("household_id",), "household_id", by_id, "risks"),
+        (STEPS, StepLike, ("household_id",), "household_id", by_id, "procedure_steps"),
+        (CROSSCHECKS, CrosscheckLike, ("checked_date", "id"), "member_id", members, "crosschecks"),
+        (SETTLEMENTS, SettlementLike, ("member_id",), "member_id", members, "settlements"),
+    )
+    for table, protocol, extra, key, owners, attribute in children:
+        columns = columns_of(table, protocol, *extra)
+        _load_children(session, table, columns, key, owners, attribute)
     return households
 
 
-def _division_names(session: Session) -> dict[str, tuple[str, str]]:
+def _village_steps(
+    session: Session, village_ids: list[str] | None
+) -> dict[str, list[SimpleNamespace]]:
+    """Village id -> its own live procedure steps (rows with no household)."""
+    query = select(*columns_of(STEPS, StepLike, "village_id")).where(
+        STEPS.c.household_id.is_(None), STEPS.c.deleted.is_(False)
+    )
+    if village_ids is not None:
+        query = query.where(STEPS.c.village_id.in_(village_ids))
+    found: dict[str, list[SimpleNamespace]] = defaultdict(list)
+    for step in records_of(session.execute(query.order_by(STEPS.c.village_id, STEPS.c.id))):
+        found[step.village_id].append(step)
+    return found
+
+
+def iter_chunks(
+    session: Session,
+    *,
+    village_ids: Collection[str] | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> Iterator[list[SimpleNamespace]]:
+    """The live households (of ``village_ids``) in id order, chunk by chunk, as ``load_chunk``
+    reads them. Nothing is flushed while they are read."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be positive, got {chunk_size}")
+    wanted = list(village_ids) if village_ids is not None else None
+    with session.no_autoflush:
+        steps = _village_steps(session, wanted)
+    last_id: str | None = None
+    while True:
+        with session.no_autoflush:
+            chunk = load_chunk(
+                session,
+                after=last_id,
+                chunk_size=chunk_size,
+                village_ids=wanted,
+                village_steps=steps,
+            )
+        if not chunk:
+            return
+        yield chunk
+        last_id = chunk[-1].id
+
+
+def division_names(session: Session) -> dict[str, tuple[str, str]]:
     """Division id -> (code, name), for every division (a county has a few hundred)."""
     rows = session.execute(select(Division.id, Division.code, Division.name))
     return {division_id: (code, name) for division_id, code, name in rows}
 
 
-def _committee_points(session: Session) -> dict[str, LatLon]:
+def committee_points(session: Session) -> dict[str, LatLon]:
     """Village id -> its committee's point, for the far-from-village rule."""
     rows = session.execute(
         select(Division.id, Division.committee_latitude, Division.committee_longitude).where(
@@ -147,20 +282,10 @@ def iter_household_findings(
     divisions: dict[str, tuple[str, str]] | None = None,
 ) -> Iterator[AuditFinding]:
     """The per-household audit's findings, household by household in id order, chunk by chunk."""
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be positive, got {chunk_size}")
-    names = divisions if divisions is not None else _division_names(session)
-    committees = _committee_points(session)
-    wanted = list(village_ids) if village_ids is not None else None
-    last_id: str | None = None
-    while True:
-        with session.no_autoflush:
-            households = _load_chunk(
-                session, after=last_id, chunk_size=chunk_size, village_ids=wanted
-            )
-        if not households:
-            return
-        for household in households:
+    names = divisions if divisions is not None else division_names(session)
+    committees = committee_points(session)
+    for chunk in iter_chunks(session, village_ids=village_ids, chunk_size=chunk_size):
+        for household in chunk:
             problems = audit_household(
                 household,
                 policy=policy,
@@ -173,7 +298,6 @@ def iter_household_findings(
             code, name = names.get(household.village_id, (None, None))
             for problem in problems:
                 yield AuditFinding(household.id, household.household_number, code, name, problem)
-        last_id = households[-1].id
 
 
 def duplicate_id_findings(
@@ -221,7 +345,7 @@ def duplicate_id_findings(
     for row in rows:
         by_key[row[0]].append(row)
 
-    names = divisions if divisions is not None else _division_names(session)
+    names = divisions if divisions is not None else division_names(session)
     wanted = set(village_ids) if village_ids is not None else None
     rule = RULES_BY_ID[DUPLICATE_ID]
     findings: list[AuditFinding] = []
@@ -258,17 +382,21 @@ def audit_database(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     on: date | None = None,
 ) -> list[AuditFinding]:
-    """Audit every live household (or those of ``village_ids``): domain rules plus duplicate IDs.
+    """The whole audit over every live household (or those of ``village_ids``): every rule of
+    ``desktop.domain.audit.RULES`` (core and guide) and the database-wide duplicate IDs.
 
-    ``policy`` defaults to the year in force on ``on`` (default today). Findings come sorted by
-    village code and household number; within a household in rule order, the database-wide
-    duplicate-ID findings last. Read-only: nothing is flushed, written or committed.
+    ``policy`` defaults to the year this database is worked under
+    (``desktop.store.settings.working_policy`` on ``on``, default today). Findings come sorted
+    by village code and household number; within a household in rule order, the database-wide
+    duplicate-ID findings last. Village-level procedure problems are not households' (see
+    ``desktop.store.procedures.village_findings``). Read-only: nothing is flushed, written or
+    committed.
     """
     today = on or date.today()
     if policy is None:
-        policy = policy_for(today)
+        policy = working_policy(session, today=today)
     with session.no_autoflush:
-        divisions = _division_names(session)
+        divisions = division_names(session)
         findings = list(
             iter_household_findings(
                 session,

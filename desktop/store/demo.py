@@ -5,17 +5,22 @@
 snapshot date: townships, administrative villages (poor and non-poor, Q18) with their
 committees' coordinates, hamlets (组), and households with their members, 2019 incomes,
 production and living conditions, two assurances three guarantees, assistance measures since
-2014, assistance persons, the risks of marginal and monitored households (Q6) and GPS points.
-About 1 % of the families are away long-term (Q19): they are located at their village committee,
-with a note and a contact.
+2014, assistance persons, the risks of marginal and monitored households (Q6), GPS points and
+the villages' 2019 procedure records (Q15, Q16). About 1 % of the families are away long-term
+(Q19): they are located at their village committee, with a note and a contact.
 
 Everything comes from ``random.Random(seed)`` and the policy year's dates, never from the clock
 or the global random state, and the row ids are UUIDv7s minted from the seed too: the same
-``(households, seed)`` builds the same rows, id for id. The data passes the real audit
-(``desktop.domain.audit``) without errors, and without warnings under the 2019 policy: valid IDs
-that agree with birth date and sex, one head per household, relations that agree with sex and
-age, incomes inside what each status needs (marginal and monitored households under the
-policy's line, exited households over the exit line).
+``(households, seed)`` builds the same rows, id for id. The data passes the whole audit
+(``desktop.store.audit.audit_database``: every rule, core and guide) without errors, and without
+warnings under the 2019 policy: valid IDs that agree with birth date and sex, one head per
+household, relations that agree with sex and age, incomes inside what each status needs
+(marginal and monitored households under the policy's line, exited households over the exit
+line), marginal households meeting the exit standard on 两不愁三保障 and safe water (Q6), and a
+complete procedure for every household identified or exited in 2019: its village holds the
+steps for all of them (identification: appraisal, first notice, cross-check, second appraisal,
+second notice, announcement; exit: appraisal, notice, announcement), and every village holds
+its second appraisal and second notice even without new households (Q15).
 
 The county code and the town names are real; township and village codes are synthetic, in the
 GB/T 10114 ranges (towns 1xx, 乡 2xx, village committees from 2xx). Rows go in through
@@ -38,9 +43,11 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, select, update
 
+from desktop.domain import procedure
 from desktop.domain.codes import code_table
 from desktop.domain.idcard import FEMALE, MALE, make_disability_number, make_id_number
 from desktop.domain.income import per_capita_net_income
+from desktop.domain.operations import Operation
 from desktop.domain.policy import PolicyYear, policy_year
 from desktop.store.bulk import BulkLoader
 from desktop.store.db import Database, registry_writer
@@ -52,6 +59,7 @@ from desktop.store.models import (
     Income,
     IncomeItem,
     Member,
+    ProcedureStep,
     Risk,
     Setting,
 )
@@ -269,6 +277,14 @@ AWAY_NOTES = (
     "整户长期在外务工,原住房已拆除,租住务工地",
     "整户随子女在外务工,原住房为危房已拆除",
 )
+PROCEDURE_OUTCOMES = {
+    "appraisal": "村民代表大会民主评议通过",
+    "first_notice": "公示期内无异议",
+    "crosscheck": "比对无异常",
+    "second_appraisal": "第二次评议通过",
+    "second_notice": "公示期内无异议",
+    "announcement": "乡镇审核、县级审定后公告",
+}
 OTHER_RISKS = (
     ("07", "务工就业不稳定,收入波动大"),
     ("04", "今年受灾,收入下降"),
@@ -410,6 +426,8 @@ class _DemoCounty:
         self.progress = progress
         self.rng = random.Random(seed)
         self.random = self.rng.random
+        # the procedure's dates draw from their own stream: the families stay those of the seed
+        self.procedure_rng = random.Random(f"fieldbook-demo-procedures-{seed}")
         self.snapshot = policy.snapshot_date
         self.snapshot_ordinal = self.snapshot.toordinal()
         self.school_year_start = date(self.snapshot.year, 8, 31)
@@ -654,6 +672,8 @@ class _DemoCounty:
                     self.monitoring_people += len(plan.people)
                     wanted -= 1
 
+        self._village_procedures(village, plans)
+
         # assistance persons: one for every ~10 registered households of the village
         persons: dict[int, str] = {}
         left = 0
@@ -676,6 +696,85 @@ class _DemoCounty:
         self.done += count
         if self.progress is not None:
             self.progress(self.done, self.total)
+
+    def _village_procedures(self, village: _Village, plans: list[_Plan]) -> None:
+        """The village's own procedure steps of the policy year (Q15, Q16), held for all its
+        households at once (``household_id`` None): the identification's six steps when it has
+        a household identified this year (else its second appraisal and second notice, which
+        every village holds, Q15), and the exit's three when a household exited this year.
+
+        Each notice lasts at least ``notice_min_days`` (both ends counted), every step follows
+        the one before it as ``desktop.domain.procedure`` orders them, and everything is inside
+        the work calendar and over by ``procedures_due``.
+        """
+        year = self.policy.year
+        identified = any(p.status == "poor" and p.identified == year for p in plans)
+        exited = any(p.status == "exited" and p.exited_year == year for p in plans)
+        identify = Operation.identify.value
+        steps = self._identify_dates()
+        if not identified:
+            steps = [s for s in steps if s[0] in procedure.VILLAGE_STEPS_WITHOUT_CANDIDATES]
+        rows = [(identify, *s) for s in steps]
+        if exited:
+            rows += [(Operation.exit.value, *s) for s in self._exit_dates()]
+        for operation, step, start, end in rows:
+            if (end or start) > self.policy.procedures_due:  # pragma: no cover - policy files
+                raise RuntimeError(f"{village.name}的{step}晚于{self.policy.procedures_due}")
+            self.loader.add(
+                ProcedureStep,
+                {
+                    "id": self.ids(),
+                    "village_id": village.id,
+                    "household_id": None,
+                    "operation": operation,
+                    "step": step,
+                    "start_date": start,
+                    "end_date": end,
+                    "outcome": PROCEDURE_OUTCOMES[step],
+                    "recorded_by": "村两委",
+                },
+            )
+
+    def _notice(self, start: date) -> tuple[date, date]:
+        """A notice from ``start``: ``notice_min_days`` days or up to two more, both ends counted."""
+        days = self.policy.notice_min_days + int(self.procedure_rng.random() * 3)
+        return start, start + timedelta(days=days - 1)
+
+    def _first_day(self) -> date:
+        """The appraisal's day: within the first week of the work calendar."""
+        return self.policy.work_start + timedelta(days=int(self.procedure_rng.random() * 7))
+
+    def _identify_dates(self) -> list[tuple[str, date, date | None]]:
+        """(step, start, end) of an identification: appraisal, first notice with the cross-check
+        running beside it, second appraisal, second notice, announcement."""
+        one = timedelta(days=1)
+        appraisal = self._first_day()
+        first_notice = self._notice(appraisal + one)
+        crosscheck = (
+            appraisal + one,
+            appraisal + timedelta(days=4 + int(self.procedure_rng.random() * 5)),
+        )
+        second_appraisal = max(first_notice[1], crosscheck[1]) + one
+        second_notice = self._notice(second_appraisal + one)
+        announcement = second_notice[1] + one
+        return [
+            (procedure.APPRAISAL, appraisal, None),
+            (procedure.FIRST_NOTICE, *first_notice),
+            (procedure.CROSSCHECK, *crosscheck),
+            (procedure.SECOND_APPRAISAL, second_appraisal, None),
+            (procedure.SECOND_NOTICE, *second_notice),
+            (procedure.ANNOUNCEMENT, announcement, None),
+        ]
+
+    def _exit_dates(self) -> list[tuple[str, date, date | None]]:
+        """(step, start, end) of an exit: appraisal, notice, announcement."""
+        appraisal = self._first_day()
+        notice = self._notice(appraisal + timedelta(days=1))
+        return [
+            (procedure.APPRAISAL, appraisal, None),
+            (procedure.FIRST_NOTICE, *notice),
+            (procedure.ANNOUNCEMENT, notice[1] + timedelta(days=1), None),
+        ]
 
     def _assistance_person(self, village: _Village) -> str:
         sex = MALE if self.chance(0.7) else FEMALE
@@ -808,7 +907,8 @@ class _DemoCounty:
             }
 
         dangerous = status == "poor" and self.chance(0.15)
-        safe_water = exited or self.chance(0.97)
+        # Q6: a marginal household meets the exit standard on 两不愁三保障 and water, income aside
+        safe_water = exited or self.chance(0.97) or marginal
         relocated = registered and self.chance(0.08)
         tenth = _tenths
         self.loader.add(
@@ -867,7 +967,7 @@ class _DemoCounty:
                 "food_assured": True,
                 "clothing_assured": True,
                 "education_assured": True,
-                "medical_assured": exited or self.chance(0.95),
+                "medical_assured": exited or self.chance(0.95) or marginal,
                 "housing_assured": not dangerous,
                 "water_assured": safe_water,
                 **location,

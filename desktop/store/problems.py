@@ -1,12 +1,8 @@
 """Problem lists per village (问题清单, guide Q4): the whole audit, with explanations kept.
 
-``audit_findings`` runs every rule — ``desktop.domain.audit`` and ``desktop.domain.audit_guide``
-(one ``HouseholdAudit`` per household), the database-wide duplicate-ID check, and the villages'
-own procedure records (Q15) — over the households of a database or of some villages. Households
-are read in keyset chunks as light records like ``desktop.store.audit`` reads them, with the
-extra rows the guide rules read (measures, risks, procedure steps, cross-check results,
-settlement slips) and each village's own procedure steps attached as
-``village_procedure_steps``.
+The findings are the one audit runner's, ``desktop.store.audit.audit_database`` (every rule of
+``desktop.domain.audit.RULES``, core and guide, and the database-wide duplicate IDs); a village's
+list puts its own procedure problems (Q15, ``desktop.store.procedures.village_findings``) first.
 
 A problem is listed until it is fixed (the audit no longer finds it). A warning may instead be
 explained: the explanation is kept as a ``ProblemNote`` (household, rule, member or household
@@ -20,39 +16,17 @@ leaves them out unless it is asked for as an internal one, and an internal expor
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.domain.audit_guide import (
-    GuideHouseholdLike,
-    GuideMemberLike,
-    MeasureLike,
-    full_audit,
-)
-from desktop.domain.medical import SettlementLike
-from desktop.domain.monitoring import RiskLike
 from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem, Severity
-from desktop.domain.procedure import CrosscheckLike, StepLike
-from desktop.domain.records import HouseholdLike, IncomeItemLike, IncomeLike, MemberLike
-from desktop.store.audit import (
-    DEFAULT_CHUNK_SIZE,
-    AuditFinding,
-    _columns,
-    _committee_points,
-    _division_names,
-    _in_chunks,
-    _record,
-    duplicate_id_findings,
-)
+from desktop.store.audit import audit_database, in_chunks
 from desktop.store.exchange import (
     ColumnSpec,
     ExportSummary,
@@ -61,34 +35,13 @@ from desktop.store.exchange import (
     new_workbook,
     save_workbook,
 )
-from desktop.store.models import (
-    AssistanceMeasure,
-    CrosscheckResult,
-    Division,
-    Household,
-    Income,
-    IncomeItem,
-    MedicalSettlement,
-    Member,
-    ProblemNote,
-    ProcedureStep,
-    Risk,
-)
-from desktop.store.procedures import village_findings, write_rows
+from desktop.store.models import Division, Household, Member, ProblemNote
+from desktop.store.procedures import village_findings
+from desktop.store.save import save_village_rows
 from desktop.store.settings import working_policy
 
 INTERNAL_PREFIX = "Q6_"
 NOTE_REASON = "问题情况说明（导引第4问）"
-
-HOUSEHOLDS: Table = Household.__table__  # type: ignore[assignment]
-MEMBERS: Table = Member.__table__  # type: ignore[assignment]
-INCOMES: Table = Income.__table__  # type: ignore[assignment]
-INCOME_ITEMS: Table = IncomeItem.__table__  # type: ignore[assignment]
-MEASURES: Table = AssistanceMeasure.__table__  # type: ignore[assignment]
-RISKS: Table = Risk.__table__  # type: ignore[assignment]
-STEPS: Table = ProcedureStep.__table__  # type: ignore[assignment]
-CROSSCHECKS: Table = CrosscheckResult.__table__  # type: ignore[assignment]
-SETTLEMENTS: Table = MedicalSettlement.__table__  # type: ignore[assignment]
 
 
 class ProblemNoteError(Exception):
@@ -98,213 +51,6 @@ class ProblemNoteError(Exception):
 def is_internal(problem: Problem) -> bool:
     """Whether a problem concerns the internal marginal and monitored lists (Q6)."""
     return problem.code.startswith(INTERNAL_PREFIX)
-
-
-# --- the full audit over the database ---------------------------------------------------------------
-
-
-def _load_children(
-    session: Session,
-    table: Table,
-    columns: list[Any],
-    key: str,
-    owners: dict[str, SimpleNamespace],
-    attribute: str,
-    *,
-    extra_where: Any = None,
-) -> None:
-    ids = list(owners)
-    for part in _in_chunks(ids):
-        query = select(*columns).where(table.c[key].in_(part)).order_by(table.c[key], table.c.id)
-        if extra_where is not None:
-            query = query.where(extra_where)
-        for row in session.execute(query):
-            getattr(owners[row._mapping[key]], attribute).append(_record(row))
-
-
-def load_chunk(
-    session: Session,
-    *,
-    after: str | None,
-    chunk_size: int,
-    village_ids: list[str] | None,
-    village_steps: dict[str, list[SimpleNamespace]],
-) -> list[SimpleNamespace]:
-    """The next ``chunk_size`` live households after ``after`` (id order) with every row the
-    audit rules read, as light read-only records."""
-    query = (
-        select(
-            *_columns(HOUSEHOLDS, HouseholdLike, "village_id", "head_name"),
-            *_columns(HOUSEHOLDS, GuideHouseholdLike),
-        )
-        .where(HOUSEHOLDS.c.deleted.is_(False))
-        .order_by(HOUSEHOLDS.c.id)
-        .limit(chunk_size)
-    )
-    if village_ids is not None:
-        query = query.where(HOUSEHOLDS.c.village_id.in_(village_ids))
-    if after is not None:
-        query = query.where(HOUSEHOLDS.c.id > after)
-    households = [
-        _record(row, members=[], incomes=[], measures=[], risks=[], procedure_steps=[])
-        for row in session.execute(query)
-    ]
-    for h in households:
-        h.village_procedure_steps = village_steps.get(h.village_id, [])
-    by_id = {h.id: h for h in households}
-    ids = list(by_id)
-
-    member_columns = list(
-        dict.fromkeys(
-            [
-                *_columns(MEMBERS, MemberLike, "household_id", "position"),
-                *_columns(MEMBERS, GuideMemberLike),
-            ]
-        )
-    )
-    members: dict[str, SimpleNamespace] = {}
-    incomes: dict[str, SimpleNamespace] = {}
-    for part in _in_chunks(ids):
-        for row in session.execute(
-            select(*member_columns)
-            .where(MEMBERS.c.household_id.in_(part))
-            .order_by(MEMBERS.c.household_id, MEMBERS.c.position, MEMBERS.c.id)
-        ):
-            member = _record(row, settlements=[], crosschecks=[])
-            members[member.id] = member
-            by_id[row.household_id].members.append(member)
-        for row in session.execute(
-            select(*_columns(INCOMES, IncomeLike, "household_id"))
-            .where(INCOMES.c.household_id.in_(part))
-            .order_by(INCOMES.c.household_id, INCOMES.c.policy_year)
-        ):
-            income = _record(row, items=[])
-            incomes[income.id] = income
-            by_id[row.household_id].incomes.append(income)
-    _load_children(
-        session,
-        INCOME_ITEMS,
-        _columns(INCOME_ITEMS, IncomeItemLike, "income_id"),
-        "income_id",
-        incomes,
-        "items",
-    )
-    _load_children(
-        session,
-        MEASURES,
-        _columns(MEASURES, MeasureLike, "household_id"),
-        "household_id",
-        by_id,
-        "measures",
-    )
-    _load_children(
-        session, RISKS, _columns(RISKS, RiskLike, "household_id"), "household_id", by_id, "risks"
-    )
-    _load_children(
-        session,
-        STEPS,
-        _columns(STEPS, StepLike, "household_id"),
-        "household_id",
-        by_id,
-        "procedure_steps",
-    )
-    _load_children(
-        session,
-        CROSSCHECKS,
-        _columns(CROSSCHECKS, CrosscheckLike, "checked_date", "id"),
-        "member_id",
-        members,
-        "crosschecks",
-    )
-    _load_children(
-        session,
-        SETTLEMENTS,
-        _columns(SETTLEMENTS, SettlementLike, "member_id"),
-        "member_id",
-        members,
-        "settlements",
-    )
-    return households
-
-
-def _village_steps(
-    session: Session, village_ids: list[str] | None
-) -> dict[str, list[SimpleNamespace]]:
-    query = select(*_columns(STEPS, StepLike, "village_id")).where(
-        STEPS.c.household_id.is_(None), STEPS.c.deleted.is_(False)
-    )
-    if village_ids is not None:
-        query = query.where(STEPS.c.village_id.in_(village_ids))
-    found: dict[str, list[SimpleNamespace]] = defaultdict(list)
-    for row in session.execute(query):
-        found[row.village_id].append(_record(row))
-    return found
-
-
-def iter_chunks(
-    session: Session,
-    *,
-    village_ids: Collection[str] | None = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-) -> Iterator[list[SimpleNamespace]]:
-    """The live households in id order, chunk by chunk, as ``load_chunk`` reads them."""
-    wanted = list(village_ids) if village_ids is not None else None
-    steps = _village_steps(session, wanted)
-    last_id: str | None = None
-    while True:
-        with session.no_autoflush:
-            chunk = load_chunk(
-                session,
-                after=last_id,
-                chunk_size=chunk_size,
-                village_ids=wanted,
-                village_steps=steps,
-            )
-        if not chunk:
-            return
-        yield chunk
-        last_id = chunk[-1].id
-
-
-def audit_findings(
-    session: Session,
-    *,
-    policy: PolicyYear | None = None,
-    on: date | None = None,
-    village_ids: Collection[str] | None = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-) -> list[AuditFinding]:
-    """Every rule over every live household (or those of ``village_ids``), plus duplicate IDs.
-
-    Sorted by village code and household number; within a household in rule order, duplicate
-    IDs last. Village-level procedure problems are not households' and come from
-    ``village_problem_list``. Read-only.
-    """
-    today = on or date.today()
-    policy = policy or working_policy(session, today=today)
-    with session.no_autoflush:
-        names = _division_names(session)
-        committees = _committee_points(session)
-        findings: list[AuditFinding] = []
-        for chunk in iter_chunks(session, village_ids=village_ids, chunk_size=chunk_size):
-            for household in chunk:
-                problems = full_audit(
-                    household,
-                    policy=policy,
-                    on=today,
-                    committee=committees.get(household.village_id),
-                    fast_distances=True,
-                )
-                if not problems:
-                    continue
-                code, name = names.get(household.village_id, (None, None))
-                findings.extend(
-                    AuditFinding(household.id, household.household_number, code, name, p)
-                    for p in problems
-                )
-        findings.extend(duplicate_id_findings(session, village_ids=village_ids, divisions=names))
-    findings.sort(key=lambda f: (f.village_code or "", f.household_number))
-    return findings
 
 
 # --- explanations ------------------------------------------------------------------------------------
@@ -325,7 +71,7 @@ def notes_for(
     """(household id, rule code, entity id) -> the newest explanation."""
     found: dict[tuple[str, str, str | None], NoteInfo] = {}
     ids = list(household_ids)
-    for part in _in_chunks(ids):
+    for part in in_chunks(ids):
         for note in session.scalars(
             select(ProblemNote)
             .where(ProblemNote.household_id.in_(part), ProblemNote.deleted.is_(False))
@@ -371,7 +117,7 @@ def explain_problem(
         raise ProblemNoteError(f"找不到农户 {household_id}")
     findings = [
         f
-        for f in audit_findings(session, policy=policy, on=on, village_ids=[household.village_id])
+        for f in audit_database(session, policy=policy, on=on, village_ids=[household.village_id])
         if f.household_id == household_id and f.problem.code == rule_code
     ]
     matching = [f for f in findings if entity_id is None or f.problem.entity_id == entity_id]
@@ -398,13 +144,8 @@ def explain_problem(
         note.explanation = text
         note.explained_by = actor
         note.explained_at = datetime.now().replace(microsecond=0)
-    write_rows(
-        session,
-        [note],
-        actor=actor,
-        reason=NOTE_REASON,
-        village_code=village.code if village is not None else None,
-        household_id=household_id,
+    save_village_rows(
+        session, village, [note], actor=actor, reason=NOTE_REASON, household_id=household_id
     )
     return note
 
@@ -467,7 +208,7 @@ def _head_names(session: Session, village_id: str) -> dict[str, str | None]:
         ).all()
     )
     missing = [h for h, name in heads.items() if not name]
-    for part in _in_chunks(missing):
+    for part in in_chunks(missing):
         for household_id, name in session.execute(
             select(Member.household_id, Member.name).where(
                 Member.household_id.in_(part),
@@ -496,7 +237,7 @@ def village_problem_list(
     today = on or date.today()
     policy = policy or working_policy(session, today=today)
     division = _village(session, village)
-    findings = audit_findings(session, policy=policy, on=today, village_ids=[division.id])
+    findings = audit_database(session, policy=policy, on=today, village_ids=[division.id])
     heads = _head_names(session, division.id)
     notes = notes_for(session, {f.household_id for f in findings})
     listed = ProblemList(

@@ -3,10 +3,9 @@
 A step is recorded for one household (through the household's save, ``save_household``) or for
 a whole village (``household_id`` None: the village's appraisal meeting, the notice listing all
 its candidates, the second appraisal and notice a village without candidates still holds).
-Village rows are saved with ``save_village_rows``: one book entry (``household_id`` None) per
-changed field and one outbox change per row, with the village's code, in one transaction. Rows
-that belong neither to a household's save nor to a village's — a problem note, a county's quota
-base — go through ``write_rows``, which books and queues them the same way.
+Village rows are saved with ``desktop.store.save.save_village_rows``: one book entry
+(``household_id`` None) per changed field and one outbox change per row, with the village's
+code, in one transaction.
 
 Every recorded step is checked first (``desktop.domain.procedure.check_steps``): a 9-day notice,
 an end before the start or a step that starts before the one it follows is refused with
@@ -15,11 +14,11 @@ an end before the start or a step that starts before the one it follows is refus
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.domain import procedure as rules
@@ -27,27 +26,17 @@ from desktop.domain.audit_guide import household_operation
 from desktop.domain.operations import Operation
 from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem
-from desktop.store.db import registry_writer
 from desktop.store.models import (
     CrosscheckResult,
     Division,
     Household,
     Member,
     ProcedureStep,
-    Synced,
     new_id,
 )
-from desktop.store.save import (
-    SaveResult,
-    _book_and_queue,
-    _copy_foreign_keys,
-    _fill_defaults,
-    save_household,
-    save_village_rows,
-)
+from desktop.store.save import SaveResult, save_household, save_village_rows
 from desktop.store.settings import working_policy
 
-PROCEDURES_WRITER = "procedures"
 STEP_REASON = "登记识别程序"
 CANDIDATE_OPERATIONS = (Operation.identify.value, Operation.return_.value)
 
@@ -71,56 +60,6 @@ class StepEntry:
     end_date: date | None = None
     outcome: str | None = None
     recorded_by: str | None = None
-
-
-# --- writing rows that belong to no household's save ----------------------------------------------
-
-
-def write_rows(
-    session: Session,
-    rows: Sequence[Synced],
-    *,
-    actor: str,
-    reason: str,
-    village_code: str | None,
-    household_id: str | None = None,
-    writer: str = PROCEDURES_WRITER,
-    commit: bool = True,
-) -> SaveResult:
-    """Write registry rows that no household's save carries, with their book and outbox.
-
-    For rows ``save_village_rows`` does not cover: a problem note (booked under its household)
-    and a county's quota base (no village). Changes are booked and queued by the save path's own
-    ``_book_and_queue`` (one book entry per changed field, one outbox change per changed row,
-    gap-free device sequence). On any failure the session is rolled back; with ``commit``
-    False the caller commits.
-    """
-    result = SaveResult(household_id=household_id)
-    try:
-        with registry_writer(session, writer), session.no_autoflush:
-            for obj in rows:
-                if obj not in session:
-                    session.add(obj)
-                if inspect(obj).transient or inspect(obj).pending:
-                    _fill_defaults(obj)
-            for obj in rows:
-                _copy_foreign_keys(obj)
-            _book_and_queue(
-                session,
-                list(rows),
-                result,
-                actor=actor,
-                reason=reason,
-                household_id=household_id,
-                village_code=village_code,
-            )
-            session.flush()
-            if commit:
-                session.commit()
-            return result
-    except BaseException:
-        session.rollback()
-        raise
 
 
 # --- loading steps --------------------------------------------------------------------------------

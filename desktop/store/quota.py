@@ -32,8 +32,7 @@ from desktop.store.exchange import (
     save_workbook,
 )
 from desktop.store.models import Division, Household, Risk
-from desktop.store.procedures import write_rows
-from desktop.store.save import SaveResult, save_household
+from desktop.store.save import SaveResult, save_household, save_village_rows
 from desktop.store.settings import working_policy
 
 QUOTA_BASE_REASON = "录入2013年底建档立卡贫困人口总规模（导引第6问）"
@@ -135,7 +134,7 @@ def set_quota_base(session: Session, county: str, people: int, *, actor: str) ->
         raise LookupError(f"找不到县 {county}")
     with session.no_autoflush:
         division.poor_population_end_2013 = people
-    write_rows(session, [division], actor=actor, reason=QUOTA_BASE_REASON, village_code=None)
+    save_village_rows(session, None, [division], actor=actor, reason=QUOTA_BASE_REASON)
     return division
 
 

@@ -295,17 +295,23 @@ def _book_and_queue(
 
 def save_village_rows(
     session: Session,
-    village: Division,
+    village: Division | None,
     rows: Iterable[Synced],
     *,
     actor: str,
     reason: str | None = None,
+    household_id: str | None = None,
 ) -> SaveResult:
     """Save registry rows that belong to a village but to no household, in one transaction.
 
     The village itself (its committee location, Q18), village-level procedure steps (Q15) and
     the like: the book entries carry no household, the outbox changes carry the village's code.
     Domain checks of these rows are the caller's (they differ by kind of row).
+
+    Two more kinds of row go the same way: a row about a household that is no part of the
+    household's own save (a problem explanation, booked under ``household_id`` so the
+    household's book shows it), and a county's row (its quota base: ``village`` None, the
+    outbox change carries no village code).
     """
     rows = list(rows)
     try:
@@ -317,15 +323,15 @@ def save_village_rows(
                     _fill_defaults(obj)
             for obj in rows:
                 _copy_foreign_keys(obj)
-            result = SaveResult(household_id=None)
+            result = SaveResult(household_id=household_id)
             _book_and_queue(
                 session,
                 rows,
                 result,
                 actor=actor,
                 reason=reason,
-                household_id=None,
-                village_code=village.code,
+                household_id=household_id,
+                village_code=village.code if village is not None else None,
             )
             session.commit()
             return result

@@ -5,15 +5,12 @@ Run it as a script (pytest does not collect it)::
     .venv/bin/python tests/bench/audit_bench.py [--households 50000] [--seed 7] [--repeat 3]
 
 The demo county is built once into the temporary folder (``fieldbook-audit-bench/``) and reused
-by later runs. Then, each timed ``--repeat`` times (best run kept):
-
-1. the core audit (``desktop.store.audit.audit_database``: ``desktop.domain.audit``'s rules and
-   the database-wide duplicate-ID query) against its own loading alone (the keyset chunks of
-   light records it audits, ``_load_chunk``);
-2. the whole audit of the problem lists (``desktop.store.problems.audit_findings``: core and
-   guide rules on one ``HouseholdAudit`` per household, duplicate IDs) against its own loading
-   alone (``iter_chunks``: the same chunks plus measures, risks, procedure steps, cross-check
-   results, settlement slips and the villages' own steps).
+by later runs (rebuilt when ``desktop/store/demo.py`` is newer than it). Then, each timed ``--repeat`` times (best run kept), the one audit runner
+(``desktop.store.audit.audit_database``: every rule of ``desktop.domain.audit.RULES``, core and
+guide, on one ``HouseholdAudit`` per household, and the database-wide duplicate-ID query)
+against its own loading alone (``desktop.store.audit.iter_chunks``: the keyset chunks of light
+records with members, incomes and their items, measures, risks, procedure steps, cross-check
+results, settlement slips and the villages' own steps; nothing audited).
 
 Households per second = households ÷ the audit's seconds; the ratio is the audit's time over
 its loading's time (the rules' own cost is the difference).
@@ -39,15 +36,15 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import func, select  # noqa: E402
 
 from desktop.domain.audit import RULES  # noqa: E402
-from desktop.domain.audit_guide import GUIDE_RULES, registered_in_audit  # noqa: E402
+from desktop.domain.audit_guide import GUIDE_RULES  # noqa: E402
 from desktop.domain.policy import policy_year  # noqa: E402
-from desktop.store.audit import DEFAULT_CHUNK_SIZE, _load_chunk, audit_database  # noqa: E402
+from desktop.store.audit import audit_database, iter_chunks  # noqa: E402
 from desktop.store.db import Database, open_database  # noqa: E402
 from desktop.store.demo import build_demo_county  # noqa: E402
 from desktop.store.models import Household  # noqa: E402
-from desktop.store.problems import audit_findings, iter_chunks  # noqa: E402
 
 ON = date(2019, 11, 30)  # the 2019 snapshot date, as the demo county is built for
+DEMO_SOURCE = ROOT / "desktop" / "store" / "demo.py"  # a cached county older than it is rebuilt
 
 
 def demo_database(households: int, seed: int) -> Database:
@@ -55,6 +52,10 @@ def demo_database(households: int, seed: int) -> Database:
     folder = Path(tempfile.gettempdir()) / "fieldbook-audit-bench"
     folder.mkdir(exist_ok=True)
     path = folder / f"demo-{households}-{seed}.db"
+    if path.exists() and path.stat().st_mtime < DEMO_SOURCE.stat().st_mtime:
+        print(f"{path} is older than {DEMO_SOURCE.name}: building it again")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     if not path.exists():
         partial = path.with_suffix(".building")
         for suffix in ("", "-wal", "-shm"):
@@ -76,23 +77,8 @@ def timed(work: Callable[[], object]) -> tuple[float, float, object]:
     return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
-def load_core(db: Database) -> int:
-    """The core audit's own loading: every chunk of light records, nothing audited."""
-    loaded = 0
-    with db.session() as session:
-        last_id = None
-        while True:
-            chunk = _load_chunk(
-                session, after=last_id, chunk_size=DEFAULT_CHUNK_SIZE, village_ids=None
-            )
-            if not chunk:
-                return loaded
-            loaded += len(chunk)
-            last_id = chunk[-1].id
-
-
-def load_full(db: Database) -> int:
-    """The problem lists' own loading: the same chunks with every row the guide rules read."""
+def load(db: Database) -> int:
+    """The runner's own loading: every chunk of light records with all their rows, no audit."""
     with db.session() as session:
         return sum(len(chunk) for chunk in iter_chunks(session))
 
@@ -111,38 +97,30 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; {households} households; "
-        f"{len(RULES)} core rules, {len(GUIDE_RULES)} guide rules "
-        f"({'registered in' if registered_in_audit() else 'run beside'} the core audit)"
+        f"{len(RULES)} rules in one audit ({len(RULES) - len(GUIDE_RULES)} core, "
+        f"{len(GUIDE_RULES)} guide)"
     )
 
-    def core() -> list:
+    def audit() -> list:
         with db.session() as session:
             return audit_database(session, policy=policy, on=ON)
 
-    def full() -> list:
-        with db.session() as session:
-            return audit_findings(session, policy=policy, on=ON)
-
     # load and audit alternate within each round, so a busy machine slows both alike; the
     # best round of each is kept, in wall time and in this process's CPU time
-    rows = []
-    for name, load, audit in (
-        ("core audit (audit_database)", load_core, core),
-        ("whole audit (audit_findings)", load_full, full),
-    ):
-        best = {"load": [float("inf")] * 2, "audit": [float("inf")] * 2}
-        findings: object = []
-        for _ in range(args.repeat):
-            for kind, work in (("load", lambda load=load: load(db)), ("audit", audit)):
-                wall, cpu, result = timed(work)
-                best[kind] = [min(best[kind][0], wall), min(best[kind][1], cpu)]
-                if kind == "load":
-                    assert result == households
-                else:
-                    findings = result
-        by_code = Counter(f.problem.code for f in findings)  # type: ignore[attr-defined]
-        rows.append((name, best["load"], best["audit"], len(findings), by_code))  # type: ignore[arg-type]
+    best = {"load": [float("inf")] * 2, "audit": [float("inf")] * 2}
+    findings: list = []
+    for _ in range(args.repeat):
+        for kind, work in (("load", lambda: load(db)), ("audit", audit)):
+            wall, cpu, result = timed(work)
+            best[kind] = [min(best[kind][0], wall), min(best[kind][1], cpu)]
+            if kind == "load":
+                assert result == households
+            else:
+                findings = result  # type: ignore[assignment]
+    load_s, audit_s = best["load"], best["audit"]
+    codes = Counter(f.problem.code for f in findings)
 
+    name = "whole audit (audit_database)"
     print()
     print(
         f"{'':30} {'load only':>16} {'audit':>16} {'households/s':>14} {'audit/load':>12} "
@@ -151,16 +129,14 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"{'':30} {'wall':>7} {'cpu':>8} {'wall':>7} {'cpu':>8} {'wall':>6} {'cpu':>7} {'wall':>5} {'cpu':>6}"
     )
-    for name, load_s, audit_s, problems, _codes in rows:
-        print(
-            f"{name:30} {load_s[0]:6.2f}s {load_s[1]:7.2f}s {audit_s[0]:6.2f}s {audit_s[1]:7.2f}s "
-            f"{households / audit_s[0]:6,.0f} {households / audit_s[1]:7,.0f} "
-            f"{audit_s[0] / load_s[0]:4.2f}x {audit_s[1] / load_s[1]:5.2f}x {problems:8}"
-        )
+    print(
+        f"{name:30} {load_s[0]:6.2f}s {load_s[1]:7.2f}s {audit_s[0]:6.2f}s {audit_s[1]:7.2f}s "
+        f"{households / audit_s[0]:6,.0f} {households / audit_s[1]:7,.0f} "
+        f"{audit_s[0] / load_s[0]:4.2f}x {audit_s[1] / load_s[1]:5.2f}x {len(findings):8}"
+    )
     print()
-    for name, *_rest, codes in rows:
-        shown = ", ".join(f"{code} {n}" for code, n in codes.most_common(8)) or "none"
-        print(f"{name}: {shown}")
+    shown = ", ".join(f"{code} {n}" for code, n in codes.most_common(8)) or "none"
+    print(f"{name}: {shown}")
     db.dispose()
 
 

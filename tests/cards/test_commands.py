@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from desktop import cli
 from desktop.store.db import Database
-from desktop.store.models import Division, Household
+from desktop.store.models import Division, Household, ProcedureStep
+from desktop.store.procedures import delete_village_step
 from tests.cards.conftest import decode_qr_pages, pdf_text
 
 MODULE = "desktop.cards.commands"
@@ -24,10 +25,18 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def demo(module_db: Database) -> dict:
+    """The first village of the module's copy, its procedure records struck out (the demo's
+    villages record theirs, Q15): a publicity list of it must be given its dates."""
     with module_db.session() as session:
-        village = session.scalars(
-            select(Division.code).where(Division.level == "village").order_by(Division.code)
+        village_id, village = session.execute(
+            select(Division.id, Division.code)
+            .where(Division.level == "village")
+            .order_by(Division.code)
         ).first()
+        for step_id in session.scalars(
+            select(ProcedureStep.id).where(ProcedureStep.village_id == village_id)
+        ).all():
+            delete_village_step(session, step_id, actor="测试员", reason="测试：无公示记录的村")
         number = session.scalars(
             select(Household.household_number)
             .where(Household.status == "poor")

@@ -34,6 +34,7 @@ from desktop.store.models import (
     ProcedureStep,
     Risk,
 )
+from desktop.store.procedures import delete_village_step
 from desktop.store.save import save_household
 from desktop.store.settings import working_policy
 from tests.cards.conftest import pdf_text
@@ -198,15 +199,19 @@ def test_a_notice_shorter_than_the_policy_allows_is_refused(
         )
 
 
-def test_a_village_without_recorded_notice_dates_needs_them_given(
-    module_db: Database, village: dict
-) -> None:
-    with module_db.session() as session:
+def test_a_village_without_recorded_notice_dates_needs_them_given(fresh_db, village: dict) -> None:
+    db = fresh_db()
+    with db.session() as session:
         other = session.scalar(
             select(Division.id).where(
                 Division.level == "village", Division.id != village["place"].village_id
             )
         )
+        # the demo's villages record their procedure (Q15): this one's records are struck out
+        for step_id in session.scalars(
+            select(ProcedureStep.id).where(ProcedureStep.village_id == other)
+        ).all():
+            delete_village_step(session, step_id, actor="测试员", reason="测试：无公示记录的村")
         with pytest.raises(NoticeDatesMissing, match="没有登记公示日期"):
             publicity_list(session, other)
         listing = publicity_list(session, other, start=NOTICE_START, end=NOTICE_END)
@@ -271,11 +276,8 @@ def test_the_problem_list_prints_the_villages_audit_findings(
         worker.work_months = 13
         save_household(session, household, actor="测试员", reason="外出务工时间待核实")
         listing = problem_list(session, village["place"].village_id, on=date(2019, 11, 20))
-        findings = audit_database(
-            session,
-            village_ids=[village["place"].village_id],
-            policy=working_policy(session),
-            on=date(2019, 11, 20),
+        findings = audit_database(  # the database's working policy, as the list uses
+            session, village_ids=[village["place"].village_id], on=date(2019, 11, 20)
         )
     out = tmp_path / "problems.pdf"
     documents.build_problem_list(listing, out)

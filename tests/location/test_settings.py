@@ -57,3 +57,19 @@ def test_a_setting_missing_from_the_file_is_named() -> None:
     del raw["max_hdop"]
     with pytest.raises(LocationSettingsError, match="max_hdop"):
         _build(raw, {})
+
+
+def test_the_settings_are_built_once_and_an_environment_override_reaches_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert location_settings() is location_settings()
+    shipped = location_settings().average_count
+    monkeypatch.setenv("FIELDBOOK_LOCATION_AVERAGE_COUNT", str(shipped + 4))
+    location_settings.cache_clear()
+    try:
+        assert location_settings().average_count == shipped + 4
+        monkeypatch.delenv("FIELDBOOK_LOCATION_AVERAGE_COUNT")
+        location_settings.cache_clear()
+        assert location_settings().average_count == shipped
+    finally:
+        location_settings.cache_clear()

@@ -15,6 +15,7 @@ from desktop.domain.problems import Severity
 from desktop.store.audit import AuditFinding, audit_database
 from desktop.store.db import Database, open_database, registry_writer
 from desktop.store.models import (
+    AssistanceMeasure,
     Division,
     Household,
     Income,
@@ -80,6 +81,12 @@ def household(
         labour_skill="01",
         school_status="01",
         work_months=6,
+        ethnicity="01",
+        political_status="13",
+        education="03",
+        active_military=False,
+        basic_medical_insurance=True,
+        serious_illness_insurance=True,
     )
     income = Income(
         policy_year=2019,
@@ -92,9 +99,14 @@ def household(
         "household_number": number,
         "village_id": village_id,
         "status": "exited",
+        "attribute": "1",
+        "military_family": False,
+        "identified_year": 2015,
+        "exited_year": 2017,
         "member_count": 1,
         "members": [head],
         "incomes": [income],
+        "measures": [AssistanceMeasure(year=2016, category="01", item="0101", received=True)],
         "latitude": 34.49,
         "longitude": 108.25,
         "location_source": "gps",

@@ -14,8 +14,11 @@ from desktop.domain.audit import audit_household
 from desktop.domain.codes import implied_sex
 from desktop.domain.idcard import age_on, check_id
 from desktop.domain.income import per_capita_net_income
+from desktop.domain.monitoring import ASSURANCES
 from desktop.domain.phone import check_phone
 from desktop.domain.policy import policy_year
+from desktop.domain.procedure import REQUIRED_STEPS
+from desktop.store.audit import audit_database
 from desktop.store.bulk import BulkLoader, BulkLoadError
 from desktop.store.db import Database, open_database
 from desktop.store.demo import (
@@ -34,8 +37,10 @@ from desktop.store.models import (
     LedgerEntry,
     Member,
     OutboxChange,
+    ProcedureStep,
     Setting,
 )
+from desktop.store.procedures import village_findings
 from desktop.store.search import search_households
 
 HOUSEHOLDS = 300
@@ -65,16 +70,19 @@ def county(tmp_path_factory) -> tuple[Database, DemoSummary]:
 
 @pytest.fixture(scope="module")
 def households(county) -> list[Household]:
-    """Every household with its members, incomes (and items) and risks loaded."""
+    """Every household with every row the audit rules read loaded (they outlive the session)."""
     db, _ = county
     with db.session() as session:
         return list(
             session.scalars(
                 select(Household)
                 .options(
-                    selectinload(Household.members),
+                    selectinload(Household.members).selectinload(Member.crosschecks),
+                    selectinload(Household.members).selectinload(Member.settlements),
                     selectinload(Household.incomes).selectinload(Income.items),
+                    selectinload(Household.measures),
                     selectinload(Household.risks),
+                    selectinload(Household.procedure_steps),
                     selectinload(Household.village),
                 )
                 .order_by(Household.household_number)
@@ -288,6 +296,39 @@ def test_under_the_2019_policy_the_audit_finds_nothing_at_all(households):
         assert problems == [], (household.household_number, problems)
 
 
+def test_the_one_audit_runner_finds_nothing_in_the_database_under_the_2019_policy(county):
+    """Every rule with every row it reads, the villages' procedure steps and duplicate IDs."""
+    db, _ = county
+    with db.session() as session:
+        assert audit_database(session, on=SNAPSHOT) == []  # the database's working policy
+        assert village_findings(session, policy=POLICY) == []
+
+
+def test_households_identified_or_exited_in_2019_have_their_villages_whole_procedure(
+    county, households
+):
+    db, _ = county
+    with db.session() as session:
+        steps = session.scalars(select(ProcedureStep)).all()
+    assert steps and all(s.household_id is None for s in steps)
+    by_village: dict[str, dict[str, set[str]]] = {}
+    for s in steps:
+        by_village.setdefault(s.village_id, {}).setdefault(s.operation, set()).add(s.step)
+        assert POLICY.work_start <= s.start_date <= (s.end_date or s.start_date)
+        assert (s.end_date or s.start_date) <= POLICY.procedures_due
+        if s.step in ("first_notice", "second_notice"):
+            assert (s.end_date - s.start_date).days + 1 >= POLICY.notice_min_days
+    villages = {h.village_id for h in households}
+    assert set(by_village) == villages  # every village holds its second appraisal and notice
+    for village_steps in by_village.values():
+        assert {"second_appraisal", "second_notice"} <= village_steps["identify"]
+    for h in households:
+        if h.status == "poor" and h.identified_year == POLICY.year:
+            assert by_village[h.village_id]["identify"] == set(REQUIRED_STEPS["identify"])
+        if h.status == "exited" and h.exited_year == POLICY.year:
+            assert by_village[h.village_id]["exit"] == set(REQUIRED_STEPS["exit"])
+
+
 def test_incomes_are_for_the_policy_year_and_follow_the_national_formula(households):
     for household in households:
         (income,) = household.incomes
@@ -309,6 +350,9 @@ def test_marginal_households_are_ordinary_and_monitored_ones_exited_under_the_li
     for household in households:
         kinds = [r.kind for r in household.risks]
         income = household.incomes[0].per_capita_net_income
+        if household.marginal or household.monitored:  # Q6: the exit standard, income aside
+            assert all(getattr(household, name) is True for name in ASSURANCES), household
+            assert household.drinking_water_safe and not household.dangerous_house
         if household.marginal:
             assert household.status == "ordinary" and not household.monitored
             assert POLICY.exit_line_per_capita <= income < POLICY.marginal_income_line

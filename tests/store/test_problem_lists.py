@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from desktop import cli
 from desktop.domain.problems import Severity
+from desktop.store.audit import audit_database
 from desktop.store.db import registry_writer
 from desktop.store.models import Household, LedgerEntry, Member, OutboxChange, ProblemNote
 from desktop.store.problems import (
     ProblemNoteError,
-    audit_findings,
     explain_problem,
     export_problem_list,
     field_label,
@@ -267,7 +267,7 @@ def test_the_whole_database_audit_adds_the_guide_rules_to_the_core_ones(county) 
         session.scalars(select(Member).where(Member.name == "郑大")).one().id_number = twin
         session.commit()
     with db.session() as session:
-        findings = audit_findings(session, policy=POLICY, on=ON)
+        findings = audit_database(session, policy=POLICY, on=ON)
     found = {(f.household_number, f.problem.code) for f in findings}
     assert ("6107271012010002", "R9_ETHNICITY_EMPTY") in found  # guide rule
     assert ("6107271012010003", "R50_NO_HEAD") in found  # core rule

@@ -239,7 +239,7 @@ def test_the_quota_command(county, tmp_path, monkeypatch, capsys) -> None:
 
 @pytest.mark.postgres
 def test_the_quota_and_the_whole_audit_run_on_postgresql_as_on_the_server(pg_database_url) -> None:
-    from desktop.store.problems import audit_findings
+    from desktop.store.audit import audit_database
 
     db, places = build_registry(pg_database_url)
     try:
@@ -268,7 +268,7 @@ def test_the_quota_and_the_whole_audit_run_on_postgresql_as_on_the_server(pg_dat
                 150,
                 True,
             )
-            findings = audit_findings(session, policy=POLICY, on=D(2019, 11, 30))
+            findings = audit_database(session, policy=POLICY, on=D(2019, 11, 30))
         assert {(f.household_number, f.problem.code) for f in findings} == {
             ("6107271012020001", "Q15_PROCEDURE_INCOMPLETE")
         }

@@ -86,7 +86,7 @@ def test_a_silent_receiver_is_reported_and_stopping_it_does_not_block(make_dialo
         qtbot.waitUntil(lambda: "没有输出数据" in dialog.state_label.text(), timeout=5000)
         started = time.monotonic()
         dialog.stop_gps()  # the worker sits in a one-second read: the GUI must not wait for it
-        assert time.monotonic() - started < 0.2
+        assert time.monotonic() - started < 0.5  # far below the worker's one-second read
         assert dialog.start_button.text() == "开始定位"
         dialog.reader.wait()
     finally:
