@@ -33,12 +33,13 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Result, Table, and_, func, select
+from sqlalchemy import Column, ColumnElement, Result, Table, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.audit import RULES_BY_ID, audit_household
 from desktop.domain.audit_guide import GuideHouseholdLike, GuideMemberLike, MeasureLike
 from desktop.domain.geo import LatLon
+from desktop.domain.location_rules import FALLBACK_SOURCES, many_on_one_point
 from desktop.domain.medical import SettlementLike
 from desktop.domain.monitoring import RiskLike
 from desktop.domain.policy import PolicyYear
@@ -410,5 +411,49 @@ def audit_database(
         findings.extend(
             duplicate_id_findings(session, village_ids=village_ids, divisions=divisions)
         )
+        findings.extend(
+            shared_point_findings(session, village_ids=village_ids, divisions=divisions)
+        )
     findings.sort(key=lambda f: (f.village_code or "", f.household_number))
+    return findings
+
+
+def shared_point_findings(
+    session: Session,
+    *,
+    village_ids: Collection[str] | None = None,
+    divisions: dict[str, tuple[str, str]] | None = None,
+) -> list[AuditFinding]:
+    """``LOC_MANY_ON_ONE_POINT``: households whose points lie together (a copied location?).
+
+    Searched over the whole database, as a copied point may cross a village boundary; Q19
+    fallbacks (original address, village committee) share points by design and are left out.
+    """
+    located = session.execute(
+        select(
+            Household.id,
+            Household.latitude,
+            Household.longitude,
+            Household.household_number,
+            Household.village_id,
+        ).where(
+            Household.deleted.is_(False),
+            Household.latitude.is_not(None),
+            Household.longitude.is_not(None),
+            or_(
+                Household.location_source.is_(None),
+                Household.location_source.not_in(sorted(FALLBACK_SOURCES)),
+            ),
+        )
+    ).all()
+    by_id = {row[0]: row for row in located}
+    names = divisions if divisions is not None else division_names(session)
+    wanted = set(village_ids) if village_ids is not None else None
+    findings = []
+    for problem in many_on_one_point([(hid, lat, lon) for hid, lat, lon, _n, _v in located]):
+        _hid, _lat, _lon, number, village_id = by_id[problem.entity_id]
+        if wanted is not None and village_id not in wanted:
+            continue
+        code, name = names.get(village_id, (None, None))
+        findings.append(AuditFinding(problem.entity_id, number, code, name, problem))
     return findings

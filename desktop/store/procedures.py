@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desktop.domain import procedure as rules
 from desktop.domain.audit_guide import household_operation
+from desktop.domain.location_rules import village_location_problems
 from desktop.domain.operations import Operation
 from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem
@@ -377,7 +378,8 @@ def village_findings(
     policy: PolicyYear,
     village_ids: Collection[str] | None = None,
 ) -> list[tuple[Division, Problem]]:
-    """The village-level procedure problems of every administrative village (or those given)."""
+    """The village-level problems of every administrative village (or those given): its
+    procedure (Q15) and its committee's location (Q18)."""
     query = select(Division).where(Division.level == "village", Division.deleted.is_(False))
     if village_ids is not None:
         query = query.where(Division.id.in_(list(village_ids)))
@@ -407,6 +409,7 @@ def village_findings(
             policy=policy,
         )
         found.extend((village, p) for p in check.problems)
+        found.extend((village, p) for p in village_location_problems(village))  # Q18
     return found
 
 

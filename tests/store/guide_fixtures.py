@@ -84,8 +84,25 @@ def _build(path: Path | str) -> tuple[Database, Places]:
         township = Division(
             code=f"{REGION}101000", level="township", name="接官亭镇", parent=county
         )
-        east = Division(code=EAST_CODE, level="village", name="王家湾村", parent=township)
-        west = Division(code=WEST_CODE, level="village", name="罗家寨村", parent=township)
+        committee = {"committee_location_source": "gps"}
+        east = Division(
+            code=EAST_CODE,
+            level="village",
+            name="王家湾村",
+            parent=township,
+            committee_latitude=33.33,
+            committee_longitude=106.15,
+            **committee,
+        )
+        west = Division(
+            code=WEST_CODE,
+            level="village",
+            name="罗家寨村",
+            parent=township,
+            committee_latitude=33.331,
+            committee_longitude=106.151,
+            **committee,
+        )
         session.add_all([county, township, east, west])
         set_setting(session, POLICY_YEAR_KEY, "2019")
         session.commit()
@@ -147,8 +164,8 @@ def add_household(
     current = [m for m in family if m.left_date is None]
     n = next(_sequence)
     where = {  # a GPS point near the county seat, its own for every household
-        "latitude": 33.33 + n * 0.0003,
-        "longitude": 106.15 + n * 0.0003,
+        "latitude": 33.33 + (n % 100) * 0.0003,
+        "longitude": 106.15 + (n % 100) * 0.0003,
         "location_source": "gps",
         "location_accuracy_m": 5.0,
         "location_time": datetime(2019, 10, 12, 9, 30),

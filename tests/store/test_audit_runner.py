@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -59,6 +60,9 @@ def db(tmp_path) -> Database:
     database.dispose()
 
 
+POINT_STEPS = itertools.count()
+
+
 def household(
     number: str,
     village_id: str = "v-east",
@@ -107,7 +111,8 @@ def household(
         "members": [head],
         "incomes": [income],
         "measures": [AssistanceMeasure(year=2016, category="01", item="0101", received=True)],
-        "latitude": 34.49,
+        # each household on its own point, a few hundred metres apart
+        "latitude": 34.49 + next(POINT_STEPS) * 0.003,
         "longitude": 108.25,
         "location_source": "gps",
         "location_accuracy_m": 5.0,
@@ -360,3 +365,31 @@ def test_a_duplicate_message_names_at_most_five_other_households(db: Database) -
     first = findings[0].problem.message
     assert "H001、H002、H003、H004、H005等7户" in first
     assert "H006" not in first
+
+
+def test_households_copied_onto_one_point_are_listed_each_across_villages(db: Database) -> None:
+    same = {"latitude": 34.4901, "longitude": 108.2501}
+    insert(
+        db,
+        household("H100", sequence=90, **same),
+        household("H101", sequence=91, **same),
+        household("H102", "v-west", sequence=92, **same),
+        household("H103", sequence=93, **same),
+        household("H104", sequence=94, latitude=34.52, longitude=108.29),
+    )
+    shared = [f for f in run(db) if f.problem.code == "LOC_MANY_ON_ONE_POINT"]
+    assert sorted(f.household_number for f in shared) == ["H100", "H101", "H102", "H103"]
+    assert "4 户" in shared[0].problem.message
+    only_east = [
+        f for f in run(db, village_ids=["v-east"]) if f.problem.code == "LOC_MANY_ON_ONE_POINT"
+    ]
+    assert sorted(f.household_number for f in only_east) == ["H100", "H101", "H103"]
+
+
+def test_a_village_without_its_committee_location_is_a_village_finding(db: Database) -> None:
+    from desktop.store.procedures import village_findings
+
+    with db.session() as session:
+        found = village_findings(session, policy=POLICY)
+    missing = {village.code for village, p in found if p.code == "LOC_VILLAGE_COMMITTEE_MISSING"}
+    assert missing == {f"{REGION}100201", f"{REGION}100202"}
