@@ -224,7 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fieldbook 建档立卡动态管理: 不带子命令时启动桌面程序",
     )
     parser.add_argument("--db", help="数据库文件 (默认: 用户数据目录下的 fieldbook.db)")
-    parser.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"], help="界面语言")
+    parser.add_argument(
+        "--lang", default=None, choices=["zh_CN", "en"], help="界面语言 (默认: 上次选择的语言)"
+    )
     parser.add_argument(
         "--self-check",
         action="store_true",

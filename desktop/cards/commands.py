@@ -175,7 +175,9 @@ def cmd_print_list(args: argparse.Namespace) -> int:
                 }
             elif args.kind == "problems":
                 assert place is not None
-                problems = data.problem_list(session, place.village_id, on=day)
+                problems = data.problem_list(
+                    session, place.village_id, on=day, internal=args.internal
+                )
                 result = documents.build_problem_list(problems, args.out)
                 summary = {"problems": len(problems.rows)}
                 status = EXIT_PROBLEMS if problems.rows else EXIT_OK
@@ -243,5 +245,5 @@ def register(add: Add) -> None:
     lists.add_argument("--notice", choices=NOTICE_STEPS, help="取哪一次公示的日期(默认最近一次)")
     lists.add_argument("--date", metavar="DATE", help="日报或问题清单的日期(默认今天)")
     lists.add_argument(
-        "--internal", action="store_true", help="一簿中包含边缘户、监测户等内部掌握的记录"
+        "--internal", action="store_true", help="一簿和问题清单中包含边缘户、监测户等内部掌握的内容"
     )

@@ -49,6 +49,7 @@ from desktop.store.models import (
     ProblemNote,
     ProcedureStep,
 )
+from desktop.store.problems import is_internal
 from desktop.store.settings import working_policy
 
 NOTICE_STEPS = ("first_notice", "second_notice", "announcement")
@@ -521,8 +522,14 @@ def _open_findings(session: Session, village_ids: Collection[str] | None, on: da
     ]
 
 
-def problem_list(session: Session, village_id: str, *, on: date | None = None) -> ProblemList:
-    """The audit's problem list (问题清单) of one village, with explanations already given."""
+def problem_list(
+    session: Session, village_id: str, *, on: date | None = None, internal: bool = False
+) -> ProblemList:
+    """The audit's problem list (问题清单) of one village, with explanations already given.
+
+    Problems about marginal and monitored households (Q6) are internal: left out unless
+    ``internal`` is asked for by a role that may see them.
+    """
     day = on or date.today()
     divisions = _division_map(session)
     place = _place(divisions, village_id)
@@ -530,6 +537,8 @@ def problem_list(session: Session, village_id: str, *, on: date | None = None) -
     names = _household_names(session, [village_id])
     rows = []
     for finding, explanation in findings:
+        if not internal and is_internal(finding.problem):
+            continue
         _number, head, _village, hamlet_id = names.get(finding.household_id, ("", "", None, None))
         rows.append(
             ProblemRow(

@@ -3,18 +3,34 @@
 Start-up order, so that something usable is on screen quickly:
 
 1. the QApplication and the translators (Qt only: no SQLAlchemy is imported before step 2);
-2. the sign-in dialog appears at once, saying "正在打开数据库…", while the task runner opens the
-   database (migrated, its search index checked) and reads the users; the names appear when
-   that is done, and while the person types the PIN the runner imports the main window;
-3. after the right PIN the main window opens (it loads its own data in the runner).
+2. the sign-in dialog appears at once, saying "正在打开数据库…", while the task runner reads the
+   users — from the keyring of an encrypted database, else from the opened (migrated) plain
+   database; the names appear when that is done, and while the person types the PIN the
+   runner imports the main window;
+3. the right PIN unlocks and opens an encrypted database, then the main window opens (it loads
+   its own data in the runner).
 
 Which database: the one named on the command line, else the last one opened (``QSettings``,
-organisation "Fieldbook"), else ``default_db_path()``. On the very first start there is no
-database file yet: a demo county of ``DEMO_HOUSEHOLDS`` households (seed ``DEMO_SEED``) is built
-into a new one behind a progress dialog, with the demo users (``DEMO_USERS``, PIN ``DEMO_PIN``)
-so a person can sign in and try things. A demo database (settings key ``demo_seed``) shows that
-PIN on the sign-in dialog; no other database does. A database without any user asks for its first
-administrator.
+organisation "Fieldbook"), else ``default_db_path()``.
+
+Encryption at rest is on by default (``desktop.store.crypto``). On the very first start there is
+no database file yet: a demo county of ``DEMO_HOUSEHOLDS`` households (seed ``DEMO_SEED``) is
+built behind a progress dialog into a new *encrypted* database (``enroll_database``), with the
+demo users (``DEMO_USERS``, PIN ``DEMO_PIN``) in its ``users`` table and its keyring; its
+recovery key is then shown once (``RecoveryKeyDialog``) to be copied out for the county
+administrator. An encrypted database is not opened before sign-in: the sign-in dialog lists the
+people of its keyring (``Keyring.load(path).users()``) and the PIN unlocks it
+(``unlock_database``, in the runner: scrypt is slow on purpose). A plain database (an older
+laptop's, no keyring) is opened before sign-in as it always was, and the PIN is checked against
+its ``users`` table. A demo database (settings key ``demo_seed``, or a path this app built as
+its demo) shows the demo PIN on the sign-in dialog; no other database does. A plain database
+without any user asks for its first administrator.
+
+After sign-in the day's first backup runs in the runner (``daily_backup_if_due``). After
+``idle_lock_seconds`` without input (setting ``idle_lock_minutes``) the app locks: the open
+forms' drafts are autosaved, every window is hidden, the database is disposed and forgotten,
+and the sign-in dialog asks the same person's PIN again; the PIN reopens the database and
+everything comes back as it was (``MainWindow.prepare_lock`` / ``lock`` / ``unlock``).
 
 Language: ``--lang`` (``run_app(lang=...)``), else the ``ui/lang`` setting, else Simplified
 Chinese, which is the source language of every ``tr()`` text.
@@ -24,7 +40,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,9 +51,9 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, Qt, QTrans
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.domain.resources import resource_path
-from desktop.domain.roles import LocalUser, Role, SignInResult
+from desktop.domain.roles import ROLE_ORDER, LocalUser, Role, SignInResult
 from desktop.ui.progress import ProgressTask, run_with_progress
-from desktop.ui.signin import FirstUserDialog, SignInDialog
+from desktop.ui.signin import FirstUserDialog, RecoveryKeyDialog, SignInDialog
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import QtTaskRunner
 
@@ -63,6 +80,8 @@ SETTINGS_APPLICATION = "Fieldbook"
 LAST_DATABASE_KEY = "database/last_path"
 LANGUAGE_KEY = "ui/lang"
 LAST_USER_KEY = "signin/last_user"
+DEMO_PATHS_KEY = "database/demo_paths"
+"""The encrypted demo databases this app built (their ``demo_seed`` is sealed until sign-in)."""
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 
@@ -134,8 +153,63 @@ def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
 
 
 def _remove_database_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", "-wal", "-shm", "-journal", ".keys"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def build_encrypted_demo(
+    path: Path,
+    *,
+    households: int = DEMO_HOUSEHOLDS,
+    seed: int = DEMO_SEED,
+    progress: Any = None,
+    wrap_n: int | None = None,
+    user_n: int | None = None,
+) -> str:
+    """Build the demo county into a new encrypted database at ``path``; returns its recovery key.
+
+    The first demo administrator enrolls the database (``enroll_database``); the other demo
+    users are added to its ``users`` table and to its keyring, all with ``DEMO_PIN``. The
+    database is closed again afterwards: it is opened by signing in. ``wrap_n``/``user_n``
+    lower the scrypt costs (tests only). A failed build leaves no file behind.
+    """
+    from desktop.store.crypto import WRAP_N, enroll_database
+    from desktop.store.demo import build_demo_county
+    from desktop.store.users import SCRYPT_N, add_user
+
+    n = wrap_n or WRAP_N
+    admin = next(name for name, role in DEMO_USERS if role is Role.ADMIN)
+    enrollment = enroll_database(path, admin, DEMO_PIN, n=n, user_n=user_n)
+    db = enrollment.db
+    try:
+        build_demo_county(db, households=households, seed=seed, progress=progress)
+        with db.session() as session:
+            others = [
+                add_user(session, name, role, DEMO_PIN, n=user_n or SCRYPT_N)
+                for name, role in DEMO_USERS
+                if name != admin
+            ]
+            session.commit()
+        for user in others:
+            enrollment.keyring.add_user(
+                user.id, user.name, user.role, DEMO_PIN, enrollment.key, n=n
+            )
+        enrollment.keyring.save()
+    except BaseException:
+        db.dispose()
+        _remove_database_files(path)
+        raise
+    db.dispose()
+    return enrollment.recovery_key
+
+
+def keyring_users(path: Path) -> list[LocalUser]:
+    """The people who may unlock the encrypted database at ``path``, least trusted role first
+    (as the sign-in list shows them); raises ``KeyringError`` without a usable keyring."""
+    from desktop.store.crypto import Keyring
+
+    users = [u.as_local_user() for u in Keyring.load(path).users()]
+    return sorted(users, key=lambda u: ROLE_ORDER.index(u.role))
 
 
 def add_demo_users(db: Database) -> list[LocalUser]:
@@ -191,17 +265,45 @@ def warm_main_window() -> None:
 
 @dataclass(frozen=True)
 class Opened:
-    """What the sign-in dialog needs from a freshly opened database."""
+    """What the sign-in dialog needs: the users, and the database when it is open already.
 
-    db: Database
+    An encrypted database stays closed (``db`` None) until a PIN unlocks it; right after the
+    first start's build ``recovery_key`` is the key to show once.
+    """
+
+    db: Database | None
     users: list[LocalUser]
     demo: bool
+    encrypted: bool = False
+    recovery_key: str | None = None
 
 
 def open_for_sign_in(
-    path: Path, *, build_demo: bool, progress: Any = None, households: int = DEMO_HOUSEHOLDS
+    path: Path,
+    *,
+    build_demo: bool,
+    progress: Any = None,
+    households: int = DEMO_HOUSEHOLDS,
+    encrypt: bool = True,
+    wrap_n: int | None = None,
+    user_n: int | None = None,
 ) -> Opened:
-    """``prepare_database``, then the users who may sign in and whether it is a demo county."""
+    """Get a database ready for sign-in (runs in the task runner).
+
+    A first start (``build_demo``) builds the demo county, encrypted unless ``encrypt`` is
+    False. An encrypted database lists its keyring's users and stays closed; a plain one is
+    opened (``prepare_database``) and lists its ``users`` table.
+    """
+    from desktop.store.crypto import is_encrypted_file
+
+    if build_demo and encrypt:
+        recovery = build_encrypted_demo(
+            path, households=households, progress=progress, wrap_n=wrap_n, user_n=user_n
+        )
+        return Opened(None, keyring_users(path), True, encrypted=True, recovery_key=recovery)
+    if not build_demo and is_encrypted_file(path):
+        return Opened(None, keyring_users(path), False, encrypted=True)
+
     from desktop.store.settings import get_setting
     from desktop.store.users import list_users
 
@@ -229,15 +331,23 @@ def _dismiss(dialog: QDialog | None) -> None:
 
 
 class Launcher(QObject):
-    """Opens (or first builds) the database in the runner, signs a person in, shows the window.
+    """Opens (or first builds) the database in the runner, signs a person in, shows the window;
+    locks the app when it is left idle and unlocks it with the same person's PIN.
 
     Signals: ``signin_ready(dialog)`` when the sign-in (or first-user) dialog takes input,
-    ``window_opened(MainWindow)`` when the main window is shown, ``exit_requested(code)`` when
-    the app should end (the person quit at sign-in, or the database could not be opened).
+    ``window_opened(MainWindow)`` when the main window is shown, ``locked_changed(bool)``
+    when the app locks (the lock's sign-in dialog is ``signin``) and unlocks,
+    ``exit_requested(code)`` when the app should end (the person quit at sign-in, or the
+    database could not be opened).
+
+    ``encrypt`` builds the first start's demo county encrypted (the default). ``wrap_n``,
+    ``user_n`` (scrypt costs), ``sleep`` (the wrong-PIN pause) and ``idle_seconds`` (instead
+    of the database's ``idle_lock_minutes``) are for tests.
     """
 
     signin_ready = Signal(object)
     window_opened = Signal(object)
+    locked_changed = Signal(bool)
     exit_requested = Signal(int)
 
     def __init__(
@@ -248,6 +358,11 @@ class Launcher(QObject):
         runner: QtTaskRunner,
         settings: QSettings | None = None,
         demo_households: int = DEMO_HOUSEHOLDS,
+        encrypt: bool = True,
+        wrap_n: int | None = None,
+        user_n: int | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        idle_seconds: float | None = None,
     ) -> None:
         super().__init__()
         self.app = app
@@ -255,11 +370,21 @@ class Launcher(QObject):
         self.runner = runner
         self.settings = settings if settings is not None else app_settings()
         self.demo_households = demo_households
+        self.encrypt = encrypt
+        self.wrap_n = wrap_n
+        self.user_n = user_n
+        self.sleep = sleep
+        self.idle_seconds = idle_seconds
         self.window: MainWindow | None = None
         self.db: Database | None = None
         self.user: LocalUser | None = None
+        self.encrypted = False
+        self.locked = False
+        self._locking = False
+        self._unlocked: list[Database] = []  # handed over from the runner by an unlock
         self.task: ProgressTask[Opened] | None = None
         self.signin: SignInDialog | FirstUserDialog | None = None
+        self.recovery_dialog: RecoveryKeyDialog | None = None
         self.error_box: QMessageBox | None = None
         self.failed = False
 
@@ -272,11 +397,12 @@ class Launcher(QObject):
         """Show the sign-in dialog (or the demo build's progress) and open the database."""
         build_demo = not self.path.exists()
         path, households = self.path, self.demo_households
+        options = {"encrypt": self.encrypt, "wrap_n": self.wrap_n, "user_n": self.user_n}
         if build_demo:
             self.task = run_with_progress(
                 self.runner,
                 lambda progress: open_for_sign_in(
-                    path, build_demo=True, progress=progress, households=households
+                    path, build_demo=True, progress=progress, households=households, **options
                 ),
                 title=self.tr("Fieldbook 建档立卡动态管理"),
                 label=self.tr("首次启动:正在生成演示县数据({0} 户),请稍候…").format(households),
@@ -289,7 +415,7 @@ class Launcher(QObject):
             return
         self.signin = self._new_sign_in_dialog()
         self.runner.run(
-            lambda: open_for_sign_in(path, build_demo=False, households=households),
+            lambda: open_for_sign_in(path, build_demo=False, households=households, **options),
             on_done=self._opened,
             on_error=self._failed,
             serial=True,
@@ -298,6 +424,12 @@ class Launcher(QObject):
     def _last_user(self) -> str | None:
         last = self.settings.value(LAST_USER_KEY)
         return last if isinstance(last, str) and last else None
+
+    def _demo_paths(self) -> list[str]:
+        value = self.settings.value(DEMO_PATHS_KEY)
+        if isinstance(value, str):
+            return [value] if value else []
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def _new_sign_in_dialog(self) -> SignInDialog:
         dialog = SignInDialog(self.runner, last_user=self._last_user())
@@ -308,33 +440,82 @@ class Launcher(QObject):
     def _opened(self, opened: Opened) -> None:
         self.task = None
         self.db = opened.db
-        self.settings.setValue(LAST_DATABASE_KEY, str(self.path.resolve()))
-        if not opened.users:
+        self.encrypted = opened.encrypted
+        where = str(self.path.resolve())
+        self.settings.setValue(LAST_DATABASE_KEY, where)
+        if opened.recovery_key is not None:
+            self.settings.setValue(DEMO_PATHS_KEY, [*self._demo_paths(), where])
+            self._show_recovery_key(opened)
+            return
+        self._offer_sign_in(opened)
+
+    def _show_recovery_key(self, opened: Opened) -> None:
+        assert opened.recovery_key is not None
+        dialog = RecoveryKeyDialog(opened.recovery_key)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(_result: int) -> None:
+            self.recovery_dialog = None
+            self._offer_sign_in(opened)
+
+        dialog.finished.connect(finished)
+        self.recovery_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _offer_sign_in(self, opened: Opened) -> None:
+        if not opened.users and opened.db is not None:
             self._ask_for_first_user(opened.db)
             return
         dialog = self.signin
         if not isinstance(dialog, SignInDialog):
             dialog = self.signin = self._new_sign_in_dialog()
         dialog.signed_in.connect(self._signed_in)
-        db = opened.db
-
-        def check_pin(user_id: str, pin: str) -> SignInResult:
-            from desktop.store.users import sign_in
-
-            with db.session() as session:
-                return sign_in(session, user_id, pin)
-
+        demo = opened.demo or str(self.path.resolve()) in self._demo_paths()
         hint = self.tr("演示数据库:各演示账号的 PIN 码都是 {0}").format(DEMO_PIN)
         dialog.set_users(
             opened.users,
-            check_pin,
-            demo_hint=hint if opened.demo else None,
+            self._pin_checker(opened.db),
+            demo_hint=hint if demo else None,
             last_user=self._last_user(),
         )
         dialog.raise_()
         dialog.activateWindow()
         self.runner.run(warm_main_window, on_done=lambda _none: None)
         self.signin_ready.emit(dialog)
+
+    def _pin_checker(self, db: Database | None) -> Callable[[str, str], SignInResult]:
+        """How a PIN is checked: against the open plain ``db``'s users, or (``db`` None) by
+        unlocking the encrypted file, whose open database is handed over in ``_unlocked``."""
+        path, sleep, unlocked = self.path, self.sleep, self._unlocked
+        if db is not None:
+
+            def check_open(user_id: str, pin: str) -> SignInResult:
+                from desktop.store.users import sign_in
+
+                with db.session() as session:
+                    return sign_in(session, user_id, pin, sleep=sleep)
+
+            return check_open
+
+        def check_and_unlock(user_id: str, pin: str) -> SignInResult:
+            from desktop.store.crypto import unlock_database
+
+            signed = unlock_database(path, user_id, pin, sleep=sleep)
+            if signed.db is not None:
+                unlocked.append(signed.db)
+            return signed.result
+
+        return check_and_unlock
+
+    def _take_unlocked(self) -> Database | None:
+        """The database an unlock opened (any older one left over is closed)."""
+        found = self._unlocked[-1] if self._unlocked else None
+        for extra in self._unlocked[:-1]:
+            extra.dispose()
+        self._unlocked.clear()
+        return found
 
     def _ask_for_first_user(self, db: Database) -> None:
         previous = self.signin
@@ -359,18 +540,120 @@ class Launcher(QObject):
         """Show the main window first, so that closing the dialog never leaves no window."""
         from desktop.ui.main_window import MainWindow
 
+        if self.encrypted:
+            self.db = self._take_unlocked()
         assert self.db is not None
         self.user = user
         self.settings.setValue(LAST_USER_KEY, user.name)
         try:
             # The signed-in name is the actor of every save (the household book's "who").
-            window = MainWindow(self.db, runner=self.runner, role=user.role, actor=user.name)
+            window = MainWindow(
+                self.db,
+                runner=self.runner,
+                role=user.role,
+                actor=user.name,
+                settings=self.settings,
+            )
         except Exception as error:  # noqa: BLE001 - never leave the person with no window at all
             self._failed(error)
             return
         self.window = window
+        window.lock_requested.connect(self.lock)
+        window.database_replaced.connect(self._database_replaced)
         window.show()
         self.window_opened.emit(window)
+        window.run_daily_backup()
+        self._start_idle_lock(window, self.db)
+
+    def _start_idle_lock(self, window: MainWindow, db: Database) -> None:
+        if self.idle_seconds is not None:
+            window.set_idle_lock(self.idle_seconds)
+            return
+        from desktop.store.crypto import idle_lock_seconds
+        from desktop.ui.tasks import in_session
+
+        self.runner.run(
+            in_session(db, idle_lock_seconds),
+            on_done=window.set_idle_lock,
+            on_error=lambda _e: window.set_idle_lock(None),
+        )
+
+    def _database_replaced(self, db: Database) -> None:
+        self.db = db
+
+    # --- the idle lock -------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Lock the app: drafts autosaved, windows hidden, the database closed and forgotten,
+        then the sign-in dialog for the same person."""
+        if self.locked or self._locking or self.window is None or self.user is None:
+            return
+        self._locking = True
+        self.window.prepare_lock(self._lock_now)
+
+    def _lock_now(self) -> None:
+        window, user = self.window, self.user
+        assert window is not None and user is not None
+        self._locking = False
+        window.lock()
+        db, self.db = self.db, None
+        if db is not None:
+            db.dispose()
+        self.locked = True
+        seconds = window.idle_lock_seconds
+        note = self.tr("Fieldbook 已锁定,未保存的内容已存为草稿。请输入 PIN 码继续。")
+        if seconds and window.idle_for() >= seconds:  # the idle lock, not 立即锁定
+            note = self.tr("超过 {0} 分钟没有操作,").format(max(1, round(seconds / 60))) + note
+        dialog = SignInDialog(self.runner, last_user=user.name, locked_note=note)
+        dialog.rejected.connect(lambda: self.exit_requested.emit(0))
+        dialog.signed_in.connect(self._unlock)
+        dialog.set_users([user], self._unlock_checker(user))
+        self.signin = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.locked_changed.emit(True)
+
+    def _unlock_checker(self, user: LocalUser) -> Callable[[str, str], SignInResult]:
+        """Check the PIN by opening the database again (unlocking it when encrypted)."""
+        path, sleep, unlocked, encrypted = self.path, self.sleep, self._unlocked, self.encrypted
+
+        def check(user_id: str, pin: str) -> SignInResult:
+            if encrypted:
+                from desktop.store.crypto import unlock_database
+
+                signed = unlock_database(path, user_id, pin, migrate=False, sleep=sleep)
+                if signed.db is not None:
+                    unlocked.append(signed.db)
+                return signed.result
+            from desktop.store.db import open_database
+            from desktop.store.users import sign_in
+
+            db = open_database(path, migrate=False)
+            try:
+                with db.session() as session:
+                    result = sign_in(session, user_id, pin, sleep=sleep)
+            except BaseException:
+                db.dispose()
+                raise
+            if result.ok:
+                unlocked.append(db)
+            else:
+                db.dispose()
+            return result
+
+        return check
+
+    def _unlock(self, user: LocalUser) -> None:
+        db = self._take_unlocked()
+        if db is None or self.window is None:  # pragma: no cover - a PIN that opened nothing
+            self.exit_requested.emit(1)
+            return
+        self.db = db
+        self.locked = False
+        self.signin = None
+        self.window.unlock(db)
+        self.locked_changed.emit(False)
 
     def _failed(self, error: BaseException) -> None:
         self.task = None

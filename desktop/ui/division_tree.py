@@ -17,6 +17,7 @@ from desktop.ui.tasks import TaskRunner
 DIVISION_ID_ROLE = Qt.ItemDataRole.UserRole
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
+NAME_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 def _load(db: Database) -> tuple[list[DivisionNode], dict[str, int]]:
@@ -41,6 +42,12 @@ class DivisionTreeModel(QStandardItemModel):
         self._generation = 0
         self._items: dict[str, QStandardItem] = {}
         self.setHorizontalHeaderLabels([self.tr("行政区划")])
+
+    def set_database(self, db: Database) -> None:
+        """Read from ``db`` from now on (the app reopened the database); answers to reads of the
+        old one are dropped."""
+        self._db = db
+        self._generation += 1
 
     def reload(self) -> None:
         self._generation += 1
@@ -68,6 +75,7 @@ class DivisionTreeModel(QStandardItemModel):
             item.setData(node.id, DIVISION_ID_ROLE)
             item.setData(node.level, LEVEL_ROLE)
             item.setData(count, COUNT_ROLE)
+            item.setData(node.name, NAME_ROLE)
             item.setToolTip(node.code)
             parent = self._items.get(node.parent_id) if node.parent_id else None
             (parent or root).appendRow(item)
@@ -85,3 +93,16 @@ class DivisionTreeModel(QStandardItemModel):
             return None
         value = index.data(DIVISION_ID_ROLE)
         return str(value) if value else None
+
+    @staticmethod
+    def village_of(index: QModelIndex | QPersistentModelIndex) -> tuple[str, str] | None:
+        """(id, name) of the administrative village at ``index`` — a hamlet gives its village;
+        ``None`` for a township, the county or nothing."""
+        while index.isValid():
+            level = index.data(LEVEL_ROLE)
+            if level == "village":
+                return str(index.data(DIVISION_ID_ROLE)), str(index.data(NAME_ROLE) or "")
+            if level != "hamlet":
+                return None
+            index = index.parent()
+        return None

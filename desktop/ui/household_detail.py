@@ -1,4 +1,4 @@
-"""A read-only view of one household and its members (the editable form comes later).
+"""A read-only view of one household and its members (农户 → 只读查看; the form edits).
 
 ID numbers are masked except their last 4 characters: the dialog is often open with a family
 or a neighbour looking at the screen.

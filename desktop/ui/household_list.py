@@ -86,7 +86,7 @@ class HouseholdListModel(QAbstractTableModel):
     """Households matching ``filters``, ordered by one column, loaded page by page.
 
     ``internal`` says whether marginal and monitored households may be shown and filtered
-    (see ``desktop.ui.roles``). Signals: ``total_changed(int)`` when the count of matching
+    (``desktop.domain.roles.may_see_internal_lists``). Signals: ``total_changed(int)`` when the count of matching
     households is known, ``loading_changed(bool)``, ``load_failed(str)`` with a Chinese message.
     """
 
@@ -120,6 +120,7 @@ class HouseholdListModel(QAbstractTableModel):
         self._fetching = False
         self._awaiting_first_page = False
         self._generation = 0
+        self._stale = False
         self._total: int | None = None
         self._status_labels = {
             c: code_table("status").label(c) for c in code_table("status").codes()
@@ -158,6 +159,24 @@ class HouseholdListModel(QAbstractTableModel):
     def household_id(self, row: int) -> str | None:
         found = self.row_at(row)
         return found.id if found is not None else None
+
+    def set_database(self, db: Database) -> None:
+        """Read from ``db`` from now on (the app reopened the database); pages of the old one
+        that are still on their way are dropped."""
+        self._db = db
+        self._generation += 1
+        # A first page or a count that was on its way is read again by ``resume``; a further
+        # page is simply fetched again when the view asks.
+        self._stale = self._stale or self._awaiting_first_page or self._total is None
+        self._awaiting_first_page = False
+        if self._fetching:
+            self._set_fetching(False)
+
+    def resume(self) -> None:
+        """After ``set_database``: reload if the first page or the count never arrived."""
+        if self._stale:
+            self._stale = False
+            self.reload()
 
     def set_filters(self, filters: HouseholdFilter) -> None:
         """Show the households matching ``filters`` (re-queried from the first page)."""

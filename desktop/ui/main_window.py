@@ -1,41 +1,86 @@
 """The main window: the division tree, a search box and filters above the household list.
 
 Everything it shows is read in the task runner: the tree and its counts, list pages, search
-results, the unsynced count. Typing in the search box starts a search 150 ms after the last
-keystroke; its answer (household ids) replaces the list's id filter, and an answer to an older
-query than the box now holds is dropped. Ctrl+F focuses the box, Esc in it clears it.
+results, the unsynced count, the working policy year of the database. Typing in the search box
+starts a search 150 ms after the last keystroke; its answer (household ids) replaces the list's
+id filter, and an answer to an older query than the box now holds is dropped. Ctrl+F focuses
+the box, Esc in it clears it.
 
 Double-click or Enter on a household opens its form (``desktop.ui.household_form``), one window
-a household; Ctrl+N starts a new household, Ctrl+S saves the form last used. The 办理 menu offers
-the operations for the selected household, each disabled with its reason when the domain refuses
-it at the window's ``clock`` under the database's policy year. A scanner (or a person) typing a
-household number quickly followed by Enter anywhere in the window opens that household
-(``scan_resolver``; the cards' QR codes will be resolved the same way). Drafts left by a crash are
-offered back when the window opens.
+a household; 农户 → 只读查看 shows it read-only with the ID numbers masked. Ctrl+N starts a new
+household, Ctrl+S saves the form last used. The 办理 menu offers the operations for the selected
+household, each disabled with its reason when the domain refuses it at the window's ``clock``
+under the database's policy year.
+
+Scanning: a household card's QR code typed by a keyboard-wedge scanner anywhere in the window
+(``desktop.ui.scan.ScanListener``) is verified against the database (``verify_scanned``): a valid
+card opens the household's form, any other card says why not (another county, altered,
+revoked, not on this laptop). A household number typed quickly and ended by Enter anywhere, or
+typed into the search box followed by Enter, opens that household too.
+
+Menus for the rest of the day's work: 查看 (the village map in a dock — a click on a household
+opens its form — and the selected village's problem list, where reviewers explain warnings),
+打印 (household cards of the selected village with progress and cancel, a card reprinted for one
+household, the publicity list, the problem list, the day report, the household book; each
+previewed before it is printed), 数据 (back up now, restore a backup, lock now), 同步 when the
+sync dialogs are installed, 设置 (the interface language). Marginal and monitored households
+(internal lists, Q6) appear — in the list, the filters, the problem list and the household
+book — only for roles that may see them.
+
+Locking: the window notes every key press and mouse use of the application; after
+``set_idle_lock(seconds)`` without any it emits ``lock_requested`` (so does 数据 → 立即锁定).
+Whoever owns the database (``desktop.ui.app.Launcher``) then calls ``prepare_lock`` (the open
+forms' drafts are autosaved), ``lock`` (every window of this one is hidden and the database
+handle dropped: jobs that still run get ``DatabaseLocked``) and, after the PIN, ``unlock(db)``
+with the database opened again: everything reappears as it was left.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -44,7 +89,8 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.codes import code_table
 from desktop.domain.operations import Operation
-from desktop.domain.policy import PolicyError, PolicyYear, policy_for, policy_year
+from desktop.domain.policy import PolicyYear, policy_year
+from desktop.domain.roles import Role, may_see_internal_lists
 from desktop.store.db import Database
 from desktop.store.drafts import DraftData, list_drafts
 from desktop.store.household_edit import resolve_household_number
@@ -68,13 +114,18 @@ from desktop.ui.operations_dialogs import (
     operation_problems,
     update_action,
 )
-from desktop.ui.roles import Role, may_see_internal_lists
+from desktop.ui.roles import role_label  # translated names; the rule is the domain's
+from desktop.ui.scan import ScanListener, ScanOutcome, looks_like_card, verify_scanned
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner, in_session
+
+if TYPE_CHECKING:
+    from desktop.store.problems import ListedProblem, ProblemList
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 1000
 UNSYNCED_REFRESH_MS = 60_000
+IDLE_CHECK_MAX_MS = 15_000
 
 _COLUMN_SAMPLES = {  # the widest text a column usually holds
     HouseholdColumn.NUMBER: "6107271012010001",
@@ -93,11 +144,27 @@ SCAN_MAX_GAP_S = 0.08
 """A scanner types a character every few ms; a person rarely under 80 ms, never for long."""
 SCAN_MIN_LENGTH = 6
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.InputMethod,
+    }
+)
 
-ScanResolver = Callable[[Session, str], str | None]
-"""``resolver(session, text)``: the id of the household a scanned code names, or None."""
-SCAN_RESOLVER: ScanResolver = resolve_household_number
-"""The scan resolver the window uses unless given one: household numbers until cards exist."""
+_KEY_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride})
+
+_EXPLAINERS = frozenset({Role.REVIEWER, Role.ADMIN})
+"""Roles that may explain a warning of the problem list (the township reviews the lists, Q4)."""
+
+LANGUAGE_NAMES = (("zh_CN", "简体中文"), ("en", "English"))
+"""Each language in its own words: never translated."""
+
+Confirm = Callable[[str, str], bool]
+"""``confirm(title, text)``: whether the person agreed (a yes/no question)."""
 
 
 def find_households(
@@ -108,6 +175,303 @@ def find_households(
     return search_households(session, query, limit=limit, village_ids=villages)
 
 
+# --- the database while locked -------------------------------------------------------------------
+
+
+class DatabaseLocked(RuntimeError):
+    """The app is locked: nothing reads or writes the database until someone signs in again."""
+
+
+class _LockedDatabase:
+    """Stands in for the ``Database`` while the app is locked.
+
+    The real one (with the key in its engine) has been disposed and forgotten; a job that was
+    already on its way, or a timer, gets ``DatabaseLocked`` instead of opening the file again.
+    """
+
+    is_sqlite = False
+
+    @property
+    def engine(self) -> Any:
+        raise DatabaseLocked("程序已锁定,请重新登录")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        raise DatabaseLocked("程序已锁定,请重新登录")
+        yield  # pragma: no cover - a generator, for the context manager
+
+    def dispose(self) -> None:
+        """Nothing to close."""
+
+
+LOCKED_DATABASE = cast(Database, _LockedDatabase())
+
+
+class NothingToPrint(Exception):
+    """A document would be empty; the message (Chinese) says why."""
+
+
+# --- small dialogs -------------------------------------------------------------------------------
+
+
+class NoticeDatesDialog(QDialog):
+    """The first and last day of a publicity notice, when the village has none recorded."""
+
+    def __init__(
+        self, message: str, *, today: date, min_days: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        apply_readable_font(self)
+        self.setWindowTitle(self.tr("公示日期"))
+        label = QLabel(message)
+        label.setWordWrap(True)
+        self.start_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        end = today + timedelta(days=max(min_days, 1) - 1)
+        self.end_edit = QDateEdit(QDate(end.year, end.month, end.day))
+        for edit in (self.start_edit, self.end_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        form = QFormLayout()
+        form.addRow(self.tr("公示开始日期:"), self.start_edit)
+        form.addRow(self.tr("公示截止日期:"), self.end_edit)
+        hint = QLabel(self.tr("每次公示不得少于 {0} 天(导引第16问)").format(min_days))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+    def dates(self) -> tuple[date, date]:
+        """The chosen first and last day."""
+        return self.start_edit.date().toPython(), self.end_edit.date().toPython()
+
+
+class ProblemListDialog(QDialog):
+    """One village's problem list (问题清单) on screen, from ``village_problem_list``.
+
+    Double-click a household's problem to open its form (``householdActivated``). A role that
+    may explain (reviewers, administrators) selects a warning and explains it; the explanation
+    is kept (``explain_problem``) and the list is read again. Errors must be fixed instead.
+    """
+
+    householdActivated = Signal(str)
+
+    def __init__(
+        self,
+        db: Database,
+        runner: TaskRunner,
+        village_id: str,
+        village_name: str,
+        *,
+        internal: bool,
+        may_explain: bool,
+        actor: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        apply_readable_font(self)
+        self.db = db
+        self.runner = runner
+        self.village_id = village_id
+        self.internal = internal
+        self.may_explain = may_explain
+        self.actor = actor
+        self.listed: ProblemList | None = None
+        self._generation = 0
+        self.setWindowTitle(self.tr("{0} 问题清单").format(village_name))
+        self.resize(1180, 620)
+
+        self.summary = QLabel(self.tr("正在审核…"))
+        self.summary.setWordWrap(True)
+        headers = [
+            self.tr("户编号"),
+            self.tr("户主"),
+            self.tr("类别"),
+            self.tr("规则"),
+            self.tr("问题"),
+            self.tr("情况说明"),
+        ]
+        self.table = QTableWidget(0, len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((170, 80, 70, 200, 420)):
+            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+        self.table.itemDoubleClicked.connect(lambda item: self._activated(item.row()))
+        self.table.currentCellChanged.connect(lambda *_args: self._update_buttons())
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.explain_button = QPushButton(self.tr("说明情况…"))
+        self.explain_button.setToolTip(self.tr("疑似问题经核实无误的,写明情况说明;错误必须改正"))
+        self.explain_button.clicked.connect(self.explain_selected)
+        self.explain_button.setVisible(may_explain)
+        self.reload_button = QPushButton(self.tr("重新审核"))
+        self.reload_button.clicked.connect(self.load)
+        close = QPushButton(self.tr("关闭"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.explain_button)
+        buttons.addWidget(self.reload_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, stretch=1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    def load(self) -> None:
+        """Run the audit of the village again and show its list."""
+        from desktop.store.problems import village_problem_list
+
+        self._generation += 1
+        generation = self._generation
+        self.summary.setText(self.tr("正在审核…"))
+
+        def done(listed: ProblemList) -> None:
+            if generation == self._generation:
+                self.show_list(listed)
+
+        def failed(error: BaseException) -> None:
+            if generation == self._generation:
+                self.summary.setText(self.tr("无法读取问题清单:{0}").format(error))
+
+        job = in_session(self.db, village_problem_list, self.village_id, internal=self.internal)
+        self.runner.run(job, on_done=done, on_error=failed)
+
+    def show_list(self, listed: ProblemList) -> None:
+        """Fill the table with ``listed``."""
+        from desktop.domain.problems import Severity
+
+        self.listed = listed
+        rows = listed.rows
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            problem = row.problem
+            severity = self.tr("错误") if problem.is_error else self.tr("疑似")
+            cells = [
+                row.household_number or self.tr("(本村)"),
+                row.head_name or "",
+                severity,
+                problem.code,
+                problem.message,
+                row.note.explanation if row.note is not None else "",
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 2 and problem.is_error:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                if c == 5 and row.note is not None:
+                    item.setToolTip(
+                        self.tr("{0} 于 {1} 说明").format(
+                            row.note.explained_by, row.note.explained_at.strftime("%Y-%m-%d %H:%M")
+                        )
+                    )
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        explained = sum(1 for row in rows if row.explained)
+        text = self.tr("{0} {1}年度:错误 {2} 个,疑似问题 {3} 个(已说明 {4} 个)").format(
+            listed.village_name,
+            listed.policy_year,
+            listed.count(Severity.ERROR),
+            listed.count(Severity.WARNING),
+            explained,
+        )
+        if not rows:
+            text = self.tr("{0} {1}年度:审核未发现问题").format(
+                listed.village_name, listed.policy_year
+            )
+        self.summary.setText(text)
+        self._update_buttons()
+
+    def selected_row(self) -> ListedProblem | None:
+        r = self.table.currentRow()
+        if self.listed is None or not 0 <= r < len(self.listed.rows):
+            return None
+        return self.listed.rows[r]
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        self.explain_button.setEnabled(
+            self.may_explain
+            and row is not None
+            and row.household_id is not None
+            and not row.problem.is_error
+        )
+
+    def _activated(self, r: int) -> None:
+        if self.listed is not None and 0 <= r < len(self.listed.rows):
+            household_id = self.listed.rows[r].household_id
+            if household_id:
+                self.householdActivated.emit(household_id)
+
+    def explain_selected(self) -> None:
+        """Ask for the explanation of the selected warning, then keep it."""
+        row = self.selected_row()
+        if row is None:
+            return
+        current = row.note.explanation if row.note is not None else ""
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            self.tr("情况说明"),
+            self.tr("{0} {1}\n{2}\n\n情况说明:").format(
+                row.household_number or "", row.head_name or "", row.problem.message
+            ),
+            current,
+        )
+        if ok:
+            self.explain(row, text)
+
+    def explain(self, row: ListedProblem, text: str) -> None:
+        """Keep ``text`` as the explanation of ``row``'s problem (a serial job), then reload."""
+        from desktop.store.problems import ProblemNoteError, explain_problem
+
+        if not self.may_explain or row.household_id is None:
+            return
+        household_id, problem, actor = row.household_id, row.problem, self.actor
+
+        def job() -> None:
+            with self.db.session() as session:
+                explain_problem(
+                    session,
+                    household_id=household_id,
+                    rule_code=problem.code,
+                    entity_id=problem.entity_id,
+                    explanation=text,
+                    actor=actor,
+                )
+
+        def done(_none: None) -> None:
+            self.message.clear()
+            self.load()
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, ProblemNoteError):
+                self.message.setText(str(error))
+            else:
+                self.message.setText(self.tr("情况说明没有保存:{0}").format(error))
+
+        self.runner.run(job, on_done=done, on_error=failed, serial=True)
+
+
+# --- the window ----------------------------------------------------------------------------------
+
+
 class MainWindow(QMainWindow):
     """Fieldbook's main window over an open database.
 
@@ -115,10 +479,16 @@ class MainWindow(QMainWindow):
     households (internal lists, Q6) appear; ``actor`` (the signed-in person) signs every save in
     the household book and owns the drafts. ``clock`` is the app's now, against which the
     operations are checked (tests move it across the policy year's deadlines);
-    ``autosave_seconds`` overrides the database's draft interval; ``scan_resolver`` turns a
-    scanned code into a household id. The window loads its data when constructed, and offers
-    the actor's unsaved drafts back unless ``offer_drafts`` is False.
+    ``autosave_seconds`` overrides the database's draft interval; ``settings`` (the app's
+    ``QSettings``) enables the language menu. The window loads its data when constructed, and
+    offers the actor's unsaved drafts back unless ``offer_drafts`` is False.
+
+    Signals: ``lock_requested`` (idle too long, or 立即锁定), ``database_replaced(Database)``
+    after a restore reopened the database.
     """
+
+    lock_requested = Signal()
+    database_replaced = Signal(object)
 
     def __init__(
         self,
@@ -129,8 +499,8 @@ class MainWindow(QMainWindow):
         actor: str = DEFAULT_ACTOR,
         clock: Callable[[], datetime] | None = None,
         autosave_seconds: float | None = None,
-        scan_resolver: ScanResolver | None = None,
         offer_drafts: bool = True,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__()
         self.db = db
@@ -139,8 +509,9 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.clock: Callable[[], datetime] = clock or datetime.now
         self.autosave_seconds = autosave_seconds
-        self.scan_resolver: ScanResolver = scan_resolver or SCAN_RESOLVER
+        self.settings = settings
         self.internal = may_see_internal_lists(self.role)
+        self.db_path = _database_file(db)
         self._search_generation = 0
         self._detail_generation = 0
         self.detail_dialog: HouseholdDetailDialog | None = None
@@ -148,9 +519,24 @@ class MainWindow(QMainWindow):
         self.active_form: HouseholdForm | None = None
         self.new_dialog: NewHouseholdDialog | None = None
         self.drafts_prompt: QMessageBox | None = None
+        self.message_box: QMessageBox | None = None
+        self.problem_dialog: ProblemListDialog | None = None
+        self.notice_dialog: NoticeDatesDialog | None = None
+        self.print_progress: QWidget | None = None
+        self.print_preview: QDialog | None = None
+        self.print_result: Any = None
+        self.sync_dialog: QDialog | None = None
+        self.map_dock: QDockWidget | None = None
+        self.map_widget: Any = None
         self.policy: PolicyYear | None = None
+        self.confirm: Confirm = self._ask_yes_no
+        self.locked = False
+        self.idle_lock_seconds: float | None = None
+        self._hidden_while_locked: list[QWidget] = []
+        self._print_folder: tempfile.TemporaryDirectory[str] | None = None
         self._scan_buffer: list[str] = []
         self._scan_last = 0.0
+        self._last_input = time.monotonic()
 
         apply_readable_font(self)
         self.setWindowTitle(self.tr("Fieldbook 建档立卡动态管理"))
@@ -186,24 +572,30 @@ class MainWindow(QMainWindow):
 
         self.total_label = QLabel()
         self.unsynced_label = QLabel()
-        self.policy_label = QLabel(self._policy_text())
-        for label in (self.total_label, self.unsynced_label, self.policy_label):
+        self.policy_label = QLabel(self.tr("政策年度:…"))
+        self.user_label = QLabel(self.tr("{0}({1})").format(self.actor, role_label(self.role)))
+        for label in (self.total_label, self.unsynced_label, self.policy_label, self.user_label):
             label.setContentsMargins(8, 0, 8, 0)
         bar = self.statusBar()
         bar.addWidget(self.total_label)
         bar.addPermanentWidget(self.unsynced_label)
         bar.addPermanentWidget(self.policy_label)
+        bar.addPermanentWidget(self.user_label)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.search_now)
         self.search_box.textChanged.connect(self._search_timer.start)
+        self.search_box.returnPressed.connect(self._search_entered)
 
         self._unsynced_timer = QTimer(self)
         self._unsynced_timer.setInterval(UNSYNCED_REFRESH_MS)
         self._unsynced_timer.timeout.connect(self.refresh_unsynced)
         self._unsynced_timer.start()
+
+        self._idle_timer = QTimer(self)
+        self._idle_timer.timeout.connect(self._check_idle)
 
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self.focus_search)
@@ -223,6 +615,10 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        self.scan_listener = ScanListener(self)
+        self.scan_listener.scanned.connect(self._card_scanned)
+        if app is not None:
+            self.scan_listener.install()
 
         self.list_model.total_changed.connect(self._show_total)
         self.list_model.load_failed.connect(self._show_error)
@@ -312,6 +708,10 @@ class MainWindow(QMainWindow):
         indexes = selected.indexes()
         division = self.tree_model.division_id(indexes[0]) if indexes else None
         self.select_division(division)
+        if self.map_dock is not None and self.map_dock.isVisible():
+            village = self.selected_village()
+            if village is not None:
+                self._load_map(village[0])
 
     def select_division(self, division_id: str | None) -> None:
         """Show the households of a division (``None``: all). A running search is redone in it."""
@@ -335,6 +735,26 @@ class MainWindow(QMainWindow):
 
     def _apply_filters(self, **changes: object) -> None:
         self.list_model.set_filters(replace(self.list_model.filters, **changes))  # type: ignore[arg-type]
+
+    def selected_village(self) -> tuple[str, str] | None:
+        """(id, name) of the village selected in the tree (a hamlet's village), or ``None``."""
+        return self.tree_model.village_of(self.tree_view.currentIndex())
+
+    def selected_household_id(self) -> str | None:
+        """The id of the household selected in the list, or ``None``."""
+        return self.list_model.household_id(self.table_view.currentIndex().row())
+
+    def _require_village(self) -> tuple[str, str] | None:
+        village = self.selected_village()
+        if village is None:
+            self._show_error(self.tr("请先在左侧选择一个行政村"))
+        return village
+
+    def _require_household(self) -> str | None:
+        household_id = self.selected_household_id()
+        if household_id is None:
+            self._show_error(self.tr("请先在列表中选择一户"))
+        return household_id
 
     # --- search ------------------------------------------------------------------------------
 
@@ -370,14 +790,30 @@ class MainWindow(QMainWindow):
         job = in_session(self.db, find_households, query, division)
         self.runner.run(job, on_done=done, on_error=failed)
 
-    # --- status bar --------------------------------------------------------------------------
+    def _search_entered(self) -> None:
+        """Enter in the search box: a card code or a household number opens that household;
+        anything else is searched at once."""
+        text = self.search_box.text().strip()
+        if not text:
+            return
+        if looks_like_card(text):
+            self.search_box.clear()
+            self.open_scanned(text)
+            return
 
-    def _policy_text(self) -> str:
-        try:
-            year = policy_for(date.today()).year
-        except PolicyError:
-            return self.tr("政策年度:未配置")
-        return self.tr("政策年度:{0}").format(year)
+        def done(household_id: str | None) -> None:
+            if household_id is not None:
+                self.open_form(household_id)
+            else:
+                self.search_now()
+
+        self.runner.run(
+            in_session(self.db, resolve_household_number, text),
+            on_done=done,
+            on_error=lambda _e: self.search_now(),
+        )
+
+    # --- status bar --------------------------------------------------------------------------
 
     def _show_total(self, total: int | None) -> None:
         if total is None:
@@ -387,6 +823,32 @@ class MainWindow(QMainWindow):
 
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
+
+    def _show_message(self, title: str, text: str, *, warning: bool = False) -> QMessageBox:
+        """A message the person must notice (not modal: the work behind it goes on)."""
+        if self.message_box is not None:
+            self.message_box.close()
+        icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        apply_readable_font(box)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: self._message_closed(box))
+        self.message_box = box
+        box.open()
+        return box
+
+    def _message_closed(self, box: QMessageBox) -> None:
+        if self.message_box is box:
+            self.message_box = None
+
+    def _ask_yes_no(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        yes = box.addButton(self.tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        apply_readable_font(box)
+        box.exec()
+        return box.clickedButton() is yes
 
     def refresh_unsynced(self) -> None:
         """Read the number of changes not yet synced and show it."""
@@ -442,6 +904,73 @@ class MainWindow(QMainWindow):
             self.operation_actions[op] = action
         self.update_operations()
 
+        view = self.menuBar().addMenu(self.tr("查看(&V)"))
+        self.map_action = QAction(self.tr("村地图(&M)"), self)
+        self.map_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.map_action.triggered.connect(self.show_village_map)
+        self.problems_action = QAction(self.tr("本村问题清单(&P)…"), self)
+        self.problems_action.triggered.connect(self.show_problem_list)
+        view.addAction(self.map_action)
+        view.addAction(self.problems_action)
+        self.addAction(self.map_action)
+
+        printing = self.menuBar().addMenu(self.tr("打印(&P)"))
+        self.print_actions: dict[str, QAction] = {}
+        for kind, title, handler in (
+            ("cards", self.tr("本村户卡(二维码)…"), self.print_village_cards),
+            ("reprint", self.tr("补打所选农户的户卡…"), self.reprint_card),
+            ("publicity", self.tr("本村公示名单…"), self.print_publicity_list),
+            ("problems", self.tr("本村问题清单…"), self.print_problem_list),
+            ("day_report", self.tr("今天的工作日报…"), self.print_day_report),
+            ("book", self.tr("所选农户的一簿…"), self.print_household_book),
+        ):
+            action = QAction(title, self)
+            action.triggered.connect(lambda _checked=False, handler=handler: handler())
+            printing.addAction(action)
+            self.print_actions[kind] = action
+
+        data = self.menuBar().addMenu(self.tr("数据(&D)"))
+        self.backup_action = QAction(self.tr("立即备份(&B)"), self)
+        self.backup_action.triggered.connect(self.backup_now)
+        self.restore_action = QAction(self.tr("恢复备份(&R)…"), self)
+        self.restore_action.triggered.connect(self.choose_and_restore)
+        self.lock_action = QAction(self.tr("立即锁定(&L)"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock_requested)
+        data.addAction(self.backup_action)
+        data.addAction(self.restore_action)
+        data.addSeparator()
+        data.addAction(self.lock_action)
+        self.addAction(self.lock_action)
+
+        self.sync_menu = None
+        if _module_exists("desktop.ui.sync_dialog"):
+            self.sync_menu = self.menuBar().addMenu(self.tr("同步(&Y)"))
+            sync_action = QAction(self.tr("同步到县服务器(&S)…"), self)
+            sync_action.triggered.connect(self.open_sync_dialog)
+            self.sync_menu.addAction(sync_action)
+            if _module_exists("desktop.ui.enroll_dialog"):
+                enroll_action = QAction(self.tr("登记本机(&E)…"), self)
+                enroll_action.triggered.connect(self.open_enroll_dialog)
+                self.sync_menu.addAction(enroll_action)
+
+        if self.settings is not None:
+            from desktop.ui.app import choose_language
+
+            preferences = self.menuBar().addMenu(self.tr("设置(&S)"))
+            languages = preferences.addMenu(self.tr("界面语言(&L)"))
+            group = QActionGroup(self)
+            current = choose_language(None, self.settings)
+            for code, name in LANGUAGE_NAMES:
+                action = QAction(name, self)
+                action.setCheckable(True)
+                action.setChecked(code == current)
+                action.triggered.connect(
+                    lambda _checked=False, code=code: self.choose_language(code)
+                )
+                group.addAction(action)
+                languages.addAction(action)
+
     def operation_title(self, op: Operation) -> str:
         """The menu text of an operation (the code table's name, translatable here)."""
         match op:
@@ -462,14 +991,21 @@ class MainWindow(QMainWindow):
         return str(op)
 
     def _load_policy(self) -> None:
+        """Read the database's working policy year: the operations and the status bar use it."""
+
         def done(year: int) -> None:
             self.policy = policy_year(year)
+            self.policy_label.setText(self.tr("政策年度:{0}").format(year))
             self.update_operations()
+
+        def failed(error: BaseException) -> None:
+            self.policy_label.setText(self.tr("政策年度:未配置"))
+            self._show_error(self.tr("读取政策年度失败:{0}").format(error))
 
         self.runner.run(
             in_session(self.db, lambda session: working_policy(session).year),
             on_done=done,
-            on_error=lambda e: self._show_error(self.tr("读取政策年度失败:{0}").format(e)),
+            on_error=failed,
         )
 
     def update_operations(self) -> None:
@@ -501,9 +1037,8 @@ class MainWindow(QMainWindow):
 
     def start_operation(self, op: Operation | str) -> None:
         """Open the selected household's form and the operation's dialog in it."""
-        household_id = self.list_model.household_id(self.table_view.currentIndex().row())
+        household_id = self._require_household()
         if household_id is None:
-            self._show_error(self.tr("请先在列表中选择一户"))
             return
         operation = Operation(op)
         form = self.open_form(household_id)
@@ -515,6 +1050,15 @@ class MainWindow(QMainWindow):
             start()
         else:
             form.loaded.connect(start)
+
+    def choose_language(self, lang: str) -> None:
+        """Remember the interface language; it applies from the next start."""
+        from desktop.ui.app import set_language
+
+        if self.settings is None:
+            return
+        set_language(self.settings, lang)
+        self.statusBar().showMessage(self.tr("界面语言已更改,重新启动 Fieldbook 后生效"), 15000)
 
     # --- forms ---------------------------------------------------------------------------------
 
@@ -612,6 +1156,7 @@ class MainWindow(QMainWindow):
     def show_detail(self, index: QModelIndex) -> None:
         """Show the read-only detail of the household at ``index`` (IDs masked)."""
         if not index.isValid():
+            self._show_error(self.tr("请先在列表中选择一户"))
             return
         household_id = self.list_model.household_id(index.row())
         if household_id is None:
@@ -680,11 +1225,515 @@ class MainWindow(QMainWindow):
             on_error=lambda e: self._show_error(self.tr("读取草稿失败:{0}").format(e)),
         )
 
+    # --- the village: map and problem list -----------------------------------------------------
+
+    def show_village_map(self) -> None:
+        """Show the selected village's map in a dock; a click on a household opens its form."""
+        village = self._require_village()
+        if village is None:
+            return
+        if self.map_dock is None:
+            from desktop.ui.village_map import VillageMapWidget
+
+            dock = QDockWidget(self.tr("村地图"), self)
+            dock.setObjectName("village_map")
+            widget = VillageMapWidget()
+            widget.householdActivated.connect(lambda hid: self.open_form(hid))
+            dock.setWidget(widget)
+            dock.setMinimumWidth(480)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.resizeDocks([dock], [580], Qt.Orientation.Horizontal)
+            self.map_dock, self.map_widget = dock, widget
+        self.map_dock.show()
+        self.map_dock.raise_()
+        self._load_map(village[0])
+
+    def _load_map(self, village_id: str) -> None:
+        if self.map_widget is None:
+            return
+        folder = self.db_path.parent if self.db_path is not None else None
+        self.map_widget.load(self.db, village_id, self.runner, data_folder=folder)
+
+    def show_problem_list(self) -> ProblemListDialog | None:
+        """The selected village's problem list on screen (reviewers may explain warnings)."""
+        village = self._require_village()
+        if village is None:
+            return None
+        if self.problem_dialog is not None:
+            self.problem_dialog.close()
+        dialog = ProblemListDialog(
+            self.db,
+            self.runner,
+            village[0],
+            village[1],
+            internal=self.internal,
+            may_explain=self.role in _EXPLAINERS,
+            actor=self.actor,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.householdActivated.connect(lambda hid: self.open_form(hid))
+        dialog.finished.connect(lambda _result: self._problem_dialog_closed(dialog))
+        self.problem_dialog = dialog
+        dialog.show()
+        dialog.load()
+        return dialog
+
+    def _problem_dialog_closed(self, dialog: ProblemListDialog) -> None:
+        if self.problem_dialog is dialog:
+            self.problem_dialog = None
+
+    # --- printing ------------------------------------------------------------------------------
+
+    def _print_path(self, name: str) -> Path:
+        """A new file in this window's own temporary folder (removed when the window closes):
+        printed papers carry names, so they are not left lying around."""
+        if self._print_folder is None:
+            self._print_folder = tempfile.TemporaryDirectory(prefix="fieldbook-print-")
+        folder = Path(self._print_folder.name)
+        stamp = datetime.now().strftime("%H%M%S")
+        n = 0
+        while (path := folder / f"{name}-{stamp}{f'-{n}' if n else ''}.pdf").exists():
+            n += 1
+        return path
+
+    def _build_and_preview(
+        self,
+        name: str,
+        label: str,
+        build: Callable[[Path, Any, Any], Any],
+        describe: Callable[[Any], str],
+        *,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Build a PDF in the runner behind a progress dialog with Cancel, then preview it."""
+        from desktop.ui.print_preview import start_build
+
+        out = self._print_path(name)
+
+        def done(result: Any) -> None:
+            self.print_progress = None
+            self.print_result = result
+            self.statusBar().showMessage(describe(result), 15000)
+            self.show_preview(out)
+
+        def failed(error: BaseException) -> None:
+            self.print_progress = None
+            out.unlink(missing_ok=True)
+            if on_error is not None:
+                on_error(error)
+            else:
+                self._print_failed(error)
+
+        def cancelled() -> None:
+            self.print_progress = None
+            out.unlink(missing_ok=True)
+            self.statusBar().showMessage(self.tr("已取消,没有生成文件"), 8000)
+
+        self.print_progress = start_build(
+            self.runner,
+            lambda progress, cancel: build(out, progress, cancel),
+            label=label,
+            on_done=done,
+            on_error=failed,
+            on_cancelled=cancelled,
+            parent=self,
+        )
+
+    def _print_failed(self, error: BaseException) -> None:
+        if isinstance(error, NothingToPrint | LookupError | ValueError):
+            self._show_message(self.tr("没有生成文件"), str(error), warning=True)
+        else:
+            self._show_message(
+                self.tr("没有生成文件"), self.tr("生成失败:{0}").format(error), warning=True
+            )
+
+    def show_preview(self, pdf: Path) -> None:
+        """Qt's print dialog with preview over a built PDF; the file goes when it closes."""
+        from desktop.ui.print_preview import PdfPrintPreview
+
+        if self.print_preview is not None:
+            self.print_preview.close()
+        dialog = PdfPrintPreview(pdf, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def closed(_result: int) -> None:
+            if self.print_preview is dialog:
+                self.print_preview = None
+            pdf.unlink(missing_ok=True)
+
+        dialog.finished.connect(closed)
+        self.print_preview = dialog
+        dialog.open()
+
+    def print_village_cards(self) -> None:
+        """The QR household cards of the selected village's registered households (Q12)."""
+        village = self._require_village()
+        if village is None:
+            return
+        village_id, name = village
+        db, actor = self.db, self.actor
+        empty = self.tr("{0}没有建档立卡户,没有户卡可打印").format(name)
+
+        def build(out: Path, progress: Any, cancelled: Any) -> Any:
+            from desktop.cards.data import card_household_ids
+            from desktop.cards.service import print_cards
+
+            with db.session() as session:
+                ids = card_household_ids(session, village_id)
+                if not ids:
+                    raise NothingToPrint(empty)
+                return print_cards(
+                    session, ids, out, actor=actor, progress=progress, cancelled=cancelled
+                )
+
+        self._build_and_preview(
+            "cards",
+            self.tr("正在生成 {0} 的户卡…").format(name),
+            build,
+            self._describe_cards,
+        )
+
+    def reprint_card(self) -> None:
+        """Reprint the selected household's card: a new issue, which revokes the older cards."""
+        household_id = self._require_household()
+        if household_id is None:
+            return
+        row = self.list_model.row_at(self.table_view.currentIndex().row())
+        title = row.household_number if row is not None else ""
+        if not self.confirm(
+            self.tr("补打户卡"),
+            self.tr("为 {0} 补打户卡?补打后这户以前打印的户卡全部作废,扫描时会提示已作废。").format(
+                title
+            ),
+        ):
+            return
+        db, actor = self.db, self.actor
+
+        def build(out: Path, progress: Any, cancelled: Any) -> Any:
+            from desktop.cards.service import print_cards
+
+            with db.session() as session:
+                return print_cards(
+                    session,
+                    [household_id],
+                    out,
+                    actor=actor,
+                    reprint=True,
+                    progress=progress,
+                    cancelled=cancelled,
+                )
+
+        self._build_and_preview("card", self.tr("正在补打户卡…"), build, self._describe_cards)
+
+    def _describe_cards(self, result: Any) -> str:
+        text = self.tr("已生成 {0} 张户卡,{1} 页").format(result.sheet.cards, result.sheet.pages)
+        if result.issued:
+            text += self.tr(";登记新版次 {0} 户").format(len(result.issued))
+        if result.refused:
+            text += self.tr(";未打印 {0} 户").format(len(result.refused))
+        return text
+
+    def print_publicity_list(self, start: date | None = None, end: date | None = None) -> None:
+        """The selected village's publicity list; asks the notice's dates when none are kept."""
+        village = self._require_village()
+        if village is None:
+            return
+        village_id, _name = village
+        db = self.db
+
+        def build(out: Path, progress: Any, cancelled: Any) -> Any:
+            from desktop.cards import data, documents
+
+            with db.session() as session:
+                publicity = data.publicity_list(session, village_id, start=start, end=end)
+            return documents.build_publicity_list(
+                publicity, out, progress=progress, cancelled=cancelled
+            )
+
+        def failed(error: BaseException) -> None:
+            from desktop.cards.data import NoticeDatesError
+
+            if isinstance(error, NoticeDatesError):
+                self.ask_notice_dates(str(error))
+            else:
+                self._print_failed(error)
+
+        self._build_and_preview(
+            "publicity",
+            self.tr("正在生成公示名单…"),
+            build,
+            lambda result: self.tr("公示名单已生成,{0} 页").format(result.pages),
+            on_error=failed,
+        )
+
+    def ask_notice_dates(self, message: str) -> NoticeDatesDialog:
+        """Ask for the notice's first and last day, then print the publicity list with them."""
+        min_days = self.policy.notice_min_days if self.policy is not None else 10
+        dialog = NoticeDatesDialog(
+            message, today=self.clock().date(), min_days=min_days, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(result: int) -> None:
+            self.notice_dialog = None
+            if result == QDialog.DialogCode.Accepted:
+                self.print_publicity_list(*dialog.dates())
+
+        dialog.finished.connect(finished)
+        self.notice_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def print_problem_list(self) -> None:
+        """The selected village's problem list on paper (internal problems only for roles that
+        may see them)."""
+        village = self._require_village()
+        if village is None:
+            return
+        village_id, _name = village
+        db, internal, day = self.db, self.internal, self.clock().date()
+
+        def build(out: Path, progress: Any, cancelled: Any) -> Any:
+            from desktop.cards import data, documents
+
+            with db.session() as session:
+                problems = data.problem_list(session, village_id, on=day, internal=internal)
+            return documents.build_problem_list(
+                problems, out, progress=progress, cancelled=cancelled
+            )
+
+        self._build_and_preview(
+            "problems",
+            self.tr("正在审核并生成问题清单…"),
+            build,
+            lambda result: self.tr("问题清单已生成,{0} 个问题,{1} 页").format(
+                result.rows, result.pages
+            ),
+        )
+
+    def print_day_report(self) -> None:
+        """Today's field report: of the selected village, else of every village here."""
+        village = self.selected_village()
+        db, day = self.db, self.clock().date()
+        villages = [village[0]] if village is not None else None
+
+        def build(out: Path, progress: Any, cancelled: Any) -> Any:
+            from desktop.cards import data, documents
+
+            with db.session() as session:
+                report = data.day_report(session, day, village_ids=villages)
+            return documents.build_day_report(report, out, progress=progress, cancelled=cancelled)
+
+        self._build_and_preview(
+            "day-report",
+            self.tr("正在生成工作日报…"),
+            build,
+            lambda result: self.tr("工作日报已生成,{0} 页").format(result.pages),
+        )
+
+    def print_household_book(self) -> None:
+        """The selected household's book (一簿); internal entries only for roles that may see them."""
+        household_id = self._require_household()
+        if household_id is None:
+            return
+        db, internal = self.db, self.internal
+
+        def build(out: Path, progress: Any, cancelled: Any) -> Any:
+            from desktop.cards import data, documents
+
+            with db.session() as session:
+                book = data.household_book(session, household_id, internal=internal)
+            return documents.build_household_book(book, out, progress=progress, cancelled=cancelled)
+
+        self._build_and_preview(
+            "book",
+            self.tr("正在生成一簿…"),
+            build,
+            lambda result: self.tr("一簿已生成,{0} 条记录,{1} 页").format(
+                result.rows, result.pages
+            ),
+        )
+
+    # --- data: backup and restore --------------------------------------------------------------
+
+    def backup_now(self) -> None:
+        """Back the database up now into its backup folder (a serial job)."""
+        from desktop.store.backup import backup_now
+
+        db = self.db
+
+        def done(info: Any) -> None:
+            text = self.tr("已备份到 {0}").format(info.path)
+            if info.fallback_message:
+                text += "\n" + info.fallback_message
+            self.statusBar().showMessage(text.splitlines()[0], 15000)
+            self._show_message(self.tr("备份完成"), text)
+
+        def failed(error: BaseException) -> None:
+            self._show_message(self.tr("备份失败"), str(error), warning=True)
+
+        self.runner.run(lambda: backup_now(db), on_done=done, on_error=failed, serial=True)
+
+    def run_daily_backup(self) -> None:
+        """The day's first backup if it is due (after sign-in); says so in the status bar."""
+        from desktop.store.backup import daily_backup_if_due
+
+        db = self.db
+
+        def done(info: Any) -> None:
+            if info is None:
+                return
+            text = self.tr("今天的自动备份已完成:{0}").format(info.path.name)
+            if info.fallback_message:
+                text = info.fallback_message
+            self.statusBar().showMessage(text, 15000)
+
+        def failed(error: BaseException) -> None:
+            self._show_message(self.tr("自动备份失败"), str(error), warning=True)
+
+        self.runner.run(lambda: daily_backup_if_due(db), on_done=done, on_error=failed, serial=True)
+
+    def choose_and_restore(self) -> None:
+        """数据 → 恢复备份: pick a backup file, confirm, restore it and reopen the database."""
+        if self.db_path is None:
+            self._show_message(
+                self.tr("不能恢复"), self.tr("只能恢复本机的数据库文件"), warning=True
+            )
+            return
+        from desktop.store.backup import default_backup_folder
+
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("选择要恢复的备份"),
+            str(default_backup_folder(self.db_path)),
+            self.tr("数据库备份 (*.db)"),
+        )
+        if path:
+            self.restore_backup_file(Path(path))
+
+    def restore_backup_file(self, backup: Path) -> bool:
+        """Restore ``backup`` in place of this database and reopen it; whether it started.
+
+        Asks first; refused while household forms are open (their drafts live in the database
+        being replaced). The database as it was is backed up first by the store.
+        """
+        if self.forms:
+            self._show_message(
+                self.tr("不能恢复"),
+                self.tr("请先保存并关闭所有打开的农户信息表,再恢复备份"),
+                warning=True,
+            )
+            return False
+        db_path = self.db_path
+        if db_path is None:
+            self._show_message(
+                self.tr("不能恢复"), self.tr("只能恢复本机的数据库文件"), warning=True
+            )
+            return False
+        if not self.confirm(
+            self.tr("恢复备份"),
+            self.tr(
+                "用备份 {0} 替换现在的数据库?\n现在的数据库会先另存一份备份,恢复后程序重新打开数据库。"
+            ).format(backup.name),
+        ):
+            return False
+        from desktop.store.crypto import key_from_engine
+
+        key = key_from_engine(self.db.engine)
+        old = self.db
+        self.rebind(LOCKED_DATABASE)
+        old.dispose()
+        self.statusBar().showMessage(self.tr("正在恢复备份…"))
+
+        def job() -> tuple[Any, BaseException | None, Database]:
+            from desktop.store.backup import restore_backup
+            from desktop.store.db import open_database
+
+            result, error = None, None
+            try:
+                result = restore_backup(backup, db_path, key=key)
+            except Exception as exc:  # noqa: BLE001 - reported below, the database reopened
+                error = exc
+            return result, error, open_database(db_path, key=key)
+
+        def done(answer: tuple[Any, BaseException | None, Database]) -> None:
+            result, error, db = answer
+            self.rebind(db)
+            self.database_replaced.emit(db)
+            self.reload_everything()
+            if error is not None:
+                self._show_message(
+                    self.tr("恢复失败"),
+                    self.tr("没有恢复,数据库保持原样:{0}").format(error),
+                    warning=True,
+                )
+                return
+            text = self.tr("已从 {0} 恢复:{1} 户,一簿 {2} 条,未同步 {3} 条。").format(
+                result.restored_from.name,
+                result.households,
+                result.ledger_entries,
+                result.outbox_changes,
+            )
+            if result.safety_backup is not None:
+                text += "\n" + self.tr("恢复前的数据库已另存为 {0}").format(
+                    result.safety_backup.path
+                )
+            self.statusBar().showMessage(self.tr("备份已恢复"), 15000)
+            self._show_message(self.tr("备份已恢复"), text)
+
+        def failed(error: BaseException) -> None:
+            self._show_message(
+                self.tr("无法重新打开数据库"),
+                self.tr("请关闭程序后重新启动:{0}").format(error),
+                warning=True,
+            )
+
+        self.runner.run(job, on_done=done, on_error=failed, serial=True)
+        return True
+
+    def reload_everything(self) -> None:
+        """Read the tree, the list, the counts and the policy year again (after a restore or
+        a sync brought other data)."""
+        self.tree_model.reload()
+        self.list_model.reload()
+        self.refresh_unsynced()
+        self._load_policy()
+
+    # --- sync ----------------------------------------------------------------------------------
+
+    def open_sync_dialog(self) -> None:
+        """同步: the sync dialog (``desktop.ui.sync_dialog``); the lists are read again after."""
+        from desktop.ui.sync_dialog import SyncDialog  # type: ignore[import-not-found]
+
+        dialog = SyncDialog(self.db, self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._sync_closed(dialog))
+        self.sync_dialog = dialog
+        dialog.open()
+
+    def _sync_closed(self, dialog: QDialog) -> None:
+        if self.sync_dialog is dialog:
+            self.sync_dialog = None
+        self.reload_everything()
+
+    def open_enroll_dialog(self) -> None:
+        """同步 → 登记本机: the enrollment dialog (``desktop.ui.enroll_dialog``)."""
+        from desktop.ui.enroll_dialog import EnrollDialog  # type: ignore[import-not-found]
+
+        dialog = EnrollDialog(self.db, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
     # --- scanner -------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Notice a code typed quickly and ended by Enter anywhere in this window (a scanner)."""
-        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+        """Note any input (for the idle lock), and a household number typed quickly and ended
+        by Enter anywhere in this window (a barcode scanner, or a quick typist)."""
+        kind = event.type()
+        if kind in _INPUT_EVENTS:
+            self._last_input = time.monotonic()
+        if kind not in _KEY_EVENTS or not isinstance(watched, QWidget) or self.locked:
             return False
         focus = QApplication.focusWidget()
         first = watched is focus if focus is not None else watched is self
@@ -694,20 +1743,64 @@ class MainWindow(QMainWindow):
         now = time.monotonic()
         if now - self._scan_last > SCAN_MAX_GAP_S:
             self._scan_buffer.clear()
+        if kind == QEvent.Type.ShortcutOverride:
+            # An Enter that ends a scanned code must reach the widget as a key press (where the
+            # scan listeners see it), not trigger a shortcut such as the list's "open the row".
+            if event.key() in ENTER_KEYS and self._scanned_text() is not None:
+                event.accept()
+                return True
+            return False
         self._scan_last = now
         if event.key() in ENTER_KEYS:
-            text = "".join(self._scan_buffer).strip()
+            text = self._scanned_text()
             self._scan_buffer.clear()
-            if len(text) >= SCAN_MIN_LENGTH and any(c.isdigit() for c in text):
-                self.open_scanned(text)
-                return True  # the Enter belonged to the code, not to the widget
-            return False
+            if text is None or looks_like_card(text):
+                return False  # nothing scanned, or a card's code: ``ScanListener`` verifies it
+            self.open_scanned(text)
+            return True  # the Enter belonged to the code, not to the widget
         if event.text() and event.text().isprintable():
             self._scan_buffer.append(event.text())
         return False
 
+    def _scanned_text(self) -> str | None:
+        """What was typed quickly just before, when it reads as a card or a household number."""
+        text = "".join(self._scan_buffer).strip()
+        if looks_like_card(text) or (
+            len(text) >= SCAN_MIN_LENGTH and any(c.isdigit() for c in text)
+        ):
+            return text
+        return None
+
+    def _owns(self, widget: QWidget | None) -> bool:
+        """Whether ``widget`` is this window or one of its windows (forms, dialogs)."""
+        while widget is not None:
+            top = widget.window()
+            if top is self:
+                return True
+            widget = top.parentWidget()
+        return False
+
+    def _card_scanned(self, text: str) -> None:
+        """A card's code typed by the scanner: drop it from the field it landed in, verify it."""
+        if self.locked or not self.isVisible():
+            return
+        focus = QApplication.focusWidget()
+        if focus is not None and not self._owns(focus):
+            return
+        if isinstance(focus, QLineEdit) and focus.text().endswith(text):
+            focus.setText(focus.text()[: -len(text)])
+        self.open_scanned(text)
+
     def open_scanned(self, text: str) -> None:
-        """Open the household a scanned (or typed) code names; say so when there is none."""
+        """Open the household a scanned card (or a typed household number) names; say why not."""
+        if looks_like_card(text):
+            db = self.db
+            self.runner.run(
+                lambda: verify_scanned(db, text),
+                on_done=self._scan_answered,
+                on_error=lambda e: self._show_error(self.tr("扫码失败:{0}").format(e)),
+            )
+            return
 
         def done(household_id: str | None) -> None:
             if household_id is None:
@@ -716,10 +1809,99 @@ class MainWindow(QMainWindow):
             self.open_form(household_id)
 
         self.runner.run(
-            in_session(self.db, self.scan_resolver, text),
+            in_session(self.db, resolve_household_number, text),
             on_done=done,
             on_error=lambda e: self._show_error(self.tr("扫码失败:{0}").format(e)),
         )
+
+    def _scan_answered(self, outcome: ScanOutcome) -> None:
+        self.statusBar().showMessage(outcome.message, 15000)
+        if outcome.household_id is not None:
+            self.open_form(outcome.household_id)
+            return
+        self._show_message(self.tr("户卡不能使用"), outcome.message, warning=True)
+
+    # --- idle lock -----------------------------------------------------------------------------
+
+    def set_idle_lock(self, seconds: float | None) -> None:
+        """Ask for a lock (``lock_requested``) after ``seconds`` without input; ``None``: never."""
+        self.idle_lock_seconds = seconds
+        self._last_input = time.monotonic()
+        if seconds is None or seconds <= 0:
+            self._idle_timer.stop()
+            return
+        self._idle_timer.setInterval(max(50, min(int(seconds * 250), IDLE_CHECK_MAX_MS)))
+        if not self.locked:
+            self._idle_timer.start()
+
+    def idle_for(self) -> float:
+        """Seconds since the last key press or mouse use anywhere in the application."""
+        return time.monotonic() - self._last_input
+
+    def _check_idle(self) -> None:
+        seconds = self.idle_lock_seconds
+        if self.locked or seconds is None:
+            return
+        if self.idle_for() >= seconds:
+            self._idle_timer.stop()
+            self.lock_requested.emit()
+
+    def prepare_lock(self, ready: Callable[[], None]) -> None:
+        """Autosave every open form's draft, then call ``ready()`` once they are written."""
+        self._idle_timer.stop()
+        for form in list(dict.fromkeys(self.forms.values())):
+            form.autosave_now()
+        # Serial jobs run in order: this one's answer comes after every autosave's.
+        self.runner.run(
+            lambda: None, on_done=lambda _none: ready(), on_error=lambda _e: ready(), serial=True
+        )
+
+    def lock(self) -> None:
+        """Hide this window and all of its windows and forget the database (see the module doc);
+        the caller disposes the database."""
+        self.locked = True
+        self._idle_timer.stop()
+        self._unsynced_timer.stop()
+        self._search_timer.stop()
+        self._scan_buffer.clear()
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and self._owns(w)]
+        shown.sort(key=lambda w: w is not self)  # the main window first, when shown again
+        for widget in reversed(shown):
+            widget.hide()
+        self._hidden_while_locked = shown
+        self.rebind(LOCKED_DATABASE)
+
+    def unlock(self, db: Database) -> None:
+        """Go on with ``db`` (opened again after the PIN): every window comes back as it was."""
+        self.rebind(db)
+        self.locked = False
+        for widget in self._hidden_while_locked:
+            widget.show()
+        self._hidden_while_locked = []
+        self.raise_()
+        self.activateWindow()
+        self._unsynced_timer.start()
+        self.list_model.resume()
+        if self.tree_model.rowCount() == 0:
+            self.tree_model.reload()
+        if self.policy is None:
+            self._load_policy()
+        self.refresh_unsynced()
+        self.set_idle_lock(self.idle_lock_seconds)
+
+    def rebind(self, db: Database) -> None:
+        """Use ``db`` from now on, here and in every open form and dialog."""
+        self.db = db
+        self.list_model.set_database(db)
+        self.tree_model.set_database(db)
+        for form in dict.fromkeys(self.forms.values()):
+            form.db = db
+        if self.new_dialog is not None:
+            self.new_dialog.db = db
+        if self.problem_dialog is not None:
+            self.problem_dialog.db = db
+
+    # --- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for form in list(self.forms.values()):
@@ -730,6 +1912,29 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+            self.scan_listener.uninstall()
         self._search_timer.stop()
         self._unsynced_timer.stop()
+        self._idle_timer.stop()
+        if self._print_folder is not None:
+            self._print_folder.cleanup()
+            self._print_folder = None
         super().closeEvent(event)
+
+
+def _module_exists(name: str) -> bool:
+    """Whether an optional module of the app is installed (without importing it)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _database_file(db: Database) -> Path | None:
+    """The SQLite file behind ``db`` (``None`` for PostgreSQL or an in-memory database)."""
+    from desktop.store.backup import database_path
+
+    try:
+        return database_path(db.engine)
+    except DatabaseLocked:
+        return None

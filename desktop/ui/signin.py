@@ -13,6 +13,12 @@ disabled for that user only (another person may still sign in).
 ``FirstUserDialog`` is for a database that has no users at all (not the demo): it creates the
 first county administrator, who can then add the others.
 
+The same ``SignInDialog`` unlocks the app after the idle lock (``locked_note``): it then names
+only the person who was signed in, and says why it is asking.
+
+``RecoveryKeyDialog`` shows an encrypted database's recovery key once, right after it was made,
+for the person to copy out by hand and hand to the county administrator.
+
 Nothing here imports the store (SQLAlchemy): the dialog is on screen before that has loaded.
 """
 
@@ -22,8 +28,9 @@ import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QFont, QFontDatabase, QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -44,7 +51,7 @@ from desktop.domain.roles import (
     SignInResult,
     pin_problem,
 )
-from desktop.ui.roles import role_label
+from desktop.ui.roles import role_label  # the translated names; the rule is the domain's
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner
 
@@ -54,6 +61,7 @@ CreateUser = Callable[[str, str], LocalUser]
 USER_ID_ROLE = Qt.ItemDataRole.UserRole
 _ERROR_STYLE = "color: #b00020;"
 _HINT_STYLE = "color: #1a5e20; background: #e8f5e9; padding: 6px; border-radius: 4px;"
+_NOTE_STYLE = "color: #5d4037; background: #fff8e1; padding: 6px; border-radius: 4px;"
 
 
 def _pin_field(parent: QWidget) -> QLineEdit:
@@ -72,7 +80,8 @@ def _pin_field(parent: QWidget) -> QLineEdit:
 class SignInDialog(QDialog):
     """Choose a user and type the PIN. ``signed_in(LocalUser)`` then ``accept()`` on success.
 
-    ``clock`` (monotonic seconds) is injectable so tests can let a lockout pass.
+    ``clock`` (monotonic seconds) is injectable so tests can let a lockout pass. ``locked_note``
+    makes it the idle lock's dialog: the note says why the app is asking again.
     """
 
     signed_in = Signal(object)
@@ -83,11 +92,13 @@ class SignInDialog(QDialog):
         *,
         last_user: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        locked_note: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.clock = clock
+        self.locked = locked_note is not None
         self.check_pin: CheckPin | None = None
         self.user: LocalUser | None = None
         self._users: dict[str, LocalUser] = {}
@@ -99,7 +110,10 @@ class SignInDialog(QDialog):
         self._pending = False
         self._filling = False
 
-        self.setWindowTitle(self.tr("登录 - Fieldbook"))
+        if self.locked:
+            self.setWindowTitle(self.tr("已锁定 - Fieldbook"))
+        else:
+            self.setWindowTitle(self.tr("登录 - Fieldbook"))
         self.setModal(True)
         # Closing it never quits the app by itself: the caller decides (``rejected``).
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
@@ -133,8 +147,13 @@ class SignInDialog(QDialog):
         self.hint_label.setStyleSheet(_HINT_STYLE)
         self.hint_label.hide()
 
+        self.note_label = QLabel(locked_note or "")
+        self.note_label.setWordWrap(True)
+        self.note_label.setStyleSheet(_NOTE_STYLE)
+        self.note_label.setVisible(self.locked)
+
         buttons = QDialogButtonBox()
-        self.sign_in_button = QPushButton(self.tr("登录"))
+        self.sign_in_button = QPushButton(self.tr("解锁") if self.locked else self.tr("登录"))
         self.sign_in_button.setDefault(True)  # Enter anywhere in the dialog signs in
         self.quit_button = QPushButton(self.tr("退出"))
         buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -145,6 +164,7 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(title)
+        layout.addWidget(self.note_label)
         layout.addWidget(self.names_label)
         layout.addWidget(self.user_list, stretch=1)
         layout.addWidget(self.pin_label)
@@ -168,7 +188,8 @@ class SignInDialog(QDialog):
             self.pin_edit.setEnabled(True)
             self.sign_in_button.setEnabled(True)
             self.pin_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._show_message(self.tr("正在打开数据库…"), error=False)
+        if not self.locked:
+            self._show_message(self.tr("正在打开数据库…"), error=False)
 
     # --- filling -----------------------------------------------------------------------------
 
@@ -459,3 +480,60 @@ class FirstUserDialog(QDialog):
             self.message_label.setText(str(error))
         else:
             self.message_label.setText(self.tr("无法创建用户:{0}").format(error))
+
+
+class RecoveryKeyDialog(QDialog):
+    """The recovery key of a newly encrypted database, shown once: copy it out, hand it over.
+
+    The key is not stored anywhere (only what it unlocks is), so the dialog cannot be closed by
+    accident: the continue button is enabled once the person ticks that they have written it
+    down. Nothing copies it to the clipboard (other programs read the clipboard).
+    """
+
+    def __init__(self, recovery_key: str, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.recovery_key = recovery_key
+        self.setWindowTitle(self.tr("恢复密钥 - Fieldbook"))
+        self.setModal(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+        apply_readable_font(self)
+
+        intro = QLabel(
+            self.tr(
+                "本机数据库已加密。下面是它的恢复密钥:忘记全部 PIN 码或密钥文件损坏时,"
+                "只有用它才能打开数据库。\n\n请抄写并交县管理员保管,不要存放在本机上。"
+                "这个密钥只显示这一次。"
+            )
+        )
+        intro.setWordWrap(True)
+        groups = recovery_key.split("-")
+        half = (len(groups) + 1) // 2  # two lines: it must fit, and it is copied by hand
+        self.key_label = QLabel(
+            "-".join(groups[:half]) + ("-\n" if groups[half:] else "") + "-".join(groups[half:])
+        )
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(self.font().pointSizeF() * 1.5, 16.0))
+        font.setWeight(QFont.Weight.Bold)
+        self.key_label.setFont(font)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setStyleSheet("padding: 12px; border: 1px solid #888; background: #fff;")
+        self.copied_box = QCheckBox(self.tr("我已抄写好恢复密钥"))
+        self.continue_button = QPushButton(self.tr("继续"))
+        self.continue_button.setEnabled(False)
+        self.continue_button.setDefault(True)
+        self.copied_box.toggled.connect(self.continue_button.setEnabled)
+        self.continue_button.clicked.connect(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(intro)
+        layout.addWidget(self.key_label)
+        layout.addWidget(self.copied_box)
+        layout.addWidget(self.continue_button, alignment=Qt.AlignmentFlag.AlignRight)
+        self.setMinimumWidth(560)
+
+    def reject(self) -> None:
+        """Esc and the close button do nothing until the key is written down."""
+        if self.copied_box.isChecked():
+            super().reject()

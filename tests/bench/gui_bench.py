@@ -2,10 +2,12 @@
 
 Run it as a script (pytest does not collect it)::
 
-    .venv/bin/python tests/bench/gui_bench.py [--households 50000] [--runs 5] [--queries 40]
+    .venv/bin/python tests/bench/gui_bench.py [--households 50000] [--runs 5] [--queries 40] [--plain]
 
-The county is built once into ``--db`` (default ``/tmp/fieldbook-bench-<N>.db``) and reused by
-later runs. Every figure is measured in fresh child processes (``--child``), timed from just
+The county is built once into ``--db`` (default ``/tmp/fieldbook-bench-<N>[-enc].db``) and reused
+by later runs. Like the app's own first start it is encrypted (SQLCipher, its keyring beside it,
+the demo users' PIN wrapping the key at the real scrypt cost), so signing in unlocks it; with
+``--plain`` it is an older laptop's unencrypted file, opened before sign-in. Every figure is measured in fresh child processes (``--child``), timed from just
 before the process is started:
 
 1. the baseline: an empty PySide6 ``QMainWindow`` started the same way, to its first paint;
@@ -262,10 +264,32 @@ def run_child(args: list[str], *, quiet: bool = True) -> tuple[float, list[dict]
     return started, events
 
 
-def ensure_county(path: Path, households: int, seed: int) -> None:
+def open_county(path: Path):  # noqa: ANN201 - a Database
+    """Open the county (unlocked with the demo administrator's PIN when encrypted)."""
+    from desktop.store.crypto import Keyring, is_encrypted_file
+    from desktop.store.db import open_database
+    from desktop.ui.app import DEMO_PIN
+
+    if not is_encrypted_file(path):
+        return open_database(path)
+    keyring = Keyring.load(path)
+    admin = next(u for u in keyring.users() if u.role == "admin")
+    key = keyring.unlock(admin.user_id, DEMO_PIN).key
+    return open_database(path, key=key)
+
+
+def ensure_county(path: Path, households: int, seed: int, *, encrypted: bool) -> None:
     """Build the county once; open it once as the app would (demo users, search index)."""
     from desktop.ui.app import prepare_database
 
+    if encrypted:
+        if not path.exists():
+            from desktop.ui.app import build_encrypted_demo
+
+            print(f"building an encrypted {households:,}-household county into {path} (once) …")
+            build_encrypted_demo(path, households=households, seed=seed)
+            open_county(path).dispose()  # the search index checked, as the app's first sign-in
+        return
     if not path.exists():
         from desktop.store.db import open_database
         from desktop.store.demo import build_demo_county
@@ -285,11 +309,10 @@ def make_queries(path: Path, count: int, rng: random.Random) -> list[tuple[str, 
     """Queries of four kinds, drawn from the county: pinyin initials, ID digits, number, name."""
     from sqlalchemy import select
 
-    from desktop.store.db import open_database
     from desktop.store.models import Household, Member
     from desktop.store.search import name_text
 
-    db = open_database(path)
+    db = open_county(path)
     try:
         with db.session() as session:
             members = session.execute(
@@ -330,6 +353,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, help="the county file (built once when missing)")
     parser.add_argument("--runs", type=int, default=5, help="start-ups of each kind")
     parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--plain", action="store_true", help="an unencrypted (older) database")
     parser.add_argument("--child", choices=["empty", "app", "prepare"], help=argparse.SUPPRESS)
     parser.add_argument("--interact", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--queries-file", help=argparse.SUPPRESS)
@@ -346,21 +370,24 @@ def main(argv: list[str] | None = None) -> None:
         child_app(str(args.db), args.interact, args.queries_file)
         return
     if args.child == "prepare":
-        ensure_county(args.db, args.households, args.seed)
+        ensure_county(args.db, args.households, args.seed, encrypted=not args.plain)
         queries = make_queries(args.db, args.queries, random.Random(args.seed))
         Path(args.queries_file).write_text(json.dumps(queries, ensure_ascii=False))
         return
 
     # The parent stays small (no Qt, no SQLAlchemy): children inherit its peak memory figure.
-    path = args.db or Path(tempfile.gettempdir()) / f"fieldbook-bench-{args.households}.db"
+    suffix = "" if args.plain else "-enc"
+    path = args.db or Path(tempfile.gettempdir()) / f"fieldbook-bench-{args.households}{suffix}.db"
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         queries_file = handle.name
     prepare = ["--child", "prepare", "--db", str(path), "--queries-file", queries_file]
     prepare += ["--households", str(args.households), "--seed", str(args.seed)]
+    prepare += ["--plain"] if args.plain else []
     run_child([*prepare, "--queries", str(args.queries)], quiet=False)
     print(
         f"machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}, "
-        f"Python {platform.python_version()}, county {path} ({path.stat().st_size / 1e6:.0f} MB)"
+        f"Python {platform.python_version()}, county {path} ({path.stat().st_size / 1e6:.0f} MB, "
+        f"{'plain' if args.plain else 'encrypted'})"
     )
 
     empty: list[float] = []

@@ -4,6 +4,7 @@ back from the PDF and compared with the database."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from desktop.cards.data import (
 from desktop.cards.records import BuildCancelled, Place
 from desktop.domain.policy import BEIJING
 from desktop.store.audit import audit_database
-from desktop.store.db import Database
+from desktop.store.db import Database, registry_writer
 from desktop.store.models import (
     Division,
     Household,
@@ -345,3 +346,22 @@ def test_a_list_build_can_be_cancelled_and_leaves_no_file(
     with pytest.raises(BuildCancelled):
         documents.build_publicity_list(listing, out, cancelled=lambda: True)
     assert not out.exists()
+
+
+def test_the_problem_list_leaves_out_marginal_and_monitored_problems_unless_internal(
+    fresh_db: Callable[[], Database], tmp_path: Path
+) -> None:
+    db = fresh_db()
+    with db.session() as session:
+        marginal = session.scalars(select(Household).where(Household.marginal.is_(True))).first()
+        with registry_writer(session, "test"):
+            marginal.monitored = True  # Q6_BOTH_FLAGS: an internal problem, never on public paper
+            session.commit()
+        village_id = marginal.village_id
+        public = problem_list(session, village_id, on=date(2019, 11, 20))
+        internal = problem_list(session, village_id, on=date(2019, 11, 20), internal=True)
+    assert "Q6_BOTH_FLAGS" in {r.code for r in internal.rows}
+    assert not [r for r in public.rows if r.code.startswith("Q6_")]
+    out = tmp_path / "public.pdf"
+    documents.build_problem_list(public, out)
+    assert "边缘户" not in pdf_text(out) and "监测户" not in pdf_text(out)

@@ -1,5 +1,6 @@
-"""Starting the app: translators, the last database, the first start's demo county and its users,
-signing in, who sees the internal lists, and a database that cannot be opened."""
+"""Starting the app: translators, the last database, the first start's encrypted demo county and
+its users, signing in (unlocking), who sees the internal lists, the daily backup, the idle lock,
+an older plain database, and a database that cannot be opened."""
 
 from __future__ import annotations
 
@@ -9,10 +10,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLibraryInfo, QModelIndex, QSettings
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
 
+from desktop.cli import build_parser
 from desktop.domain.roles import Role
+from desktop.store.backup import list_backups
+from desktop.store.crypto import Keyring, is_encrypted_file, keyring_path
 from desktop.store.db import open_database
 from desktop.store.demo import SETTING_SEED
+from desktop.store.drafts import list_drafts
 from desktop.store.queries import HouseholdColumn
 from desktop.store.settings import get_setting
 from desktop.store.users import add_user, list_users
@@ -24,6 +31,7 @@ from desktop.ui.app import (
     LAST_DATABASE_KEY,
     LAST_USER_KEY,
     Launcher,
+    build_encrypted_demo,
     choose_database,
     choose_language,
     default_db_path,
@@ -33,9 +41,13 @@ from desktop.ui.app import (
     set_language,
 )
 from desktop.ui.household_list import COLUMNS
-from desktop.ui.signin import FirstUserDialog, SignInDialog
+from desktop.ui.signin import FirstUserDialog, RecoveryKeyDialog, SignInDialog
 from desktop.ui.tasks import QtTaskRunner
 from tests.ui.conftest import DEMO_HOUSEHOLDS
+
+FAST = {"wrap_n": 2**10, "user_n": 2**10, "sleep": lambda _s: None}
+"""Cheap scrypt and no wrong-PIN pause: the tests are about the flow, not the cost."""
+ENCRYPTED_HOUSEHOLDS = 40
 
 
 @pytest.fixture
@@ -51,6 +63,7 @@ def launch(qapp, qtbot, settings):
 
     def start(path: Path, **kwargs) -> Launcher:
         runner = QtTaskRunner()
+        kwargs = {**FAST, **kwargs}
         launcher = Launcher(qapp, path, runner=runner, settings=settings, **kwargs)
         launcher.exits = []  # type: ignore[attr-defined]
         launcher.exit_requested.connect(launcher.exits.append)  # type: ignore[attr-defined]
@@ -86,6 +99,32 @@ def county(users_path: Path, tmp_path: Path) -> Path:
     path.parent.mkdir()
     shutil.copyfile(users_path, path)
     return path
+
+
+@pytest.fixture(scope="module")
+def encrypted_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small encrypted demo county with its keyring, built once for the module."""
+    path = tmp_path_factory.mktemp("encrypted") / "fieldbook.db"
+    build_encrypted_demo(
+        path, households=ENCRYPTED_HOUSEHOLDS, wrap_n=FAST["wrap_n"], user_n=FAST["user_n"]
+    )
+    return path
+
+
+@pytest.fixture
+def encrypted_county(encrypted_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the encrypted county, keyring included."""
+    path = tmp_path / "enc" / "fieldbook.db"
+    path.parent.mkdir()
+    shutil.copyfile(encrypted_path, path)
+    shutil.copyfile(keyring_path(encrypted_path), keyring_path(path))
+    return path
+
+
+def file_bytes(path: Path) -> bytes:
+    """The database file and its WAL, as a thief would read them."""
+    wal = Path(f"{path}-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
 def wait_for_sign_in(qtbot, launcher: Launcher) -> SignInDialog:
@@ -217,28 +256,138 @@ def test_a_failed_demo_build_leaves_no_half_made_database(tmp_path) -> None:
 # --- the launcher --------------------------------------------------------------------------------
 
 
-def test_the_first_start_builds_a_demo_county_then_asks_who_signs_in(
+def test_the_first_start_builds_an_encrypted_demo_county_shows_its_recovery_key_then_asks_who(
     launch, qtbot, tmp_path, settings
 ) -> None:
     path = tmp_path / "new" / "fieldbook.db"
-    launcher = launch(path, demo_households=40)
+    launcher = launch(path, demo_households=ENCRYPTED_HOUSEHOLDS)
     assert launcher.dialog is not None and launcher.dialog.isVisible()
     assert "演示县" in launcher.dialog.labelText()
 
+    qtbot.waitUntil(lambda: launcher.recovery_dialog is not None, timeout=60_000)
+    recovery = launcher.recovery_dialog
+    assert isinstance(recovery, RecoveryKeyDialog) and recovery.isVisible()
+    key = recovery.recovery_key
+    assert recovery.key_label.text().replace("\n", "") == key
+    assert (
+        len(key.replace("-", "")) == 40
+        and "请抄写并交县管理员保管" in recovery.findChildren(type(recovery.key_label))[0].text()
+    )
+    assert launcher.signin is None  # nobody signs in before the key was seen
+    recovery.reject()  # Esc does nothing until the key is written down
+    assert recovery.isVisible() and not recovery.continue_button.isEnabled()
+    recovery.copied_box.setChecked(True)
+    recovery.continue_button.click()
+
     dialog = wait_for_sign_in(qtbot, launcher)
-    assert launcher.dialog is None
+    assert launcher.dialog is None and launcher.recovery_dialog is None
     assert dialog.isVisible()
     assert dialog.hint_label.isVisible() and DEMO_PIN in dialog.hint_label.text()
-    assert launcher.window is None  # nobody sees the county before signing in
+    names = [dialog.user_list.item(i).text().split()[0] for i in range(dialog.user_list.count())]
+    assert names == ["王芳", "李强", "张伟"]  # from the keyring, the database still closed
+    assert launcher.window is None and launcher.db is None
 
     window = sign_in(qtbot, launcher, "王芳")
     assert window.isVisible()
     assert not dialog.isVisible()
-    qtbot.waitUntil(lambda: window.list_model.total == 40, timeout=10_000)
-    qtbot.waitUntil(lambda: window.list_model.rowCount() == 40, timeout=10_000)
-    assert path.is_file()
+    assert launcher.encrypted
+    qtbot.waitUntil(lambda: window.list_model.rowCount() == ENCRYPTED_HOUSEHOLDS, timeout=10_000)
+    heads = {window.list_model.row_at(r).head_name for r in range(5)}
+    assert path.is_file() and is_encrypted_file(path)
+    stolen = file_bytes(path)
+    assert not any(name.encode("utf-8") in stolen for name in heads if name)
+    assert not stolen.startswith(b"SQLite format 3")
     assert settings.value(LAST_DATABASE_KEY) == str(path.resolve())
     assert settings.value(LAST_USER_KEY) == "王芳"
+    assert Keyring.load(path).unlock_with_recovery(key, sleep=lambda _s: None).ok
+
+    again = launch(path)  # the next start: the same demo, the PIN hint still shown
+    assert wait_for_sign_in(qtbot, again).hint_label.isVisible()
+
+
+def test_a_wrong_pin_does_not_unlock_an_encrypted_database(launch, qtbot, encrypted_county) -> None:
+    launcher = launch(encrypted_county)
+    dialog = wait_for_sign_in(qtbot, launcher)
+    assert not dialog.hint_label.isVisible()  # not a demo this app built
+    rows = [dialog.user_list.item(i).text() for i in range(dialog.user_list.count())]
+    dialog.user_list.setCurrentRow(next(i for i, t in enumerate(rows) if t.startswith("李强")))
+    dialog.pin_edit.setText("9999")
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: "PIN 码不正确" in dialog.message(), timeout=30_000)
+    assert launcher.window is None and launcher.db is None
+    assert dialog.isVisible() and dialog.pin_edit.text() == ""
+    assert Keyring.load(encrypted_county).failures  # counted where an attacker cannot reset it
+
+    window = sign_in(qtbot, launcher, "李强")
+    assert launcher.user is not None and launcher.user.role is Role.REVIEWER
+    assert window.flag_combo is not None
+    assert not Keyring.load(encrypted_county).failures
+
+
+def test_after_sign_in_the_days_first_backup_is_made_encrypted_with_its_keyring(
+    launch, qtbot, encrypted_county
+) -> None:
+    launcher = launch(encrypted_county)
+    sign_in(qtbot, launcher, "张伟")
+    folder = encrypted_county.parent / "backups"
+    qtbot.waitUntil(lambda: bool(list_backups(folder)), timeout=30_000)
+    (backup,) = list_backups(folder)
+    assert backup.reason == "daily" and backup.encrypted
+    qtbot.waitUntil(backup.keyring.is_file, timeout=10_000)
+
+
+def test_idle_time_locks_the_app_and_the_pin_brings_the_person_back_where_they_were(
+    launch, qtbot, encrypted_county
+) -> None:
+    launcher = launch(encrypted_county, idle_seconds=3600)
+    window = sign_in(qtbot, launcher, "李强")
+    qtbot.waitUntil(lambda: window.list_model.rowCount() == ENCRYPTED_HOUSEHOLDS, timeout=10_000)
+    row = window.list_model.row_at(2)
+    form = window.open_form(row.id)
+    qtbot.waitUntil(lambda: form.is_loaded, timeout=10_000)
+    note = form.basic_binder.widgets["note"]
+    note.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString("锁屏前填的备注")
+    QApplication.sendEvent(note, event)
+    assert form.dirty and not launcher.locked
+
+    window.set_idle_lock(0.5)  # now leave the laptop alone for a moment
+    qtbot.waitUntil(lambda: launcher.locked, timeout=10_000)
+    lock = launcher.signin
+    assert isinstance(lock, SignInDialog) and lock.isVisible() and lock.locked
+    assert [lock.user_list.item(i).text().split()[0] for i in range(lock.user_list.count())] == [
+        "李强"
+    ]
+    assert "已锁定" in lock.windowTitle() and "草稿" in lock.note_label.text()
+    assert not window.isVisible() and not form.isVisible()
+    assert launcher.db is None  # the key went with the database handle
+    assert "锁屏前填的备注".encode() not in file_bytes(encrypted_county)
+
+    lock.pin_edit.setText("0000")
+    lock.sign_in_button.click()
+    qtbot.waitUntil(lambda: "PIN 码不正确" in lock.message(), timeout=30_000)
+    assert launcher.locked and not window.isVisible()
+
+    lock.pin_edit.setText(DEMO_PIN)
+    lock.sign_in_button.click()
+    qtbot.waitUntil(lambda: not launcher.locked, timeout=30_000)
+    window.set_idle_lock(None)  # the test is done with idling
+    assert window.isVisible() and form.isVisible()
+    assert note.text() == "锁屏前填的备注" and form.dirty
+    assert launcher.db is not None and window.db is launcher.db and form.db is launcher.db
+    with launcher.db.session() as session:  # the draft was written before the lock
+        drafts = list_drafts(session, user_name="李强")
+    assert [d.household_id for d in drafts] == [row.id]
+    assert drafts[0].payload["household"]["note"] == "锁屏前填的备注"
+    window.list_model.reload()
+    qtbot.waitUntil(lambda: window.list_model.total == ENCRYPTED_HOUSEHOLDS, timeout=10_000)
+    form._close_confirmed = True
+
+
+def test_the_command_line_leaves_the_language_to_the_remembered_one() -> None:
+    assert build_parser().parse_args([]).lang is None
+    assert build_parser().parse_args(["--lang", "en"]).lang == "en"
 
 
 def test_the_sign_in_dialog_is_up_before_the_database_is_open(launch, qtbot, county) -> None:
@@ -250,11 +399,15 @@ def test_the_sign_in_dialog_is_up_before_the_database_is_open(launch, qtbot, cou
     assert launcher.db is not None
 
 
-def test_an_existing_database_opens_as_it_is(launch, qtbot, county) -> None:
+def test_an_older_plain_database_opens_as_it_is(launch, qtbot, county) -> None:
+    assert not keyring_path(county).exists() and not is_encrypted_file(county)
     launcher = launch(county)
+    wait_for_sign_in(qtbot, launcher)
+    assert launcher.db is not None and not launcher.encrypted  # opened before sign-in
     window = sign_in(qtbot, launcher, "张伟")
     qtbot.waitUntil(lambda: window.list_model.total == DEMO_HOUSEHOLDS, timeout=10_000)
     assert launcher.user is not None and launcher.user.role is Role.ADMIN
+    assert not is_encrypted_file(county)  # left as it was
 
 
 def test_the_last_user_is_preselected_on_the_next_start(launch, qtbot, county, settings) -> None:
@@ -337,3 +490,36 @@ def test_a_file_that_is_no_database_says_so_and_exits_with_status_1(
     box.done(0)
     assert launcher.exits == [1]
     assert path.read_bytes().startswith(b"this is not a database")  # nothing overwritten
+
+
+def test_lock_now_from_the_menu_locks_a_plain_database_too(launch, qtbot, county) -> None:
+    launcher = launch(county)
+    window = sign_in(qtbot, launcher, "王芳")
+    old = launcher.db
+    window.lock_action.trigger()
+    qtbot.waitUntil(lambda: launcher.locked, timeout=10_000)
+    lock = launcher.signin
+    assert isinstance(lock, SignInDialog) and lock.locked
+    assert "分钟" not in lock.note_label.text()  # asked for, not idle
+    assert launcher.db is None and not window.isVisible()
+
+    lock.pin_edit.setText(DEMO_PIN)
+    lock.sign_in_button.click()
+    qtbot.waitUntil(lambda: not launcher.locked, timeout=30_000)
+    assert window.isVisible() and launcher.db is not None and launcher.db is not old
+    window.list_model.reload()
+    qtbot.waitUntil(lambda: window.list_model.total == DEMO_HOUSEHOLDS, timeout=10_000)
+
+
+def test_an_encrypted_database_without_its_keyring_says_so_and_is_left_alone(
+    launch, qtbot, encrypted_county
+) -> None:
+    keyring_path(encrypted_county).unlink()
+    before = encrypted_county.read_bytes()
+    launcher = launch(encrypted_county)
+    qtbot.waitUntil(lambda: launcher.failed, timeout=30_000)
+    assert "密钥文件" in launcher.error_box.detailedText()
+    assert launcher.signin is None and launcher.db is None
+    launcher.error_box.done(0)
+    assert launcher.exits == [1]
+    assert encrypted_county.read_bytes() == before

@@ -14,7 +14,7 @@ from desktop.domain.roles import LocalUser, Role, SignInResult, lockout_seconds
 from desktop.store.db import Database, open_database
 from desktop.store.users import add_user, list_users, sign_in
 from desktop.ui.app import DEMO_PIN, add_demo_users
-from desktop.ui.signin import FirstUserDialog, SignInDialog
+from desktop.ui.signin import FirstUserDialog, RecoveryKeyDialog, SignInDialog
 from desktop.ui.tasks import ImmediateTaskRunner
 
 
@@ -320,3 +320,49 @@ def test_without_a_last_user_nothing_can_be_typed_before_the_names_arrive(
     qtbot.addWidget(dialog)
     assert not dialog.pin_edit.isEnabled() and not dialog.sign_in_button.isEnabled()
     assert dialog.user_list.count() == 0
+
+
+def test_the_lock_dialog_names_only_the_locked_person_and_says_why(qtbot, db: Database) -> None:
+    with db.session() as session:
+        users = list_users(session)
+    li = next(u for u in users if u.name == "李强")
+    dialog = SignInDialog(
+        ImmediateTaskRunner(), last_user=li.name, locked_note="超过 10 分钟没有操作,已锁定"
+    )
+    qtbot.addWidget(dialog)
+
+    def check_pin(user_id: str, pin: str) -> SignInResult:
+        with db.session() as session:
+            return sign_in(session, user_id, pin, sleep=lambda _s: None)
+
+    dialog.set_users([li], check_pin)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.locked and dialog.windowTitle() == "已锁定 - Fieldbook"
+    assert dialog.note_label.isVisible() and "已锁定" in dialog.note_label.text()
+    assert dialog.sign_in_button.text() == "解锁"
+    assert dialog.user_list.count() == 1 and dialog.selected_user() == li
+    assert "正在打开数据库" not in dialog.message()
+    type_pin_and_enter(qtbot, dialog, "0000")
+    assert dialog.user is None and "PIN 码不正确" in dialog.message()
+    with qtbot.waitSignal(dialog.signed_in):
+        type_pin_and_enter(qtbot, dialog, DEMO_PIN)
+
+
+def test_the_recovery_key_is_shown_large_and_stays_until_it_is_written_down(qtbot) -> None:
+    key = "12345-67890-12345-67890-12345-67890-12345-67890"
+    dialog = RecoveryKeyDialog(key)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.key_label.text().replace("\n", "") == key  # on two lines, to fit
+    assert dialog.key_label.sizeHint().width() <= dialog.width()
+    assert dialog.key_label.font().pointSizeF() >= 16
+    assert not dialog.continue_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()
+    dialog.copied_box.setChecked(True)
+    assert dialog.continue_button.isEnabled()
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.continue_button.click()
+    assert not dialog.isVisible()
