@@ -7,8 +7,9 @@ rule therefore reads ``None`` as "not collected": a missing list is empty, a mis
 a missing ``deleted`` flag is False.
 
 These protocols are a contract, not only documentation: the store's audit runner
-(``desktop.store.audit``) loads exactly the attributes declared here into light records, so a
-rule that reads a new attribute must declare it here first.
+(``desktop.store.audit``) loads exactly the attributes declared here (and, for the guide's rules,
+in the protocols of ``desktop.domain.audit_guide``) into light records, so a rule that reads a
+new attribute must declare it first.
 """
 
 from __future__ import annotations

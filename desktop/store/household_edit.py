@@ -22,11 +22,17 @@ Every row carries its ``id`` (new rows get a UUIDv7 when the form adds them, so 
 can name a member that is not saved yet); keys starting with ``_`` are the form's own. Rows are
 never dropped by ``apply_payload``: a saved row leaves only as a tombstone (``deleted``), and a
 member leaves only through a natural change (``left_reason``, ``left_date``). Location fields
-are shown, never applied (the location capture writes them).
+are applied only when the form captured a location (``set_location`` marks the payload with
+``meta["location_edited"]``); otherwise they are shown and left as stored, so a location written
+elsewhere while the form was open is not overwritten by the form's older copy.
 
 ``parse_payload`` turns the texts into values and reports what cannot be read as problems
 (``FORM_BAD_DATE``, ``FORM_BAD_NUMBER``, ``FORM_REQUIRED``, all errors); ``preview_household``
-gives light records the domain audit reads, for checking as the person types.
+gives light records the domain audit reads, for checking as the person types: the household,
+its members, incomes, measures, risks and procedure steps, and with a ``FormContext`` (read when
+the form opens) what the payload does not hold — the village committee's point, the village's
+procedure steps, each member's cross-check results and medical settlements — so the form finds
+what the save's audit finds.
 """
 
 from __future__ import annotations
@@ -89,7 +95,10 @@ LOCATION_FIELDS = (
     "location_note",
     "location_contact",
 )
-"""Shown read-only in the form; the location capture writes them."""
+"""Shown read-only in the form; a location captured in the form writes them (``set_location``)."""
+
+LOCATION_EDITED = "location_edited"
+"""``payload["meta"][LOCATION_EDITED]``: the form captured a location, so the save applies it."""
 
 _NEVER = frozenset({"version", "updated_at"})
 _DERIVED = frozenset({"member_count", "head_name", "card_issue", "assistance_person_id"})
@@ -554,21 +563,90 @@ def parse_payload(payload: Mapping[str, Any], labels: Mapping[str, str] | None =
     return Parsed(household, sections, person_values, problems)
 
 
+@dataclass(frozen=True)
+class FormContext:
+    """What the form checks with besides its payload, read when it opens and never edited there.
+
+    ``committee`` is the village committee's point (latitude, longitude) or None;
+    ``village_steps`` the village's own procedure steps (no household); ``member_records`` each
+    member's cross-check results and medical settlements (member id -> {"crosschecks": …,
+    "settlements": …}). All are plain records (``SimpleNamespace``), safe to hand across threads.
+    """
+
+    committee: tuple[float, float] | None = None
+    village_steps: tuple[SimpleNamespace, ...] = ()
+    member_records: Mapping[str, Mapping[str, tuple[SimpleNamespace, ...]]] = field(
+        default_factory=dict
+    )
+
+    def crosschecks(self, member_ids: Iterable[str]) -> list[SimpleNamespace]:
+        """The cross-check results of these members."""
+        return [
+            r
+            for member_id in member_ids
+            for r in self.member_records.get(member_id, {}).get("crosschecks", ())
+        ]
+
+
+def plain_record(obj: Any) -> SimpleNamespace:
+    """An ORM row's column values as a plain record (no session needed to read it later)."""
+    table = obj.__table__
+    return SimpleNamespace(**{c.key: getattr(obj, c.key) for c in table.columns})
+
+
+def form_context(
+    session: Session, household: Household | None, village_id: str | None
+) -> FormContext:
+    """The ``FormContext`` of a household (stored or not yet) in village ``village_id``."""
+    from desktop.store.procedures import village_steps
+
+    committee = None
+    steps: tuple[SimpleNamespace, ...] = ()
+    if village_id:
+        village = session.get(Division, village_id)
+        if village is not None and None not in (
+            village.committee_latitude,
+            village.committee_longitude,
+        ):
+            committee = (village.committee_latitude, village.committee_longitude)
+        steps = tuple(plain_record(s) for s in village_steps(session, village_id))
+    records: dict[str, dict[str, tuple[SimpleNamespace, ...]]] = {}
+    if household is not None:
+        for member in household.members:
+            records[member.id] = {
+                "crosschecks": tuple(plain_record(r) for r in member.crosschecks),
+                "settlements": tuple(plain_record(r) for r in member.settlements),
+            }
+    return FormContext(committee=committee, village_steps=steps, member_records=records)
+
+
 def preview_household(
-    payload: Mapping[str, Any], labels: Mapping[str, str] | None = None
+    payload: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+    context: FormContext | None = None,
 ) -> tuple[SimpleNamespace, list[Problem]]:
     """Light records of the payload that the domain audit reads, and the unreadable values.
 
-    Nothing touches a database: the form checks the household as it is typed.
+    Nothing touches a database: the form checks the household as it is typed. With ``context``
+    the records also carry the village (its committee point), the village's procedure steps and
+    the members' cross-checks and settlements; without it those are absent, and the audit's
+    rules that read them are skipped.
     """
     parsed = parse_payload(payload, labels)
-    members = [
-        SimpleNamespace(**_with_defaults(MEMBERS, m)) for m in parsed.sections.get("members", [])
-    ]
+
+    def records(section: Section, rows: Iterable[Mapping[str, Any]]) -> list[SimpleNamespace]:
+        return [SimpleNamespace(**_with_defaults(section, r)) for r in rows]
+
+    members = records(MEMBERS, parsed.sections.get("members", []))
+    if context is not None:
+        for member in members:
+            found = context.member_records.get(str(member.id), {})
+            member.crosschecks = list(found.get("crosschecks", ()))
+            member.settlements = list(found.get("settlements", ()))
     incomes = []
     for income in parsed.sections.get("incomes", []):
         values = _with_defaults(INCOMES, {k: v for k, v in income.items() if k != "items"})
-        items = [SimpleNamespace(**_with_defaults(INCOME_ITEMS, i)) for i in income["items"]]
+        items = records(INCOME_ITEMS, income["items"])
         incomes.append(SimpleNamespace(**values, items=items))
     household = SimpleNamespace(
         **_with_defaults(HOUSEHOLD, parsed.household),
@@ -576,6 +654,14 @@ def preview_household(
         incomes=incomes,
     )
     household.member_count = None  # kept by the save from the current members, never typed
+    for section in (MEASURES, RISKS, PROCEDURE_STEPS):
+        if section.key in parsed.sections:
+            rows = records(section, parsed.sections[section.key])
+            setattr(household, section.key, [r for r in rows if not r.deleted])
+    if context is not None:
+        household.village_procedure_steps = list(context.village_steps)
+        lat, lon = context.committee if context.committee is not None else (None, None)
+        household.village = SimpleNamespace(committee_latitude=lat, committee_longitude=lon)
     return household, parsed.problems
 
 
@@ -647,6 +733,8 @@ def apply_payload(
     if parsed.problems:
         raise FormInvalid(parsed.problems)
     keys = [k for k in HOUSEHOLD.applied if internal or k not in INTERNAL_HOUSEHOLD_FIELDS]
+    if (payload.get("meta") or {}).get(LOCATION_EDITED):
+        keys += LOCATION_FIELDS
     _assign(household, parsed.household, keys, HOUSEHOLD)
     if household.village_id and (
         household.village is None or household.village.id != household.village_id
@@ -824,26 +912,41 @@ class FormData:
     policy_year: int
     book: list[BookLine]
     autosave_seconds: float
+    context: FormContext = field(default_factory=FormContext)
 
 
-def load_form(session: Session, *, household_id: str | None, key: str, internal: bool) -> FormData:
-    """Read a household's payload, its book, its draft, the policy year and the autosave interval."""
+def load_form(
+    session: Session,
+    *,
+    household_id: str | None,
+    key: str,
+    internal: bool,
+    village_id: str | None = None,
+) -> FormData:
+    """Read a household's payload, its book, its draft, the policy year, the autosave interval
+    and the ``FormContext`` (of ``village_id`` for a household not saved yet)."""
     from desktop.store.settings import working_policy
 
     payload = None
+    household = None
     book: list[BookLine] = []
     if household_id is not None:
         household = load_for_edit(session, household_id)
         if household is not None:
             payload = household_payload(household, internal=internal)
             book = household_book(session, household_id)
+            village_id = household.village_id
+    draft = load_draft(session, key)
+    if village_id is None and draft is not None:
+        village_id = draft.payload.get("household", {}).get("village_id")
     return FormData(
         key=key,
         payload=payload,
-        draft=load_draft(session, key),
+        draft=draft,
         policy_year=working_policy(session).year,
         book=book,
         autosave_seconds=autosave_seconds(session),
+        context=form_context(session, household, village_id),
     )
 
 
@@ -931,6 +1034,31 @@ def _procedure_steps_for(payload: dict[str, Any], op: str) -> None:
     for step in REQUIRED_STEPS.get(op, ()):
         if step not in present:
             steps.append(new_row("procedure_steps", operation=op, step=step))
+
+
+def set_location(payload: dict[str, Any], values: Mapping[str, Any]) -> list[str]:
+    """Put location values (column values: floats, a datetime, a bool, texts) on the payload's
+    household as form values, and mark the payload so the save applies them.
+
+    Only ``LOCATION_FIELDS`` are taken; returns the names of those that changed.
+    """
+    head = payload["household"]
+    columns = HOUSEHOLD.columns
+    changed = []
+    for name in LOCATION_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(value, datetime):
+            shown: Any = value.replace(microsecond=0).isoformat(sep=" ")
+        else:
+            shown = to_form(columns[name], value)
+        if head.get(name) != shown:
+            head[name] = shown
+            changed.append(name)
+    if changed:
+        payload.setdefault("meta", {})[LOCATION_EDITED] = True
+    return changed
 
 
 def current_member_rows(payload: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -4,6 +4,9 @@
 codes by their labels, and never drops a saved row: removing one marks it ``deleted`` (a
 tombstone the save writes and the book records); a row added in this form and never saved is
 simply taken out again. Every model here passes pytest-qt's ``qtmodeltester``.
+
+The problem list shows errors, then suspected problems (疑似问题, saved with a reason), then notes:
+problems the audit lists but a save does not ask about (``desktop.domain.audit.SAVE_EXEMPT``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,16 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewIt
 
 from desktop.domain.problems import Problem
 from desktop.store.household_edit import BookLine
-from desktop.ui.form_fields import ENTITY_LABELS, ENTITY_OF_TABLE, FIELD_LABELS, FIELDS, Kind
+from desktop.ui.form_fields import (
+    ENTITY_LABELS,
+    ENTITY_OF_TABLE,
+    FIELDS,
+    Kind,
+    field_label,
+    not_filled,
+    tr_label,
+    yes_no,
+)
 
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -38,6 +50,7 @@ WARNING_COLOUR = QColor("#b26a00")
 ERROR_BACKGROUND = QColor("#fde7e7")
 WARNING_BACKGROUND = QColor("#fff4d6")
 GONE_COLOUR = QColor("#8a8a8a")
+NOTE_COLOUR = QColor("#455a64")
 
 Choices = Callable[[dict[str, Any]], Sequence[tuple[str, str]]]
 
@@ -57,7 +70,7 @@ class Column:
         if value is None or value == "":
             return ""
         if self.kind == "bool":
-            return "是" if value else "否"
+            return yes_no(bool(value))
         if self.kind == "multi" and self.choices is not None:
             labels = dict(self.choices(row))
             return "、".join(labels.get(v, f"[{v}]") for v in value or ())
@@ -267,7 +280,7 @@ class RecordDelegate(QStyledItemDelegate):
             row = model.row_at(index.row())
             if column.kind == "code" and column.choices is not None and row is not None:
                 combo = QComboBox(parent)
-                combo.addItem("— 未填 —", None)
+                combo.addItem(not_filled(), None)
                 for code, label in column.choices(row):
                     combo.addItem(label, code)
                 return combo
@@ -292,18 +305,33 @@ class RecordDelegate(QStyledItemDelegate):
 
 
 class ProblemListModel(QAbstractListModel):
-    """The form's problems, errors first, each with its Chinese message."""
+    """The form's problems with their messages: errors, then suspected problems, then notes.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    ``exempt`` codes are notes: listed, but a save neither stops nor asks for a reason for them.
+    """
+
+    def __init__(
+        self, parent: QObject | None = None, *, exempt: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__(parent)
         self._problems: list[Problem] = []
+        self.exempt = exempt
 
     @property
     def problems(self) -> list[Problem]:
         return list(self._problems)
 
+    def is_note(self, problem: Problem) -> bool:
+        """Whether the problem is only a note (in ``exempt``)."""
+        return problem.code in self.exempt
+
+    def _rank(self, problem: Problem) -> int:
+        if self.is_note(problem):
+            return 2
+        return 0 if problem.is_error else 1
+
     def set_problems(self, problems: Sequence[Problem]) -> None:
-        ordered = sorted(problems, key=lambda p: 0 if p.is_error else 1)
+        ordered = sorted(problems, key=self._rank)
         if ordered == self._problems:
             return
         self.beginResetModel()
@@ -326,14 +354,23 @@ class ProblemListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._problems):
             return None
         problem = self._problems[index.row()]
+        note = self.is_note(problem)
         if role == Qt.ItemDataRole.DisplayRole:
-            kind = "错误" if problem.is_error else "疑似"
+            if note:
+                kind = self.tr("提示")
+            else:
+                kind = self.tr("错误") if problem.is_error else self.tr("疑似")
             return f"【{kind}】{problem.message}"
         if role == Qt.ItemDataRole.ForegroundRole:
+            if note:
+                return QBrush(NOTE_COLOUR)
             return QBrush(ERROR_COLOUR if problem.is_error else WARNING_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole:
-            label = FIELD_LABELS.get(problem.field, problem.field)
-            return f"{problem.code} · {label}"
+            label = field_label(problem.field)
+            text = f"{problem.code} · {label}"
+            if note:
+                text += self.tr("(提示:保存时不需要说明原因)")
+            return text
         if role == ROW_ID_ROLE:
             return problem
         return None
@@ -360,12 +397,19 @@ def book_value(entity: str, field: str, value: str | None) -> str:
 class BookModel(QAbstractTableModel):
     """The household book, read-only, newest first."""
 
-    HEADERS = ("时间", "操作人", "对象", "项目", "原值", "新值", "原因")
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lines: list[BookLine] = []
         self._texts: list[tuple[str, ...]] = []
+        self.HEADERS = (
+            self.tr("时间"),
+            self.tr("操作人"),
+            self.tr("对象"),
+            self.tr("项目"),
+            self.tr("原值"),
+            self.tr("新值"),
+            self.tr("原因"),
+        )
 
     def set_lines(self, lines: Sequence[BookLine]) -> None:
         self.beginResetModel()
@@ -377,20 +421,20 @@ class BookModel(QAbstractTableModel):
     def lines(self) -> list[BookLine]:
         return list(self._lines)
 
-    @staticmethod
-    def _line_texts(line: BookLine) -> tuple[str, ...]:
+    def _line_texts(self, line: BookLine) -> tuple[str, ...]:
         entity = ENTITY_OF_TABLE.get(line.entity, line.entity)
         if line.field == "*":
-            field = "(整户)"
+            field = self.tr("(整户)")
         elif line.field == "deleted":
-            field = "删除"
+            field = self.tr("删除")
         else:
-            field = FIELD_LABELS.get(f"{entity}.{line.field}", line.field)
+            key = f"{entity}.{line.field}"
+            field = field_label(key) if key in FIELDS else line.field
         at = line.at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M") if line.at else ""
         return (
             at,
             line.actor,
-            ENTITY_LABELS.get(entity, line.entity),
+            tr_label(ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else line.entity,
             field,
             book_value(entity, line.field, line.old_value),
             book_value(entity, line.field, line.new_value),

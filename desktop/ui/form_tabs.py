@@ -4,6 +4,9 @@ Each page shows part of the form's payload and edits it in place; it tells the f
 change through the ``on_edit`` callback it was given and holds no state of its own beyond the
 payload. The income page computes the per-capita net income as it is typed (the domain's
 formula, ``desktop.domain.income``) and says where it stands against the policy year's lines.
+The location page shows the stored location and offers the ways to take one (GPS, typed
+coordinates, the Q19 fallback for a family away long-term); the form opens the capture dialog
+and puts the choice into its payload, so it is saved with the household.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,13 +37,14 @@ from desktop.domain.income import income_totals
 from desktop.domain.policy import PolicyYear
 from desktop.store.household_edit import new_row, plain_decimal
 from desktop.ui.form_fields import (
-    DIRECTION_LABELS,
     INCOME_COMPONENT_LABELS,
     RISK_KIND_LABELS,
     FieldBinder,
     table_choices,
+    translated_choices,
 )
 from desktop.ui.form_models import BookModel, Column, RecordDelegate, RecordTableModel
+from desktop.ui.operations_dialogs import operation_name
 
 OnEdit = Callable[[str], None]
 
@@ -164,30 +168,33 @@ class IncomeTab(QWidget):
                 "period_end",
             ),
         )
-        components_box = QGroupBox("收入构成(元)")
+        components_box = QGroupBox(self.tr("收入构成(元)"))
         components_box.setLayout(components)
 
         self.items = RecordTableModel(
             [
                 Column(
-                    "component", "收入项", "code", _fixed(list(INCOME_COMPONENT_LABELS.items()))
+                    "component",
+                    self.tr("收入项"),
+                    "code",
+                    _fixed(translated_choices(INCOME_COMPONENT_LABELS)),
                 ),
-                Column("item", "明细", "code", _income_item_choices),
-                Column("amount", "金额(元)", "number", numeric=True),
+                Column("item", self.tr("明细"), "code", _income_item_choices),
+                Column("amount", self.tr("金额(元)"), "number", numeric=True),
             ],
             self,
         )
         self.items.edited.connect(lambda _id: self._edited("items"))
         self.items_view = make_table_view(self.items, "income.items")
-        self.add_item_button = QPushButton("添加明细")
-        self.remove_item_button = QPushButton("删除明细")
+        self.add_item_button = QPushButton(self.tr("添加明细"))
+        self.remove_item_button = QPushButton(self.tr("删除明细"))
         self.add_item_button.clicked.connect(self.add_item)
         self.remove_item_button.clicked.connect(self.remove_item)
         item_buttons = QHBoxLayout()
         item_buttons.addWidget(self.add_item_button)
         item_buttons.addWidget(self.remove_item_button)
         item_buttons.addStretch(1)
-        items_box = QGroupBox("收入明细(明细合计应与所属收入项一致)")
+        items_box = QGroupBox(self.tr("收入明细(明细合计应与所属收入项一致)"))
         items_layout = QVBoxLayout(items_box)
         items_layout.addLayout(item_buttons)
         items_layout.addWidget(self.items_view)
@@ -206,14 +213,14 @@ class IncomeTab(QWidget):
             )
             self.totals[key].setWordWrap(True)
         totals_form = QFormLayout()
-        totals_form.addRow("家庭年收入:", self.totals["total"])
-        totals_form.addRow("生产经营性支出:", self.totals["costs"])
-        totals_form.addRow("家庭纯收入:", self.totals["net"])
-        totals_form.addRow("家庭人口(现有成员):", self.totals["members"])
-        totals_form.addRow("人均纯收入:", self.totals["per_capita"])
+        totals_form.addRow(self.tr("家庭年收入:"), self.totals["total"])
+        totals_form.addRow(self.tr("生产经营性支出:"), self.totals["costs"])
+        totals_form.addRow(self.tr("家庭纯收入:"), self.totals["net"])
+        totals_form.addRow(self.tr("家庭人口(现有成员):"), self.totals["members"])
+        totals_form.addRow(self.tr("人均纯收入:"), self.totals["per_capita"])
         totals_form.addRow(self.totals["exit"])
         totals_form.addRow(self.totals["line"])
-        totals_box = QGroupBox("人均纯收入(随填随算)")
+        totals_box = QGroupBox(self.tr("人均纯收入(随填随算)"))
         totals_box.setLayout(totals_form)
 
         grid = QGridLayout()
@@ -231,8 +238,9 @@ class IncomeTab(QWidget):
         self._payload = payload
         self.policy = policy
         self.year_label.setText(
-            f"{policy.year}年度收入(收入计算周期 {policy.income_period_start} 至 "
-            f"{policy.income_period_end},导引第8问)"
+            self.tr("{0}年度收入(收入计算周期 {1} 至 {2},导引第8问)").format(
+                policy.year, policy.income_period_start, policy.income_period_end
+            )
         )
         self.binder.load()
         income = self.income()
@@ -300,38 +308,45 @@ class IncomeTab(QWidget):
         if income is None:
             for label in self.totals.values():
                 label.setText("")
-            self.totals["per_capita"].setText("未填报")
-            self.totals["members"].setText(f"{member_count} 人")
+            self.totals["per_capita"].setText(self.tr("未填报"))
+            self.totals["members"].setText(self.tr("{0} 人").format(member_count))
             return
         totals = income_totals(income, member_count)
-        yuan = lambda v: f"{v:,.2f} 元"  # noqa: E731
+
+        def yuan(value: Decimal) -> str:
+            return self.tr("{0} 元").format(f"{value:,.2f}")
+
         self.totals["total"].setText(yuan(totals.total))
         self.totals["costs"].setText(yuan(Decimal(income.production_costs or 0)))
         self.totals["net"].setText(yuan(totals.net))
-        self.totals["members"].setText(f"{member_count} 人")
+        self.totals["members"].setText(self.tr("{0} 人").format(member_count))
         if totals.per_capita is None:
-            self.totals["per_capita"].setText("—(无现有成员)")
+            self.totals["per_capita"].setText(self.tr("—(无现有成员)"))
             self.totals["exit"].setText("")
             self.totals["line"].setText("")
             return
-        shown = yuan(totals.per_capita) + (" (有无效数字,按0计)" if unreadable else "")
+        shown = yuan(totals.per_capita) + (self.tr(" (有无效数字,按0计)") if unreadable else "")
         self.totals["per_capita"].setText(shown)
         exit_line, line = policy.exit_line_per_capita, policy.marginal_income_line
         pc = totals.per_capita
         if pc >= exit_line:
-            text = f"高于{policy.year}年脱贫标准({plain_decimal(exit_line)}元)"
-            text += f" {plain_decimal(pc - exit_line)} 元"
+            text = self.tr("高于{0}年脱贫标准({1}元) {2} 元").format(
+                policy.year, plain_decimal(exit_line), plain_decimal(pc - exit_line)
+            )
             self.totals["exit"].setStyleSheet("color: #2e7d32;")
         else:
-            text = f"低于{policy.year}年脱贫标准({plain_decimal(exit_line)}元)"
-            text += f" {plain_decimal(exit_line - pc)} 元"
+            text = self.tr("低于{0}年脱贫标准({1}元) {2} 元").format(
+                policy.year, plain_decimal(exit_line), plain_decimal(exit_line - pc)
+            )
             self.totals["exit"].setStyleSheet("color: #c62828; font-weight: bold;")
         self.totals["exit"].setText(text)
         if pc < line:
-            text = f"低于边缘户/脱贫监测户收入线({plain_decimal(line)}元,导引第6问)"
+            text = self.tr("低于边缘户/脱贫监测户收入线({0}元,导引第6问)").format(
+                plain_decimal(line)
+            )
             self.totals["line"].setStyleSheet("color: #b26a00; font-weight: bold;")
         else:
-            text = f"不低于边缘户/脱贫监测户收入线({plain_decimal(line)}元)"
+            text = self.tr("不低于边缘户/脱贫监测户收入线({0}元)").format(plain_decimal(line))
             self.totals["line"].setStyleSheet("color: #555;")
         self.totals["line"].setText(text)
 
@@ -365,14 +380,14 @@ class AssistanceTab(QWidget):
         self._members: list[tuple[str, str]] = []
         self.model = RecordTableModel(
             [
-                Column("year", "年度", "int", numeric=True),
-                Column("category", "帮扶类别", "code", _table("assistance_category")),
-                Column("item", "帮扶项目", "code", _measure_items),
-                Column("member_id", "受益成员", "code", lambda _row: self._members),
-                Column("amount", "金额(元)", "number", numeric=True),
-                Column("received", "已享受", "bool"),
-                Column("department", "行业部门"),
-                Column("description", "说明"),
+                Column("year", self.tr("年度"), "int", numeric=True),
+                Column("category", self.tr("帮扶类别"), "code", _table("assistance_category")),
+                Column("item", self.tr("帮扶项目"), "code", _measure_items),
+                Column("member_id", self.tr("受益成员"), "code", lambda _row: self._members),
+                Column("amount", self.tr("金额(元)"), "number", numeric=True),
+                Column("received", self.tr("已享受"), "bool"),
+                Column("department", self.tr("行业部门")),
+                Column("description", self.tr("说明")),
             ],
             self,
             order=lambda row: (-_year(row), str(row.get("category") or "")),
@@ -382,17 +397,17 @@ class AssistanceTab(QWidget):
         self.year_combo = QComboBox()
         self.year_combo.setObjectName("measures.year")
         self.year_combo.currentIndexChanged.connect(self._year_changed)
-        self.add_button = QPushButton("添加帮扶措施")
-        self.remove_button = QPushButton("删除")
+        self.add_button = QPushButton(self.tr("添加帮扶措施"))
+        self.remove_button = QPushButton(self.tr("删除"))
         self.add_button.clicked.connect(self.add_measure)
         self.remove_button.clicked.connect(self.remove_measure)
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("年度:"))
+        buttons.addWidget(QLabel(self.tr("年度:")))
         buttons.addWidget(self.year_combo)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        measures_box = QGroupBox("帮扶措施(2014年以来逐年核实,导引第3、10、14问)")
+        measures_box = QGroupBox(self.tr("帮扶措施(2014年以来逐年核实,导引第3、10、14问)"))
         measures_layout = QVBoxLayout(measures_box)
         measures_layout.addLayout(buttons)
         measures_layout.addWidget(self.view)
@@ -403,7 +418,7 @@ class AssistanceTab(QWidget):
             lambda c: self._on_edit(f"assistance_person.{c}"),
             create=self._ensure_person,
         )
-        person_box = QGroupBox("帮扶责任人")
+        person_box = QGroupBox(self.tr("帮扶责任人"))
         person_form = QFormLayout(person_box)
         self.person.add_rows(
             person_form,
@@ -434,7 +449,7 @@ class AssistanceTab(QWidget):
     def refresh_members(self) -> None:
         payload = self._payload or {}
         self._members = [
-            (str(m["id"]), m.get("name") or "未填姓名")
+            (str(m["id"]), m.get("name") or self.tr("未填姓名"))
             for m in payload.get("members", ())
             if not m.get("deleted")
         ]
@@ -447,9 +462,9 @@ class AssistanceTab(QWidget):
         current = self.year_combo.currentData()
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
-        self.year_combo.addItem("全部年度", ALL_YEARS)
+        self.year_combo.addItem(self.tr("全部年度"), ALL_YEARS)
         for year in sorted(years, reverse=True):
-            self.year_combo.addItem(f"{year}年", year)
+            self.year_combo.addItem(self.tr("{0}年").format(year), year)
         index = self.year_combo.findData(current) if current is not None else 0
         self.year_combo.setCurrentIndex(max(index, 0))
         self.year_combo.blockSignals(False)
@@ -497,15 +512,17 @@ class RisksTab(QWidget):
         self._on_edit = on_edit
         self.model = RecordTableModel(
             [
-                Column("kind", "类别", "code", _fixed(list(RISK_KIND_LABELS.items()))),
-                Column("risk_type", "风险类型", "code", _table("risk_type")),
-                Column("identified_date", "识别日期", "date"),
-                Column("decided_by", "认定主体", "code", _table("risk_decider")),
-                Column("decision_date", "认定日期", "date"),
-                Column("eliminated", "已消除", "bool"),
-                Column("eliminated_date", "消除日期", "date"),
-                Column("elimination_method", "消除方式"),
-                Column("note", "备注"),
+                Column(
+                    "kind", self.tr("类别"), "code", _fixed(translated_choices(RISK_KIND_LABELS))
+                ),
+                Column("risk_type", self.tr("风险类型"), "code", _table("risk_type")),
+                Column("identified_date", self.tr("识别日期"), "date"),
+                Column("decided_by", self.tr("认定主体"), "code", _table("risk_decider")),
+                Column("decision_date", self.tr("认定日期"), "date"),
+                Column("eliminated", self.tr("已消除"), "bool"),
+                Column("eliminated_date", self.tr("消除日期"), "date"),
+                Column("elimination_method", self.tr("消除方式")),
+                Column("note", self.tr("备注")),
             ],
             self,
         )
@@ -513,11 +530,13 @@ class RisksTab(QWidget):
         self.view = make_table_view(self.model, "risks.table")
         self.flags = QLabel()
         self.flags.setObjectName("risks.flags")
-        self.remove_button = QPushButton("删除")
+        self.remove_button = QPushButton(self.tr("删除"))
         self.remove_button.clicked.connect(self.remove_risk)
         note = QLabel(
-            "边缘户和脱贫监测户名单内部掌握,不得对外公布(导引第6问)。"
-            "标记边缘户/脱贫监测户请用“办理”菜单,风险在此核实和更新。"
+            self.tr(
+                "边缘户和脱贫监测户名单内部掌握,不得对外公布(导引第6问)。"
+                "标记边缘户/脱贫监测户请用“办理”菜单,风险在此核实和更新。"
+            )
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #9a3412;")
@@ -538,10 +557,10 @@ class RisksTab(QWidget):
         head = payload.get("household", {})
         flags = [
             name
-            for key, name in (("marginal", "边缘户"), ("monitored", "脱贫监测户"))
+            for key, name in (("marginal", self.tr("边缘户")), ("monitored", self.tr("脱贫监测户")))
             if head.get(key)
         ]
-        self.flags.setText("标识:" + ("、".join(flags) if flags else "无"))
+        self.flags.setText(self.tr("标识:{0}").format("、".join(flags) if flags else self.tr("无")))
 
     def remove_risk(self) -> None:
         index = self.view.currentIndex()
@@ -560,21 +579,20 @@ class ProcedureTab(QWidget):
     def __init__(self, on_edit: OnEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._on_edit = on_edit
-        operations = code_table("operation")
         steps = code_table("procedure_step")
         self.model = RecordTableModel(
             [
                 Column(
                     "operation",
-                    "办理事项",
+                    self.tr("办理事项"),
                     "code",
-                    _fixed([(o, operations.label(o)) for o in STATUS_OPERATIONS]),
+                    _fixed([(o, operation_name(o)) for o in STATUS_OPERATIONS]),
                 ),
-                Column("step", "程序步骤", "code", _table("procedure_step")),
-                Column("start_date", "开始日期", "date"),
-                Column("end_date", "结束日期", "date"),
-                Column("outcome", "结果"),
-                Column("recorded_by", "记录人"),
+                Column("step", self.tr("程序步骤"), "code", _table("procedure_step")),
+                Column("start_date", self.tr("开始日期"), "date"),
+                Column("end_date", self.tr("结束日期"), "date"),
+                Column("outcome", self.tr("结果")),
+                Column("recorded_by", self.tr("记录人")),
             ],
             self,
             order=lambda row: (
@@ -586,8 +604,8 @@ class ProcedureTab(QWidget):
         self.view = make_table_view(self.model, "procedures.table")
         self.rule = QLabel()
         self.rule.setWordWrap(True)
-        self.add_button = QPushButton("添加程序步骤")
-        self.remove_button = QPushButton("删除")
+        self.add_button = QPushButton(self.tr("添加程序步骤"))
+        self.remove_button = QPushButton(self.tr("删除"))
         self.add_button.clicked.connect(self.add_step)
         self.remove_button.clicked.connect(self.remove_step)
         buttons = QHBoxLayout()
@@ -601,8 +619,10 @@ class ProcedureTab(QWidget):
 
     def set_payload(self, payload: dict[str, Any], policy: PolicyYear) -> None:
         self.rule.setText(
-            f"民主评议、第一次公示、比对、第二次评议、第二次公示、公告。每次公示不少于"
-            f"{policy.notice_min_days}天,分别计算(导引第15、16问)。"
+            self.tr(
+                "民主评议、第一次公示、比对、第二次评议、第二次公示、公告。每次公示不少于"
+                "{0}天,分别计算(导引第15、16问)。"
+            ).format(policy.notice_min_days)
         )
         self.model.set_rows(payload.setdefault("procedure_steps", []))
 
@@ -623,7 +643,15 @@ class ProcedureTab(QWidget):
 
 
 class LocationPage(QWidget):
-    """What is stored of the household's location, with its source (read-only here)."""
+    """The household's location with its source, and the ways to take one.
+
+    ``capture_requested(kind)`` asks the form to open the capture dialog: ``"gps"``,
+    ``"manual"`` (typed coordinates) or ``"away"`` (Q19: a family registered here, without
+    housing, away long-term: the original address or the village committee's point, with a note
+    and a contact phone). The fields are read-only here: they change only through a capture.
+    """
+
+    capture_requested = Signal(str)
 
     COLUMNS = (
         "location_source",
@@ -635,21 +663,68 @@ class LocationPage(QWidget):
         "location_note",
         "location_contact",
     )
+    KINDS = ("gps", "manual", "away")
 
     def __init__(self, binder: FieldBinder, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         note = QLabel(
-            "位置由定位采集功能写入,此处只显示已保存的位置。整户长期外出的,采集原住址或村委会位置,"
-            "并备注说明、留存联系方式(导引第19问)。"
+            self.tr(
+                "用 GPS 采集或手工输入坐标;户籍在本地、现无住房、整户长期外出的,采集原住址或"
+                "村委会位置,并备注说明情况、留存联系电话(导引第19问)。采集的位置随本表一起保存。"
+            )
         )
         note.setWordWrap(True)
+        self.gps_button = QPushButton(self.tr("GPS 采集…"))
+        self.gps_button.setObjectName("location.gps")
+        self.manual_button = QPushButton(self.tr("手工输入坐标…"))
+        self.manual_button.setObjectName("location.manual")
+        self.away_button = QPushButton(self.tr("整户长期外出 (原住址/村委会位置)…"))
+        self.away_button.setObjectName("location.away")
+        self.away_button.setToolTip(
+            self.tr(
+                "户籍在本地、现无住房、整户长期外出:采集原住址或村委会位置,须备注说明并留联系电话"
+            )
+        )
+        self.buttons = {
+            "gps": self.gps_button,
+            "manual": self.manual_button,
+            "away": self.away_button,
+        }
+        row = QHBoxLayout()
+        for kind, button in self.buttons.items():
+            button.clicked.connect(
+                lambda _checked=False, kind=kind: self.capture_requested.emit(kind)
+            )
+            row.addWidget(button)
+        row.addStretch(1)
+        self.state = QLabel()
+        self.state.setObjectName("location.state")
+        self.state.setWordWrap(True)
         form = QFormLayout()
         binder.add_rows(form, self.COLUMNS)
-        self.direction_labels = DIRECTION_LABELS
+        box = QGroupBox(self.tr("位置"))
+        box.setLayout(form)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
-        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(self.state)
+        layout.addWidget(box)
         layout.addStretch(1)
+
+    def show_state(self, head: dict[str, Any], *, edited: bool) -> None:
+        """Say whether there is a location, and whether a new one waits to be saved."""
+        if head.get("latitude") in (None, "") or head.get("longitude") in (None, ""):
+            text = self.tr("本户还没有位置。")
+        elif edited:
+            text = self.tr("已采集新的位置,保存(Ctrl+S)后生效。")
+        else:
+            text = self.tr("已保存的位置。")
+        self.state.setText(text)
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Offer the capture buttons or not (a form still loading offers none)."""
+        for button in self.buttons.values():
+            button.setEnabled(enabled)
 
 
 class BookTab(QWidget):
@@ -675,4 +750,4 @@ class BookTab(QWidget):
 
     def set_lines(self, lines: Sequence[Any]) -> None:
         self.model.set_lines(lines)
-        self.count.setText(f"户簿共 {len(lines)} 条记录(最新的在前,只读)")
+        self.count.setText(self.tr("户簿共 {0} 条记录(最新的在前,只读)").format(len(lines)))

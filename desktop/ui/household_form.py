@@ -7,7 +7,9 @@ its rows, read in the task runner when the form opens. As the person types:
   domain audit (``desktop.domain.audit.audit_household``) under the database's policy year, and
   unreadable dates and numbers become problems too. Problems are listed with their Chinese
   messages, and the offending fields, member rows and pages are marked. Errors block saving;
-  warnings are saved with a reason the person gives (it goes into the household book);
+  warnings are saved with a reason the person gives (it goes into the household book). Problems
+  in ``desktop.domain.audit.SAVE_EXEMPT`` (no location yet, a procedure still running …) are
+  listed as notes: they neither block a save nor ask for a reason, as in ``save_household``;
 - a draft of the payload is autosaved every few seconds (``desktop.store.drafts``, 3 s by
   default) while there are unsaved changes; a draft left by a crash is offered back when the
   household is opened again or on the next start;
@@ -16,7 +18,15 @@ its rows, read in the task runner when the form opens. As the person types:
 Saving runs ``desktop.store.household_edit.save_form`` — the one save path, ``save_household`` —
 as a serial job in the task runner. A refused save shows its problems and keeps everything typed.
 Operations (新识别, 脱贫, 自然增加 …) come from the form's 办理 menu and are checked against the
-calendar at the form's ``clock``; what they record is saved with the form.
+calendar at the form's ``clock``, and an identification or a return against its procedure too
+(``desktop.domain.procedure.completion_problems``); what they record is saved with the form.
+
+The location page takes a location through ``desktop.ui.location_capture.LocationCaptureDialog``
+(GPS, typed coordinates, or the Q19 fallback with its note and contact); the choice goes into the
+payload (``household_edit.set_location``) and is saved with the household by the one save path.
+
+Every text is translatable (``self.tr``); the domain's problem messages and code-table labels are
+shown as the domain gives them.
 """
 
 from __future__ import annotations
@@ -26,9 +36,10 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,12 +58,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.audit import audit_household
-from desktop.domain.operations import (
-    MEMBER_OPERATIONS,
-    Operation,
-    operation_label,
-)
+from desktop.domain.audit import SAVE_EXEMPT, audit_household
+from desktop.domain.operations import MEMBER_OPERATIONS, Operation
 from desktop.domain.policy import PolicyYear, policy_year
 from desktop.domain.problems import Problem
 from desktop.store.db import Database
@@ -64,7 +71,10 @@ from desktop.store.drafts import (
     save_draft,
 )
 from desktop.store.household_edit import (
+    LOCATION_EDITED,
+    LOCATION_FIELDS,
     DivisionOption,
+    FormContext,
     FormData,
     FormInvalid,
     SavedForm,
@@ -78,6 +88,7 @@ from desktop.store.household_edit import (
     payload_title,
     preview_household,
     save_form,
+    set_location,
 )
 from desktop.store.save import SaveRefused
 from desktop.ui.form_fields import FIELD_LABELS, PROBLEM_STYLE, FieldBinder
@@ -99,40 +110,54 @@ from desktop.ui.operations_dialogs import (
     ReasonDialog,
     Subject,
     calendar_problems,
+    operation_name,
     operation_problems,
+    procedure_problems,
     update_action,
 )
 from desktop.ui.roles import Role, may_see_internal_lists
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner, in_session
 
-DEFAULT_ACTOR = "演示用户"
+DEFAULT_ACTOR = "演示用户"  # a user name stored in the book, not a text of the interface
 VALIDATE_DELAY_MS = 300
 Clock = Callable[[], datetime]
 
+_G = "HouseholdForm"  # the translation context of the group titles below
 BASIC_GROUPS = (
-    ("户基本信息", ("household_number", "village_id", "hamlet_id", "address", "phone", "last_visit_date")),
-    ("户属性和状态", ("status", "attribute", "special_support_mode", "identification_standard",
-                   "identified_year", "exited_year", "returned_year")),
-    ("致贫和返贫原因", ("main_cause", "other_causes", "return_causes")),
-    ("家庭情况", ("military_family", "only_child", "two_daughters", "cooperative_member",
-                "led_by_enterprise", "led_by_entrepreneur")),
-    ("银行账户", ("bank_name", "bank_account")),
-    ("备注", ("note",)),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "户基本信息"), ("household_number", "village_id", "hamlet_id",
+        "address", "phone", "last_visit_date")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "户属性和状态"), ("status", "attribute", "special_support_mode",
+        "identification_standard", "identified_year", "exited_year", "returned_year")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "致贫和返贫原因"), ("main_cause", "other_causes", "return_causes")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "家庭情况"), ("military_family", "only_child", "two_daughters",
+        "cooperative_member", "led_by_enterprise", "led_by_entrepreneur")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "银行账户"), ("bank_name", "bank_account")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "备注"), ("note",)),
 )  # fmt: skip
-INTERNAL_GROUP = ("内部标识(仅内部掌握)", ("marginal", "monitored"))
+INTERNAL_GROUP = (
+    QT_TRANSLATE_NOOP("HouseholdForm", "内部标识(仅内部掌握)"),
+    ("marginal", "monitored"),
+)
 CONDITION_GROUPS = (
-    ("土地(亩)", ("cultivated_land_mu", "irrigated_land_mu", "forest_land_mu", "returned_farmland_mu",
-               "fruit_forest_mu", "pasture_mu", "water_surface_mu")),
-    ("水电路讯", ("production_power", "living_power", "broadcast_tv", "road_distance_km", "road_type")),
-    ("住房和燃料", ("housing_area_m2", "dangerous_house", "housing_grade", "sanitary_toilet", "fuel_type")),
-    ("易地扶贫搬迁", ("relocation_wish", "relocation_mode", "resettlement_method", "resettlement_place")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "土地(亩)"), ("cultivated_land_mu", "irrigated_land_mu",
+        "forest_land_mu", "returned_farmland_mu", "fruit_forest_mu", "pasture_mu", "water_surface_mu")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "水电路讯"), ("production_power", "living_power", "broadcast_tv",
+        "road_distance_km", "road_type")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "住房和燃料"), ("housing_area_m2", "dangerous_house",
+        "housing_grade", "sanitary_toilet", "fuel_type")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "易地扶贫搬迁"), ("relocation_wish", "relocation_mode",
+        "resettlement_method", "resettlement_place")),
 )  # fmt: skip
 ASSURANCE_GROUPS = (
-    ("两不愁", ("food_assured", "clothing_assured")),
-    ("三保障", ("education_assured", "medical_assured", "housing_assured")),
-    ("饮水安全", ("water_assured", "drinking_water_difficult", "drinking_water_safe")),
-)
+    (QT_TRANSLATE_NOOP("HouseholdForm", "两不愁"), ("food_assured", "clothing_assured")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "三保障"), ("education_assured", "medical_assured",
+        "housing_assured")),
+    (QT_TRANSLATE_NOOP("HouseholdForm", "饮水安全"), ("water_assured", "drinking_water_difficult",
+        "drinking_water_safe")),
+)  # fmt: skip
+CAPTURE_TABS = {"gps": 0, "manual": 1, "away": 2}
+"""Which tab of the location capture dialog each button of the location page opens."""
 
 ENTITY_TAB = {
     "household": "basic",
@@ -147,6 +172,11 @@ ENTITY_TAB = {
 }
 CONDITION_COLUMNS = {c for _title, columns in CONDITION_GROUPS for c in columns}
 ASSURANCE_COLUMNS = {c for _title, columns in ASSURANCE_GROUPS for c in columns}
+
+
+def _groups(groups: Any) -> list[tuple[str, Any]]:
+    """Group titles in the interface language."""
+    return [(QCoreApplication.translate(_G, title), columns) for title, columns in groups]
 
 
 def _json_copy(payload: dict[str, Any]) -> dict[str, Any]:
@@ -200,6 +230,7 @@ class HouseholdForm(QMainWindow):
         self._restore_draft = restore_draft
         self.payload: dict[str, Any] | None = None
         self.policy: PolicyYear | None = None
+        self.context = FormContext()
         self.problems: list[Problem] = []
         self.dirty = False
         self.saving = False
@@ -209,6 +240,8 @@ class HouseholdForm(QMainWindow):
         self.close_prompt: QMessageBox | None = None
         self.reason_dialog: ReasonDialog | None = None
         self.operation_dialog: OperationDialog | None = None
+        self.location_dialog: Any = None  # the open LocationCaptureDialog
+        self.location_options: dict[str, Any] = {}  # extra arguments of that dialog (tests)
         self.last_autosave: datetime | None = None
         self.last_error: str = ""
         self._close_after_save = False
@@ -217,7 +250,7 @@ class HouseholdForm(QMainWindow):
 
         apply_readable_font(self)
         self.setStyleSheet(PROBLEM_STYLE)
-        self.setWindowTitle("农户信息表")
+        self.setWindowTitle(self.tr("农户信息表"))
         self.resize(1280, 800)
         self._build()
 
@@ -235,7 +268,7 @@ class HouseholdForm(QMainWindow):
     # --- building ------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.header = QLabel("正在读取…")
+        self.header = QLabel(self.tr("正在读取…"))
         self.header.setObjectName("form.header")
         self.header.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.banner = QLabel()
@@ -258,25 +291,29 @@ class HouseholdForm(QMainWindow):
         if self.internal:
             groups.insert(2, INTERNAL_GROUP)
         self.basic_page = FieldsPage(
-            groups,
+            _groups(groups),
             self.basic_binder,
-            note="脱贫状态只能通过“办理”菜单的新识别、返贫、脱贫操作改变。",
+            note=self.tr("脱贫状态只能通过“办理”菜单的新识别、返贫、脱贫操作改变。"),
         )
         self.members_tab = MembersTab(head_sex=self._head_sex, today=self._today)
         self.members_tab.member_edited.connect(self._member_edited)
         self.members_tab.add_requested.connect(self.add_member)
         self.members_tab.remove_requested.connect(self.remove_member)
         self.income_tab = IncomeTab(self._edited)
-        self.conditions_page = FieldsPage(CONDITION_GROUPS, self.conditions_binder)
+        self.conditions_page = FieldsPage(_groups(CONDITION_GROUPS), self.conditions_binder)
         self.assurance_page = FieldsPage(
-            ASSURANCE_GROUPS,
+            _groups(ASSURANCE_GROUPS),
             self.assurance_binder,
-            note="“两不愁三保障”和饮水安全以2019年11月30日的情况为准(导引第8问),"
-            "与行业部门数据一致(导引第14问)。",
+            note=self.tr(
+                "“两不愁三保障”和饮水安全以政策年度规定时点的情况为准(导引第8问),"
+                "与行业部门数据一致(导引第14问)。"
+            ),
         )
         self.assistance_tab = AssistanceTab(self._edited)
         self.risks_tab = RisksTab(self._edited) if self.internal else None
         self.location_page = LocationPage(self.location_binder)
+        self.location_page.capture_requested.connect(self.capture_location)
+        self.location_page.set_enabled(False)
         self.procedure_tab = ProcedureTab(self._edited)
         self.book_tab = BookTab()
 
@@ -284,16 +321,16 @@ class HouseholdForm(QMainWindow):
         self.tabs.setObjectName("form.tabs")
         self.tab_keys: list[str] = []
         for key, page, title in (
-            ("basic", self.basic_page, "基本信息"),
-            ("members", self.members_tab, "家庭成员"),
-            ("income", self.income_tab, "收入"),
-            ("conditions", self.conditions_page, "生产生活条件"),
-            ("assurances", self.assurance_page, "两不愁三保障"),
-            ("assistance", self.assistance_tab, "帮扶"),
-            ("risks", self.risks_tab, "风险(内部)"),
-            ("location", self.location_page, "位置"),
-            ("procedures", self.procedure_tab, "程序"),
-            ("book", self.book_tab, "户簿"),
+            ("basic", self.basic_page, self.tr("基本信息")),
+            ("members", self.members_tab, self.tr("家庭成员")),
+            ("income", self.income_tab, self.tr("收入")),
+            ("conditions", self.conditions_page, self.tr("生产生活条件")),
+            ("assurances", self.assurance_page, self.tr("两不愁三保障")),
+            ("assistance", self.assistance_tab, self.tr("帮扶")),
+            ("risks", self.risks_tab, self.tr("风险(内部)")),
+            ("location", self.location_page, self.tr("位置")),
+            ("procedures", self.procedure_tab, self.tr("程序")),
+            ("book", self.book_tab, self.tr("户簿")),
         ):
             if page is None:
                 continue
@@ -301,14 +338,15 @@ class HouseholdForm(QMainWindow):
             self.tab_keys.append(key)
         self.tab_titles = [self.tabs.tabText(i) for i in range(self.tabs.count())]
 
-        self.problem_model = ProblemListModel(self)
+        self.problem_model = ProblemListModel(self, exempt=SAVE_EXEMPT)
         self.problem_view = QListView()
         self.problem_view.setObjectName("form.problems")
         self.problem_view.setModel(self.problem_model)
         self.problem_view.setWordWrap(True)
         self.problem_view.activated.connect(self._problem_activated)
         self.problem_view.doubleClicked.connect(self._problem_activated)
-        self.problem_summary = QLabel("问题清单")
+        self.problem_summary = QLabel(self.tr("问题清单"))
+        self.problem_summary.setObjectName("form.problem_summary")
         problems = QWidget()
         problems_layout = QVBoxLayout(problems)
         problems_layout.setContentsMargins(0, 0, 0, 0)
@@ -336,25 +374,25 @@ class HouseholdForm(QMainWindow):
         self._build_menus()
 
     def _build_menus(self) -> None:
-        menu = self.menuBar().addMenu("农户(&H)")
-        self.save_action = QAction("保存(&S)", self)
+        menu = self.menuBar().addMenu(self.tr("农户(&H)"))
+        self.save_action = QAction(self.tr("保存(&S)"), self)
         self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
         self.save_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.save_action.triggered.connect(self.save)
-        self.close_action = QAction("关闭(&C)", self)
+        self.close_action = QAction(self.tr("关闭(&C)"), self)
         self.close_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
         self.close_action.triggered.connect(self.close)
         menu.addAction(self.save_action)
         menu.addAction(self.close_action)
         self.addAction(self.save_action)
 
-        ops = self.menuBar().addMenu("办理(&O)")
+        ops = self.menuBar().addMenu(self.tr("办理(&O)"))
         ops.setToolTipsVisible(True)
         self.operation_actions: dict[Operation, QAction] = {}
         for op in Operation:
             if op in INTERNAL_OPERATIONS and not self.internal:
                 continue
-            action = QAction(operation_label(op) + "…", self)
+            action = QAction(self.tr("{0}…").format(operation_name(op)), self)
             action.triggered.connect(lambda _checked=False, op=op: self.start_operation(op))
             ops.addAction(action)
             self.operation_actions[op] = action
@@ -363,34 +401,41 @@ class HouseholdForm(QMainWindow):
 
     def load(self) -> None:
         """Read the household, its book, its draft and the policy year (in the runner)."""
+        village_id = ((self._new_payload or {}).get("household") or {}).get("village_id")
         job = in_session(
-            self.db, load_form, household_id=self.household_id, key=self.key, internal=self.internal
+            self.db,
+            load_form,
+            household_id=self.household_id,
+            key=self.key,
+            internal=self.internal,
+            village_id=village_id,
         )
         self.runner.run(job, on_done=self._loaded, on_error=self._load_failed)
 
     def _load_failed(self, error: BaseException) -> None:
         if self._closed:
             return
-        self.show_banner(f"读取农户信息失败:{error}")
-        self.header.setText("无法打开")
+        self.show_banner(self.tr("读取农户信息失败:{0}").format(error))
+        self.header.setText(self.tr("无法打开"))
 
     def _loaded(self, data: FormData) -> None:
         if self._closed:
             return
         self.policy = policy_year(data.policy_year)
+        self.context = data.context
         if self._autosave_override is None:
             self.set_autosave_seconds(data.autosave_seconds)
         base = data.payload or self._new_payload
         if base is None and data.draft is None:
-            self.show_banner("该户已不存在(可能已被删除),请刷新列表。")
-            self.header.setText("该户不存在")
+            self.show_banner(self.tr("该户已不存在(可能已被删除),请刷新列表。"))
+            self.header.setText(self.tr("该户不存在"))
             self.central.setEnabled(False)
             return
         self.book_tab.set_lines(data.book)
         if base is None:  # a new household known only from its draft
             assert data.draft is not None
             self._set_payload(data.draft.payload, dirty=True)
-            self._status(f"已恢复 {self._when(data.draft)} 的草稿")
+            self._status(self.tr("已恢复 {0} 的草稿").format(self._when(data.draft)))
         else:
             self._set_payload(base, dirty=self._new_payload is not None and data.payload is None)
             if data.draft is not None:
@@ -402,6 +447,7 @@ class HouseholdForm(QMainWindow):
                 else:
                     self._ask_restore(data.draft)
         self.is_loaded = True
+        self.location_page.set_enabled(True)
         self.loaded.emit()
 
     def _when(self, draft: DraftData) -> str:
@@ -410,13 +456,15 @@ class HouseholdForm(QMainWindow):
     def _ask_restore(self, draft: DraftData) -> None:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("发现未保存的草稿")
+        box.setWindowTitle(self.tr("发现未保存的草稿"))
         box.setText(
-            f"本户有一份未保存的草稿(自动保存于 {draft.saved_at:%Y-%m-%d} {self._when(draft)})。"
+            self.tr("本户有一份未保存的草稿(自动保存于 {0} {1})。").format(
+                f"{draft.saved_at:%Y-%m-%d}", self._when(draft)
+            )
         )
-        box.setInformativeText("恢复草稿,继续上次没有保存的填写?")
-        restore = box.addButton("恢复草稿", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("丢弃草稿", QMessageBox.ButtonRole.DestructiveRole)
+        box.setInformativeText(self.tr("恢复草稿,继续上次没有保存的填写?"))
+        restore = box.addButton(self.tr("恢复草稿"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("丢弃草稿"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
         apply_readable_font(box)
 
@@ -438,7 +486,7 @@ class HouseholdForm(QMainWindow):
             return
         self.pending_draft = None
         self._set_payload(draft.payload, dirty=True)
-        self._status(f"已恢复 {self._when(draft)} 的草稿,请核对后保存")
+        self._status(self.tr("已恢复 {0} 的草稿,请核对后保存").format(self._when(draft)))
 
     def discard_draft(self) -> None:
         """Delete the pending draft (the stored household stays as it was)."""
@@ -474,6 +522,7 @@ class HouseholdForm(QMainWindow):
             widget = self.basic_binder.widgets.get(column)
             if widget is not None:
                 widget.setText(name or "—")
+        self.location_page.show_state(head, edited=bool(meta.get(LOCATION_EDITED)))
         self.members_tab.set_members(p["members"])
         self.income_tab.set_payload(p, self.policy)
         self.assistance_tab.set_payload(p, self.policy.year)
@@ -523,6 +572,8 @@ class HouseholdForm(QMainWindow):
             self._show_income()
         if what.startswith("member"):
             self.assistance_tab.refresh_members()
+        if what.startswith("procedure"):  # a step recorded here may complete a procedure
+            self.update_operations()
         self._validate_timer.start()
         self._schedule_autosave()
 
@@ -543,15 +594,15 @@ class HouseholdForm(QMainWindow):
         )
         flags = []
         if self.internal and head.get("marginal"):
-            flags.append("边缘户")
+            flags.append(self.tr("边缘户"))
         if self.internal and head.get("monitored"):
-            flags.append("脱贫监测户")
+            flags.append(self.tr("脱贫监测户"))
         text = f"{self.title} · {place} · {status}"
         if flags:
             text += " · " + "、".join(flags)
         self.header.setText(text)
         mark = " *" if self.dirty else ""
-        self.setWindowTitle(f"农户信息表 {self.title}{mark}")
+        self.setWindowTitle(self.tr("农户信息表 {0}").format(self.title) + mark)
         if self.risks_tab is not None:
             self.risks_tab.show_flags(self.payload)
 
@@ -562,21 +613,41 @@ class HouseholdForm(QMainWindow):
         self._validate_timer.stop()
         if self.payload is None or self.policy is None:
             return []
-        records, unreadable = preview_household(self.payload, FIELD_LABELS)
+        records, unreadable = preview_household(self.payload, FIELD_LABELS, self.context)
         found = unreadable + audit_household(records, policy=self.policy, on=self._today())
         self.problems = found
         self.problem_model.set_problems(found)
-        errors = sum(1 for p in found if p.is_error)
-        warnings = len(found) - errors
-        self.problem_summary.setText(
-            f"问题清单:错误 {errors} 个(须改正才能保存),疑似问题 {warnings} 个(可说明原因后保存)"
-            if found
-            else "问题清单:没有发现问题"
-        )
-        self._mark(found)
+        notes = self.notes(found)
+        errors = sum(1 for p in found if p.is_error and p.code not in SAVE_EXEMPT)
+        warnings = len(found) - errors - len(notes)
+        if not found:
+            summary = self.tr("问题清单:没有发现问题")
+        else:
+            summary = self.tr(
+                "问题清单:错误 {0} 个(须改正才能保存),疑似问题 {1} 个(可说明原因后保存)"
+            ).format(errors, warnings)
+            if notes:
+                summary += self.tr(",提示 {0} 条(保存时不需说明)").format(len(notes))
+        self.problem_summary.setText(summary)
+        self._mark([p for p in found if p.code not in SAVE_EXEMPT])
         self._show_income(records)
         self.problems_changed.emit()
         return found
+
+    @staticmethod
+    def notes(problems: list[Problem]) -> list[Problem]:
+        """The problems that are only notes: listed, never blocking, never asking for a reason."""
+        return [p for p in problems if p.code in SAVE_EXEMPT]
+
+    @classmethod
+    def blocking(cls, problems: list[Problem]) -> list[Problem]:
+        """The errors that stop a save (notes excluded, as ``save_household`` excludes them)."""
+        return [p for p in problems if p.is_error and p.code not in SAVE_EXEMPT]
+
+    @classmethod
+    def needing_reason(cls, problems: list[Problem]) -> list[Problem]:
+        """The suspected problems a save asks a reason for (notes excluded)."""
+        return [p for p in problems if not p.is_error and p.code not in SAVE_EXEMPT]
 
     def _mark(self, problems: list[Problem]) -> None:
         assert self.payload is not None
@@ -693,12 +764,13 @@ class HouseholdForm(QMainWindow):
     def _subject(self) -> Subject:
         assert self.payload is not None and self.policy is not None
         head = self.payload["household"]
-        records, _ = preview_household(self.payload)
+        records, _ = preview_household(self.payload, context=self.context)
         income = next(
             (i for i in records.incomes if i.policy_year == self.policy.year and not i.deleted),
             None,
         )
         members = current_member_rows(self.payload)
+        member_ids = [str(m["id"]) for m in members]
         per_capita: Decimal | None = None
         if income is not None and members:
             from desktop.domain.income import per_capita_net_income
@@ -709,7 +781,7 @@ class HouseholdForm(QMainWindow):
             status=head.get("status") or "ordinary",
             identified_year=int(year) if year and str(year).isdigit() else None,
             per_capita=per_capita,
-            members=[(str(m["id"]), m.get("name") or "未填姓名") for m in members],
+            members=[(str(m["id"]), m.get("name") or self.tr("未填姓名")) for m in members],
             special_support_mode=head.get("special_support_mode"),
             assurances={
                 k: head.get(k)
@@ -723,6 +795,10 @@ class HouseholdForm(QMainWindow):
                 )
             },  # fmt: skip
             title=self.title,
+            steps=list(getattr(records, "procedure_steps", [])),
+            village_steps=list(self.context.village_steps),
+            crosschecks=self.context.crosschecks(member_ids),
+            names={str(m["id"]): m.get("name") or self.tr("未填姓名") for m in members},
         )
 
     def _registered_and_saved(self) -> bool:
@@ -762,6 +838,67 @@ class HouseholdForm(QMainWindow):
         self.start_operation(
             Operation.member_out, member_id=member_id, check=self._registered_and_saved()
         )
+
+    # --- location ------------------------------------------------------------------------------
+
+    def capture_location(self, kind: str = "gps") -> Any:
+        """Open the location capture dialog on ``kind``'s page (``gps``, ``manual``, ``away``).
+
+        The location the person takes goes into the form (``household_edit.set_location``) and
+        is saved with the household; cancelling changes nothing. Returns the dialog.
+        """
+        if self.payload is None or self.policy is None or not self.is_loaded:
+            return None
+        from desktop.domain.geo import LatLon
+        from desktop.location.apply import CurrentLocation, LocationContext
+        from desktop.ui.location_capture import LocationCaptureDialog
+
+        records, _ = preview_household(self.payload)
+        current = CurrentLocation(
+            id=records.id,
+            housing_area_m2=records.housing_area_m2,
+            **{name: getattr(records, name) for name in LOCATION_FIELDS},
+        )
+        committee = LatLon(*self.context.committee) if self.context.committee else None
+        title = self.tr("户编号 {0}").format(self.title)
+        dialog = LocationCaptureDialog(
+            LocationContext(title, committee, current), parent=self, **self.location_options
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.tabs.setCurrentIndex(min(CAPTURE_TABS.get(kind, 0), dialog.tabs.count() - 1))
+
+        def finished(result: int) -> None:
+            if self.location_dialog is dialog:
+                self.location_dialog = None
+            if result == LocationCaptureDialog.DialogCode.Accepted and not self._closed:
+                choice = dialog.choice()
+                if choice is not None:
+                    self.apply_location(choice, records)
+
+        dialog.finished.connect(finished)
+        self.location_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def apply_location(self, choice: Any, records: Any = None) -> list[str]:
+        """Put a ``LocationChoice`` into the form (saved with the household); the changed fields."""
+        from desktop.location.apply import apply_to_household
+
+        assert self.payload is not None
+        if records is None:
+            records, _ = preview_household(self.payload)
+        view = SimpleNamespace(**{name: getattr(records, name) for name in LOCATION_FIELDS})
+        apply_to_household(view, choice)
+        changed = set_location(self.payload, vars(view))
+        self.location_binder.load()
+        self.location_page.show_state(
+            self.payload["household"], edited=bool(self.payload["meta"].get(LOCATION_EDITED))
+        )
+        if changed:
+            self._edited("household.location")
+            self.validate_now()
+            self._status(self.tr("已采集位置,请核对后保存(Ctrl+S)"))
+        return changed
 
     # --- operations ----------------------------------------------------------------------------
 
@@ -829,7 +966,7 @@ class HouseholdForm(QMainWindow):
         self.update_operations()
         self._edited(f"operation.{op.value}")
         self.validate_now()
-        self._status(f"已办理“{operation_label(op)}”,请核对后保存(Ctrl+S)")
+        self._status(self.tr("已办理“{0}”,请核对后保存(Ctrl+S)").format(operation_name(op)))
         if op is Operation.member_in and touched is not None:
             self.tabs.setCurrentIndex(self.tab_keys.index("members"))
 
@@ -843,19 +980,22 @@ class HouseholdForm(QMainWindow):
         if self.payload is None or self.saving or not self.is_loaded:
             return False
         problems = self.validate_now()
-        errors = [p for p in problems if p.is_error]
+        errors = self.blocking(problems)
         if errors:
-            self.show_banner(f"有 {len(errors)} 个错误,不能保存:{errors[0].message}")
+            self.show_banner(
+                self.tr("有 {0} 个错误,不能保存:{1}").format(len(errors), errors[0].message)
+            )
             self.go_to_problem(errors[0])
             self._close_after_save = False
             return False
         refused = self._operations_refused_now()
         if refused:
-            self.show_banner("不能保存:" + ";".join(p.message for p in refused))
+            self.show_banner(self.tr("不能保存:{0}").format(";".join(p.message for p in refused)))
             self._close_after_save = False
             return False
-        if problems:
-            dialog = ReasonDialog(problems, self)
+        warnings = self.needing_reason(problems)
+        if warnings:
+            dialog = ReasonDialog(warnings, self, notes=self.notes(problems))
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
             def finished(result: int) -> None:
@@ -873,16 +1013,24 @@ class HouseholdForm(QMainWindow):
         return True
 
     def _operations_refused_now(self) -> list[Problem]:
-        """Operations recorded in the form that the calendar no longer allows at save time."""
+        """Operations recorded in the form that the calendar no longer allows at save time, and
+        identifications and returns whose procedure is no longer complete (a step removed …)."""
         assert self.payload is not None and self.policy is not None
         found: list[Problem] = []
         moment = self.clock()
+        subject: Subject | None = None
         for entry in self.payload.get("operations", []):
             if entry.get("checked", True):
                 found += calendar_problems(entry["op"], policy=self.policy, moment=moment)
+                subject = subject or self._subject()
+                found += procedure_problems(entry["op"], subject, policy=self.policy, moment=moment)
         return list({p.message: p for p in found}.values())
 
     def _book_reason(self, reason: str | None) -> str | None:
+        """The book's reason: the operations done (their Chinese names, as the book keeps them)
+        and what the person wrote."""
+        from desktop.domain.operations import operation_label
+
         assert self.payload is not None
         done = [operation_label(Operation(e["op"])) for e in self.payload.get("operations", [])]
         parts = [*dict.fromkeys(done), *([reason] if reason else [])]
@@ -894,7 +1042,7 @@ class HouseholdForm(QMainWindow):
         self._autosave_timer.stop()
         self.central.setEnabled(False)
         self.banner.hide()
-        self._status("正在保存…")
+        self._status(self.tr("正在保存…"))
         snapshot = _json_copy(self.payload)
         job = in_session(
             self.db,
@@ -921,7 +1069,7 @@ class HouseholdForm(QMainWindow):
         if member:
             self.members_tab.select_member(str(member))
         self.book_tab.set_lines(result.book)
-        self._status(f"已保存,户簿记录 {result.ledger_entries} 条")
+        self._status(self.tr("已保存,户簿记录 {0} 条").format(result.ledger_entries))
         self.saved.emit(result.household_id)
         if self._close_after_save:
             self._close_confirmed = True
@@ -938,14 +1086,15 @@ class HouseholdForm(QMainWindow):
             self.problems = list(problems)
             self.problem_model.set_problems(problems)
             self._mark(list(problems))
-            message = error.message if isinstance(error, SaveRefused) else "有无效的填写"
+            message = error.message if isinstance(error, SaveRefused) else self.tr("有无效的填写")
             first = next((p for p in problems if p.is_error), problems[0] if problems else None)
-            self.show_banner(f"没有保存:{message}" + (f"。{first.message}" if first else ""))
+            text = self.tr("没有保存:{0}").format(message)
+            self.show_banner(text + (f"。{first.message}" if first else ""))
             if first is not None:
                 self.go_to_problem(first)
         else:
-            self.show_banner(f"保存失败,填写的内容都还在,可以再试一次:{error}")
-        self._status("没有保存")
+            self.show_banner(self.tr("保存失败,填写的内容都还在,可以再试一次:{0}").format(error))
+        self._status(self.tr("没有保存"))
         self._schedule_autosave()
 
     def show_banner(self, text: str) -> None:
@@ -982,12 +1131,14 @@ class HouseholdForm(QMainWindow):
             if self._closed:
                 return
             self.last_autosave = draft.saved_at
-            self.autosave_label.setText(f"草稿已自动保存 {utc_text(draft.saved_at)}")
+            self.autosave_label.setText(
+                self.tr("草稿已自动保存 {0}").format(utc_text(draft.saved_at))
+            )
             self.autosaved.emit()
 
         def failed(error: BaseException) -> None:
             if not self._closed:
-                self.autosave_label.setText(f"草稿自动保存失败:{error}")
+                self.autosave_label.setText(self.tr("草稿自动保存失败:{0}").format(error))
 
         self.runner.run(job, on_done=done, on_error=failed, serial=True)
 
@@ -1002,18 +1153,20 @@ class HouseholdForm(QMainWindow):
         self._validate_timer.stop()
         self._autosave_timer.stop()
         self._closed = True
+        if self.location_dialog is not None:  # stops its GPS reader and waits for the thread
+            self.location_dialog.reject()
         self.closed.emit(self.key)
         super().closeEvent(event)
 
     def _ask_close(self) -> None:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("有未保存的修改")
-        box.setText(f"{self.title} 有未保存的修改。")
-        box.setInformativeText("保存后关闭,还是放弃这些修改?")
-        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("不保存", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(self.tr("有未保存的修改"))
+        box.setText(self.tr("{0} 有未保存的修改。").format(self.title))
+        box.setInformativeText(self.tr("保存后关闭,还是放弃这些修改?"))
+        save = box.addButton(self.tr("保存"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("不保存"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(save)
         apply_readable_font(box)
 
@@ -1070,7 +1223,7 @@ class NewHouseholdDialog(QDialog):
         self._wanted = division_id
         self._number_generation = 0
         apply_readable_font(self)
-        self.setWindowTitle("新建农户")
+        self.setWindowTitle(self.tr("新建农户"))
         self.setMinimumWidth(520)
         self.village = QComboBox()
         self.village.setObjectName("new.village")
@@ -1078,22 +1231,22 @@ class NewHouseholdDialog(QDialog):
         self.hamlet.setObjectName("new.hamlet")
         self.number = QLineEdit()
         self.number.setObjectName("new.number")
-        self.number.setPlaceholderText("行政村代码 + 4位序号")
+        self.number.setPlaceholderText(self.tr("行政村代码 + 4位序号"))
         self.message = QLabel()
         self.message.setStyleSheet("color: #c62828;")
         form = QFormLayout()
-        form.addRow("行政村:", self.village)
-        form.addRow("自然村(组):", self.hamlet)
-        form.addRow("户编号:", self.number)
-        note = QLabel("新建的农户为一般农户;纳入贫困户请在信息表中办理“新识别”。")
+        form.addRow(self.tr("行政村:"), self.village)
+        form.addRow(self.tr("自然村(组):"), self.hamlet)
+        form.addRow(self.tr("户编号:"), self.number)
+        note = QLabel(self.tr("新建的农户为一般农户;纳入贫困户请在信息表中办理“新识别”。"))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("建立信息表")
+        self.ok_button.setText(self.tr("建立信息表"))
         self.ok_button.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -1105,7 +1258,7 @@ class NewHouseholdDialog(QDialog):
         self.runner.run(
             in_session(db, division_options),
             on_done=self._options_arrived,
-            on_error=lambda e: self.message.setText(f"读取行政村失败:{e}"),
+            on_error=lambda e: self.message.setText(self.tr("读取行政村失败:{0}").format(e)),
         )
 
     def _options_arrived(self, options: list[DivisionOption]) -> None:
@@ -1130,7 +1283,7 @@ class NewHouseholdDialog(QDialog):
     def _village_changed(self, _index: int = 0) -> None:
         village_id = self.village.currentData()
         self.hamlet.clear()
-        self.hamlet.addItem("— 无 —", None)
+        self.hamlet.addItem(self.tr("— 无 —"), None)
         for option in self._options:
             if option.level == "hamlet" and option.parent_id == village_id:
                 self.hamlet.addItem(option.name, option.id)
@@ -1149,10 +1302,10 @@ class NewHouseholdDialog(QDialog):
         village_id = self.village.currentData()
         number = self.number.text().strip()
         if village_id is None:
-            self.message.setText("请选择行政村")
+            self.message.setText(self.tr("请选择行政村"))
             return
         if not number:
-            self.message.setText("请填写户编号")
+            self.message.setText(self.tr("请填写户编号"))
             return
         self.payload = new_household_payload(
             village_id=village_id,

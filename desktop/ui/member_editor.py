@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelection, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,15 +51,28 @@ def _choices(table: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
 
 
 def member_status(row: dict[str, Any]) -> str:
-    """现有 / 新增(原因) / 已减少(原因 日期) for the members table."""
+    """现有 / 新增(原因) / 已减少(原因 日期) for the members table, in the interface language."""
     reasons = code_table("natural_change_reason")
     if row.get("left_date") or row.get("left_reason"):
-        reason = reasons.label(row["left_reason"]) if row.get("left_reason") else "减少"
-        return f"已减少:{reason} {row.get('left_date') or ''}".strip()
+        if row.get("left_reason"):
+            reason = reasons.label(row["left_reason"])
+        else:
+            reason = QCoreApplication.translate("MembersModel", "减少")
+        text = QCoreApplication.translate("MembersModel", "已减少:{0} {1}")
+        return text.format(reason, row.get("left_date") or "").strip()
     if not row.get("_saved"):
         joined = row.get("joined_reason")
-        return f"新增:{reasons.label(joined)}" if joined else "新增(未保存)"
-    return "现有"
+        if joined:
+            return QCoreApplication.translate("MembersModel", "新增:{0}").format(
+                reasons.label(joined)
+            )
+        return QCoreApplication.translate("MembersModel", "新增(未保存)")
+    return QCoreApplication.translate("MembersModel", "现有")
+
+
+def unnamed() -> str:
+    """How a member without a name is shown."""
+    return QCoreApplication.translate("MembersModel", "未填姓名")
 
 
 class MembersModel(RecordTableModel):
@@ -70,16 +83,22 @@ class MembersModel(RecordTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column("name", "姓名", editable=False),
-                Column("relation", "与户主关系", "code", _choices("relation"), editable=False),
-                Column("sex", "性别", "code", _choices("sex"), editable=False),
-                Column("birth_date", "出生日期", "date", editable=False),
-                Column("id_number", "证件号码", editable=False),
-                Column("health", "健康状况", "multi", _choices("health"), editable=False),
+                Column("name", self.tr("姓名"), editable=False),
                 Column(
-                    "labour_skill", "劳动技能", "code", _choices("labour_skill"), editable=False
+                    "relation", self.tr("与户主关系"), "code", _choices("relation"), editable=False
                 ),
-                Column("_status", "状态", "readonly", editable=False),
+                Column("sex", self.tr("性别"), "code", _choices("sex"), editable=False),
+                Column("birth_date", self.tr("出生日期"), "date", editable=False),
+                Column("id_number", self.tr("证件号码"), editable=False),
+                Column("health", self.tr("健康状况"), "multi", _choices("health"), editable=False),
+                Column(
+                    "labour_skill",
+                    self.tr("劳动技能"),
+                    "code",
+                    _choices("labour_skill"),
+                    editable=False,
+                ),
+                Column("_status", self.tr("状态"), "readonly", editable=False),
             ],
             parent,
         )
@@ -162,7 +181,7 @@ class MemberEditor(QWidget):
         self._today = today
         self.binder = FieldBinder("member", lambda: self._row, self._edited)
 
-        self.title = QLabel("请在上表选择一名成员")
+        self.title = QLabel(self.tr("请在上表选择一名成员"))
         self.title.setStyleSheet("font-weight: bold;")
         self.id_message = QLabel()
         self.id_message.setWordWrap(True)
@@ -184,9 +203,9 @@ class MemberEditor(QWidget):
         self.binder.add_rows(right, RIGHT_COLUMNS)
         self.binder.add_rows(insurance, INSURANCE_COLUMNS)
         self.binder.add_rows(changes, CHANGE_COLUMNS)
-        insurance_box = QGroupBox("保险和社会救助")
+        insurance_box = QGroupBox(self.tr("保险和社会救助"))
         insurance_box.setLayout(insurance)
-        changes_box = QGroupBox("自然变更(由“自然增加/自然减少”办理)")
+        changes_box = QGroupBox(self.tr("自然变更(由“自然增加/自然减少”办理)"))
         changes_box.setLayout(changes)
         right.addRow(insurance_box)
         right.addRow(changes_box)
@@ -226,11 +245,11 @@ class MemberEditor(QWidget):
         gone = row is not None and bool(row.get("left_date") or row.get("left_reason"))
         self.binder.set_enabled(row is not None and not gone)
         if row is None:
-            self.title.setText("请在上表选择一名成员")
+            self.title.setText(self.tr("请在上表选择一名成员"))
         elif gone:
-            self.title.setText(f"{row.get('name') or '未填姓名'}(已减少,不能修改)")
+            self.title.setText(self.tr("{0}(已减少,不能修改)").format(row.get("name") or unnamed()))
         else:
-            self.title.setText(f"成员:{row.get('name') or '未填姓名'}")
+            self.title.setText(self.tr("成员:{0}").format(row.get("name") or unnamed()))
         self._show_id_check(fill=False)
         self.relation_hint.setText("")
 
@@ -248,7 +267,7 @@ class MemberEditor(QWidget):
         elif column == "relation":
             self._apply_relation()
         elif column == "name":
-            self.title.setText(f"成员:{row.get('name') or '未填姓名'}")
+            self.title.setText(self.tr("成员:{0}").format(row.get("name") or unnamed()))
         self.edited.emit(str(row.get("id")), column)
 
     def _set(self, column: str, value: Any) -> None:
@@ -271,7 +290,7 @@ class MemberEditor(QWidget):
         errors = [p for p in info.problems if p.is_error]
         if errors and len(number) < RESIDENT_LENGTH and fill:
             self.id_message.setStyleSheet("color: #555;")
-            self.id_message.setText(f"已输入{len(number)}位")
+            self.id_message.setText(self.tr("已输入{0}位").format(len(number)))
             return
         if errors:
             self.id_message.setStyleSheet("color: #c62828;")
@@ -281,7 +300,9 @@ class MemberEditor(QWidget):
         warnings = "；".join(p.message for p in info.problems)
         self.id_message.setStyleSheet("color: #b26a00;" if warnings else "color: #2e7d32;")
         born = info.birth_date.isoformat() if info.birth_date else ""
-        self.id_message.setText(warnings or f"号码有效:出生日期 {born},性别 {sex}")
+        self.id_message.setText(
+            warnings or self.tr("号码有效:出生日期 {0},性别 {1}").format(born, sex)
+        )
         if fill and info.birth_date is not None:
             self._set("birth_date", info.birth_date.isoformat())
         if fill and info.sex is not None:
@@ -312,10 +333,12 @@ class MemberEditor(QWidget):
         id_sex = self._id_sex()
         if id_sex is not None and id_sex != sex:
             self.relation_hint.setStyleSheet("color: #b26a00;")
-            self.relation_hint.setText(f"“{relation_label}”应为{label}性,与身份证号码不符,请核对")
+            self.relation_hint.setText(
+                self.tr("“{0}”应为{1}性,与身份证号码不符,请核对").format(relation_label, label)
+            )
             return
         self.relation_hint.setStyleSheet("color: #555;")
-        self.relation_hint.setText(f"“{relation_label}”为{label}性,已填入性别")
+        self.relation_hint.setText(self.tr("“{0}”为{1}性,已填入性别").format(relation_label, label))
         if id_sex is None:
             self._set("sex", sex)
 
@@ -352,10 +375,14 @@ class MembersTab(QWidget):
         self.editor = MemberEditor(head_sex=head_sex, today=today)
         self.editor.edited.connect(self._member_edited)
 
-        self.add_button = QPushButton("添加成员")
-        self.add_button.setToolTip("登记一名家庭成员(建档立卡户为“自然增加”,需填写原因和日期)")
-        self.remove_button = QPushButton("自然减少…")
-        self.remove_button.setToolTip("成员死亡、嫁出、迁出等:填写减少原因和日期,成员保留在户簿中")
+        self.add_button = QPushButton(self.tr("添加成员"))
+        self.add_button.setToolTip(
+            self.tr("登记一名家庭成员(建档立卡户为“自然增加”,需填写原因和日期)")
+        )
+        self.remove_button = QPushButton(self.tr("自然减少…"))
+        self.remove_button.setToolTip(
+            self.tr("成员死亡、嫁出、迁出等:填写减少原因和日期,成员保留在户簿中")
+        )
         self.add_button.clicked.connect(self.add_requested)
         self.remove_button.clicked.connect(self._remove_clicked)
         self.count_label = QLabel()
@@ -436,14 +463,14 @@ class MembersTab(QWidget):
         gone = row is not None and bool(row.get("left_date") or row.get("left_reason"))
         self.remove_button.setEnabled(row is not None and not gone)
         if row is not None and not row.get("_saved"):
-            self.remove_button.setText("撤销新增")
+            self.remove_button.setText(self.tr("撤销新增"))
         else:
-            self.remove_button.setText("自然减少…")
+            self.remove_button.setText(self.tr("自然减少…"))
 
     def _update_count(self) -> None:
         rows = [self.model.row_at(r) for r in range(self.model.rowCount())]
         current = sum(1 for r in rows if r and not (r.get("left_date") or r.get("left_reason")))
-        self.count_label.setText(f"现有成员 {current} 人")
+        self.count_label.setText(self.tr("现有成员 {0} 人").format(current))
 
     def mark(
         self, rows: dict[str, tuple[str, str]], fields: dict[str, dict[str, tuple[str, str]]]

@@ -7,9 +7,17 @@ a ``clock`` the caller passes in (tests put it before or after the 2019 deadline
 database's policy year. A refused operation is disabled, and its reason, which names the policy
 date that forbids it, is the action's tooltip and the dialog's message.
 
+An identification (新识别) and a return (返贫) are completed only when their procedure is too
+(两公示一比对一公告, Q15, Q16): when the ``Subject`` carries the household's procedure steps, the
+check is ``desktop.domain.procedure.completion_problems`` — the calendar, the status and the
+procedure — and a refusal names the steps still missing. A ``Subject`` without steps (the main
+window's list knows only the status) is checked against the calendar and the status alone; the
+form, which holds the steps, checks again.
+
 A confirmed dialog gives its values; the form records the operation in its payload
 (``desktop.store.household_edit.apply_operation``) and it is saved, with everything else, through
-the one save path.
+the one save path. Every text goes through Qt's translation (``self.tr`` or
+``QCoreApplication.translate``); the domain's problem messages stay as the domain words them.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -39,8 +47,9 @@ from desktop.domain.operations import (
     check_operation,
     operation_label,
 )
-from desktop.domain.policy import PolicyYear
+from desktop.domain.policy import PolicyYear, local_moment
 from desktop.domain.problems import Problem
+from desktop.domain.procedure import REQUIRED_STEPS, completion_problems, procedure_complete
 from desktop.store.household_edit import parse_date, plain_decimal
 from desktop.ui.form_fields import (
     FIELDS,
@@ -48,6 +57,7 @@ from desktop.ui.form_fields import (
     FieldSpec,
     MultiCodeField,
     TextField,
+    field_label,
     table_choices,
 )
 from desktop.ui.style import apply_readable_font
@@ -60,10 +70,38 @@ INTERNAL_OPERATIONS = frozenset({Operation.mark_marginal, Operation.mark_monitor
 
 REGISTERED = frozenset({"poor", "exited", "exited_stable"})
 
+PROCEDURE_GATED = frozenset({Operation.identify, Operation.return_})
+"""Operations completed only when their procedure is complete (Q15, Q16)."""
+
+_OPERATION_NAMES = {
+    Operation.identify: QT_TRANSLATE_NOOP("Operation", "新识别"),
+    Operation.return_: QT_TRANSLATE_NOOP("Operation", "返贫"),
+    Operation.exit: QT_TRANSLATE_NOOP("Operation", "脱贫"),
+    Operation.member_in: QT_TRANSLATE_NOOP("Operation", "自然增加"),
+    Operation.member_out: QT_TRANSLATE_NOOP("Operation", "自然减少"),
+    Operation.mark_marginal: QT_TRANSLATE_NOOP("Operation", "标记边缘户"),
+    Operation.mark_monitored: QT_TRANSLATE_NOOP("Operation", "标记脱贫监测户"),
+}
+
+
+def operation_name(op: Operation | str) -> str:
+    """The operation's name in the interface language (新识别 …)."""
+    operation = Operation(op)
+    source = _OPERATION_NAMES.get(operation)
+    if source is None:
+        return operation_label(operation)
+    return QCoreApplication.translate("Operation", source)
+
 
 @dataclass(frozen=True)
 class Subject:
-    """What an operation's check and dialog need to know of the household."""
+    """What an operation's check and dialog need to know of the household.
+
+    ``steps`` are the household's procedure steps (records with dates, as the audit reads them);
+    None when they are not known, and then the procedure is not checked here. ``village_steps``
+    are its village's own steps, ``crosschecks`` the results of its current members and ``names``
+    their names by member id (for the messages).
+    """
 
     status: str
     identified_year: int | None = None
@@ -72,6 +110,10 @@ class Subject:
     special_support_mode: str | None = None
     assurances: dict[str, bool | None] = field(default_factory=dict)
     title: str = ""
+    steps: Sequence[Any] | None = None
+    village_steps: Sequence[Any] = ()
+    crosschecks: Sequence[Any] = ()
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def operation_problems(
@@ -83,9 +125,27 @@ def operation_problems(
     change_reason: str | None = None,
     special_support_change: tuple[str | None, str | None] | None = None,
 ) -> list[Problem]:
-    """Every reason the domain gives against ``op`` on ``subject`` at ``moment``."""
+    """Every reason the domain gives against ``op`` on ``subject`` at ``moment``.
+
+    For an identification or a return of a subject whose steps are known, the procedure too
+    (``completion_problems``): the message names the steps still missing.
+    """
+    operation = Operation(op)
+    if operation in PROCEDURE_GATED and subject.steps is not None:
+        return completion_problems(
+            operation,
+            status=subject.status,
+            moment=moment,
+            policy=policy,
+            steps=subject.steps,
+            village_steps=subject.village_steps,
+            crosschecks=subject.crosschecks,
+            names=subject.names,
+            identified_year=subject.identified_year,
+            special_support_change=special_support_change,
+        )
     return check_operation(
-        Operation(op),
+        operation,
         status=subject.status,
         moment=moment,
         policy=policy,
@@ -93,6 +153,28 @@ def operation_problems(
         change_reason=change_reason,
         special_support_change=special_support_change,
     )
+
+
+def procedure_problems(
+    op: Operation | str, subject: Subject, *, policy: PolicyYear, moment: datetime
+) -> list[Problem]:
+    """Whether the procedure of an identification or a return recorded in a form is still
+    complete at ``moment`` (the form asks again when it saves); [] for other operations."""
+    operation = Operation(op)
+    if operation not in PROCEDURE_GATED or subject.steps is None:
+        return []
+    if operation.value not in REQUIRED_STEPS:
+        return []
+    check = procedure_complete(
+        subject.steps,
+        operation=operation.value,
+        policy=policy,
+        village_steps=subject.village_steps,
+        crosschecks=subject.crosschecks,
+        names=subject.names,
+        on=local_moment(moment).date(),
+    )
+    return check.errors
 
 
 def calendar_problems(
@@ -107,10 +189,12 @@ def calendar_problems(
 
 
 def update_action(action: QAction, problems: Sequence[Problem], base_tip: str = "") -> None:
-    """Enable ``action``, or disable it with the first reason as its tooltip and status tip."""
+    """Enable ``action``, or disable it with its reasons as the tooltip (the first one as the
+    status tip)."""
     action.setEnabled(not problems)
     tip = problems[0].message if problems else base_tip
-    action.setToolTip(tip or action.text())
+    reasons = "\n".join(dict.fromkeys(p.message for p in problems))
+    action.setToolTip(reasons or tip or action.text())
     action.setStatusTip(tip)
 
 
@@ -152,7 +236,7 @@ class OperationDialog(QDialog):
         self.clock = clock
         self.check = check
         apply_readable_font(self)
-        self.setWindowTitle(f"{operation_label(self.op)} · {subject.title}".strip(" ·"))
+        self.setWindowTitle(f"{operation_name(self.op)} · {subject.title}".strip(" ·"))
         self.setMinimumWidth(560)
         self.fields: dict[str, Any] = {}
         self.form = QFormLayout()
@@ -167,9 +251,9 @@ class OperationDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("确定")
+        self.ok_button.setText(self.tr("确定"))
         self.ok_button.setDefault(True)  # Enter confirms
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -187,14 +271,17 @@ class OperationDialog(QDialog):
         if self.refusal:
             self.ok_button.setEnabled(False)
             self.ok_button.setToolTip(self.refusal[0].message)
-            self.message.setText("不能办理:" + ";".join(p.message for p in self.refusal))
+            self.message.setText(self._refused_text(self.refusal))
+
+    def _refused_text(self, problems: Sequence[Problem]) -> str:
+        return self.tr("不能办理:{0}").format(";".join(p.message for p in problems))
 
     # --- fields --------------------------------------------------------------------------------
 
     def _add(self, key: str, widget: Any) -> Any:
         widget.setObjectName(f"operation.{key}")
         self.fields[key] = widget
-        self.form.addRow(widget.spec.label + ":", widget)
+        self.form.addRow(field_label(widget.spec.label) + ":", widget)
         return widget
 
     def _code(
@@ -208,16 +295,24 @@ class OperationDialog(QDialog):
         return widget
 
     def _note(self) -> None:
-        self._add("note", TextField(_spec("说明")))
+        self._add("note", TextField(_spec(self.tr("说明"))))
 
     def _income_text(self) -> str:
         pc = self.subject.per_capita
-        return "未填报" if pc is None else f"{plain_decimal(pc)} 元"
+        return self.tr("未填报") if pc is None else self.tr("{0} 元").format(plain_decimal(pc))
+
+    def _procedure_text(self) -> str:
+        if self.subject.steps is None:
+            return ""
+        return self.tr(
+            "须在程序完成(民主评议、第一次公示、比对、第二次评议、第二次公示、公告均已登记)"
+            "后才能办理;程序在“程序”页或识别程序功能中登记。"
+        )
 
     def _build_identify(self) -> None:
         self.info.setText(
-            "新识别:一般农户按识别标准和程序纳入贫困户(导引第5问)。确定后请在“程序”页"
-            "登记民主评议、公示、比对和公告。"
+            self.tr("新识别:一般农户按识别标准和程序纳入贫困户(导引第5问)。")
+            + self._procedure_text()
         )
         causes = [
             (c, label)
@@ -231,60 +326,78 @@ class OperationDialog(QDialog):
 
     def _build_return_(self) -> None:
         self.info.setText(
-            "返贫:因病、因灾等导致家庭陷入经济困难、年底前无法补齐短板的脱贫户予以返贫,"
-            "含不享受政策的稳定脱贫户(导引第5、10问)。"
+            self.tr(
+                "返贫:因病、因灾等导致家庭陷入经济困难、年底前无法补齐短板的脱贫户予以返贫,"
+                "含不享受政策的稳定脱贫户(导引第5、10问)。"
+            )
+            + self._procedure_text()
         )
         self._add("return_causes", MultiCodeField(FIELDS["household.return_causes"]))
 
     def _build_exit(self) -> None:
         line = self.policy.exit_line_per_capita
         assured = self.subject.assurances
-        missing = [FIELDS[f"household.{k}"].label for k, v in assured.items() if v is not True]
-        text = (
-            f"脱贫:人均纯收入 {self._income_text()}({self.policy.year}年脱贫标准 "
-            f"{plain_decimal(line)} 元);"
+        missing = [
+            field_label(FIELDS[f"household.{k}"].label) for k, v in assured.items() if v is not True
+        ]
+        text = self.tr("脱贫:人均纯收入 {0}({1}年脱贫标准 {2} 元);").format(
+            self._income_text(), self.policy.year, plain_decimal(line)
         )
-        text += "“两不愁三保障”和饮水安全:" + (
-            "未保障或未填:" + "、".join(missing) if missing else "均已保障"
-        )
+        if missing:
+            text += self.tr("“两不愁三保障”和饮水安全:未保障或未填:{0}").format("、".join(missing))
+        else:
+            text += self.tr("“两不愁三保障”和饮水安全:均已保障")
         self.info.setText(text)
-        spec = _spec("特困供养方式变为", "code", "special_support_mode")
+        spec = _spec(self.tr("特困供养方式变为"), "code", "special_support_mode")
         widget = self._code("special_support_mode", spec)
         widget.setToolTip(
-            "分散供养的特困供养户转集中供养,符合脱贫标准和程序的按照脱贫处理(导引第17问)"
+            self.tr("分散供养的特困供养户转集中供养,符合脱贫标准和程序的按照脱贫处理(导引第17问)")
         )
 
     def _build_member_in(self) -> None:
-        self.info.setText("自然增加:新生儿、嫁入、户籍迁入的人员。确定后在“家庭成员”页补全其信息。")
-        self._add("name", TextField(_spec("姓名")))
+        self.info.setText(
+            self.tr("自然增加:新生儿、嫁入、户籍迁入的人员。确定后在“家庭成员”页补全其信息。")
+        )
+        self._add("name", TextField(_spec(self.tr("姓名"))))
         self._code("relation", FIELDS["member.relation"])
-        self._code("reason", _spec("增加原因", "code"), _reasons("in"))
-        self._date("date", "增加日期")
+        self._code("reason", _spec(self.tr("增加原因"), "code"), _reasons("in"))
+        self._date("date", self.tr("增加日期"))
         self._note()
 
     def _build_member_out(self) -> None:
         self.info.setText(
-            "自然减少:死亡、嫁出、出国定居、判刑收监、户籍迁出的人员。成员不会被删除,"
-            "仍保留在户簿中。分散供养转集中供养按脱贫处理,不做自然减少(导引第17问)。"
+            self.tr(
+                "自然减少:死亡、嫁出、出国定居、判刑收监、户籍迁出的人员。成员不会被删除,"
+                "仍保留在户簿中。分散供养转集中供养按脱贫处理,不做自然减少(导引第17问)。"
+            )
         )
-        self._code("member_id", _spec("成员", "code"), list(self.subject.members))
-        self._code("reason", _spec("减少原因", "code"), _reasons("out"))
-        self._date("date", "减少日期")
+        self._code("member_id", _spec(self.tr("成员"), "code"), list(self.subject.members))
+        self._code("reason", _spec(self.tr("减少原因"), "code"), _reasons("out"))
+        self._date("date", self.tr("减少日期"))
         self._note()
 
+    def _list_name(self, kind: str) -> str:
+        return self.tr("边缘户") if kind == "marginal" else self.tr("脱贫监测户")
+
     def _build_mark(self, kind: str) -> None:
-        name = "边缘户" if kind == "marginal" else "脱贫监测户"
-        line = income_line(kind, self.policy)
-        whom = "非建档立卡农户" if kind == "marginal" else "历年已脱贫户"
-        risk = "致贫风险" if kind == "marginal" else "返贫风险"
-        self.info.setText(
-            f"{name}:{whom}中人均纯收入低于{plain_decimal(line)}元且有{risk}的(导引第6问)。"
-            f"本户人均纯收入 {self._income_text()}。名单内部掌握,不公示。"
-        )
+        line = plain_decimal(income_line(kind, self.policy))
+        if kind == "marginal":
+            text = self.tr(
+                "边缘户:非建档立卡农户中人均纯收入低于{0}元且有致贫风险的(导引第6问)。"
+                "本户人均纯收入 {1}。名单内部掌握,不公示。"
+            )
+            risk = self.tr("致贫风险")
+        else:
+            text = self.tr(
+                "脱贫监测户:历年已脱贫户中人均纯收入低于{0}元且有返贫风险的(导引第6问)。"
+                "本户人均纯收入 {1}。名单内部掌握,不公示。"
+            )
+            risk = self.tr("返贫风险")
+        self.info.setText(text.format(line, self._income_text()))
         self._code("risk_type", _spec(risk, "code", "risk_type"))
-        self._date("identified_date", "识别日期")
-        self._code("decided_by", _spec("认定主体", "code", "risk_decider"))
-        self._date("decision_date", "认定日期")
+        self._date("identified_date", self.tr("识别日期"))
+        self._code("decided_by", _spec(self.tr("认定主体"), "code", "risk_decider"))
+        self._date("decision_date", self.tr("认定日期"))
         self._note()
 
     def _build_mark_marginal(self) -> None:
@@ -313,44 +426,44 @@ class OperationDialog(QDialog):
 
         def need(key: str, what: str) -> None:
             if values.get(key) in (None, "", []):
-                found.append(f"请填写{what}")
+                found.append(self.tr("请填写{0}").format(what))
 
         match self.op:
             case Operation.identify:
-                need("main_cause", "主要致贫原因")
+                need("main_cause", self.tr("主要致贫原因"))
                 others = values.get("other_causes") or []
                 if len(others) > 2:
-                    found.append("其他致贫原因最多选2项")
+                    found.append(self.tr("其他致贫原因最多选2项"))
                 if values.get("main_cause") in others:
-                    found.append("其他致贫原因不能与主要致贫原因重复")
+                    found.append(self.tr("其他致贫原因不能与主要致贫原因重复"))
             case Operation.return_:
-                need("return_causes", "返贫原因")
+                need("return_causes", self.tr("返贫原因"))
             case Operation.member_in:
-                need("name", "姓名")
-                need("relation", "与户主关系")
-                need("reason", "增加原因")
+                need("name", self.tr("姓名"))
+                need("relation", self.tr("与户主关系"))
+                need("reason", self.tr("增加原因"))
             case Operation.member_out:
-                need("member_id", "减少的成员")
-                need("reason", "减少原因")
+                need("member_id", self.tr("减少的成员"))
+                need("reason", self.tr("减少原因"))
             case Operation.mark_marginal | Operation.mark_monitored:
-                need("risk_type", "风险类型")
+                need("risk_type", self.tr("风险类型"))
         for key in ("date", "identified_date", "decision_date"):
             text = values.get(key)
             if key == "date" and self.op in MEMBER_OPERATIONS and not text:
-                found.append("请填写日期")
+                found.append(self.tr("请填写日期"))
             elif text:
                 try:
                     parse_date(text)
                 except ValueError:
-                    found.append(f"日期“{text}”无效,请按2019-11-30的格式填写")
+                    found.append(self.tr("日期“{0}”无效,请按2019-11-30的格式填写").format(text))
         if self.op in (Operation.mark_marginal, Operation.mark_monitored):
             kind = "marginal" if self.op is Operation.mark_marginal else "monitored"
             if passes_income_test(self.subject.per_capita, kind, self.policy) is False:
-                name = "边缘户" if kind == "marginal" else "脱贫监测户"
                 line = plain_decimal(income_line(kind, self.policy))
                 found.append(
-                    f"本户人均纯收入为{self._income_text()},不低于{line}元,"
-                    f"不符合{name}的认定标准(导引第6问)"
+                    self.tr(
+                        "本户人均纯收入为{0},不低于{1}元,不符合{2}的认定标准(导引第6问)"
+                    ).format(self._income_text(), line, self._list_name(kind))
                 )
         return found
 
@@ -368,7 +481,7 @@ class OperationDialog(QDialog):
         refusal = self._refusal(**extra)
         if refusal:
             self.refusal = refusal
-            self.message.setText("不能办理:" + ";".join(p.message for p in refusal))
+            self.message.setText(self._refused_text(refusal))
             self.ok_button.setEnabled(False)
             return
         missing = self.missing()
@@ -379,17 +492,27 @@ class OperationDialog(QDialog):
 
 
 class ReasonDialog(QDialog):
-    """Asks why a household with suspected problems (疑似问题) is saved anyway; Enter confirms."""
+    """Asks why a household with suspected problems (疑似问题) is saved anyway; Enter confirms.
 
-    def __init__(self, warnings: Sequence[Problem], parent: QWidget | None = None) -> None:
+    ``notes`` are problems listed for information only (``SAVE_EXEMPT``): shown, never asked about.
+    """
+
+    def __init__(
+        self,
+        warnings: Sequence[Problem],
+        parent: QWidget | None = None,
+        *,
+        notes: Sequence[Problem] = (),
+    ) -> None:
         super().__init__(parent)
         apply_readable_font(self)
-        self.setWindowTitle("保存疑似问题:请说明原因")
+        self.setWindowTitle(self.tr("保存疑似问题:请说明原因"))
         self.setMinimumWidth(640)
         listing = QLabel("\n".join(f"· {p.message}" for p in warnings))
+        listing.setObjectName("reason.warnings")
         listing.setWordWrap(True)
         listing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reason = TextField(_spec("原因", hint="例如:已入户核实,情况属实"))
+        self.reason = TextField(_spec(self.tr("原因"), hint=self.tr("例如:已入户核实,情况属实")))
         self.reason.setObjectName("reason.text")
         self.message = QLabel()
         self.message.setStyleSheet("color: #c62828;")
@@ -397,18 +520,32 @@ class ReasonDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("说明原因并保存")
+        self.ok_button.setText(self.tr("说明原因并保存"))
         self.ok_button.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("返回修改")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("返回修改"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.reason.returnPressed.disconnect()
         self.reason.returnPressed.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(f"本户有 {len(warnings)} 个疑似问题。可以修改后再保存,或说明原因后保存:")
+            QLabel(
+                self.tr("本户有 {0} 个疑似问题。可以修改后再保存,或说明原因后保存:").format(
+                    len(warnings)
+                )
+            )
         )
         layout.addWidget(listing)
+        if notes:
+            noted = QLabel(
+                self.tr("另有 {0} 条提示,保存时不需要说明原因:").format(len(notes))
+                + "\n"
+                + "\n".join(f"· {p.message}" for p in notes)
+            )
+            noted.setObjectName("reason.notes")
+            noted.setWordWrap(True)
+            noted.setStyleSheet("color: #555;")
+            layout.addWidget(noted)
         layout.addWidget(self.reason)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
@@ -418,6 +555,6 @@ class ReasonDialog(QDialog):
 
     def accept(self) -> None:
         if not self.text():
-            self.message.setText("请填写原因(会记入户簿)")
+            self.message.setText(self.tr("请填写原因(会记入户簿)"))
             return
         super().accept()

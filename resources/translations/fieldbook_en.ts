@@ -2,14 +2,248 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AssistanceTab</name>
+    <message>
+        <location filename="../../desktop/ui/form_tabs.py" line="+383"/>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>帮扶类别</source>
+        <translation>Assistance category</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>帮扶项目</source>
+        <translation>Assistance item</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>受益成员</source>
+        <translation>Beneficiary</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>金额(元)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已享受</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行业部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>添加帮扶措施</source>
+        <translation>Add measure</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>年度:</source>
+        <translation>Year:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>帮扶措施(2014年以来逐年核实,导引第3、10、14问)</source>
+        <translation>Assistance measures (checked year by year since 2014, guide Q3, Q10, Q14)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>帮扶责任人</source>
+        <translation>Assistance person</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>未填姓名</source>
+        <translation>(no name)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>全部年度</source>
+        <translation>All years</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}年</source>
+        <translation>{0}</translation>
+    </message>
+</context>
+<context>
+    <name>BookModel</name>
+    <message>
+        <location filename="../../desktop/ui/form_models.py" line="+405"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>对象</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>项目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>原值</source>
+        <translation>Old value</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新值</source>
+        <translation>New value</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>(整户)</source>
+        <translation>(whole household)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>删除</source>
+        <translation>Deleted</translation>
+    </message>
+</context>
+<context>
+    <name>BookTab</name>
+    <message>
+        <location filename="../../desktop/ui/form_tabs.py" line="+286"/>
+        <source>户簿共 {0} 条记录(最新的在前,只读)</source>
+        <translation>The household book has {0} entries (newest first, read-only)</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsWindow</name>
+    <message>
+        <location filename="../../desktop/ui/conflicts.py" line="+143"/>
+        <source>冲突裁决</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>全部村</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>村:</source>
+        <translation>Village:</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>填写其他值:</source>
+        <translation>Another value:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>例如 13712345678; 代码填代码, 是/否填 是 或 否</source>
+        <translation>e.g. 13712345678; codes as codes, yes/no as true or false</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+4"/>
+        <source>裁决</source>
+        <translation>Decide</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+70"/>
+        <source>待裁决: {0} 条</source>
+        <translation>To decide: {0}</translation>
+    </message>
+    <message>
+        <location line="-60"/>
+        <source>无法读取冲突清单: {0}</source>
+        <translation>Cannot read the conflicts: {0}</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>保留服务器值</source>
+        <translation>Keep the server&apos;s value</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>采用提交值</source>
+        <translation>Take the submitted value</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>保留服务器值: {0} ({1})</source>
+        <translation>Keep the server&apos;s value: {0} ({1})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>采用提交值: {0} ({1})</source>
+        <translation>Take the submitted value: {0} ({1})</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>{0}: {1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>正在裁决…</source>
+        <translation>Deciding…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>已裁决: {0} {1} = {2}</source>
+        <translation>Decided: {0} {1} = {2}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>没有裁决: {0}</source>
+        <translation>Not decided: {0}</translation>
+    </message>
+</context>
+<context>
     <name>DivisionTreeModel</name>
     <message>
-        <location filename="../../desktop/ui/division_tree.py" line="+43"/>
+        <location filename="../../desktop/ui/division_tree.py" line="+44"/>
         <source>行政区划</source>
         <translation>Divisions</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>读取行政区划失败:{0}</source>
         <translation>Could not read the divisions: {0}</translation>
     </message>
@@ -20,9 +254,117 @@
     </message>
 </context>
 <context>
+    <name>EnrollDialog</name>
+    <message>
+        <location filename="../../desktop/ui/enroll_dialog.py" line="+69"/>
+        <source>登记本机</source>
+        <translation>Enroll this laptop</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>用扫描枪扫描登记二维码, 或粘贴县里发的登记码 FBE1:…</source>
+        <translation>Scan the enrollment QR code, or paste the enrollment code from the county (FBE1:…)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>服务器使用县里自己的证书时才需要</source>
+        <translation>Needed only when the server uses the county&apos;s own certificate</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>登记码:</source>
+        <translation>Enrollment code:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>根证书文件:</source>
+        <translation>Root certificate file:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>登记</source>
+        <translation>Enroll</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>本机尚未登记。</source>
+        <translation>This laptop is not enrolled yet.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>本机已登记为 {0} ({1})。再次登记会换成新的设备身份。</source>
+        <translation>This laptop is enrolled as {0} ({1}). Enrolling again gives it a new device identity.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>选择县里的根证书</source>
+        <translation>Choose the county&apos;s root certificate</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>证书 (*.pem *.crt *.cer);;所有文件 (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>请先扫描或粘贴登记码</source>
+        <translation>Please scan or paste the enrollment code first</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>正在登记…</source>
+        <translation>Enrolling…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>没有登记: {0}</source>
+        <translation>Not enrolled: {0}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>已登记为 {0}</source>
+        <translation>Enrolled as {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>服务器: {0}</source>
+        <translation>Server: {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>负责的村: {0}</source>
+        <translation>Villages: {0}</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>注意: 户卡密钥已换成县里的密钥, 本机以前打印的户卡需要重新打印。</source>
+        <translation>Note: the household card key is now the county&apos;s; cards printed on this laptop before must be printed again.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
     <name>FirstUserDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin.py" line="+382"/>
+        <location filename="../../desktop/ui/signin.py" line="+403"/>
         <source>创建管理员账号 - Fieldbook</source>
         <translation>Create the administrator - Fieldbook</translation>
     </message>
@@ -75,6 +417,852 @@
         <location line="+25"/>
         <source>无法创建用户:{0}</source>
         <translation>Could not create the user: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>FormFields</name>
+    <message>
+        <location filename="../../desktop/ui/form_fields.py" line="+58"/>
+        <source>户编号</source>
+        <translation>Household no.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自然村(组)</source>
+        <translation>Hamlet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>家庭住址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+128"/>
+        <location line="+60"/>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location line="-187"/>
+        <source>11位手机号码</source>
+        <translation>11-digit mobile number</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>脱贫状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>贫困户属性</source>
+        <translation>Household attribute</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>特困供养方式</source>
+        <translation>Special-support mode</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>识别标准</source>
+        <translation>Identification standard</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>主要致贫原因</source>
+        <translation>Main cause of poverty</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>其他致贫原因</source>
+        <translation>Other causes of poverty</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>返贫原因</source>
+        <translation>Causes of return to poverty</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>是否军烈属</source>
+        <translation>Military or martyr family</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否独生子女户</source>
+        <translation>Only-child family</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否双女户</source>
+        <translation>Two-daughter family</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>首次识别年度</source>
+        <translation>Year first identified</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>脱贫年度</source>
+        <translation>Year of exit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>返贫年度</source>
+        <translation>Year of return</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>边缘户</source>
+        <translation>Marginal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>脱贫监测户</source>
+        <translation>Monitored (exited)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>开户银行</source>
+        <translation>Bank</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>银行卡号</source>
+        <translation>Bank card number</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>是否加入农民专业合作社</source>
+        <translation>Member of a farmers&apos; cooperative</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>是否有龙头企业带动</source>
+        <translation>Supported by a leading enterprise</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>是否有创业致富带头人带动</source>
+        <translation>Supported by a local business leader</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>最近入户日期</source>
+        <translation>Last home visit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+160"/>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location line="-159"/>
+        <source>家庭成员</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>家庭人口数</source>
+        <translation>Household size</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>耕地面积(亩)</source>
+        <translation>Cultivated land (mu)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>有效灌溉面积(亩)</source>
+        <translation>Irrigated land (mu)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>林地面积(亩)</source>
+        <translation>Forest land (mu)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>退耕还林面积(亩)</source>
+        <translation>Farmland returned to forest (mu)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>林果面积(亩)</source>
+        <translation>Orchards (mu)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>牧草地面积(亩)</source>
+        <translation>Pasture (mu)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>水面面积(亩)</source>
+        <translation>Water surface (mu)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否通生产用电</source>
+        <translation>Power for production</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否通生活用电</source>
+        <translation>Power for the home</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否通广播电视</source>
+        <translation>Radio and television</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>与村主干路距离(公里)</source>
+        <translation>Distance to the village road (km)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>入户路类型</source>
+        <translation>Type of access road</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>住房面积(平方米)</source>
+        <translation>Housing area (m²)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否危房户</source>
+        <translation>Dangerous house</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>危房等级</source>
+        <translation>Danger grade of the house</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>有无卫生厕所</source>
+        <translation>Sanitary toilet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>主要燃料类型</source>
+        <translation>Main fuel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否有搬迁意愿</source>
+        <translation>Wishes to relocate</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>搬迁方式</source>
+        <translation>Relocation mode</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>安置方式</source>
+        <translation>Resettlement method</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>安置地</source>
+        <translation>Resettlement place</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>不愁吃</source>
+        <translation>Enough food</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不愁穿</source>
+        <translation>Enough clothing</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>义务教育有保障</source>
+        <translation>Compulsory education assured</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>基本医疗有保障</source>
+        <translation>Basic medical care assured</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>住房安全有保障</source>
+        <translation>Safe housing assured</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>饮水安全有保障</source>
+        <translation>Safe drinking water assured</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>饮水是否困难</source>
+        <translation>Difficulty getting drinking water</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>饮水是否安全</source>
+        <translation>Drinking water safe</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>纬度</source>
+        <translation>Latitude</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>经度</source>
+        <translation>Longitude</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置来源</source>
+        <translation>Location source</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>定位精度(米)</source>
+        <translation>Accuracy (m)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>定位时间</source>
+        <translation>Fix time</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整户长期外出</source>
+        <translation>Whole household away</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置说明</source>
+        <translation>Location note</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>联系方式</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>与户主关系</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证件类型</source>
+        <translation>ID type</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>18位身份证号码,残疾人可填20位残疾人证号</source>
+        <translation>18-digit ID card number; a person with a disability may give the 20-digit disability certificate number</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+70"/>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location line="-69"/>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>残疾人证号</source>
+        <translation>Disability certificate no.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>20位</source>
+        <translation>20 digits</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>民族</source>
+        <translation>Ethnic group</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+65"/>
+        <source>政治面貌</source>
+        <translation>Political status</translation>
+    </message>
+    <message>
+        <location line="-63"/>
+        <source>文化程度</source>
+        <translation>Education</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>在校生状况</source>
+        <translation>School status</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>失学或辍学原因</source>
+        <translation>Reason for leaving school</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>健康状况</source>
+        <translation>Health</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>劳动技能</source>
+        <translation>Labour skills</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>务工时间(月)</source>
+        <translation>Months of work away</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>务工所在地</source>
+        <translation>Place of work</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>务工企业名称</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>是否现役军人</source>
+        <translation>Serving in the armed forces</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否会讲普通话</source>
+        <translation>Speaks Mandarin</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>参加城乡居民基本医疗保险</source>
+        <translation>Basic medical insurance</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>参加大病保险</source>
+        <translation>Serious-illness insurance</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>参加城乡居民基本养老保险</source>
+        <translation>Basic pension insurance</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>享受人身意外保险补贴</source>
+        <translation>Accident insurance subsidy</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>参加商业补充医疗保险</source>
+        <translation>Commercial supplementary medical insurance</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>享受低保</source>
+        <translation>Minimum living allowance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>特困供养人员</source>
+        <translation>Special-support person</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>接受医疗救助</source>
+        <translation>Receives medical assistance</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>增加原因</source>
+        <translation>Reason for joining</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>增加日期</source>
+        <translation>Date joined</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>减少原因</source>
+        <translation>Reason for leaving</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>减少日期</source>
+        <translation>Date left</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>收入年度</source>
+        <translation>Income year</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>收入计算周期起</source>
+        <translation>Income period from</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>收入计算周期止</source>
+        <translation>Income period to</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>工资性收入(元)</source>
+        <translation>Wages (yuan)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生产经营性收入(元)</source>
+        <translation>Business income (yuan)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>财产性收入(元)</source>
+        <translation>Property income (yuan)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>转移性收入(元)</source>
+        <translation>Transfer income (yuan)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生产经营性支出(元)</source>
+        <translation>Production costs (yuan)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>收入项</source>
+        <translation>Income component</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>明细</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+8"/>
+        <source>金额(元)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>帮扶类别</source>
+        <translation>Assistance category</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>帮扶项目</source>
+        <translation>Assistance item</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+35"/>
+        <source>说明</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location line="-33"/>
+        <source>行业部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已享受</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>受益成员</source>
+        <translation>Beneficiary</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>帮扶责任人姓名</source>
+        <translation>Assistance person&apos;s name</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>帮扶单位</source>
+        <translation>Assisting unit</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>单位隶属关系</source>
+        <translation>Unit level</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>职务</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>帮扶开始日期</source>
+        <translation>Assistance from</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>帮扶结束日期</source>
+        <translation>Assistance until</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>风险类型</source>
+        <translation>Risk type</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>识别日期</source>
+        <translation>Date identified</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>认定主体</source>
+        <translation>Decided by</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>认定日期</source>
+        <translation>Date decided</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>风险已消除</source>
+        <translation>Risk eliminated</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>消除日期</source>
+        <translation>Date eliminated</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>消除方式</source>
+        <translation>How eliminated</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+31"/>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>增减</source>
+        <translation>Joined or left</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>变更原因</source>
+        <translation>Reason for the change</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>变更日期</source>
+        <translation>Date of the change</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>办理事项</source>
+        <translation>Operation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>程序步骤</source>
+        <translation>Procedure step</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>开始日期</source>
+        <translation>Start date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>结束日期</source>
+        <translation>End date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>记录人</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>户</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>收入</source>
+        <translation>Income</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>收入明细</source>
+        <translation>Income item</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>帮扶措施</source>
+        <translation>Assistance measure</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>帮扶责任人</source>
+        <translation>Assistance person</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>风险</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自然变更</source>
+        <translation>Natural change</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>程序</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>工资性收入</source>
+        <translation>Wages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生产经营性收入</source>
+        <translation>Business income</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>财产性收入</source>
+        <translation>Property income</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>转移性收入</source>
+        <translation>Transfer income</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生产经营性支出</source>
+        <translation>Production costs</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>边缘户致贫风险</source>
+        <translation>Marginal: risk of poverty</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>监测户返贫风险</source>
+        <translation>Monitored: risk of return to poverty</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>自然增加</source>
+        <translation>Member joins</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自然减少</source>
+        <translation>Member leaves</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>GPS定位</source>
+        <translation>GPS fix</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>手工录入坐标</source>
+        <translation>Typed coordinates</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>原住址(整户外出)</source>
+        <translation>Original address (household away)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>村委会位置(整户外出)</source>
+        <translation>Village committee (household away)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>— 未填 —</source>
+        <translation>— not filled —</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>如 2019-11-30</source>
+        <translation>e.g. 2019-11-30</translation>
     </message>
 </context>
 <context>
@@ -219,9 +1407,368 @@
     </message>
 </context>
 <context>
+    <name>HouseholdForm</name>
+    <message>
+        <location filename="../../desktop/ui/household_form.py" line="+128"/>
+        <source>户基本信息</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>户属性和状态</source>
+        <translation>Attribute and status</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>致贫和返贫原因</source>
+        <translation>Causes of poverty and of return</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>家庭情况</source>
+        <translation>Family</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>银行账户</source>
+        <translation>Bank account</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>内部标识(仅内部掌握)</source>
+        <translation>Internal flags (internal use only)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>土地(亩)</source>
+        <translation>Land (mu)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>水电路讯</source>
+        <translation>Water, power, road, communications</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>住房和燃料</source>
+        <translation>Housing and fuel</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>易地扶贫搬迁</source>
+        <translation>Poverty relocation</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>两不愁</source>
+        <translation>Two assurances</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>三保障</source>
+        <translation>Three guarantees</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>饮水安全</source>
+        <translation>Drinking water</translation>
+    </message>
+    <message>
+        <location line="+97"/>
+        <source>农户信息表</source>
+        <translation>Household form</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>脱贫状态只能通过“办理”菜单的新识别、返贫、脱贫操作改变。</source>
+        <translation>The status changes only through the Operations menu: identify, return to poverty, exit poverty.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>“两不愁三保障”和饮水安全以政策年度规定时点的情况为准(导引第8问),与行业部门数据一致(导引第14问)。</source>
+        <translation>The two assurances, three guarantees and drinking water are recorded as they stand on the policy year&apos;s reference day (guide Q8) and agree with the departments&apos; data (guide Q14).</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>基本信息</source>
+        <translation>Basic information</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>家庭成员</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>收入</source>
+        <translation>Income</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生产生活条件</source>
+        <translation>Living conditions</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>两不愁三保障</source>
+        <translation>Assurances</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>帮扶</source>
+        <translation>Assistance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>风险(内部)</source>
+        <translation>Risks (internal)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>程序</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>户簿</source>
+        <translation>Household book</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>问题清单</source>
+        <translation>Problems</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>农户(&amp;H)</source>
+        <translation>&amp;Household</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>保存(&amp;S)</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>关闭(&amp;C)</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>办理(&amp;O)</source>
+        <translation>&amp;Operations</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0}…</source>
+        <translation>{0}…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>读取农户信息失败:{0}</source>
+        <translation>Could not read the household: {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无法打开</source>
+        <translation>Cannot open</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>该户已不存在(可能已被删除),请刷新列表。</source>
+        <translation>This household no longer exists (it may have been deleted); please refresh the list.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>该户不存在</source>
+        <translation>No such household</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>已恢复 {0} 的草稿</source>
+        <translation>Restored the draft of {0}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>发现未保存的草稿</source>
+        <translation>Unsaved draft found</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本户有一份未保存的草稿(自动保存于 {0} {1})。</source>
+        <translation>This household has an unsaved draft (saved automatically on {0} {1}).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>恢复草稿,继续上次没有保存的填写?</source>
+        <translation>Restore the draft and carry on where you left off?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>恢复草稿</source>
+        <translation>Restore draft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>丢弃草稿</source>
+        <translation>Discard draft</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>已恢复 {0} 的草稿,请核对后保存</source>
+        <translation>Restored the draft of {0}; please check it and save</translation>
+    </message>
+    <message>
+        <location line="+108"/>
+        <source>边缘户</source>
+        <translation>Marginal</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>脱贫监测户</source>
+        <translation>Monitored (exited)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>农户信息表 {0}</source>
+        <translation>Household form {0}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>问题清单:没有发现问题</source>
+        <translation>Problems: none found</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>问题清单:错误 {0} 个(须改正才能保存),疑似问题 {1} 个(可说明原因后保存)</source>
+        <translation>Problems: {0} error(s) (must be corrected before saving), {1} suspected problem(s) (may be saved with a reason)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>,提示 {0} 条(保存时不需说明)</source>
+        <translation>, {0} note(s) (no reason needed)</translation>
+    </message>
+    <message>
+        <location line="+154"/>
+        <location line="+17"/>
+        <source>未填姓名</source>
+        <translation>(no name)</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>户编号 {0}</source>
+        <translation>Household {0}</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>已采集位置,请核对后保存(Ctrl+S)</source>
+        <translation>Location taken; please check it and save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>已办理“{0}”,请核对后保存(Ctrl+S)</source>
+        <translation>“{0}” recorded; please check and save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>有 {0} 个错误,不能保存:{1}</source>
+        <translation>{0} error(s), cannot save: {1}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>不能保存:{0}</source>
+        <translation>Cannot save: {0}</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>已保存,户簿记录 {0} 条</source>
+        <translation>Saved; {0} entries in the household book</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>有无效的填写</source>
+        <translation>Some values are not valid</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>没有保存:{0}</source>
+        <translation>Not saved: {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>保存失败,填写的内容都还在,可以再试一次:{0}</source>
+        <translation>Saving failed; everything you typed is still here, you can try again: {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>草稿已自动保存 {0}</source>
+        <translation>Draft saved automatically at {0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>草稿自动保存失败:{0}</source>
+        <translation>Could not save the draft: {0}</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>有未保存的修改</source>
+        <translation>Unsaved changes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} 有未保存的修改。</source>
+        <translation>{0} has unsaved changes.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>保存后关闭,还是放弃这些修改?</source>
+        <translation>Save and close, or discard the changes?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不保存</source>
+        <translation>Don&apos;t save</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdListModel</name>
     <message>
-        <location filename="../../desktop/ui/household_list.py" line="+276"/>
+        <location filename="../../desktop/ui/household_list.py" line="+295"/>
         <source>读取农户列表失败:{0}</source>
         <translation>Could not read the household list: {0}</translation>
     </message>
@@ -292,9 +1839,128 @@
     </message>
 </context>
 <context>
+    <name>IncomeTab</name>
+    <message>
+        <location filename="../../desktop/ui/form_tabs.py" line="-582"/>
+        <source>收入构成(元)</source>
+        <translation>Income (yuan)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>收入项</source>
+        <translation>Income component</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>明细</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>金额(元)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>添加明细</source>
+        <translation>Add item</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>删除明细</source>
+        <translation>Delete item</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>收入明细(明细合计应与所属收入项一致)</source>
+        <translation>Income items (the items must add up to their component)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>家庭年收入:</source>
+        <translation>Household income:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生产经营性支出:</source>
+        <translation>Production costs:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>家庭纯收入:</source>
+        <translation>Net household income:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>家庭人口(现有成员):</source>
+        <translation>Household size (current members):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>人均纯收入:</source>
+        <translation>Net income per person:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>人均纯收入(随填随算)</source>
+        <translation>Net income per person (computed as you type)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>{0}年度收入(收入计算周期 {1} 至 {2},导引第8问)</source>
+        <translation>Income of {0} (income period {1} to {2}, guide Q8)</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>未填报</source>
+        <translation>Not reported</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+10"/>
+        <source>{0} 人</source>
+        <translation>{0} persons</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>{0} 元</source>
+        <translation>{0} yuan</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>—(无现有成员)</source>
+        <translation>— (no current members)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> (有无效数字,按0计)</source>
+        <translation> (invalid numbers counted as 0)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>高于{0}年脱贫标准({1}元) {2} 元</source>
+        <translation>{2} yuan above the {0} exit line ({1} yuan)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>低于{0}年脱贫标准({1}元) {2} 元</source>
+        <translation>{2} yuan below the {0} exit line ({1} yuan)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>低于边缘户/脱贫监测户收入线({0}元,导引第6问)</source>
+        <translation>Below the income line of marginal and monitored households ({0} yuan, guide Q6)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>不低于边缘户/脱贫监测户收入线({0}元)</source>
+        <translation>Not below the income line of marginal and monitored households ({0} yuan)</translation>
+    </message>
+</context>
+<context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+281"/>
+        <location filename="../../desktop/ui/app.py" line="+407"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -304,12 +1970,22 @@
         <translation>First start: building a demo county ({0} households), please wait…</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+68"/>
         <source>演示数据库:各演示账号的 PIN 码都是 {0}</source>
         <translation>Demo database: every demo account&apos;s PIN is {0}</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+128"/>
+        <source>Fieldbook 已锁定,未保存的内容已存为草稿。请输入 PIN 码继续。</source>
+        <translation>Fieldbook is locked; unsaved work was kept as drafts. Type your PIN to continue.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>超过 {0} 分钟没有操作,</source>
+        <translation>No activity for more than {0} minutes; </translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
@@ -647,14 +2323,62 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
     </message>
 </context>
 <context>
+    <name>LocationPage</name>
+    <message>
+        <location filename="../../desktop/ui/form_tabs.py" line="+323"/>
+        <source>用 GPS 采集或手工输入坐标;户籍在本地、现无住房、整户长期外出的,采集原住址或村委会位置,并备注说明情况、留存联系电话(导引第19问)。采集的位置随本表一起保存。</source>
+        <translation>Take the location by GPS or type the coordinates. For a household registered here, without housing, whose whole family is away long-term, take the original address or the village committee&apos;s location, with a note and a contact phone (guide Q19). The location is saved with this form.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>GPS 采集…</source>
+        <translation>GPS…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>手工输入坐标…</source>
+        <translation>Type coordinates…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>整户长期外出 (原住址/村委会位置)…</source>
+        <translation>Whole household away (original address / village committee)…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>户籍在本地、现无住房、整户长期外出:采集原住址或村委会位置,须备注说明并留联系电话</source>
+        <translation>Registered here, no housing, whole family away long-term: take the original address or the village committee&apos;s location, with a note and a contact phone</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>位置</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>本户还没有位置。</source>
+        <translation>This household has no location yet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已采集新的位置,保存(Ctrl+S)后生效。</source>
+        <translation>A new location was taken; it is stored when you save (Ctrl+S).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已保存的位置。</source>
+        <translation>The saved location.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+156"/>
+        <location filename="../../desktop/ui/main_window.py" line="+542"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+86"/>
         <source>未同步:…</source>
         <translation>Unsynced: …</translation>
     </message>
@@ -689,7 +2413,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Marginal and monitored households are for internal use only and must not be made public</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+111"/>
         <source>搜索结果太多,只显示前 {0} 户,请输入更多字</source>
         <translation>Too many results: only the first {0} households are shown; type more</translation>
     </message>
@@ -699,17 +2423,32 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+214"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-4"/>
         <source>政策年度:{0}</source>
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-423"/>
+        <source>政策年度:…</source>
+        <translation>Policy year: …</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0}({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <location line="+174"/>
+        <source>请先在左侧选择一个行政村</source>
+        <translation>Please choose a village on the left first</translation>
+    </message>
+    <message>
+        <location line="+70"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
@@ -719,7 +2458,17 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0} households</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+24"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>未同步:{0} 条</source>
         <translation>Unsynced: {0}</translation>
     </message>
@@ -764,6 +2513,101 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>&amp;Operations</translation>
     </message>
     <message>
+        <location line="+13"/>
+        <source>查看(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>村地图(&amp;M)</source>
+        <translation>Village &amp;map</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>本村问题清单(&amp;P)…</source>
+        <translation>Village &amp;problem list…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>打印(&amp;P)</source>
+        <translation>&amp;Print</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>本村户卡(二维码)…</source>
+        <translation>Household cards of the village (QR)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>补打所选农户的户卡…</source>
+        <translation>Reprint the selected household&apos;s card…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本村公示名单…</source>
+        <translation>Public notice list of the village…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本村问题清单…</source>
+        <translation>Problem list of the village…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>今天的工作日报…</source>
+        <translation>Today&apos;s work report…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>所选农户的一簿…</source>
+        <translation>Household book of the selected household…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>数据(&amp;D)</source>
+        <translation>&amp;Data</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>立即备份(&amp;B)</source>
+        <translation>&amp;Back up now</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>恢复备份(&amp;R)…</source>
+        <translation>&amp;Restore a backup…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>立即锁定(&amp;L)</source>
+        <translation>&amp;Lock now</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>同步(&amp;Y)</source>
+        <translation>S&amp;ync</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>同步到县服务器(&amp;S)…</source>
+        <translation>&amp;Sync with the county server…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>登记本机(&amp;E)…</source>
+        <translation>&amp;Enroll this laptop…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>设置(&amp;S)</source>
+        <translation>&amp;Settings</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>界面语言(&amp;L)</source>
+        <translation>Interface &amp;language</translation>
+    </message>
+    <message>
         <location line="+17"/>
         <source>新识别…</source>
         <translation>Identify…</translation>
@@ -799,18 +2643,24 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Mark monitored…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>读取政策年度失败:{0}</source>
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <location line="+13"/>
+        <location line="-247"/>
+        <location line="+273"/>
+        <location line="+130"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="-98"/>
+        <source>界面语言已更改,重新启动 Fieldbook 后生效</source>
+        <translation>The interface language was changed; it takes effect when Fieldbook restarts</translation>
+    </message>
+    <message>
+        <location line="+58"/>
         <source>已保存 {0}</source>
         <translation>Saved {0}</translation>
     </message>
@@ -820,7 +2670,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>No household form is open</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>该户已不存在(可能已被删除),请刷新列表</source>
         <translation>This household no longer exists (it may have been deleted); please refresh the list</translation>
     </message>
@@ -865,14 +2715,911 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the drafts: {0}</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+13"/>
+        <source>村地图</source>
+        <translation>Village map</translation>
+    </message>
+    <message>
+        <location line="+93"/>
+        <source>已取消,没有生成文件</source>
+        <translation>Cancelled; no file was made</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+3"/>
+        <source>没有生成文件</source>
+        <translation>No file was made</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>生成失败:{0}</source>
+        <translation>Could not make the file: {0}</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>{0}没有建档立卡户,没有户卡可打印</source>
+        <translation>{0} has no registered households: no cards to print</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>正在生成 {0} 的户卡…</source>
+        <translation>Making the household cards of {0}…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>补打户卡</source>
+        <translation>Reprint household card</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>为 {0} 补打户卡?补打后这户以前打印的户卡全部作废,扫描时会提示已作废。</source>
+        <translation>Reprint the household card of {0}? Every card printed before for this household becomes void, and scanning one says so.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>正在补打户卡…</source>
+        <translation>Reprinting the household card…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已生成 {0} 张户卡,{1} 页</source>
+        <translation>{0} household card(s) made, {1} page(s)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>;登记新版次 {0} 户</source>
+        <translation>; new card issue recorded for {0} household(s)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>;未打印 {0} 户</source>
+        <translation>; {0} household(s) not printed</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>正在生成公示名单…</source>
+        <translation>Making the public notice list…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>公示名单已生成,{0} 页</source>
+        <translation>Public notice list made, {0} page(s)</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>正在审核并生成问题清单…</source>
+        <translation>Auditing and making the problem list…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>问题清单已生成,{0} 个问题,{1} 页</source>
+        <translation>Problem list made: {0} problem(s), {1} page(s)</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>正在生成工作日报…</source>
+        <translation>Making the work report…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>工作日报已生成,{0} 页</source>
+        <translation>Work report made, {0} page(s)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>正在生成一簿…</source>
+        <translation>Making the household book…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>一簿已生成,{0} 条记录,{1} 页</source>
+        <translation>Household book made: {0} entries, {1} page(s)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>已备份到 {0}</source>
+        <translation>Backed up to {0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>备份完成</source>
+        <translation>Backup done</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>备份失败</source>
+        <translation>Backup failed</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>今天的自动备份已完成:{0}</source>
+        <translation>Today&apos;s automatic backup is done: {0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>自动备份失败</source>
+        <translation>Automatic backup failed</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+22"/>
+        <location line="+8"/>
+        <source>不能恢复</source>
+        <translation>Cannot restore</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <location line="+30"/>
+        <source>只能恢复本机的数据库文件</source>
+        <translation>Only this laptop&apos;s database file can be restored</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>选择要恢复的备份</source>
+        <translation>Choose the backup to restore</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>数据库备份 (*.db)</source>
+        <translation>Database backups (*.db)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>请先保存并关闭所有打开的农户信息表,再恢复备份</source>
+        <translation>Please save and close every open household form before restoring a backup</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>恢复备份</source>
+        <translation>Restore backup</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>用备份 {0} 替换现在的数据库?
+现在的数据库会先另存一份备份,恢复后程序重新打开数据库。</source>
+        <translation>Replace the current database with the backup {0}?
+The current database is backed up first; after the restore the database is opened again.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>正在恢复备份…</source>
+        <translation>Restoring the backup…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>恢复失败</source>
+        <translation>Restore failed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有恢复,数据库保持原样:{0}</source>
+        <translation>Not restored; the database is unchanged: {0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>已从 {0} 恢复:{1} 户,一簿 {2} 条,未同步 {3} 条。</source>
+        <translation>Restored from {0}: {1} households, {2} book entries, {3} unsynced changes.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>恢复前的数据库已另存为 {0}</source>
+        <translation>The database as it was before the restore is saved as {0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+1"/>
+        <source>备份已恢复</source>
+        <translation>Backup restored</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>无法重新打开数据库</source>
+        <translation>Cannot open the database again</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请关闭程序后重新启动:{0}</source>
+        <translation>Please close Fieldbook and start it again: {0}</translation>
+    </message>
+    <message>
+        <location line="+119"/>
         <source>没有找到编号为 {0} 的农户</source>
         <translation>No household numbered {0}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+15"/>
+        <source>户卡不能使用</source>
+        <translation>Household card not usable</translation>
+    </message>
+    <message>
+        <location line="-21"/>
+        <location line="+13"/>
         <source>扫码失败:{0}</source>
         <translation>Scan failed: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MemberEditor</name>
+    <message>
+        <location filename="../../desktop/ui/member_editor.py" line="+184"/>
+        <location line="+64"/>
+        <source>请在上表选择一名成员</source>
+        <translation>Choose a member in the table above</translation>
+    </message>
+    <message>
+        <location line="-42"/>
+        <source>保险和社会救助</source>
+        <translation>Insurance and social assistance</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>自然变更(由“自然增加/自然减少”办理)</source>
+        <translation>Natural changes (recorded by “Member joins” / “Member leaves”)</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>{0}(已减少,不能修改)</source>
+        <translation>{0} (left the household, cannot be changed)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+18"/>
+        <source>成员:{0}</source>
+        <translation>Member: {0}</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>已输入{0}位</source>
+        <translation>{0} digits typed</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>号码有效:出生日期 {0},性别 {1}</source>
+        <translation>Valid number: born {0}, sex {1}</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>“{0}”应为{1}性,与身份证号码不符,请核对</source>
+        <translation>“{0}” should be {1}, which does not match the ID number; please check</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>“{0}”为{1}性,已填入性别</source>
+        <translation>“{0}” is {1}; the sex was filled in</translation>
+    </message>
+</context>
+<context>
+    <name>MembersModel</name>
+    <message>
+        <location line="-281"/>
+        <source>减少</source>
+        <translation>left</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已减少:{0} {1}</source>
+        <translation>Left: {0} {1}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>新增:{0}</source>
+        <translation>New: {0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>新增(未保存)</source>
+        <translation>New (not saved)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>现有</source>
+        <translation>Current</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>未填姓名</source>
+        <translation>(no name)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>与户主关系</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>健康状况</source>
+        <translation>Health</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>劳动技能</source>
+        <translation>Labour skills</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>MembersTab</name>
+    <message>
+        <location line="+277"/>
+        <source>添加成员</source>
+        <translation>Add member</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>登记一名家庭成员(建档立卡户为“自然增加”,需填写原因和日期)</source>
+        <translation>Add a family member (for a registered household this is “Member joins”, with a reason and a date)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+86"/>
+        <source>自然减少…</source>
+        <translation>Member leaves…</translation>
+    </message>
+    <message>
+        <location line="-84"/>
+        <source>成员死亡、嫁出、迁出等:填写减少原因和日期,成员保留在户簿中</source>
+        <translation>A member died, married out, moved away …: give the reason and the date; the member stays in the household book</translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>撤销新增</source>
+        <translation>Undo adding</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>现有成员 {0} 人</source>
+        <translation>{0} current members</translation>
+    </message>
+</context>
+<context>
+    <name>NewHouseholdDialog</name>
+    <message>
+        <location filename="../../desktop/ui/household_form.py" line="+57"/>
+        <source>新建农户</source>
+        <translation>New household</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>行政村代码 + 4位序号</source>
+        <translation>Village code + 4-digit sequence</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>行政村:</source>
+        <translation>Village:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自然村(组):</source>
+        <translation>Hamlet:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>户编号:</source>
+        <translation>Household no.:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新建的农户为一般农户;纳入贫困户请在信息表中办理“新识别”。</source>
+        <translation>A new household is an ordinary household; to register it as poor, record “Identify” in its form.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>建立信息表</source>
+        <translation>Create form</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>读取行政村失败:{0}</source>
+        <translation>Could not read the villages: {0}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>— 无 —</source>
+        <translation>— none —</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>请选择行政村</source>
+        <translation>Please choose a village</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>请填写户编号</source>
+        <translation>Please fill in the household number</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeDatesDialog</name>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="-1589"/>
+        <source>公示日期</source>
+        <translation>Notice dates</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>公示开始日期:</source>
+        <translation>Notice from:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>公示截止日期:</source>
+        <translation>Notice until:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>每次公示不得少于 {0} 天(导引第16问)</source>
+        <translation>Each notice lasts at least {0} days (guide Q16)</translation>
+    </message>
+</context>
+<context>
+    <name>Operation</name>
+    <message>
+        <location filename="../../desktop/ui/operations_dialogs.py" line="+77"/>
+        <source>新识别</source>
+        <translation>Identify</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>返贫</source>
+        <translation>Return to poverty</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>脱贫</source>
+        <translation>Exit poverty</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自然增加</source>
+        <translation>Member joins</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自然减少</source>
+        <translation>Member leaves</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>标记边缘户</source>
+        <translation>Mark marginal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>标记脱贫监测户</source>
+        <translation>Mark monitored</translation>
+    </message>
+</context>
+<context>
+    <name>OperationDialog</name>
+    <message>
+        <location line="+171"/>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>不能办理:{0}</source>
+        <translation>Not allowed: {0}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>未填报</source>
+        <translation>Not reported</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{0} 元</source>
+        <translation>{0} yuan</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>须在程序完成(民主评议、第一次公示、比对、第二次评议、第二次公示、公告均已登记)后才能办理;程序在“程序”页或识别程序功能中登记。</source>
+        <translation>Allowed only once the procedure is complete (appraisal, first notice, cross-check, second appraisal, second notice and announcement all recorded); record the steps on the Procedure page or in the procedure screens.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>新识别:一般农户按识别标准和程序纳入贫困户(导引第5问)。</source>
+        <translation>Identify: an ordinary household is registered as poor by the identification standard and procedure (guide Q5). </translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>返贫:因病、因灾等导致家庭陷入经济困难、年底前无法补齐短板的脱贫户予以返贫,含不享受政策的稳定脱贫户(导引第5、10问)。</source>
+        <translation>Return to poverty: an exited household that illness, disaster or the like has put in hardship it cannot overcome by the end of the year returns to poverty, a stably exited household included (guide Q5, Q10). </translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>脱贫:人均纯收入 {0}({1}年脱贫标准 {2} 元);</source>
+        <translation>Exit poverty: net income per person {0} ({1} exit line {2} yuan); </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>“两不愁三保障”和饮水安全:未保障或未填:{0}</source>
+        <translation>assurances and drinking water: not assured or not filled: {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>“两不愁三保障”和饮水安全:均已保障</source>
+        <translation>assurances and drinking water: all assured</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>特困供养方式变为</source>
+        <translation>Special-support mode becomes</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>分散供养的特困供养户转集中供养,符合脱贫标准和程序的按照脱贫处理(导引第17问)</source>
+        <translation>A dispersed special-support household moving to centralised support exits poverty when it meets the standard and the procedure (guide Q17)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>自然增加:新生儿、嫁入、户籍迁入的人员。确定后在“家庭成员”页补全其信息。</source>
+        <translation>Member joins: a newborn, a person marrying in or moving in. Complete the person&apos;s details on the Members page afterwards.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+81"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="-79"/>
+        <location line="+81"/>
+        <source>增加原因</source>
+        <translation>Reason for joining</translation>
+    </message>
+    <message>
+        <location line="-80"/>
+        <source>增加日期</source>
+        <translation>Date joined</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>自然减少:死亡、嫁出、出国定居、判刑收监、户籍迁出的人员。成员不会被删除,仍保留在户簿中。分散供养转集中供养按脱贫处理,不做自然减少(导引第17问)。</source>
+        <translation>Member leaves: death, marrying out, settling abroad, imprisonment, moving the registration away. The member is not deleted and stays in the household book. Dispersed special support moving to centralised support is an exit, not a member leaving (guide Q17).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>成员</source>
+        <translation>Member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+72"/>
+        <source>减少原因</source>
+        <translation>Reason for leaving</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>减少日期</source>
+        <translation>Date left</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>边缘户</source>
+        <translation>Marginal</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>脱贫监测户</source>
+        <translation>Monitored (exited)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>边缘户:非建档立卡农户中人均纯收入低于{0}元且有致贫风险的(导引第6问)。本户人均纯收入 {1}。名单内部掌握,不公示。</source>
+        <translation>Marginal: an unregistered household with net income per person below {0} yuan and a risk of poverty (guide Q6). This household: {1}. The list is internal and never published.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>致贫风险</source>
+        <translation>Risk of poverty</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>脱贫监测户:历年已脱贫户中人均纯收入低于{0}元且有返贫风险的(导引第6问)。本户人均纯收入 {1}。名单内部掌握,不公示。</source>
+        <translation>Monitored: an exited household with net income per person below {0} yuan and a risk of returning to poverty (guide Q6). This household: {1}. The list is internal and never published.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>返贫风险</source>
+        <translation>Risk of return to poverty</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>识别日期</source>
+        <translation>Date identified</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>认定主体</source>
+        <translation>Decided by</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>认定日期</source>
+        <translation>Date decided</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>请填写{0}</source>
+        <translation>Please fill in: {0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>主要致贫原因</source>
+        <translation>Main cause of poverty</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>其他致贫原因最多选2项</source>
+        <translation>Choose at most 2 other causes of poverty</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>其他致贫原因不能与主要致贫原因重复</source>
+        <translation>The other causes cannot repeat the main cause</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>返贫原因</source>
+        <translation>Causes of return to poverty</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>与户主关系</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>减少的成员</source>
+        <translation>the member who leaves</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>风险类型</source>
+        <translation>Risk type</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>请填写日期</source>
+        <translation>Please fill in the date</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>日期“{0}”无效,请按2019-11-30的格式填写</source>
+        <translation>“{0}” is not a valid date; please write it like 2019-11-30</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>本户人均纯收入为{0},不低于{1}元,不符合{2}的认定标准(导引第6问)</source>
+        <translation>This household&apos;s net income per person is {0}, not below {1} yuan: it does not meet the standard for {2} (guide Q6)</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemListDialog</name>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="+50"/>
+        <source>{0} 问题清单</source>
+        <translation>{0} problem list</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+54"/>
+        <source>正在审核…</source>
+        <translation>Auditing…</translation>
+    </message>
+    <message>
+        <location line="-51"/>
+        <source>户编号</source>
+        <translation>Household no.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>户主</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>规则</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+133"/>
+        <source>情况说明</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <location line="-114"/>
+        <source>说明情况…</source>
+        <translation>Explain…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>疑似问题经核实无误的,写明情况说明;错误必须改正</source>
+        <translation>A suspected problem found to be right after checking gets an explanation; errors must be corrected</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>重新审核</source>
+        <translation>Audit again</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>无法读取问题清单:{0}</source>
+        <translation>Cannot read the problem list: {0}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>疑似</source>
+        <translation>Suspected</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(本村)</source>
+        <translation>(village)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{0} 于 {1} 说明</source>
+        <translation>explained by {0} on {1}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{0} {1}年度:错误 {2} 个,疑似问题 {3} 个(已说明 {4} 个)</source>
+        <translation>{0}, {1}: {2} error(s), {3} suspected problem(s) ({4} explained)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{0} {1}年度:审核未发现问题</source>
+        <translation>{0}, {1}: the audit found no problems</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>{0} {1}
+{2}
+
+情况说明:</source>
+        <translation>{0} {1}
+{2}
+
+Explanation:</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>情况说明没有保存:{0}</source>
+        <translation>The explanation was not saved: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemListModel</name>
+    <message>
+        <location filename="../../desktop/ui/form_models.py" line="-69"/>
+        <source>提示</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>疑似</source>
+        <translation>Suspected</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>(提示:保存时不需要说明原因)</source>
+        <translation> (a note: no reason is needed when saving)</translation>
+    </message>
+</context>
+<context>
+    <name>ProcedureTab</name>
+    <message>
+        <location filename="../../desktop/ui/form_tabs.py" line="-134"/>
+        <source>办理事项</source>
+        <translation>Operation</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>程序步骤</source>
+        <translation>Procedure step</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>开始日期</source>
+        <translation>Start date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>结束日期</source>
+        <translation>End date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>记录人</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>添加程序步骤</source>
+        <translation>Add step</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>民主评议、第一次公示、比对、第二次评议、第二次公示、公告。每次公示不少于{0}天,分别计算(导引第15、16问)。</source>
+        <translation>Democratic appraisal, first notice, cross-check, second appraisal, second notice, announcement. Each notice lasts at least {0} days, counted separately (guide Q15, Q16).</translation>
     </message>
 </context>
 <context>
@@ -886,6 +3633,154 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <location line="+39"/>
         <source>正在取消,请稍候…</source>
         <translation>Cancelling, please wait…</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../desktop/ui/operations_dialogs.py" line="+44"/>
+        <source>保存疑似问题:请说明原因</source>
+        <translation>Saving suspected problems: give a reason</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>例如:已入户核实,情况属实</source>
+        <translation>e.g. checked at the home, the facts are right</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>说明原因并保存</source>
+        <translation>Save with this reason</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>返回修改</source>
+        <translation>Back to the form</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>本户有 {0} 个疑似问题。可以修改后再保存,或说明原因后保存:</source>
+        <translation>This household has {0} suspected problem(s). Correct them and save, or save with a reason:</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>另有 {0} 条提示,保存时不需要说明原因:</source>
+        <translation>{0} note(s) as well, which need no reason:</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>请填写原因(会记入户簿)</source>
+        <translation>Please give a reason (it goes into the household book)</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <location filename="../../desktop/ui/signin.py" line="+14"/>
+        <source>恢复密钥 - Fieldbook</source>
+        <translation>Recovery key - Fieldbook</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>本机数据库已加密。下面是它的恢复密钥:忘记全部 PIN 码或密钥文件损坏时,只有用它才能打开数据库。
+
+请抄写并交县管理员保管,不要存放在本机上。这个密钥只显示这一次。</source>
+        <translation>This laptop&apos;s database is encrypted. Below is its recovery key: if every PIN is forgotten or the key file is damaged, only this key opens the database.
+
+Write it down and give it to the county administrator; do not keep it on this laptop. The key is shown only this once.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>我已抄写好恢复密钥</source>
+        <translation>I have written down the recovery key</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>继续</source>
+        <translation>Continue</translation>
+    </message>
+</context>
+<context>
+    <name>RisksTab</name>
+    <message>
+        <location filename="../../desktop/ui/form_tabs.py" line="-107"/>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>风险类型</source>
+        <translation>Risk type</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>识别日期</source>
+        <translation>Date identified</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>认定主体</source>
+        <translation>Decided by</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>认定日期</source>
+        <translation>Date decided</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已消除</source>
+        <translation>Eliminated</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>消除日期</source>
+        <translation>Date eliminated</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>消除方式</source>
+        <translation>How eliminated</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>边缘户和脱贫监测户名单内部掌握,不得对外公布(导引第6问)。标记边缘户/脱贫监测户请用“办理”菜单,风险在此核实和更新。</source>
+        <translation>The lists of marginal and monitored households are internal and must not be made public (guide Q6). Mark a household through the Operations menu; check and update its risks here.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>边缘户</source>
+        <translation>Marginal</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>脱贫监测户</source>
+        <translation>Monitored (exited)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>标识:{0}</source>
+        <translation>Flags: {0}</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>无</source>
+        <translation>None</translation>
     </message>
 </context>
 <context>
@@ -914,7 +3809,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin.py" line="-359"/>
+        <location filename="../../desktop/ui/signin.py" line="-406"/>
         <source>登录 - Fieldbook</source>
         <translation>Sign in - Fieldbook</translation>
     </message>
@@ -944,9 +3839,14 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Sign-in message</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>登录</source>
         <translation>Sign in</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -954,7 +3854,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Quit</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
@@ -975,7 +3875,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Please type your PIN</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-157"/>
+        <source>已锁定 - Fieldbook</source>
+        <translation>Locked - Fieldbook</translation>
+    </message>
+    <message>
+        <location line="+164"/>
         <source>正在核对…</source>
         <translation>Checking…</translation>
     </message>
@@ -1003,6 +3908,120 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <location line="+3"/>
         <source>可以再试了,请输入 PIN 码</source>
         <translation>You may try again: please type your PIN</translation>
+    </message>
+</context>
+<context>
+    <name>SyncDialog</name>
+    <message>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+164"/>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>回执</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>开始同步</source>
+        <translation>Start sync</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+70"/>
+        <location line="+78"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="-147"/>
+        <source>打印回执</source>
+        <translation>Print receipt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>本机尚未登记, 请先用县里发的登记码登记本机。</source>
+        <translation>This laptop is not enrolled; please enroll it first with the county&apos;s enrollment code.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>本机 {0}, 服务器 {1}
+待上传的修改: {2} 条</source>
+        <translation>Laptop {0}, server {1}
+Changes to upload: {2}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>无法读取本机数据: {0}</source>
+        <translation>Cannot read this laptop&apos;s data: {0}</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>正在连接服务器…</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>正在取消: 这一批传完就停</source>
+        <translation>Cancelling: stopping after this batch</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>已上传 {0} / {1} 条修改</source>
+        <translation>Uploaded {0} / {1} changes</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>正在下载村 {0} 的修改…</source>
+        <translation>Downloading the changes of village {0}…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>同步已取消: 已传的修改已记下, 其余修改下次同步时上传</source>
+        <translation>Sync cancelled: the changes sent are recorded; the rest go up at the next sync</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>同步完成。有冲突的字段保留了服务器的值, 本机的值已交乡镇审核员裁决</source>
+        <translation>Sync done. Fields in conflict kept the server&apos;s value; this laptop&apos;s values went to the township reviewer to decide</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>同步完成</source>
+        <translation>Sync done</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>同步没有完成: {0}
+本机保存的内容都还在, 可以稍后再同步。</source>
+        <translation>Sync not finished: {0}
+Everything saved on this laptop is still here; you can sync later.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>再次同步</source>
+        <translation>Sync again</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>回执没有生成: {0}</source>
+        <translation>No receipt was made: {0}</translation>
     </message>
 </context>
 <context>

@@ -29,6 +29,7 @@ from desktop.store.household_edit import (
     preview_household,
     resolve_household_number,
     save_form,
+    set_location,
 )
 from desktop.store.models import (
     AssistanceMeasure,
@@ -368,3 +369,61 @@ def test_dates_are_read_the_ways_people_write_them(text, day) -> None:
 def test_what_is_not_a_date_is_refused(text) -> None:
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+def test_a_location_set_in_the_form_is_saved_and_an_untouched_one_never_overwrites_the_store(
+    db,
+) -> None:
+    hid = household_id(db, Household.status == "poor")
+    stale = payload_of(db, hid)
+    fresh = payload_of(db, hid)
+    taken = datetime(2019, 11, 14, 9, 30, 15)
+    changed = set_location(
+        fresh,
+        {
+            "latitude": 33.2811111,
+            "longitude": 106.3011111,
+            "location_source": "original_address",
+            "location_accuracy_m": None,
+            "location_time": taken,
+            "away_long_term": True,
+            "location_note": "全家外出务工",
+            "location_contact": "13912345678",
+        },
+    )
+    assert set(changed) >= {"latitude", "location_source", "away_long_term", "location_contact"}
+    assert fresh["meta"]["location_edited"] is True
+    assert fresh["household"]["location_time"] == "2019-11-14 09:30:15"
+    save(db, fresh)
+    with db.session() as session:
+        stored = session.get(Household, hid)
+        assert (stored.latitude, stored.location_source) == (33.2811111, "original_address")
+        assert stored.location_time == taken and stored.away_long_term is True
+        assert stored.location_contact == "13912345678"
+
+    stale["household"]["address"] = "另一个窗口里改的地址"  # an older copy, location untouched
+    save(db, stale)
+    with db.session() as session:
+        stored = session.get(Household, hid)
+        assert stored.address == "另一个窗口里改的地址"
+        assert stored.location_source == "original_address"  # not put back by the old copy
+
+
+def test_the_preview_with_the_form_context_reads_procedure_steps_measures_and_the_committee(
+    db,
+) -> None:
+    hid = household_id(db, Household.status == "poor")
+    with db.session() as session:
+        data = load_form(session, household_id=hid, key=hid, internal=True)
+        village = session.get(Division, session.get(Household, hid).village_id)
+        committee = (village.committee_latitude, village.committee_longitude)
+    assert data.context.committee == committee
+    records, _ = preview_household(data.payload, context=data.context)
+    assert records.village.committee_latitude == committee[0]
+    assert len(records.measures) == len(
+        [m for m in data.payload["measures"] if not m.get("deleted")]
+    )
+    assert records.procedure_steps == [] and isinstance(records.village_procedure_steps, list)
+    assert all(hasattr(m, "crosschecks") for m in records.members)
+    bare, _ = preview_household(data.payload)
+    assert not hasattr(bare, "village") and not hasattr(bare.members[0], "crosschecks")

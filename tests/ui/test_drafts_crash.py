@@ -5,6 +5,14 @@ county, with the real ``QtTaskRunner`` and a short autosave interval. The child 
 form with real key and input-method events and keeps typing. Once a draft holding what was typed
 is in the database, the test kills the child with SIGKILL (no clean-up, no atexit, like a power
 cut), then starts the main window on the same file — the next start — and takes the offered draft.
+
+A second child opens six household forms as a field worker through the main window, leaves them
+open while the event loop turns, closes them and collects garbage. It once ended with "Fatal
+Python error: none_dealloc": PySide6 6.12.0 on Python 3.11 takes a reference to ``None`` from
+every call of a method returning nothing (``processEvents``, ``setText`` …) without ever having
+given it one, so a long session runs ``None``'s reference count down to zero. The child turns the
+event loop more times than ``None`` has references, so a binding with that fault crashes it (the
+test sees the crash instead of pytest dying), and it also reports the drift of ``None``'s count.
 """
 
 from __future__ import annotations
@@ -159,5 +167,102 @@ def test_the_app_killed_while_typing_gets_its_draft_back_on_the_next_start(
         again.dispose()
 
 
+FORMS = 6
+
+
+def run_forms_child(db_path: str) -> int:
+    """Open ``FORMS`` forms as a field worker, keep the loop turning, close them, collect."""
+    import faulthandler
+    import gc
+
+    faulthandler.enable()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.store.db import open_database
+    from desktop.ui.app import install_translators
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.style import apply_readable_font
+    from desktop.ui.tasks import QtTaskRunner
+
+    app = QApplication([])
+    install_translators(app, "zh_CN")
+    apply_readable_font(app)
+    db = open_database(db_path)
+    runner = QtTaskRunner()
+    window = MainWindow(
+        db,
+        runner=runner,
+        role="field_worker",
+        actor="王芳",
+        clock=lambda: IN_WORK,
+        offer_drafts=False,
+    )
+    window.show()
+
+    def turn(until, limit: float = 30.0) -> None:
+        deadline = time.monotonic() + limit
+        while not until() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.001)
+
+    turn(lambda: window.list_model.rowCount() >= FORMS)
+    for row in range(FORMS):
+        window.open_household(window.list_model.index(row, 0))
+    forms = list(window.forms.values())
+    turn(lambda: all(form.is_loaded for form in forms))
+    for form in forms:  # every page of a field worker's form painted once
+        for index in range(form.tabs.count()):
+            form.tabs.setCurrentIndex(index)
+            form.grab()
+    loaded = sum(form.is_loaded for form in forms)
+    turns = sys.getrefcount(None) + 2000
+    before = sys.getrefcount(None)
+    for _ in range(turns):  # a day of leaving the forms open, compressed
+        app.processEvents()
+    drift = sys.getrefcount(None) - before
+    for form in forms:
+        form._close_confirmed = True
+        form.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    runner.wait()
+    forms.clear()
+    gc.collect()
+    print(json.dumps({"loaded": loaded, "open_after": len(window.forms), "drift": drift}))
+    window.close()
+    db.dispose()
+    gc.collect()
+    print(json.dumps({"done": True}), flush=True)
+    return 0
+
+
+def test_six_forms_left_open_by_a_field_worker_then_closed_do_not_crash_the_process(
+    demo_copy,
+) -> None:
+    db = demo_copy()
+    path = db.engine.url.database
+    db.dispose()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    child = subprocess.run(
+        [sys.executable, __file__, "--forms", path],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert "none_dealloc" not in child.stderr, child.stderr[-3000:]
+    assert child.returncode == 0, child.stderr[-3000:]
+    lines = [json.loads(line) for line in child.stdout.splitlines() if line.startswith("{")]
+    report, done = lines[-2], lines[-1]
+    assert done == {"done": True}
+    assert report["loaded"] == FORMS and report["open_after"] == 0
+    # a binding that drops a reference to None on each call drifts by about -turns
+    assert report["drift"] > -500, report
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--forms":
+        sys.exit(run_forms_child(sys.argv[2]))
     sys.exit(run_child(sys.argv[1], sys.argv[2]))

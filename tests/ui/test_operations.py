@@ -2,7 +2,9 @@
 
 The demo county is worked under the 2019 policy: entry closes at 2019-12-01 00:00 ("11月30日
 24时", Q9) and only basic information may be edited after 2019-12-10. Each test sets the clock
-of the real windows and checks what the domain (``check_operation``) allows at that moment.
+of the real windows and checks what the domain (``check_operation``) allows at that moment. An
+identification and a return also wait for their procedure (两公示一比对一公告, Q15, Q16): the steps
+are recorded through the store's procedure path (``record_household_step``) before the form opens.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from desktop.domain.operations import Operation
 from desktop.domain.policy import policy_year
 from desktop.store.models import Household, Income, LedgerEntry, Member, ProcedureStep, Risk
+from desktop.store.procedures import StepEntry, record_household_step
 from desktop.ui.main_window import MainWindow
 from desktop.ui.operations_dialogs import OperationDialog, Subject, calendar_problems
 from desktop.ui.roles import Role
@@ -26,6 +29,28 @@ AFTER_DEADLINE = datetime(2019, 12, 15, 9, 0)  # after 11月30日24时 and after
 BETWEEN = datetime(2019, 12, 5, 9, 0)  # entry closed, member changes still open
 
 __all__ = ["open_form"]  # the fixture, imported for these tests
+
+PROCEDURE = (  # a complete 两公示一比对一公告 of 2019, each notice 10 days (Q16)
+    ("appraisal", date(2019, 10, 8), None),
+    ("first_notice", date(2019, 10, 9), date(2019, 10, 18)),
+    ("crosscheck", date(2019, 10, 9), date(2019, 10, 20)),
+    ("second_appraisal", date(2019, 10, 21), None),
+    ("second_notice", date(2019, 10, 22), date(2019, 10, 31)),
+    ("announcement", date(2019, 11, 1), None),
+)
+
+
+def record_procedure(db, household_id: str, operation: str, steps=PROCEDURE) -> None:
+    """Record the household's procedure steps the way the procedure screens do."""
+    with db.session() as session:
+        household = session.get(Household, household_id)
+        for step, start, end in steps:
+            record_household_step(
+                session,
+                household,
+                StepEntry(operation, step, start, end, outcome="通过", recorded_by="王书记"),
+                actor="王书记",
+            )
 
 
 def save_with_reason(form, reason: str = "已核实") -> None:
@@ -126,13 +151,41 @@ def test_an_exit_recorded_before_the_deadline_cannot_be_saved_after_it(
         assert session.get(Household, household_id).status == "poor"
 
 
-def test_identify_asks_for_the_main_cause_and_makes_the_household_poor(
+def test_identify_is_refused_until_its_procedure_is_complete_and_says_what_is_missing(
     demo_copy, open_form
 ) -> None:
     db = demo_copy()
     household_id = household_id_with(db, "ordinary")
+    record_procedure(db, household_id, "identify", PROCEDURE[:1])  # the appraisal only
     form = open_form(db, household_id)
+    action = form.operation_actions[Operation.identify]
+    assert not action.isEnabled()
+    assert "新识别程序尚未完成" in action.toolTip()
+    for missing in ("第一次公示", "比对", "公告"):
+        assert f"“{missing}”" in action.toolTip(), missing
+    assert "“民主评议”" not in action.toolTip()  # recorded: not named as missing
+
     dialog = form.start_operation(Operation.identify)
+    assert not dialog.ok_button.isEnabled()
+    assert "不能办理" in dialog.message.text() and "“公告”" in dialog.message.text()
+    choose(dialog.fields["main_cause"], "01")
+    dialog.accept()  # Enter on a refused operation records nothing
+    assert dialog.result() != OperationDialog.DialogCode.Accepted
+    assert form.payload["household"]["status"] == "ordinary"
+    assert not form.dirty
+
+
+def test_identify_with_its_procedure_recorded_asks_for_the_main_cause_and_makes_the_household_poor(
+    demo_copy, open_form
+) -> None:
+    db = demo_copy()
+    household_id = household_id_with(db, "ordinary")
+    record_procedure(db, household_id, "identify")
+    form = open_form(db, household_id)
+    action = form.operation_actions[Operation.identify]
+    assert action.isEnabled(), action.toolTip()
+    dialog = form.start_operation(Operation.identify)
+    assert dialog.ok_button.isEnabled(), dialog.message.text()
     dialog.ok_button.click()
     assert dialog.isVisible() and "主要致贫原因" in dialog.message.text()
     choose(dialog.fields["main_cause"], "01")
@@ -146,7 +199,57 @@ def test_identify_asks_for_the_main_cause_and_makes_the_household_poor(
     head = form.payload["household"]
     assert (head["status"], head["identified_year"], head["main_cause"]) == ("poor", "2019", "01")
     assert head["other_causes"] == ["09"]
-    assert len([s for s in form.payload["procedure_steps"] if s["operation"] == "identify"]) == 6
+    steps = [s for s in form.payload["procedure_steps"] if s["operation"] == "identify"]
+    assert len(steps) == 6 and all(s.get("_saved") for s in steps)  # the recorded ones
+    save_with_reason(form)
+    with db.session() as session:
+        stored = session.get(Household, household_id)
+        assert stored.status == "poor" and stored.identified_year == 2019
+
+
+def test_a_return_is_refused_without_its_procedure_and_allowed_once_it_is_recorded(
+    demo_copy, open_form
+) -> None:
+    db = demo_copy()
+    household_id = household_id_with(db, "exited")
+    before = open_form(db, household_id)
+    action = before.operation_actions[Operation.return_]
+    assert not action.isEnabled()
+    assert "没有登记返贫程序" in action.toolTip() and "民主评议" in action.toolTip()
+    before.close()
+
+    record_procedure(db, household_id, "return")
+    form = open_form(db, household_id)
+    assert form.operation_actions[Operation.return_].isEnabled()
+    dialog = form.start_operation(Operation.return_)
+    dialog.fields["return_causes"].set_value(["01"])
+    dialog.ok_button.click()
+    assert not dialog.isVisible(), dialog.message.text()
+    assert form.payload["household"]["status"] == "poor"
+    assert form.payload["household"]["returned_year"] == "2019"
+    save_with_reason(form)
+    with db.session() as session:
+        assert session.get(Household, household_id).status == "poor"
+
+
+def test_a_return_recorded_in_the_form_is_not_saved_once_its_procedure_is_broken(
+    demo_copy, open_form
+) -> None:
+    db = demo_copy()
+    household_id = household_id_with(db, "exited")
+    record_procedure(db, household_id, "return")
+    form = open_form(db, household_id)
+    dialog = form.start_operation(Operation.return_)
+    dialog.fields["return_causes"].set_value(["01"])
+    dialog.ok_button.click()
+    assert form.payload["household"]["status"] == "poor"
+    announcement = next(s for s in form.payload["procedure_steps"] if s["step"] == "announcement")
+    announcement["deleted"] = True  # the step is taken back before the save
+    form.procedure_tab.model.refresh()
+    form.save()
+    assert form.dirty and "返贫程序尚未完成" in form.last_error and "“公告”" in form.last_error
+    with db.session() as session:
+        assert session.get(Household, household_id).status == "exited"
 
 
 def test_a_member_joins_with_reason_and_date_and_is_saved_with_the_natural_change(
