@@ -910,8 +910,11 @@ class MainWindow(QMainWindow):
         self.map_action.triggered.connect(self.show_village_map)
         self.problems_action = QAction(self.tr("本村问题清单(&P)…"), self)
         self.problems_action.triggered.connect(self.show_problem_list)
+        self.committee_action = QAction(self.tr("采集本村村委会位置(&C)…"), self)
+        self.committee_action.triggered.connect(self.capture_committee_location)
         view.addAction(self.map_action)
         view.addAction(self.problems_action)
+        view.addAction(self.committee_action)
         self.addAction(self.map_action)
 
         printing = self.menuBar().addMenu(self.tr("打印(&P)"))
@@ -1226,6 +1229,43 @@ class MainWindow(QMainWindow):
         )
 
     # --- the village: map and problem list -----------------------------------------------------
+
+    def capture_committee_location(self, *, dialog_factory: Any = None) -> None:
+        """GPS or typed point of the selected village's committee (Q18: poor or not), saved
+        with its book entries and outbox change through ``save_village_rows``."""
+        village = self._require_village()
+        if village is None:
+            return
+        from desktop.location.apply import (
+            LocationChoiceError,
+            apply_to_village,
+            context_for_village,
+        )
+        from desktop.store.models import Division
+        from desktop.store.save import save_village_rows
+        from desktop.ui.location_capture import LocationCaptureDialog
+
+        with self.db.session() as session:
+            context = context_for_village(session.get(Division, village[0]))
+        dialog = (dialog_factory or LocationCaptureDialog)(context, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice() is None:
+            return
+        choice = dialog.choice()
+        try:
+            with self.db.session() as session:
+                division = session.get(Division, village[0])
+                if apply_to_village(division, choice):
+                    save_village_rows(
+                        session,
+                        division,
+                        [division],
+                        actor=self.actor,
+                        reason=self.tr("村委会位置采集"),
+                    )
+        except LocationChoiceError as exc:
+            self._show_error(str(exc))
+            return
+        self.statusBar().showMessage(self.tr("{0} 村委会位置已保存").format(village[1]), 5000)
 
     def show_village_map(self) -> None:
         """Show the selected village's map in a dock; a click on a household opens its form."""

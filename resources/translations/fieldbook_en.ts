@@ -2423,7 +2423,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+214"/>
+        <location line="+217"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -2433,7 +2433,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-423"/>
+        <location line="-426"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -2528,7 +2528,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Village &amp;problem list…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
@@ -2648,14 +2648,19 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-247"/>
-        <location line="+273"/>
+        <location line="-250"/>
+        <location line="+276"/>
         <location line="+130"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-249"/>
+        <source>采集本村村委会位置(&amp;C)…</source>
+        <translation>Capture the village &amp;committee location…</translation>
+    </message>
+    <message>
+        <location line="+151"/>
         <source>界面语言已更改,重新启动 Fieldbook 后生效</source>
         <translation>The interface language was changed; it takes effect when Fieldbook restarts</translation>
     </message>
@@ -2715,7 +2720,17 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the drafts: {0}</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+35"/>
+        <source>村委会位置采集</source>
+        <translation>Village committee location captured</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} 村委会位置已保存</source>
+        <translation>{0}: village committee location saved</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>村地图</source>
         <translation>Village map</translation>
     </message>
@@ -3161,7 +3176,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1589"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1629"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>

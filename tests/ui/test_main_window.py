@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import func, select
@@ -937,3 +937,41 @@ def test_locking_autosaves_the_drafts_hides_every_window_and_unlocking_brings_th
     form.close()
     QApplication.processEvents()
     again.dispose()
+
+
+def test_a_village_committee_location_typed_in_the_dialog_is_saved_booked_and_queued(
+    demo_copy, make_window, qtbot
+) -> None:
+    from desktop.store.models import Division, LedgerEntry, OutboxChange
+    from desktop.ui.location_capture import LocationCaptureDialog
+
+    db = demo_copy()
+    window = make_window(db)
+    with db.session() as session:
+        village = session.scalars(select(Division).where(Division.level == "village")).first()
+        village_id = village.id
+    select_village(window, village_id)
+
+    def typed_dialog(context, parent=None):
+        dialog = LocationCaptureDialog(context, parent=parent, ports=[])
+        dialog.tabs.setCurrentIndex(1)  # 手工输入坐标
+        dialog.coords_edit.setText("北纬33°19′46.2″ 东经106°09′24.5″")
+        QTimer.singleShot(0, dialog.accept)
+        return dialog
+
+    window.capture_committee_location(dialog_factory=typed_dialog)
+
+    with db.session() as session:
+        saved = session.get(Division, village_id)
+        assert (round(saved.committee_latitude, 4), round(saved.committee_longitude, 4)) == (
+            33.3295,
+            106.1568,
+        )
+        assert saved.committee_location_source == "manual"
+        change = session.scalars(
+            select(OutboxChange).where(OutboxChange.entity == "divisions")
+        ).one()
+        assert change.entity_id == village_id and change.village_code == saved.code
+        book = session.scalars(select(LedgerEntry).where(LedgerEntry.entity_id == village_id)).all()
+        assert {e.field for e in book} >= {"committee_latitude", "committee_longitude"}
+        assert {e.actor for e in book} == {"测试员"}
