@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from desktop.domain.codes import code_table
-from desktop.store.models import Division, Household, Income, Member, OutboxChange
+from desktop.store.models import Division, Household, Income, LedgerEntry, Member, OutboxChange
 
 PAGE_SIZE = 200
 HEAD_RELATION = "01"  # 户主 in the relation code table
@@ -84,6 +84,9 @@ class HouseholdFilter:
     marginal: bool | None = None
     monitored: bool | None = None
     household_ids: tuple[str, ...] | None = None
+    visited_since: date | None = None  # visited on or after this day (the work year's start)
+    not_visited_since: date | None = None  # not visited since this day
+    unsynced: bool | None = None  # True: has changes the server has not acknowledged
 
     @property
     def asks_internal(self) -> bool:
@@ -287,6 +290,21 @@ def _where(
     if filters.household_ids is not None:
         ids = list(dict.fromkeys(filters.household_ids))
         conditions.append(Household.id.in_(ids) if ids else false())
+    if filters.visited_since is not None:
+        conditions.append(Household.last_visit_date >= filters.visited_since)
+    if filters.not_visited_since is not None:
+        conditions.append(
+            Household.last_visit_date.is_(None)
+            | (Household.last_visit_date < filters.not_visited_since)
+        )
+    if filters.unsynced is not None:
+        pending = (
+            select(LedgerEntry.household_id)
+            .join(OutboxChange, OutboxChange.change_id == LedgerEntry.change_id)
+            .where(OutboxChange.state == "pending", LedgerEntry.household_id.is_not(None))
+        )
+        in_pending = Household.id.in_(pending)
+        conditions.append(in_pending if filters.unsynced else ~in_pending)
     return conditions
 
 

@@ -549,6 +549,7 @@ class MainWindow(QMainWindow):
         self.search_box = self._make_search_box()
         self.status_combo = self._make_status_combo()
         self.flag_combo = self._make_flag_combo()
+        self.work_combo = self._make_work_combo()
         self.table_view = self._make_table()
 
         filters = QHBoxLayout()
@@ -556,6 +557,7 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.status_combo)
         if self.flag_combo is not None:
             filters.addWidget(self.flag_combo)
+        filters.addWidget(self.work_combo)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -672,6 +674,25 @@ class MainWindow(QMainWindow):
         combo.setToolTip(self.tr("边缘户和脱贫监测户名单仅限内部掌握,不得对外公布"))
         combo.currentIndexChanged.connect(self._flag_changed)
         return combo
+
+    def _make_work_combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(self.tr("全部走访情况"), "")
+        combo.addItem(self.tr("本年度已走访"), "visited")
+        combo.addItem(self.tr("本年度未走访"), "not_visited")
+        combo.addItem(self.tr("有未同步的修改"), "unsynced")
+        combo.currentIndexChanged.connect(self._work_changed)
+        return combo
+
+    def _work_changed(self, _index: int) -> None:
+        choice = self.work_combo.currentData()
+        with self.db.session() as session:
+            since = working_policy(session).work_start
+        self._apply_filters(
+            visited_since=since if choice == "visited" else None,
+            not_visited_since=since if choice == "not_visited" else None,
+            unsynced=True if choice == "unsynced" else None,
+        )
 
     def _make_table(self) -> QTableView:
         view = QTableView()

@@ -2378,7 +2378,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+88"/>
         <source>未同步:…</source>
         <translation>Unsynced: …</translation>
     </message>
@@ -2413,7 +2413,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Marginal and monitored households are for internal use only and must not be made public</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+130"/>
         <source>搜索结果太多,只显示前 {0} 户,请输入更多字</source>
         <translation>Too many results: only the first {0} households are shown; type more</translation>
     </message>
@@ -2433,7 +2433,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-426"/>
+        <location line="-445"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -2443,7 +2443,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+193"/>
         <source>请先在左侧选择一个行政村</source>
         <translation>Please choose a village on the left first</translation>
     </message>
@@ -2655,7 +2655,27 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-249"/>
+        <location line="-503"/>
+        <source>全部走访情况</source>
+        <translation>All visits</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本年度已走访</source>
+        <translation>Visited this year</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本年度未走访</source>
+        <translation>Not visited this year</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>有未同步的修改</source>
+        <translation>Unsynced changes</translation>
+    </message>
+    <message>
+        <location line="+251"/>
         <source>采集本村村委会位置(&amp;C)…</source>
         <translation>Capture the village &amp;committee location…</translation>
     </message>
@@ -3176,7 +3196,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1629"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1650"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>

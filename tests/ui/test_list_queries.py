@@ -112,3 +112,39 @@ def test_a_cursor_from_another_sort_is_refused(demo_db) -> None:
 def test_the_demo_county_has_nothing_unsynced(demo_db) -> None:
     with demo_db.session() as session:
         assert unsynced_count(session) == 0
+
+
+def test_visited_and_not_visited_since_a_day_split_the_county(demo_db) -> None:
+    from datetime import date
+
+    day = date(2019, 10, 15)
+    with demo_db.session() as session:
+        visited = {r.id for r in all_pages(session, HouseholdFilter(visited_since=day))}
+        not_visited = {r.id for r in all_pages(session, HouseholdFilter(not_visited_since=day))}
+        expected = set(
+            session.scalars(select(Household.id).where(Household.last_visit_date >= day))
+        )
+    assert visited == expected
+    assert visited and not_visited
+    assert not visited & not_visited
+    assert len(visited) + len(not_visited) == DEMO_HOUSEHOLDS
+
+
+def test_a_saved_household_is_listed_as_unsynced_until_acknowledged(demo_copy) -> None:
+    from desktop.store.models import OutboxChange
+    from desktop.store.save import save_household
+
+    db = demo_copy()
+    with db.session() as session:
+        household = session.scalars(select(Household).order_by(Household.household_number)).first()
+        household.phone = "13912345678"
+        save_household(session, household, actor="测试员", reason="核实电话")
+        changed = household.id
+        unsynced = [r.id for r in all_pages(session, HouseholdFilter(unsynced=True))]
+        assert unsynced == [changed]
+        synced = {r.id for r in all_pages(session, HouseholdFilter(unsynced=False))}
+        assert changed not in synced and len(synced) == DEMO_HOUSEHOLDS - 1
+        for change in session.scalars(select(OutboxChange)):
+            change.state = "acked"
+        session.commit()
+        assert all_pages(session, HouseholdFilter(unsynced=True)) == []
