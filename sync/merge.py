@@ -10,6 +10,12 @@ The server keeps, per record, its ``version`` and the version at which each fiel
 - ``conflict`` the field moved to another value: the server value stays, the incoming value goes
   to the conflicts list for the township reviewer. Nothing is ever lost.
 
+A device's own earlier changes never count against it. The server keeps, per field, which device
+wrote it last (``field_writers``); a laptop's outbox goes up in the order it was written, so a
+change has always seen the same device's earlier changes, even those with the same
+``base_version`` (a worker who corrects a phone number twice before syncing sends two changes
+based on one version). Only moves by *other* writers since the base make a change stale.
+
 A delete based on a stale version is a conflict as a whole and the record stays (unless the
 record is already deleted: two deletes agree). An edit of a record that was deleted after the
 edit's base is a conflict field by field (the record stays deleted; the reviewer may undo the
@@ -54,6 +60,7 @@ class RecordState:
     values: Mapping[str, Any]
     field_versions: Mapping[str, int] = field(default_factory=dict)
     deleted: bool = False
+    field_writers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,9 @@ class MergeResult:
 
     ``outcome`` is ``applied`` / ``merged`` / ``conflict`` / ``refused`` (then ``reason`` says
     why). ``to_write`` are the incoming fields to write; ``conflicts`` maps a field to
-    ``(server value, incoming value)``. ``version`` and ``field_versions`` are the record's after the
-    change: the version moves by one when anything is written, and not at all otherwise.
+    ``(server value, incoming value)``. ``version``, ``field_versions`` and ``field_writers`` are
+    the record's after the change: the version moves by one when anything is written, and not at
+    all otherwise.
     """
 
     outcome: str
@@ -73,6 +81,7 @@ class MergeResult:
     version: int
     field_versions: dict[str, int]
     reason: ErrorCode | None = None
+    field_writers: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -89,17 +98,25 @@ def _refused(reason: ErrorCode, record: RecordState | None) -> MergeResult:
         version=record.version if record else 0,
         field_versions=dict(record.field_versions) if record else {},
         reason=reason,
+        field_writers=dict(record.field_writers) if record else {},
     )
 
 
 def merge_change(
-    record: RecordState | None, *, op: str, base_version: int, fields: Mapping[str, Any]
+    record: RecordState | None,
+    *,
+    op: str,
+    base_version: int,
+    fields: Mapping[str, Any],
+    writer: str | None = None,
 ) -> MergeResult:
     """Decide per field what an incoming change does to the server's record.
 
     ``record`` is ``None`` when the server has no such record: a ``create`` is applied as it is
     (version 1), an update or delete is refused (``RECORD_NOT_FOUND``). A ``base_version`` above
     the server's version is refused (``BASE_VERSION_AHEAD``): the server must have lost data.
+    ``writer`` names the device the change comes from: fields it wrote itself since the base are
+    not news to it (see the module docstring); ``None`` treats every move as another's.
     """
     incoming = dict(fields)
     if op == "delete":
@@ -115,20 +132,30 @@ def merge_change(
             conflicts={},
             version=1,
             field_versions=dict.fromkeys(incoming, 1),
+            field_writers=dict.fromkeys(incoming, writer) if writer else {},
         )
     if base_version > record.version:
         return _refused(ErrorCode.BASE_VERSION_AHEAD, record)
 
-    stale = base_version < record.version
-    deleted_since_base = record.deleted and record.field_versions.get(DELETED, 0) > base_version
-    whole_change_conflicts = stale and (op == "delete" or deleted_since_base)
+    def moved_by_other(name: str) -> bool:
+        if record.field_versions.get(name, 0) <= base_version:
+            return False
+        return writer is None or record.field_writers.get(name) != writer
+
+    moved = [name for name, v in record.field_versions.items() if v > base_version]
+    # stale: the record moved since the base by someone else (or by writes nobody recorded)
+    stale = base_version < record.version and (
+        not moved or any(moved_by_other(name) for name in moved)
+    )
+    deleted_since_base = record.deleted and moved_by_other(DELETED)
+    whole_change_conflicts = (stale and op == "delete") or deleted_since_base
 
     decisions: dict[str, FieldDecision] = {}
     for name, value in incoming.items():
         server_value = record.deleted if name == DELETED else record.values.get(name)
         if value == server_value:
             decisions[name] = FieldDecision.EQUAL
-        elif whole_change_conflicts or record.field_versions.get(name, 0) > base_version:
+        elif whole_change_conflicts or moved_by_other(name):
             decisions[name] = FieldDecision.CONFLICT
         else:
             decisions[name] = FieldDecision.MERGED if stale else FieldDecision.APPLY
@@ -146,6 +173,12 @@ def merge_change(
     version = record.version + 1 if to_write else record.version
     field_versions = dict(record.field_versions)
     field_versions.update(dict.fromkeys(to_write, version))
+    field_writers = dict(record.field_writers)
+    for name in to_write:
+        if writer:
+            field_writers[name] = writer
+        else:
+            field_writers.pop(name, None)
     if conflicts:
         outcome = "conflict"
     elif stale:
@@ -159,6 +192,7 @@ def merge_change(
         conflicts=conflicts,
         version=version,
         field_versions=field_versions,
+        field_writers=field_writers,
     )
 
 

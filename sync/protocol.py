@@ -26,6 +26,22 @@ replica could otherwise stay wrong:
 - ``EnrollRequest.first_seq``: a laptop that re-enrolls (its old device was revoked or the server
   forgot it) keeps numbering its outbox where it was; the server starts the new device there
   instead of at 1, so the first push is not a ``device_seq`` gap.
+
+And for the rest of the issue:
+
+- Enrollment is safe to retry: the laptop sends the Ed25519 public key it made for itself
+  (``EnrollRequest.public_key``); a code that was redeemed with that same key answers again with
+  the same device (and a fresh token: the first answer may never have arrived). The server keeps
+  the key to check the bundles the laptop signs for USB transfer, and hands out the county's card
+  key, so a card printed on one laptop verifies on another.
+- Bundles (``BundleEnvelope``): the pending outbox as one signed file, imported through
+  ``POST /v1/sync/bundle`` by any connected laptop or ``fieldbook-server import-bundle``; the
+  changes go through the same dedup as a push.
+- Conflict resolution: the reviewer's laptop writes the chosen value as an ordinary change (with
+  the current base version) and pushes it, then ``POST /v1/conflicts/{id}/resolve`` marks the
+  conflict resolved, which the server does only once its record holds the chosen value.
+- County reports (``/v1/reports/…``) for reviewers and administrators, over the calling device's
+  villages.
 """
 
 from __future__ import annotations
@@ -45,6 +61,13 @@ PULL_PATH = f"{API_PREFIX}/sync/pull"
 STATUS_PATH = f"{API_PREFIX}/sync/status"
 ENROLL_PATH = f"{API_PREFIX}/enroll"
 CONFLICTS_PATH = f"{API_PREFIX}/conflicts"
+RESOLVE_PATH = f"{API_PREFIX}/conflicts/{{conflict_id}}/resolve"
+BUNDLE_PATH = f"{API_PREFIX}/sync/bundle"
+REPORTS_PATH = f"{API_PREFIX}/reports"
+PROGRESS_REPORT_PATH = f"{REPORTS_PATH}/progress"
+QUOTA_REPORT_PATH = f"{REPORTS_PATH}/quota"
+PROBLEMS_REPORT_PATH = f"{REPORTS_PATH}/problems"
+CONFLICTS_REPORT_PATH = f"{REPORTS_PATH}/conflicts"
 
 MAX_BATCH_CHANGES = 1000
 """A push carries at most this many changes (the client sends 200 by default)."""
@@ -78,6 +101,12 @@ class ErrorCode(StrEnum):
     ENROLLMENT_CODE_INVALID = "ENROLLMENT_CODE_INVALID"
     ENROLLMENT_CODE_USED = "ENROLLMENT_CODE_USED"
     ENROLLMENT_CODE_EXPIRED = "ENROLLMENT_CODE_EXPIRED"
+    ROLE_NOT_ALLOWED = "ROLE_NOT_ALLOWED"
+    CONFLICT_NOT_FOUND = "CONFLICT_NOT_FOUND"
+    RESOLUTION_NOT_APPLIED = "RESOLUTION_NOT_APPLIED"
+    BUNDLE_INVALID = "BUNDLE_INVALID"
+    BUNDLE_SIGNATURE = "BUNDLE_SIGNATURE"
+    BUNDLE_DEVICE_UNKNOWN = "BUNDLE_DEVICE_UNKNOWN"
     NOT_FOUND = "NOT_FOUND"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     SERVER_BUSY = "SERVER_BUSY"
@@ -113,6 +142,12 @@ ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ENROLLMENT_CODE_INVALID: "登记码无效",
     ErrorCode.ENROLLMENT_CODE_USED: "登记码已被使用过",
     ErrorCode.ENROLLMENT_CODE_EXPIRED: "登记码已过期",
+    ErrorCode.ROLE_NOT_ALLOWED: "本机的角色无权进行此操作(需要乡镇审核员或县级管理员)",
+    ErrorCode.CONFLICT_NOT_FOUND: "没有这条冲突记录,或它不属于本机负责的村",
+    ErrorCode.RESOLUTION_NOT_APPLIED: "服务器上的值还不是裁决的值,请先同步裁决的修改",
+    ErrorCode.BUNDLE_INVALID: "数据包文件已损坏或不是 Fieldbook 数据包",
+    ErrorCode.BUNDLE_SIGNATURE: "数据包签名不符:文件可能被改动过,或不是这台设备导出的",
+    ErrorCode.BUNDLE_DEVICE_UNKNOWN: "服务器不认识导出数据包的设备",
     ErrorCode.NOT_FOUND: "地址不存在",
     ErrorCode.METHOD_NOT_ALLOWED: "不支持该请求方法",
     ErrorCode.SERVER_BUSY: "服务器繁忙,请稍后再试",
@@ -252,22 +287,40 @@ class StatusResponse(WireModel):
     last_acked_seq: int
 
 
+PUBLIC_KEY_PATTERN = r"^[A-Za-z0-9+/]{43}=$"
+"""An Ed25519 public key: 32 bytes, base64."""
+
+
 class EnrollRequest(WireModel):
-    """Exchange a one-time enrollment code for a device id and token."""
+    """Exchange a one-time enrollment code for a device id and token.
+
+    ``public_key`` (the laptop's Ed25519 key for signing bundles) also makes a retry safe: the
+    same code with the same key answers with the same device again.
+    """
 
     code: str = Field(min_length=8, max_length=200)
     first_seq: int = Field(default=1, ge=1)
     hostname: str | None = Field(default=None, max_length=100)
+    public_key: str | None = Field(default=None, pattern=PUBLIC_KEY_PATTERN)
 
 
 class EnrollResponse(WireModel):
-    """The new device's identity. The token is shown once; the server keeps only its hash."""
+    """The new device's identity. The token is shown once; the server keeps only its hash.
+
+    ``card_key`` (base64) is the county's key for signing household cards, ``county_code`` the
+    county the server serves (either ``None`` when the server has none), ``bundle_key`` the
+    server's X25519 public key that bundles are sealed to.
+    """
 
     device_id: str
     token: str
     name: str
     villages: list[str]
     server_time: datetime
+    role: str = "field_worker"
+    card_key: str | None = None
+    county_code: str | None = None
+    bundle_key: str | None = None
 
 
 class ConflictItem(WireModel):
@@ -288,12 +341,185 @@ class ConflictItem(WireModel):
     resolved_value: Any = None
     resolved_by: str | None = None
     created_at: datetime
+    device_name: str | None = None
+    household_id: str | None = None
+    server_origin: str | None = None
+    server_changed_at: datetime | None = None
+    resolved_at: datetime | None = None
 
 
 class ConflictList(WireModel):
     """The conflicts of one village, oldest first."""
 
     conflicts: list[ConflictItem]
+
+
+class ResolveRequest(WireModel):
+    """The value a reviewer chose for a conflicting field (already pushed as an ordinary change,
+    or the server's own value), and the change that wrote it, if any."""
+
+    value: Any = None
+    change_id: str | None = Field(default=None, pattern=UUID_PATTERN)
+
+
+class ResolveResponse(WireModel):
+    """The conflicts the decision closed: every open one on the same field of the same record."""
+
+    resolved: list[int]
+    value: Any = None
+
+
+# --- bundles (USB transfer) ---------------------------------------------------------------------
+
+BUNDLE_FORMAT = "fieldbook-bundle/1"
+
+
+class BundleEnvelope(WireModel):
+    """A bundle file: the signed, zstd-compressed ``BundleBody`` of one device, as base64.
+
+    The body is sealed to the server (``sealed_to``: the server's X25519 public key;
+    ``ephemeral_key`` and ``nonce`` open it, see ``sync.bundle``). The signature is Ed25519 over
+    ``BUNDLE_FORMAT`` + newline + the body bytes as stored, made with the device's own key (its
+    public key was registered at enrollment).
+    """
+
+    format: Literal["fieldbook-bundle/1"]
+    device_id: str = Field(min_length=1, max_length=36)
+    body: str = Field(min_length=1)
+    signature: str = Field(min_length=1, max_length=200)
+    sealed_to: str | None = Field(default=None, pattern=PUBLIC_KEY_PATTERN)
+    ephemeral_key: str | None = Field(default=None, pattern=PUBLIC_KEY_PATTERN)
+    nonce: str | None = Field(default=None, max_length=40)
+
+
+class BundleBody(WireModel):
+    """What a bundle carries: the device's pending outbox, consecutive from ``first_seq``."""
+
+    device_id: str = Field(min_length=1, max_length=36)
+    created_at: datetime
+    first_seq: int = Field(ge=1)
+    changes: list[Change] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> BundleBody:
+        for index, change in enumerate(self.changes):
+            if change.device_seq != self.first_seq + index:
+                raise ValueError(f"changes[{index}].device_seq is not consecutive")
+        return self
+
+
+class BundleResponse(WireModel):
+    """What importing a bundle did, counted per outcome, with the refused changes."""
+
+    device_id: str
+    device_name: str
+    sent: int
+    applied: int
+    merged: int
+    duplicate: int
+    conflicts: int
+    refused: int
+    last_acked_seq: int
+    refusals: list[ChangeResult] = Field(default_factory=list)
+
+
+# --- county reports -----------------------------------------------------------------------------
+
+
+class VillageProgress(WireModel):
+    """One village's progress in this year's dynamic management, as the server sees it.
+
+    ``visited``: live households whose last visit falls in the policy year's work period;
+    ``changed``: households with at least one change that reached the server in that period;
+    ``changes``: changes written; ``synced_at``: the last time a device of the village synced.
+    """
+
+    village_code: str
+    village_name: str
+    township_name: str | None = None
+    households: int
+    visited: int
+    changed: int
+    changes: int
+    open_conflicts: int
+    devices: list[str]
+    synced_at: datetime | None = None
+
+
+class ProgressReport(WireModel):
+    """Progress per village, for the policy year ``year`` (its work period)."""
+
+    year: int
+    work_start: str
+    work_end: str
+    villages: list[VillageProgress]
+
+
+class QuotaLine(WireModel):
+    """One county's marginal and monitored people against its quota (Q6; internal)."""
+
+    county_code: str
+    county_name: str
+    base: int | None = None
+    limit: int | None = None
+    marginal_households: int
+    marginal_people: int
+    monitored_households: int
+    monitored_people: int
+    total: int
+    share: str | None = None
+    verdict: str
+
+
+class QuotaReport(WireModel):
+    """The quota check of every county the calling device has villages in (internal: 内部资料)."""
+
+    year: int
+    internal: bool = True
+    counties: list[QuotaLine]
+
+
+class ProblemLine(WireModel):
+    """One finding of the data-quality audit."""
+
+    household_number: str
+    code: str
+    severity: str
+    field: str | None = None
+    message: str
+
+
+class VillageProblems(WireModel):
+    """The audit's findings of one village: counts per severity and code, and the findings."""
+
+    village_code: str
+    village_name: str | None = None
+    errors: int
+    warnings: int
+    by_code: dict[str, int]
+    problems: list[ProblemLine]
+
+
+class ProblemsReport(WireModel):
+    """Open problems (the audit under the server's policy year) per village."""
+
+    year: int
+    villages: list[VillageProblems]
+
+
+class VillageConflicts(WireModel):
+    """Open conflicts of one village, counted per field, and the conflicts."""
+
+    village_code: str
+    open: int
+    by_field: dict[str, int]
+    conflicts: list[ConflictItem]
+
+
+class ConflictsReport(WireModel):
+    """Open conflicts per village, waiting for the township reviewer."""
+
+    villages: list[VillageConflicts]
 
 
 # --- enrollment codes as text ---------------------------------------------------------------------

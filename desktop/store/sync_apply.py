@@ -19,6 +19,7 @@ converts, writes and books.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,7 +33,10 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    bindparam,
     inspect,
+    select,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -74,6 +78,11 @@ def model_for(entity: str) -> type[Synced] | None:
     return MODELS_BY_ENTITY.get(entity)
 
 
+Lookup = Callable[[type[Synced], str], Any]
+"""``lookup(model, id)``: a registry row by primary key (``Session.get``, or a batch's cache)."""
+
+
+@functools.cache
 def synced_columns(model: type[Synced]) -> dict[str, Any]:
     """The columns a change may carry: every column but ``id``, ``version`` and ``updated_at``."""
     return {
@@ -200,19 +209,26 @@ PARENT_KEYS: dict[str, tuple[str, type[Synced]]] = {
     "procedure_steps": ("village_id", Division),
     "crosscheck_results": ("member_id", Member),
     "medical_settlements": ("member_id", Member),
+    "problem_notes": ("household_id", Household),
 }
 """The column that ties each entity to the row above it, up to its administrative village."""
 
 
 def village_code_of(
-    session: Session, entity: str, get: Callable[[str], Any], *, depth: int = 0
+    session: Session,
+    entity: str,
+    get: Callable[[str], Any],
+    *,
+    depth: int = 0,
+    lookup: Lookup | None = None,
 ) -> str | None:
     """The administrative village (12-digit code) a record belongs to, found through its parents.
 
     ``get(name)`` reads a field of the record (from a row or from a change's fields). ``None`` when
     the chain is broken (a parent this database does not have) or the entity belongs to no village
-    (an assistance person).
+    (an assistance person). Parents are read with ``lookup`` (default ``session.get``).
     """
+    find: Lookup = lookup or session.get
     if depth > 6:
         return None
     if entity == "divisions":
@@ -220,7 +236,7 @@ def village_code_of(
         if level == "village":
             return get("code")
         if level == "hamlet" and get("parent_id"):
-            parent = session.get(Division, get("parent_id"))
+            parent = find(Division, get("parent_id"))
             return parent.code if parent is not None and parent.level == "village" else None
         return None
     link = PARENT_KEYS.get(entity)
@@ -230,16 +246,21 @@ def village_code_of(
     parent_id = get(key)
     if parent_id is None:
         return None
-    parent = session.get(parent_model, parent_id)
+    parent = find(parent_model, parent_id)
     if parent is None:
         return None
     return village_code_of(
-        session, parent_model.__tablename__, lambda name: getattr(parent, name), depth=depth + 1
+        session,
+        parent_model.__tablename__,
+        lambda name: getattr(parent, name),
+        depth=depth + 1,
+        lookup=find,
     )
 
 
-def household_id_of(session: Session, obj: Synced) -> str | None:
+def household_id_of(session: Session, obj: Synced, *, lookup: Lookup | None = None) -> str | None:
     """The household a row belongs to, for the household book (``None`` for shared rows)."""
+    find: Lookup = lookup or session.get
     if isinstance(obj, Household):
         return obj.id
     household_id = getattr(obj, "household_id", None)
@@ -247,11 +268,11 @@ def household_id_of(session: Session, obj: Synced) -> str | None:
         return household_id
     member_id = getattr(obj, "member_id", None)
     if member_id is not None:
-        member = session.get(Member, member_id)
+        member = find(Member, member_id)
         return member.household_id if member is not None else None
     income_id = getattr(obj, "income_id", None)
     if income_id is not None:
-        income = session.get(MODELS_BY_ENTITY["incomes"], income_id)
+        income = find(MODELS_BY_ENTITY["incomes"], income_id)
         return getattr(income, "household_id", None)
     return None
 
@@ -273,6 +294,9 @@ def write_remote_fields(
     row: Synced | None = None,
     looked_up: bool = False,
     flush: bool = True,
+    lookup: Lookup | None = None,
+    book: list[dict[str, Any]] | None = None,
+    updates: RowUpdates | None = None,
 ) -> Synced:
     """Write canonical ``fields`` of one record (creating it if this database lacks it) and book them.
 
@@ -280,7 +304,12 @@ def write_remote_fields(
     changes, with ``actor`` and ``reason``. No outbox row is written: the change is the server's
     already. The caller owns the transaction. With ``flush`` the row is flushed, so constraint
     errors surface here. A caller that has already looked the row up passes it as ``row`` with
-    ``looked_up=True`` (``row=None`` then means: create it).
+    ``looked_up=True`` (``row=None`` then means: create it); ``lookup`` finds parent rows (for the
+    book's household) in a caller's cache, e.g. rows created earlier in an unflushed batch.
+    With ``book`` the book entries are appended to it as ``ledger`` rows (dicts) for the caller
+    to insert in one statement, instead of being added to the session one object each; with
+    ``updates`` an existing row's new values are collected there (``RowUpdates``) instead of
+    going through the session's unit of work.
     """
     model = model_for(entity)
     if model is None:
@@ -295,44 +324,119 @@ def write_remote_fields(
                 obj.version = version
             session.add(obj)
         old_values = {} if created else row_values(obj, fields)
-        for name, value in fields.items():
-            setattr(obj, name, from_wire(model, name, value))
+        values = {name: from_wire(model, name, value) for name, value in fields.items()}
         if version is not None:
-            obj.version = version
+            values["version"] = version
+        if updates is not None and not created and not inspect(obj).pending:
+            updates.add(obj, values)
+        else:
+            for name, value in values.items():
+                setattr(obj, name, value)
         if flush:
             session.flush()
-        household_id = household_id_of(session, obj)
+        household_id = household_id_of(session, obj, lookup=lookup)
         for name, value in fields.items():
             old = old_values.get(name)
             if not created and old == value:
                 continue
-            session.add(
-                LedgerEntry(
-                    at=at,
-                    actor=actor[:40],
-                    household_id=household_id,
-                    entity=entity,
-                    entity_id=entity_id,
-                    field=name,
-                    old_value=to_book(from_wire(model, name, old)) if old is not None else None,
-                    new_value=to_book(from_wire(model, name, value)),
-                    reason=reason,
-                    change_id=change_id,
-                )
-            )
+            entry = {
+                "at": at,
+                "actor": actor[:40],
+                "household_id": household_id,
+                "entity": entity,
+                "entity_id": entity_id,
+                "field": name,
+                "old_value": to_book(from_wire(model, name, old)) if old is not None else None,
+                "new_value": to_book(from_wire(model, name, value)),
+                "reason": reason,
+                "change_id": change_id,
+            }
+            if book is not None:
+                book.append(entry)
+            else:
+                session.add(LedgerEntry(**entry))
         return obj
 
 
-def set_version(session: Session, entity: str, entity_id: str, version: int) -> None:
-    """Set a row's server version (after the server acknowledged the laptop's own change)."""
-    model = model_for(entity)
-    if model is None:
-        return
-    with registry_writer(session, SYNC_WRITER):
-        obj = session.get(model, entity_id)
-        if obj is not None and obj.version != version:
-            obj.version = version
-            session.flush()
+class RowUpdates:
+    """New values of existing registry rows, written later with one statement per table and
+    set of columns (an ORM flush issues one statement per row).
+
+    ``add`` puts the values into the in-memory row at once (as committed values, so the unit of
+    work leaves the row alone) and remembers them; ``flush`` writes them. If the transaction is
+    rolled back instead, the caller must ``expire_all`` the session: the rows hold values the
+    database never got.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[type[Synced], str], dict[str, Any]] = {}
+
+    def add(self, obj: Synced, values: Mapping[str, Any]) -> None:
+        from sqlalchemy.orm.attributes import set_committed_value
+
+        for name, value in values.items():
+            set_committed_value(obj, name, value)
+        self.rows.setdefault((type(obj), obj.id), {}).update(values)
+
+    def flush(self, session: Session) -> int:
+        """Write the collected values; the number of rows written."""
+        groups: dict[tuple[type[Synced], tuple[str, ...]], list[dict[str, Any]]] = {}
+        now = utcnow()
+        for (model, entity_id), values in self.rows.items():
+            names = tuple(sorted(values))
+            params = {f"b_{name}": value for name, value in values.items()}
+            params["b_id"] = entity_id
+            params["b_updated_at"] = now
+            groups.setdefault((model, names), []).append(params)
+        with registry_writer(session, SYNC_WRITER):
+            for (model, names), params in groups.items():
+                table = model.__table__  # type: ignore[attr-defined]
+                session.execute(
+                    update(table)
+                    .where(table.c.id == bindparam("b_id"))
+                    .values({name: bindparam(f"b_{name}") for name in (*names, "updated_at")}),
+                    params,
+                )
+        written = len(self.rows)
+        self.rows.clear()
+        return written
+
+
+def local_versions(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The versions of records ``(entity, id)`` this database has (only ``id`` and ``version``
+    are read: a batch's answers need no more)."""
+    wanted: dict[str, list[str]] = {}
+    for entity, entity_id in keys:
+        if model_for(entity) is not None:
+            wanted.setdefault(entity, []).append(entity_id)
+    found: dict[tuple[str, str], int] = {}
+    for entity, ids in wanted.items():
+        table = model_for(entity).__table__  # type: ignore[union-attr]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for entity_id, version in session.execute(
+                select(table.c.id, table.c.version).where(table.c.id.in_(chunk))
+            ):
+                found[(entity, entity_id)] = version
+    return found
+
+
+def set_versions(session: Session, versions: Mapping[str, Mapping[str, int]]) -> None:
+    """Set many rows' server versions, ``{entity: {id: version}}``, one statement per entity.
+
+    Run after any pending ORM changes of the same rows are flushed; the caller commits.
+    """
+    for entity, by_id in versions.items():
+        model = model_for(entity)
+        if model is None or not by_id:
+            continue
+        table = model.__table__  # type: ignore[attr-defined]
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(version=bindparam("b_version"), updated_at=utcnow()),
+            [{"b_id": entity_id, "b_version": version} for entity_id, version in by_id.items()],
+        )
 
 
 def reindex(session: Session, household_ids: Iterable[str]) -> None:

@@ -37,7 +37,6 @@ with the database opened again: everything reappears as it was left.
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -967,16 +966,18 @@ class MainWindow(QMainWindow):
         data.addAction(self.lock_action)
         self.addAction(self.lock_action)
 
-        self.sync_menu = None
-        if _module_exists("desktop.ui.sync_dialog"):
-            self.sync_menu = self.menuBar().addMenu(self.tr("同步(&Y)"))
-            sync_action = QAction(self.tr("同步到县服务器(&S)…"), self)
-            sync_action.triggered.connect(self.open_sync_dialog)
-            self.sync_menu.addAction(sync_action)
-            if _module_exists("desktop.ui.enroll_dialog"):
-                enroll_action = QAction(self.tr("登记本机(&E)…"), self)
-                enroll_action.triggered.connect(self.open_enroll_dialog)
-                self.sync_menu.addAction(enroll_action)
+        self.sync_menu = self.menuBar().addMenu(self.tr("同步(&Y)"))
+        sync_action = QAction(self.tr("同步到县服务器(&S)…"), self)
+        sync_action.triggered.connect(self.open_sync_dialog)
+        self.sync_menu.addAction(sync_action)
+        enroll_action = QAction(self.tr("登记本机(&E)…"), self)
+        enroll_action.triggered.connect(self.open_enroll_dialog)
+        self.sync_menu.addAction(enroll_action)
+        self.conflicts_action: QAction | None = None
+        if self.internal:  # township reviewers and county administrators decide conflicts
+            self.conflicts_action = QAction(self.tr("冲突裁决(&C)…"), self)
+            self.conflicts_action.triggered.connect(self.open_conflicts)
+            self.sync_menu.addAction(self.conflicts_action)
 
         if self.settings is not None:
             from desktop.ui.app import choose_language
@@ -1765,7 +1766,7 @@ class MainWindow(QMainWindow):
 
     def open_sync_dialog(self) -> None:
         """同步: the sync dialog (``desktop.ui.sync_dialog``); the lists are read again after."""
-        from desktop.ui.sync_dialog import SyncDialog  # type: ignore[import-not-found]
+        from desktop.ui.sync_dialog import SyncDialog
 
         dialog = SyncDialog(self.db, self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1780,11 +1781,19 @@ class MainWindow(QMainWindow):
 
     def open_enroll_dialog(self) -> None:
         """同步 → 登记本机: the enrollment dialog (``desktop.ui.enroll_dialog``)."""
-        from desktop.ui.enroll_dialog import EnrollDialog  # type: ignore[import-not-found]
+        from desktop.ui.enroll_dialog import EnrollDialog
 
-        dialog = EnrollDialog(self.db, self)
+        dialog = EnrollDialog(self.db, self, runner=self.runner)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def open_conflicts(self) -> None:
+        """同步 → 冲突裁决: the township reviewer's conflict screen (``desktop.ui.conflicts``)."""
+        from desktop.ui.conflicts import ConflictsWindow
+
+        window = ConflictsWindow(self.db, self.runner, self, actor=self.actor)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
 
     # --- scanner -------------------------------------------------------------------------------
 
@@ -1981,14 +1990,6 @@ class MainWindow(QMainWindow):
             self._print_folder.cleanup()
             self._print_folder = None
         super().closeEvent(event)
-
-
-def _module_exists(name: str) -> bool:
-    """Whether an optional module of the app is installed (without importing it)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def _database_file(db: Database) -> Path | None:

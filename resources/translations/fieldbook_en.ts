@@ -2373,7 +2373,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+542"/>
+        <location filename="../../desktop/ui/main_window.py" line="+541"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -2423,7 +2423,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+217"/>
+        <location line="+219"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -2433,7 +2433,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-445"/>
+        <location line="-447"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -2583,7 +2583,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>&amp;Lock now</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
         <source>同步(&amp;Y)</source>
         <translation>S&amp;ync</translation>
     </message>
@@ -2593,12 +2593,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>&amp;Sync with the county server…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>登记本机(&amp;E)…</source>
         <translation>&amp;Enroll this laptop…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>设置(&amp;S)</source>
         <translation>&amp;Settings</translation>
     </message>
@@ -2648,14 +2648,14 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-250"/>
-        <location line="+276"/>
+        <location line="-252"/>
+        <location line="+278"/>
         <location line="+130"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-503"/>
+        <location line="-505"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -2680,7 +2680,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Capture the village &amp;committee location…</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+45"/>
+        <source>冲突裁决(&amp;C)…</source>
+        <translation>Resolve &amp;conflicts…</translation>
+    </message>
+    <message>
+        <location line="+108"/>
         <source>界面语言已更改,重新启动 Fieldbook 后生效</source>
         <translation>The interface language was changed; it takes effect when Fieldbook restarts</translation>
     </message>
@@ -2957,7 +2962,7 @@ The current database is backed up first; after the restore the database is opene
         <translation>Please close Fieldbook and start it again: {0}</translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+127"/>
         <source>没有找到编号为 {0} 的农户</source>
         <translation>No household numbered {0}</translation>
     </message>
@@ -3196,7 +3201,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1650"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1660"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>

@@ -7,15 +7,21 @@
 - ``GET  /v1/sync/pull``   the change feed of one assigned village after ``since``, oldest first,
   tombstones included;
 - ``GET  /v1/sync/status`` the device's villages and acknowledged seq, server time, protocol;
-- ``POST /v1/enroll``      a one-time enrollment code for a device id and token;
-- ``GET  /v1/conflicts``   the conflicts of one assigned village for the reviewer;
+- ``POST /v1/enroll``      a one-time enrollment code for a device id, token, and the county's
+  card key (safe to retry with the same public key);
+- ``POST /v1/sync/bundle`` a bundle another laptop signed (relayed by this one), applied as a push
+  of the signing device (``sync.server.bundles``);
+- ``GET  /v1/conflicts``   the conflicts of one assigned village;
+- ``POST /v1/conflicts/{id}/resolve`` a reviewer's decision, once its value is on the server;
+- ``GET  /v1/reports/progress|quota|problems|conflicts`` county reports over the device's
+  villages, for reviewers and administrators (``sync.server.reports``);
 - ``GET  /openapi.json``   the published schema (FastAPI's default).
 
 Pushes are applied one at a time (one writer), so ``server_seq`` values commit in the order they
 were taken and a pull cursor never steps over a row that commits later: a process-wide lock, and
-on PostgreSQL also a transaction-level advisory lock (``pg_advisory_xact_lock``) so that several
-server processes on one database serialize too. A push that waits longer than
-``PUSH_LOCK_TIMEOUT`` seconds answers 503 with ``Retry-After``. A SQLite server is one process.
+``sync.server.db.writer_session`` (a PostgreSQL advisory lock, SQLite's ``BEGIN IMMEDIATE``) so
+that several server processes and the console's ``import-bundle`` serialize too. A push that
+waits longer than ``PUSH_LOCK_TIMEOUT`` seconds answers 503 with ``Retry-After``.
 
 Every 4xx/5xx answer is an ``ErrorResponse`` ``{code, message, details}``.
 """
@@ -30,69 +36,71 @@ from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, Query, Request
+from fastapi import Body, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
-from sqlalchemy import event, func, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from desktop.store.db import Database
 from sync.protocol import (
+    BUNDLE_PATH,
     CONFLICTS_PATH,
+    CONFLICTS_REPORT_PATH,
     DEFAULT_PULL_LIMIT,
     ENROLL_PATH,
     MAX_PULL_LIMIT,
+    PROBLEMS_REPORT_PATH,
+    PROGRESS_REPORT_PATH,
     PROTOCOL_VERSION,
     PULL_PATH,
     PUSH_PATH,
+    QUOTA_REPORT_PATH,
+    RESOLVE_PATH,
     STATUS_PATH,
-    ConflictItem,
+    BundleEnvelope,
+    BundleResponse,
     ConflictList,
+    ConflictsReport,
     EnrollRequest,
     EnrollResponse,
     ErrorCode,
     FeedChange,
+    ProblemsReport,
+    ProgressReport,
     PullResponse,
     PushRequest,
     PushResponse,
+    QuotaReport,
+    ResolveRequest,
+    ResolveResponse,
     StatusResponse,
 )
-from sync.server.db import open_server_database
-from sync.server.devices import authenticate, redeem_enrollment_code, touch
+from sync.server import reports
+from sync.server.bundles import import_bundle
+from sync.server.db import WriterBusy, open_server_database, writer_session
+from sync.server.devices import (
+    REVIEW_ROLES,
+    authenticate,
+    redeem_enrollment_code,
+    require_role,
+    touch,
+)
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.keys import county_keys
 from sync.server.models import ChangeLogEntry, Conflict, Device
 from sync.server.push import ingest_batch
+from sync.server.resolve import resolve_conflict
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 """A request body may be at most this large after decompression (guards against zip bombs)."""
 PUSH_LOCK_TIMEOUT = 30.0
-PUSH_ADVISORY_LOCK_KEY = 0x46425F50555348  # "FB_PUSH"
 RETRY_AFTER_SECONDS = 5
-
-
-def _real_sqlite_transactions(database: Database) -> None:
-    """Let SQLAlchemy, not the sqlite3 module, begin transactions, so savepoints nest properly.
-
-    Python's sqlite3 (3.11) begins a transaction only at the first write; a savepoint taken before
-    that would start and, on release, commit a transaction of its own, and a batch would no longer
-    be all-or-nothing. This is SQLAlchemy's documented pysqlite recipe.
-    """
-    if not database.is_sqlite:
-        return
-
-    @event.listens_for(database.engine, "connect")
-    def _autocommit_driver(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(database.engine, "begin")
-    def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
-
-    database.engine.dispose()  # connections opened by the migrations predate the listeners
+VillageFilter = Annotated[str | None, Query(min_length=1, max_length=20)]
+"""An optional ``village`` of a report: one of the device's villages (default: all of them)."""
 
 
 # --- request bodies: gzip / zstd ------------------------------------------------------------------
@@ -205,10 +213,6 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _to_aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC)
-
-
 def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOUT) -> FastAPI:
     """The sync server on ``database_url`` (SQLite or PostgreSQL), migrated on start.
 
@@ -216,7 +220,6 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
     answers 503 with ``Retry-After`` (``app.state.push_lock`` is that writer's lock).
     """
     database = open_server_database(database_url)
-    _real_sqlite_transactions(database)
     push_lock = threading.Lock()
 
     @asynccontextmanager
@@ -234,6 +237,8 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
     app.state.push_lock = push_lock
     app.state.push_lock_timeout = push_lock_timeout
     app.add_middleware(DecompressRequestBody)
+    # answers of a few hundred changes compress 5-10x; small ones are not worth it
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -266,15 +271,21 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
             device = authenticate(session, authorization)
             return work(session, device)
 
+    def busy() -> ApiError:
+        return ApiError(
+            503, ErrorCode.SERVER_BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
+
     @contextmanager
-    def the_writer() -> Iterator[None]:
-        """Hold the one-writer lock (503 with Retry-After when it cannot be had in time)."""
+    def the_writer() -> Iterator[Session]:
+        """A session holding the one writer (503 with Retry-After when it cannot be had in time)."""
         if not push_lock.acquire(timeout=app.state.push_lock_timeout):
-            raise ApiError(
-                503, ErrorCode.SERVER_BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
-            )
+            raise busy()
         try:
-            yield
+            with writer_session(database, timeout=app.state.push_lock_timeout) as session:
+                yield session
+        except WriterBusy as exc:
+            raise busy() from exc
         finally:
             push_lock.release()
 
@@ -284,7 +295,19 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
                 403, ErrorCode.VILLAGE_NOT_ASSIGNED, village, details={"village": village}
             )
 
-    @app.post(PUSH_PATH, response_model=PushResponse, responses=ERROR_RESPONSES, tags=["sync"])
+    def villages_asked(device: Device, village: str | None) -> list[str]:
+        if village is None:
+            return list(device.villages)
+        assigned(device, village)
+        return [village]
+
+    @app.post(
+        PUSH_PATH,
+        response_model=PushResponse,
+        response_model_exclude_defaults=True,
+        responses=ERROR_RESPONSES,
+        tags=["sync"],
+    )
     def push(
         payload: PushRequest,
         authorization: Annotated[str | None, Header()] = None,
@@ -293,18 +316,7 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
         """Apply a batch of one device's consecutive changes; one answer per change."""
         if idempotency_key is not None and idempotency_key != payload.batch_id:
             raise ApiError(400, ErrorCode.IDEMPOTENCY_KEY_MISMATCH)
-        with the_writer(), database.session() as session:
-            if not database.is_sqlite:
-                try:
-                    timeout_ms = max(int(app.state.push_lock_timeout * 1000), 1)
-                    session.execute(text(f"SET LOCAL lock_timeout = {timeout_ms}"))
-                    session.execute(select(func.pg_advisory_xact_lock(PUSH_ADVISORY_LOCK_KEY)))
-                except OperationalError as exc:
-                    raise ApiError(
-                        503,
-                        ErrorCode.SERVER_BUSY,
-                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-                    ) from exc
+        with the_writer() as session:
             device = authenticate(session, authorization)
             if payload.device_id != device.device_id:
                 raise ApiError(403, ErrorCode.DEVICE_MISMATCH)
@@ -313,7 +325,22 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
             session.commit()
             return response
 
-    @app.get(PULL_PATH, response_model=PullResponse, responses=ERROR_RESPONSES, tags=["sync"])
+    @app.post(BUNDLE_PATH, response_model=BundleResponse, responses=ERROR_RESPONSES, tags=["sync"])
+    def bundle(
+        payload: BundleEnvelope, authorization: Annotated[str | None, Header()] = None
+    ) -> BundleResponse:
+        """Apply a bundle signed by another (or this) device, relayed by the calling device."""
+        with database.session() as session:
+            authenticate(session, authorization)  # any enrolled device may relay a bundle
+        return import_bundle(database, payload, the_writer)
+
+    @app.get(
+        PULL_PATH,
+        response_model=PullResponse,
+        response_model_exclude_defaults=True,
+        responses=ERROR_RESPONSES,
+        tags=["sync"],
+    )
     def pull(
         village: Annotated[str, Query(min_length=1, max_length=20)],
         since: Annotated[int, Query(ge=0)] = 0,
@@ -378,9 +405,14 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
     )
     def enroll(payload: EnrollRequest) -> EnrollResponse:
         """Exchange a one-time enrollment code for a device id and token (the token is shown once)."""
-        with the_writer(), database.session() as session:
+        with the_writer() as session:
+            keys = county_keys(session)
             enrolled = redeem_enrollment_code(
-                session, payload.code, first_seq=payload.first_seq, hostname=payload.hostname
+                session,
+                payload.code,
+                first_seq=payload.first_seq,
+                hostname=payload.hostname,
+                public_key=payload.public_key,
             )
             return EnrollResponse(
                 device_id=enrolled.device.device_id,
@@ -388,6 +420,10 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
                 name=enrolled.device.name,
                 villages=list(enrolled.device.villages),
                 server_time=datetime.now(UTC),
+                role=enrolled.device.role,
+                card_key=keys.card_key,
+                county_code=keys.county_code,
+                bundle_key=keys.bundle_key,
             )
 
     @app.get(
@@ -406,28 +442,81 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
             if status is not None:
                 query = query.where(Conflict.status == status)
             return ConflictList(
-                conflicts=[
-                    ConflictItem(
-                        id=row.id,
-                        entity=row.entity,
-                        entity_id=row.entity_id,
-                        village_code=row.village_code,
-                        field=row.field,
-                        base_value=row.base_value,
-                        server_value=row.server_value,
-                        incoming_value=row.incoming_value,
-                        change_id=row.change_id,
-                        device_id=row.device_id,
-                        edited_at=row.edited_at,
-                        status=row.status,  # type: ignore[arg-type]
-                        resolved_value=row.resolved_value,
-                        resolved_by=row.resolved_by,
-                        created_at=_to_aware(row.created_at),
-                    )
-                    for row in session.scalars(query)
-                ]
+                conflicts=reports.conflict_items(session, list(session.scalars(query)))
             )
 
         return device_session(authorization, work)
+
+    @app.post(
+        RESOLVE_PATH, response_model=ResolveResponse, responses=ERROR_RESPONSES, tags=["review"]
+    )
+    def resolve(
+        conflict_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        payload: Annotated[ResolveRequest, Body()],
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> ResolveResponse:
+        """Close a conflict (and every open one on the same field) once the server holds the
+        chosen value: the reviewer's laptop pushes it first as an ordinary change."""
+        with the_writer() as session:
+            device = authenticate(session, authorization)
+            require_role(device, *REVIEW_ROLES)
+            response = resolve_conflict(session, device, conflict_id, payload)
+            session.commit()
+            return response
+
+    def report(authorization: str | None, village: str | None, make: Callable[..., Any]) -> Any:
+        def work(session: Session, device: Device) -> Any:
+            require_role(device, *REVIEW_ROLES)
+            return make(session, villages_asked(device, village))
+
+        return device_session(authorization, work)
+
+    @app.get(
+        PROGRESS_REPORT_PATH,
+        response_model=ProgressReport,
+        responses=ERROR_RESPONSES,
+        tags=["reports"],
+    )
+    def progress_report(
+        village: VillageFilter = None,
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> ProgressReport:
+        """Progress per village: households, visited, changed, synced (reviewers, admins)."""
+        return report(authorization, village, reports.progress_report)
+
+    @app.get(
+        QUOTA_REPORT_PATH, response_model=QuotaReport, responses=ERROR_RESPONSES, tags=["reports"]
+    )
+    def quota_report(
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> QuotaReport:
+        """The marginal-and-monitored quota of the device's counties (internal, Q6)."""
+        return report(authorization, None, reports.quota_report_for)
+
+    @app.get(
+        PROBLEMS_REPORT_PATH,
+        response_model=ProblemsReport,
+        responses=ERROR_RESPONSES,
+        tags=["reports"],
+    )
+    def problems_report(
+        village: VillageFilter = None,
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> ProblemsReport:
+        """Open problems: the data-quality audit per village (reviewers, admins)."""
+        return report(authorization, village, reports.problems_report)
+
+    @app.get(
+        CONFLICTS_REPORT_PATH,
+        response_model=ConflictsReport,
+        responses=ERROR_RESPONSES,
+        tags=["reports"],
+    )
+    def conflicts_report(
+        village: VillageFilter = None,
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> ConflictsReport:
+        """Open conflicts per village, with who and when (reviewers, admins)."""
+        return report(authorization, village, reports.conflicts_report)
 
     return app

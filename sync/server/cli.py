@@ -1,16 +1,22 @@
 """``fieldbook-server``: run the sync server and manage devices from the county office's console.
 
-    fieldbook-server serve   [--db URL] [--host H] [--port P]
+    fieldbook-server serve   [--db URL] [--host H] [--port P] [--ssl-certfile F --ssl-keyfile F]
     fieldbook-server enroll  [--db URL] --name NAME --villages CODE [CODE …] [--server-url URL]
-                             [--qr FILE] [--days N]
+                             [--role field_worker|reviewer|admin] [--qr FILE] [--days N]
     fieldbook-server revoke  [--db URL] DEVICE_ID
     fieldbook-server devices [--db URL] [--json]
+    fieldbook-server load-divisions [--db URL] --from LAPTOP_DB [--all]
+    fieldbook-server import-bundle  [--db URL] FILE [--json]
+    fieldbook-server report  [--db URL] progress|quota|problems|conflicts [--village CODE]
 
 ``--db`` defaults to ``sqlite:///fieldbook-server.db`` (or ``FIELDBOOK_SERVER_DB``); production
 runs on PostgreSQL (``postgresql+psycopg://…``). ``enroll`` prints a one-time code as text,
 ``FBE1:`` + base64url JSON ``{url, code}``, so that the laptop learns the server's address from
-the code itself, and writes it as a QR image with ``--qr``. Exit status: 0 done, 1 refused (an
-unknown device), 2 usage errors (argparse).
+the code itself, and writes it as a QR image with ``--qr``. ``load-divisions`` copies the county's
+division tree with its ids (``--all``: every registry table) from a laptop's database
+(``sync.server.seed``); ``import-bundle`` applies a bundle file a laptop exported
+(``sync.server.bundles``); ``report`` prints a county report as JSON. Exit status: 0 done,
+1 refused (an unknown device, a bundle refused or with refused changes), 2 usage errors.
 """
 
 from __future__ import annotations
@@ -30,6 +36,10 @@ from sync.server.devices import (
     list_devices,
     revoke_device,
 )
+from sync.server.models import ROLES
+
+REPORT_KINDS = ("progress", "quota", "problems", "conflicts")
+IMPORT_LOCK_TIMEOUT = 60.0
 
 DB_ENV = "FIELDBOOK_SERVER_DB"
 
@@ -49,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = with_db(commands.add_parser("serve", help="run the HTTP server (uvicorn)"))
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--ssl-certfile", help="HTTPS: the server's certificate (PEM)")
+    serve.add_argument("--ssl-keyfile", help="HTTPS: the server's private key (PEM)")
 
     enroll = with_db(commands.add_parser("enroll", help="make a one-time enrollment code"))
     enroll.add_argument("--name", required=True, help="the laptop's name, e.g. 东街村-1")
@@ -56,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
         "--villages", nargs="+", required=True, metavar="CODE", help="assigned village codes"
     )
     enroll.add_argument("--server-url", help="the address laptops reach the server at")
+    enroll.add_argument(
+        "--role",
+        choices=ROLES,
+        default="field_worker",
+        help="field_worker (default); reviewer and admin may read reports and resolve conflicts",
+    )
     enroll.add_argument("--qr", metavar="FILE", help="also write the code as a QR image (PNG)")
     enroll.add_argument(
         "--days",
@@ -69,6 +87,24 @@ def _parser() -> argparse.ArgumentParser:
 
     devices = with_db(commands.add_parser("devices", help="list enrolled devices"))
     devices.add_argument("--json", action="store_true", help="print JSON")
+
+    load = with_db(
+        commands.add_parser("load-divisions", help="copy the division tree from a laptop database")
+    )
+    load.add_argument("--from", dest="source", required=True, metavar="LAPTOP_DB")
+    load.add_argument(
+        "--all", action="store_true", help="copy every registry table, not only divisions"
+    )
+
+    bundle = with_db(
+        commands.add_parser("import-bundle", help="apply a bundle file a laptop exported")
+    )
+    bundle.add_argument("file", metavar="FILE")
+    bundle.add_argument("--json", action="store_true", help="print JSON")
+
+    report = with_db(commands.add_parser("report", help="print a county report as JSON"))
+    report.add_argument("kind", choices=REPORT_KINDS)
+    report.add_argument("--village", action="append", help="only these villages (repeatable)")
     return parser
 
 
@@ -77,7 +113,16 @@ def _serve(args: argparse.Namespace) -> int:
 
     from sync.server.app import create_app
 
-    uvicorn.run(create_app(args.db), host=args.host, port=args.port)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        print("--ssl-certfile 和 --ssl-keyfile 需要同时给出", file=sys.stderr)
+        return 2
+    uvicorn.run(
+        create_app(args.db),
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    )
     return 0
 
 
@@ -90,6 +135,7 @@ def _enroll(args: argparse.Namespace) -> int:
                 name=args.name,
                 villages=args.villages,
                 lifetime=timedelta(days=args.days),
+                role=args.role,
             )
     finally:
         database.dispose()
@@ -147,10 +193,89 @@ def _devices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_divisions(args: argparse.Namespace) -> int:
+    from sync.server.seed import load_registry
+
+    database = open_server_database(args.db)
+    try:
+        summary = load_registry(database, args.source, everything=args.all)
+    except FileNotFoundError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    for table, copied in summary.copied.items():
+        print(f"{table}: 新增 {copied} 行, 已有 {summary.existing[table]} 行")
+    if summary.settings:
+        print(f"设置: {', '.join(summary.settings)}")
+    return 0
+
+
+def _import_bundle(args: argparse.Namespace) -> int:
+    from sync.bundle import BundleError, read_envelope
+    from sync.server.bundles import import_bundle
+    from sync.server.db import writer_session
+    from sync.server.errors import ApiError
+
+    try:
+        envelope = read_envelope(args.file)
+    except BundleError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    database = open_server_database(args.db)
+    try:
+        answer = import_bundle(
+            database, envelope, lambda: writer_session(database, timeout=IMPORT_LOCK_TIMEOUT)
+        )
+    except ApiError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        print(
+            f"数据包来自 {answer.device_name}: {answer.sent} 条, 已应用 {answer.applied}, "
+            f"已合并 {answer.merged}, 重复 {answer.duplicate}, 冲突 {answer.conflicts}, "
+            f"被拒 {answer.refused}"
+        )
+        for refusal in answer.refusals:
+            print(f"  被拒: {refusal.change_id}: {refusal.message}")
+    return 1 if answer.refused else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from sync.server import reports
+
+    make = {
+        "progress": reports.progress_report,
+        "quota": reports.quota_report_for,
+        "problems": reports.problems_report,
+        "conflicts": reports.conflicts_report,
+    }[args.kind]
+    database = open_server_database(args.db)
+    try:
+        with database.session() as session:
+            answer = make(session, args.village)
+    finally:
+        database.dispose()
+    print(answer.model_dump_json(indent=2))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fieldbook-server`` console script."""
     args = _parser().parse_args(argv)
-    handler = {"serve": _serve, "enroll": _enroll, "revoke": _revoke, "devices": _devices}
+    handler = {
+        "serve": _serve,
+        "enroll": _enroll,
+        "revoke": _revoke,
+        "devices": _devices,
+        "load-divisions": _load_divisions,
+        "import-bundle": _import_bundle,
+        "report": _report,
+    }
     return handler[args.command](args)
 
 

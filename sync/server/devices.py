@@ -4,7 +4,12 @@ A token is ``fbt1.<device_id>.<secret>`` with a 32-byte random secret; the serve
 SHA-256 of the whole token and compares with ``hmac.compare_digest``. The device id inside the
 token lets the server tell an unknown device (412: the server forgot it, enroll again) from a
 wrong token (401) and a revoked device (403) without searching by hash. Enrollment codes are
-16 random bytes, also stored as SHA-256, valid once and for a limited time.
+16 random bytes, also stored as SHA-256, valid once and for a limited time: once redeemed, the
+same code only answers the laptop that redeemed it (the same Ed25519 public key), with the same
+device and another token, because the first answer may have been lost on the way. Such a retry
+*adds* a token (``retry_token_hashes``, at most ``MAX_RETRY_TOKENS``) instead of replacing the
+first: a duplicate of the enrollment request that arrives late must not invalidate the token the
+laptop already holds. Revoking the device stops all of them.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from sqlalchemy.orm import Session
 from desktop.store.models import new_id, utcnow
 from sync.protocol import ErrorCode
 from sync.server.errors import ApiError
-from sync.server.models import Device, EnrollmentCode
+from sync.server.models import ROLES, Device, EnrollmentCode
 
 TOKEN_PREFIX = "fbt1"
+MAX_RETRY_TOKENS = 8
 DEFAULT_CODE_LIFETIME = timedelta(days=7)
 
 
@@ -51,8 +57,11 @@ def create_enrollment_code(
     name: str,
     villages: list[str],
     lifetime: timedelta = DEFAULT_CODE_LIFETIME,
+    role: str = "field_worker",
 ) -> str:
     """Store a one-time enrollment code for a laptop named ``name`` and return it (commits)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     code = secrets.token_urlsafe(16)
     session.add(
         EnrollmentCode(
@@ -60,6 +69,7 @@ def create_enrollment_code(
             name=name,
             villages=sorted(set(villages)),
             expires_at=utcnow() + lifetime,
+            role=role,
         )
     )
     session.commit()
@@ -75,16 +85,41 @@ class Enrolled:
 
 
 def redeem_enrollment_code(
-    session: Session, code: str, *, first_seq: int = 1, hostname: str | None = None
+    session: Session,
+    code: str,
+    *,
+    first_seq: int = 1,
+    hostname: str | None = None,
+    public_key: str | None = None,
 ) -> Enrolled:
-    """Exchange a code for a new device and its token (commits); the code is then used up."""
+    """Exchange a code for a new device and its token (commits); the code is then used up.
+
+    A used code redeemed again with the same ``public_key`` (a retry after a lost answer) gives
+    the same device a new token; any other second use is refused (``ENROLLMENT_CODE_USED``).
+    """
     row = session.scalars(
         select(EnrollmentCode).where(EnrollmentCode.code_hash == sha256_hex(code)).with_for_update()
     ).one_or_none()
     if row is None:
         raise ApiError(403, ErrorCode.ENROLLMENT_CODE_INVALID)
     if row.used_at is not None:
-        raise ApiError(409, ErrorCode.ENROLLMENT_CODE_USED)
+        earlier = session.get(Device, row.device_id) if row.device_id else None
+        if (
+            earlier is None
+            or public_key is None
+            or earlier.public_key != public_key
+            or earlier.revoked
+        ):
+            raise ApiError(409, ErrorCode.ENROLLMENT_CODE_USED)
+        token = make_token(earlier.device_id)
+        earlier.retry_token_hashes = [
+            *list(earlier.retry_token_hashes or [])[-(MAX_RETRY_TOKENS - 1) :],
+            sha256_hex(token),
+        ]
+        if hostname:
+            earlier.hostname = hostname
+        session.commit()
+        return Enrolled(device=earlier, token=token)
     now = utcnow()
     if row.expires_at < now:
         raise ApiError(410, ErrorCode.ENROLLMENT_CODE_EXPIRED)
@@ -98,6 +133,8 @@ def redeem_enrollment_code(
         last_acked_seq=first_seq - 1,
         enrolled_at=now,
         hostname=hostname,
+        role=row.role or "field_worker",
+        public_key=public_key,
     )
     session.add(device)
     row.used_at = now
@@ -141,11 +178,23 @@ def authenticate(session: Session, authorization: str | None) -> Device:
     device = session.get(Device, device_id)
     if device is None:
         raise ApiError(412, ErrorCode.DEVICE_UNKNOWN, details={"device_id": device_id})
-    if not hmac.compare_digest(device.token_hash, sha256_hex(token)):
+    presented = sha256_hex(token)
+    known = [device.token_hash, *(device.retry_token_hashes or [])]
+    if not any(hmac.compare_digest(stored, presented) for stored in known):
         raise ApiError(401, ErrorCode.TOKEN_INVALID, headers=challenge)
     if device.revoked:
         raise ApiError(403, ErrorCode.DEVICE_REVOKED, details={"device_id": device_id})
     return device
+
+
+def require_role(device: Device, *roles: str) -> None:
+    """403 ``ROLE_NOT_ALLOWED`` unless the device's role is one of ``roles``."""
+    if device.role not in roles:
+        raise ApiError(403, ErrorCode.ROLE_NOT_ALLOWED, details={"role": device.role})
+
+
+REVIEW_ROLES = ("reviewer", "admin")
+"""Roles that may read the county reports and resolve conflicts."""
 
 
 def touch(device: Device, when: datetime | None = None) -> None:

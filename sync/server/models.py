@@ -4,15 +4,16 @@ Where the data lives (a departure from SYNC.md's ``records(… data JSON)``): pu
 applied straight into the **registry tables** (the laptop's schema, opened by
 ``desktop.store.db.open_database``), and this module adds only what the registry does not have:
 
-- ``record_versions``: the version at which each field of a record last changed (the per-field
-  clock of the merge). The record's own ``version`` and ``deleted`` tombstone are the registry
+- ``record_versions``: the version at which each field of a record last changed and the device
+  that wrote it (the per-field clock of the merge). The record's own ``version`` and ``deleted`` tombstone are the registry
   row's columns, so there is one truth for them.
 - ``change_log``: the pull feed, ``server_seq`` autoincrement, one row per change that wrote
   something, with the fields it wrote (after the merge) and the village it belongs to.
 - ``applied_changes``: the dedup ledger: every answered ``change_id`` with its payload hash and
   first outcome.
-- ``devices`` / ``enrollment_codes``: who may push and pull which villages (tokens and codes are
-  stored as SHA-256 hashes only).
+- ``devices`` / ``enrollment_codes``: who may push and pull which villages, in which role (tokens
+  and codes are stored as SHA-256 hashes only; a device's Ed25519 public key checks the bundles
+  it writes for USB transfer).
 - ``conflicts``: both values of every field two edits disagreed on, for the township reviewer.
 
 Why the registry tables and not a JSON ``records`` table: (1) a value the server accepted is one
@@ -42,12 +43,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from desktop.store.models import NAMING_CONVENTION, utcnow
 
 VERSION_TABLE = "alembic_version_server"
+ROLES = ("field_worker", "reviewer", "admin")
+"""A device's role (the desktop's ``desktop.domain.roles.Role`` values): reviewers and
+administrators may read the county reports and resolve conflicts."""
 
 
 class ServerBase(DeclarativeBase):
@@ -65,6 +70,9 @@ class RecordVersions(ServerBase):
     entity: Mapped[str] = mapped_column(String(30), primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     field_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    field_writers: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
 
 
 class ChangeLogEntry(ServerBase):
@@ -83,6 +91,7 @@ class ChangeLogEntry(ServerBase):
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[str] = mapped_column(String(36))
     village_code: Mapped[str] = mapped_column(String(20))
+    household_id: Mapped[str | None] = mapped_column(String(36))
     version: Mapped[int] = mapped_column(Integer)
     op: Mapped[str] = mapped_column(String(10))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -127,6 +136,13 @@ class Device(ServerBase):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
     hostname: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(
+        String(20), default="field_worker", server_default="field_worker"
+    )
+    public_key: Mapped[str | None] = mapped_column(String(64))
+    retry_token_hashes: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
 
 
 class EnrollmentCode(ServerBase):
@@ -141,6 +157,9 @@ class EnrollmentCode(ServerBase):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     device_id: Mapped[str | None] = mapped_column(String(36))
+    role: Mapped[str] = mapped_column(
+        String(20), default="field_worker", server_default="field_worker"
+    )
 
 
 class Conflict(ServerBase):
@@ -164,4 +183,5 @@ class Conflict(ServerBase):
     resolved_value: Mapped[Any] = mapped_column(JSON, nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(String(60))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_change_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

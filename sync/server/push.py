@@ -1,8 +1,8 @@
-"""Applying a pushed batch: dedup, the device_seq check, the merge, one savepoint per change.
+"""Applying a pushed batch: dedup, the device_seq check, the merge, all-or-nothing per change.
 
-The caller (``sync.server.app``) holds the one-writer lock, opens one transaction for the batch,
-authenticates the device inside it (so ``last_acked_seq`` is read under the lock) and commits at
-the end; any exception rolls the whole batch back and the client sends it again.
+The caller (``sync.server.app``, or a bundle import) holds the one writer, opens one transaction
+for the batch, authenticates the device inside it (so ``last_acked_seq`` is read under the lock)
+and commits at the end; any exception rolls the whole batch back and the client sends it again.
 
 Per change, in order:
 
@@ -17,32 +17,48 @@ Per change, in order:
 4. the village the record belongs to, derived from the registry (household -> village), before and
    after the change, must be one of the device's villages (``VILLAGE_NOT_ASSIGNED``) and the one the
    change names (``VILLAGE_MISMATCH``);
-5. ``sync.merge.merge_change`` decides per field; what it keeps is written into the registry row
-   (booked with the device's name as actor and reason 同步), the record's per-field versions move,
-   a ``change_log`` entry gets the next ``server_seq``, and each conflicting field becomes an open
-   ``conflicts`` row with the base, server and incoming values. A constraint error (a missing
-   parent, a duplicate household number) rolls back only this change's savepoint: ``INTEGRITY``.
+5. ``sync.merge.merge_change`` decides per field (with the device as the writer, so its own
+   earlier edits never conflict with its later ones); what it keeps is written into the registry
+   row (booked with the device's name as actor and reason 同步), the record's per-field versions
+   and writers move, a ``change_log`` entry gets the next ``server_seq``, and each conflicting
+   field becomes an open ``conflicts`` row with the base, server and incoming values. A
+   constraint error (a missing parent, a duplicate household number) refuses only this change:
+   ``INTEGRITY``.
 
 Every answered change (refused ones too) is stored in ``applied_changes`` and moves the device's
 ``last_acked_seq``.
+
+How it is fast without giving up any of that: the first attempt applies the whole batch under one
+savepoint with the rows it touches read up front (one ``IN`` query per entity) and one flush at
+the end, instead of a savepoint, a flush and a handful of primary-key reads per change (the old
+path ran at ~300 changes/s on SQLite, ~170/s on PostgreSQL). Only if that flush hits a constraint
+error is the savepoint rolled back and the batch applied again the careful way, one savepoint per
+change, so that exactly the offending changes are refused. Both attempts run the same code; the
+answers are identical.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.store.db import registry_writer
+from desktop.store.models import Division, LedgerEntry, Synced, utcnow
 from desktop.store.sync_apply import (
     SYNC_WRITER,
+    RowUpdates,
     WireValueError,
     canonical_fields,
     from_wire,
+    household_id_of,
     model_for,
     row_values,
     village_code_of,
@@ -59,6 +75,8 @@ from sync.protocol import (
 )
 from sync.server.errors import ApiError
 from sync.server.models import AppliedChange, ChangeLogEntry, Conflict, Device, RecordVersions
+
+_MISSING = object()
 
 
 def payload_hash(change: Change) -> str:
@@ -95,7 +113,93 @@ def check_sequence(device: Device, request: PushRequest, known: set[str]) -> Non
         expected += 1
 
 
-def server_fields(session: Session, change: Change) -> dict[str, Any]:
+class BatchRows:
+    """The registry rows and per-field versions one batch reads, each looked up once.
+
+    Rows the batch creates are kept here too (they are not flushed until the end, and
+    ``Session.get`` does not see pending objects), so a member created after its household in
+    the same batch finds its parent.
+    """
+
+    def __init__(self, session: Session, changes: Iterable[Change]) -> None:
+        self.session = session
+        self.book: list[dict[str, Any]] = []  # household-book rows, inserted at the end
+        self.updates: RowUpdates | None = None  # existing rows' new values, written at the end
+        self.feed: list[dict[str, Any]] = []  # change_log rows, inserted at the end, in order
+        self.at = utcnow()
+        self.rows: dict[tuple[str, str], Synced | None] = {}
+        self.versions: dict[tuple[str, str], RecordVersions | None] = {}
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for change in changes:
+            if model_for(change.entity) is not None:
+                wanted[change.entity].add(change.entity_id)
+        for entity, ids in wanted.items():
+            self._load(entity, ids)
+            keys = [(entity, entity_id) for entity_id in ids]
+            for key in keys:
+                self.versions[key] = None
+            for chunk in _chunks(keys, 400):
+                for versions in session.scalars(
+                    select(RecordVersions).where(
+                        tuple_(RecordVersions.entity, RecordVersions.entity_id).in_(chunk)
+                    )
+                ):
+                    self.versions[(versions.entity, versions.entity_id)] = versions
+        self._load_parents()
+
+    def _load(self, entity: str, ids: Iterable[str]) -> None:
+        model = model_for(entity)
+        assert model is not None
+        wanted = [i for i in ids if (entity, i) not in self.rows]
+        for chunk in _chunks(wanted, 500):
+            for key in chunk:
+                self.rows[(entity, key)] = None
+            for row in self.session.scalars(select(model).where(model.id.in_(chunk))):
+                self.rows[(entity, row.id)] = row
+
+    def _load_parents(self) -> None:
+        """Read the parents the village checks will ask for, one query per parent table."""
+        from desktop.store.sync_apply import PARENT_KEYS
+
+        for _round in range(3):  # member -> household -> village division
+            wanted: dict[str, set[str]] = defaultdict(set)
+            for (entity, _id), row in list(self.rows.items()):
+                link = PARENT_KEYS.get(entity)
+                if row is None or link is None:
+                    continue
+                key, parent_model = link
+                parent_id = getattr(row, key, None)
+                parent = parent_model.__tablename__
+                if parent_id is not None and (parent, parent_id) not in self.rows:
+                    wanted[parent].add(parent_id)
+            if not wanted:
+                return
+            for entity, ids in wanted.items():
+                self._load(entity, ids)
+
+    def get(self, model: type[Synced], entity_id: str) -> Any:
+        """A row by id: the batch's own (created or read) first, then the database."""
+        key = (model.__tablename__, entity_id)
+        found = self.rows.get(key, _MISSING)
+        if found is _MISSING:
+            found = self.session.get(model, entity_id)
+            self.rows[key] = found
+        return found
+
+    def forget(self, entity: str, entity_id: str) -> None:
+        """Drop what a rolled-back change left here, so the next reader goes to the database."""
+        self.rows.pop((entity, entity_id), None)
+        self.versions.pop((entity, entity_id), None)
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def server_fields(
+    session: Session, change: Change, rows: BatchRows | None = None
+) -> dict[str, Any]:
     """The server's current values of a change's fields where they differ from the change's.
 
     Sent with every answer that is not a refusal, so the laptop ends up with the server's value:
@@ -103,7 +207,9 @@ def server_fields(session: Session, change: Change) -> dict[str, Any]:
     changed the same field (the laptop's pull skipped that field while its edit was unsent).
     """
     model = model_for(change.entity)
-    row = session.get(model, change.entity_id) if model is not None else None
+    if model is None:
+        return {}
+    row = rows.get(model, change.entity_id) if rows else session.get(model, change.entity_id)
     if row is None:
         return {}
     try:
@@ -133,7 +239,9 @@ def base_value(session: Session, entity: str, entity_id: str, field: str, base_v
     return False if field == DELETED else None
 
 
-def _duplicate(session: Session, change: Change, stored: AppliedChange) -> ChangeResult:
+def _duplicate(
+    session: Session, change: Change, stored: AppliedChange, rows: BatchRows
+) -> ChangeResult:
     return ChangeResult(
         change_id=change.change_id,
         outcome="duplicate",
@@ -142,29 +250,98 @@ def _duplicate(session: Session, change: Change, stored: AppliedChange) -> Chang
         server_seq=stored.server_seq,
         reason_code=ErrorCode(stored.reason_code) if stored.reason_code else None,
         message=stored.message,
-        server_fields={} if stored.outcome == "refused" else server_fields(session, change),
+        server_fields={} if stored.outcome == "refused" else server_fields(session, change, rows),
     )
 
 
-def apply_change(session: Session, device: Device, change: Change) -> ChangeResult:
-    """Check, merge and write one new change; the caller stores its answer."""
+@dataclass
+class _Answer:
+    """One change's answer; ``entry`` is its feed row, whose ``server_seq`` comes at the end."""
+
+    change: Change
+    result: ChangeResult
+    entry: dict[str, Any] | None = None
+    new: bool = True  # answered now (stored in applied_changes), not a duplicate
+    digest: str = ""
+
+    def final(self) -> ChangeResult:
+        if self.entry is not None:
+            self.result.server_seq = self.entry["server_seq"]
+        return self.result
+
+
+def apply_change(session: Session, device: Device, change: Change, rows: BatchRows) -> _Answer:
+    """Check, merge and write one new change (nothing flushed); the caller stores its answer."""
     model = model_for(change.entity)
     if model is None:
-        return _refused(change, ErrorCode.UNKNOWN_ENTITY, change.entity)
+        return _Answer(change, _refused(change, ErrorCode.UNKNOWN_ENTITY, change.entity))
     try:
         fields = canonical_fields(change.entity, change.fields)
     except WireValueError as exc:
         code = ErrorCode.UNKNOWN_FIELD if exc.unknown else ErrorCode.INVALID_VALUE
-        return _refused(change, code, f"{exc.field} {exc.message}")
+        return _Answer(change, _refused(change, code, f"{exc.field} {exc.message}"))
     if change.op == "delete":
         fields[DELETED] = True
 
     villages = set(device.villages)
-    if change.village_code not in villages:
-        return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, change.village_code)
-    row = session.get(model, change.entity_id)
+    row = rows.get(model, change.entity_id)
+    above = _county_division(session, device, change, row, rows)
+    if above is not None:
+        village_code: str = above
+    elif change.village_code not in villages:
+        return _Answer(
+            change, _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, change.village_code)
+        )
+    else:
+        checked = _check_villages(session, change, model, row, fields, villages, rows)
+        if isinstance(checked, ChangeResult):
+            return _Answer(change, checked)
+        village_code = checked
+    return _merge_and_write(session, device, change, row, fields, village_code, rows)
+
+
+def _county_division(
+    session: Session, device: Device, change: Change, row: Synced | None, rows: BatchRows
+) -> str | None:
+    """The code of a county or township an administrator's device may update, else ``None``.
+
+    A county's own figures (its 2013 poor population, the quota's base, Q6) are entered by the
+    county administrator, whose laptop's outbox names no village for them: an ``admin`` device
+    may update an existing county or township division above one of its villages. The feed
+    entry is filed under that division's code.
+    """
+    if device.role != "admin" or change.entity != "divisions" or row is None:
+        return None
+    if change.op != "update" or row.level not in ("county", "township"):
+        return None
+    if set(change.fields) & {"code", "level", "parent_id"}:
+        return None  # the tree itself is the county's seed, not an edit
+    below = {row.id}
+    for village in _villages_of(session, device):
+        parent = rows.get(Division, village.parent_id) if village.parent_id else None
+        chain = {parent.id, parent.parent_id} if parent is not None else set()
+        if below & chain:
+            return row.code
+    return None
+
+
+def _villages_of(session: Session, device: Device) -> list[Division]:
+    return list(session.scalars(select(Division).where(Division.code.in_(list(device.villages)))))
+
+
+def _check_villages(
+    session: Session,
+    change: Change,
+    model: type[Synced],
+    row: Synced | None,
+    fields: dict[str, Any],
+    villages: set[str],
+    rows: BatchRows,
+) -> ChangeResult | str:
+    """The village a change writes into (derived from the registry, before and after), or the
+    refusal when that is not one of the device's villages or not the one the change names."""
     old_village = (
-        village_code_of(session, change.entity, lambda name: getattr(row, name))
+        village_code_of(session, change.entity, lambda name: getattr(row, name), lookup=rows.get)
         if row is not None
         else None
     )
@@ -174,7 +351,7 @@ def apply_change(session: Session, device: Device, change: Change) -> ChangeResu
             return from_wire(model, name, fields[name])
         return getattr(row, name) if row is not None else None
 
-    new_village = village_code_of(session, change.entity, new_value)
+    new_village = village_code_of(session, change.entity, new_value, lookup=rows.get)
     for village in (old_village, new_village):
         if village is None:
             continue
@@ -184,11 +361,21 @@ def apply_change(session: Session, device: Device, change: Change) -> ChangeResu
             return _refused(
                 change, ErrorCode.VILLAGE_MISMATCH, f"{village} ≠ {change.village_code}"
             )
-    village_code = new_village or old_village or change.village_code
+    return new_village or old_village or change.village_code or ""
 
-    versions = (
-        session.get(RecordVersions, (change.entity, change.entity_id)) if row is not None else None
-    )
+
+def _merge_and_write(
+    session: Session,
+    device: Device,
+    change: Change,
+    row: Synced | None,
+    fields: dict[str, Any],
+    village_code: str,
+    rows: BatchRows,
+) -> _Answer:
+    """Merge one checked change into its record and queue what it writes (nothing flushed)."""
+    key = (change.entity, change.entity_id)
+    versions = rows.versions.get(key) if row is not None else None
     state = None
     if row is not None:
         state = RecordState(
@@ -196,127 +383,204 @@ def apply_change(session: Session, device: Device, change: Change) -> ChangeResu
             values=row_values(row, fields),
             field_versions=dict(versions.field_versions) if versions else {},
             deleted=row.deleted,
+            field_writers=dict(versions.field_writers or {}) if versions else {},
         )
-    merged = merge_change(state, op=change.op, base_version=change.base_version, fields=fields)
+    merged = merge_change(
+        state,
+        op=change.op,
+        base_version=change.base_version,
+        fields=fields,
+        writer=device.device_id,
+    )
     if merged.outcome == "refused":
         assert merged.reason is not None
-        return _refused(change, merged.reason)
+        return _Answer(change, _refused(change, merged.reason))
 
-    server_seq = None
-    try:
-        with registry_writer(session, SYNC_WRITER), session.begin_nested():
-            if merged.to_write:
-                written = write_remote_fields(
-                    session,
-                    change.entity,
-                    change.entity_id,
-                    merged.to_write,
-                    version=merged.version,
-                    actor=device.name,
-                    change_id=change.change_id,
-                    row=row,
-                    looked_up=True,
-                    flush=False,
-                )
-                if versions is None:
-                    versions = RecordVersions(entity=change.entity, entity_id=change.entity_id)
-                    session.add(versions)
-                versions.field_versions = merged.field_versions
-                entry = ChangeLogEntry(
-                    change_id=change.change_id,
-                    device_id=device.device_id,
-                    origin=device.name,
-                    entity=change.entity,
-                    entity_id=change.entity_id,
-                    village_code=village_code,
-                    version=merged.version,
-                    op=change.op if state is None or change.op != "create" else "update",
-                    fields=merged.to_write,
-                    deleted=bool(written.deleted),
-                    edited_at=change.edited_at,
-                )
-                session.add(entry)
-                session.flush()
-                server_seq = entry.server_seq
-            for name, (server_value, incoming_value) in merged.conflicts.items():
-                session.add(
-                    Conflict(
-                        entity=change.entity,
-                        entity_id=change.entity_id,
-                        village_code=village_code,
-                        field=name,
-                        base_value=base_value(
-                            session, change.entity, change.entity_id, name, change.base_version
-                        ),
-                        server_value=server_value,
-                        incoming_value=incoming_value,
-                        change_id=change.change_id,
-                        device_id=device.device_id,
-                        edited_at=change.edited_at,
-                        status="open",
-                    )
-                )
-            session.flush()
-    except (IntegrityError, DataError) as exc:
-        detail = str(exc.orig).splitlines()[0][:200] if exc.orig is not None else None
-        return _refused(change, ErrorCode.INTEGRITY, detail)
+    entry = None
+    if merged.to_write:
+        written = write_remote_fields(
+            session,
+            change.entity,
+            change.entity_id,
+            merged.to_write,
+            version=merged.version,
+            actor=device.name,
+            change_id=change.change_id,
+            row=row,
+            looked_up=True,
+            flush=False,
+            lookup=rows.get,
+            book=rows.book,
+            at=rows.at,
+            updates=rows.updates,
+        )
+        rows.rows[key] = written
+        if versions is None:
+            versions = RecordVersions(entity=change.entity, entity_id=change.entity_id)
+            session.add(versions)
+            rows.versions[key] = versions
+        versions.field_versions = merged.field_versions
+        versions.field_writers = merged.field_writers
+        entry = {
+            "change_id": change.change_id,
+            "device_id": device.device_id,
+            "origin": device.name,
+            "entity": change.entity,
+            "entity_id": change.entity_id,
+            "village_code": village_code,
+            "household_id": household_id_of(session, written, lookup=rows.get),
+            "version": merged.version,
+            "op": change.op if state is None or change.op != "create" else "update",
+            "fields": merged.to_write,
+            "deleted": bool(written.deleted),
+            "edited_at": change.edited_at,
+            "applied_at": rows.at,
+        }
+        rows.feed.append(entry)
+    for name, (server_value, incoming_value) in merged.conflicts.items():
+        session.add(
+            Conflict(
+                entity=change.entity,
+                entity_id=change.entity_id,
+                village_code=village_code,
+                field=name,
+                base_value=base_value(
+                    session, change.entity, change.entity_id, name, change.base_version
+                ),
+                server_value=server_value,
+                incoming_value=incoming_value,
+                change_id=change.change_id,
+                device_id=device.device_id,
+                edited_at=change.edited_at,
+                status="open",
+            )
+        )
 
     message = None
     if merged.conflicts:
         message = f"{len(merged.conflicts)} 个字段与服务器上的修改冲突,已保留服务器的值并交审核"
-    return ChangeResult(
+    result = ChangeResult(
         change_id=change.change_id,
         outcome=merged.outcome,  # type: ignore[arg-type]
         version=merged.version,
-        server_seq=server_seq,
         message=message,
         server_fields={name: server for name, (server, _incoming) in merged.conflicts.items()},
     )
+    return _Answer(change, result, entry)
 
 
-def ingest_batch(session: Session, device: Device, request: PushRequest) -> PushResponse:
-    """Answer every change of a batch (the caller commits the transaction)."""
+def _answer_all(
+    session: Session, device: Device, request: PushRequest, *, careful: bool
+) -> list[_Answer]:
+    """Answer every change of the batch; ``careful``: one savepoint and flush per change."""
     ids = [change.change_id for change in request.changes]
     known: dict[str, AppliedChange] = {
         row.change_id: row
         for row in session.scalars(select(AppliedChange).where(AppliedChange.change_id.in_(ids)))
     }
     check_sequence(device, request, set(known))
-
-    results: list[ChangeResult] = []
+    rows = BatchRows(session, request.changes)
+    if not careful:
+        rows.updates = RowUpdates()
+    answers: list[_Answer] = []
+    answered_now: dict[str, str] = {}  # change_id -> payload hash, for repeats inside the batch
     for change in request.changes:
         digest = payload_hash(change)
         stored = known.get(change.change_id)
-        if stored is not None:
-            if stored.payload_hash == digest:
-                results.append(_duplicate(session, change, stored))
+        if stored is not None or change.change_id in answered_now:
+            stored_hash = (
+                stored.payload_hash if stored is not None else answered_now[change.change_id]
+            )
+            if stored is not None and stored_hash == digest:
+                result = _duplicate(session, change, stored, rows)
             else:
-                results.append(_refused(change, ErrorCode.CHANGE_ID_REUSED, change.change_id))
+                result = _refused(change, ErrorCode.CHANGE_ID_REUSED, change.change_id)
+            answers.append(_Answer(change, result, new=False))
             if change.device_seq == device.last_acked_seq + 1:
                 # answered before, possibly under the laptop's previous enrollment
                 device.last_acked_seq = change.device_seq
             continue
         if change.device_seq <= device.last_acked_seq:
-            results.append(_refused(change, ErrorCode.DEVICE_SEQ_REUSED, str(change.device_seq)))
+            refused = _refused(change, ErrorCode.DEVICE_SEQ_REUSED, str(change.device_seq))
+            answers.append(_Answer(change, refused, new=False))
             continue
-        result = apply_change(session, device, change)
-        applied = AppliedChange(
-            change_id=change.change_id,
-            device_id=device.device_id,
-            device_seq=change.device_seq,
-            batch_id=request.batch_id,
-            payload_hash=digest,
-            entity=change.entity,
-            entity_id=change.entity_id,
-            outcome=result.outcome,
-            version=result.version,
-            server_seq=result.server_seq,
-            reason_code=result.reason_code.value if result.reason_code else None,
-            message=result.message,
-        )
-        session.add(applied)
-        known[change.change_id] = applied
+        if careful:
+            book_mark, feed_mark = len(rows.book), len(rows.feed)
+            try:
+                with session.begin_nested():
+                    answer = apply_change(session, device, change, rows)
+                    session.flush()
+            except (IntegrityError, DataError) as exc:
+                rows.forget(change.entity, change.entity_id)
+                del rows.book[book_mark:], rows.feed[feed_mark:]
+                detail = str(exc.orig).splitlines()[0][:200] if exc.orig is not None else None
+                answer = _Answer(change, _refused(change, ErrorCode.INTEGRITY, detail))
+        else:
+            answer = apply_change(session, device, change, rows)
+        answer.digest = digest
+        answers.append(answer)
+        answered_now[change.change_id] = digest
         device.last_acked_seq = change.device_seq
-        results.append(result)
     session.flush()
-    return PushResponse(results=results, last_acked_seq=device.last_acked_seq)
+    if rows.updates is not None:
+        rows.updates.flush(session)
+    if rows.feed:
+        # one INSERT for the batch's feed rows; RETURNING in parameter order gives each its
+        # server_seq, and the rows are numbered in the order the changes were applied
+        table = ChangeLogEntry.__table__
+        seqs = session.scalars(
+            insert(table).returning(table.c.server_seq, sort_by_parameter_order=True),
+            rows.feed,
+        ).all()
+        for entry, seq in zip(rows.feed, seqs, strict=True):
+            entry["server_seq"] = seq
+    if rows.book:
+        session.execute(insert(LedgerEntry.__table__), rows.book)
+    return answers
+
+
+def _store_answers(
+    session: Session, device: Device, request: PushRequest, answers: list[_Answer]
+) -> None:
+    """The dedup ledger: one ``applied_changes`` row per change answered now (one INSERT)."""
+    rows = []
+    for answer in answers:
+        if not answer.new:
+            continue
+        change, result = answer.change, answer.final()
+        rows.append(
+            {
+                "change_id": change.change_id,
+                "device_id": device.device_id,
+                "device_seq": change.device_seq,
+                "batch_id": request.batch_id,
+                "payload_hash": answer.digest,
+                "entity": change.entity,
+                "entity_id": change.entity_id,
+                "outcome": result.outcome,
+                "version": result.version,
+                "server_seq": result.server_seq,
+                "reason_code": result.reason_code.value if result.reason_code else None,
+                "message": result.message,
+            }
+        )
+    if rows:
+        session.execute(insert(AppliedChange.__table__), rows)
+
+
+def ingest_batch(session: Session, device: Device, request: PushRequest) -> PushResponse:
+    """Answer every change of a batch (the caller commits the transaction); see the docstring."""
+    with registry_writer(session, SYNC_WRITER), session.no_autoflush:
+        try:
+            with session.begin_nested():
+                answers = _answer_all(session, device, request, careful=False)
+        except (IntegrityError, DataError):
+            # the savepoint is rolled back (and the device's seq with it); rows whose new values
+            # were only in memory are read again; then change by change
+            session.expire_all()
+            answers = _answer_all(session, device, request, careful=True)
+        _store_answers(session, device, request, answers)
+        session.flush()
+    return PushResponse(
+        results=[answer.final() for answer in answers], last_acked_seq=device.last_acked_seq
+    )

@@ -46,7 +46,6 @@ from desktop.store.sync_apply import row_values
 from sync.client import SETTING_DEVICE_ID, SETTING_TOKEN, SyncClient
 from sync.protocol import encode_enrollment
 from sync.server.app import PUSH_LOCK_TIMEOUT, create_app
-from sync.server.db import open_server_database
 from sync.server.devices import create_enrollment_code
 from sync.server.models import ServerBase
 from tests.conftest import _libpq_url
@@ -194,10 +193,12 @@ class LiveServer:
     server: uvicorn.Server
     thread: threading.Thread
 
-    def enrollment_code(self, name: str, villages: list[str]) -> str:
+    def enrollment_code(
+        self, name: str, villages: list[str], *, role: str = "field_worker", url: str | None = None
+    ) -> str:
         with self.db.session() as session:
-            code = create_enrollment_code(session, name=name, villages=villages)
-        return encode_enrollment(code, self.url)
+            code = create_enrollment_code(session, name=name, villages=villages, role=role)
+        return encode_enrollment(code, url or self.url)
 
     def http(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30)
@@ -241,13 +242,37 @@ def _copy_database(template: Path, target: Path) -> Path:
 def sqlite_templates(tmp_path_factory) -> dict[str, Path]:
     """Migrated SQLite files with the division tree, made once and copied per test (fast)."""
     folder = tmp_path_factory.mktemp("templates")
-    laptop = open_database(folder / "laptop.db")
-    seed_divisions(laptop)
-    laptop.dispose()
-    server = open_server_database(f"sqlite:///{folder / 'server.db'}")
-    seed_divisions(server)
-    server.dispose()
-    return {"laptop": folder / "laptop.db", "server": folder / "server.db"}
+    return {"laptop": laptop_template(folder)}
+
+
+DEMO_HOUSEHOLDS = 40
+DEMO_SEED = 2019
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A small demo county (略阳县, 2 villages) as a laptop's SQLite file, built once."""
+    from desktop.store.demo import build_demo_county
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    db = open_database(path)
+    build_demo_county(db, households=DEMO_HOUSEHOLDS, seed=DEMO_SEED)
+    db.dispose()
+    return path
+
+
+def demo_villages(path: Path) -> list[str]:
+    """The village codes of a demo county file."""
+    db = open_database(path)
+    try:
+        with db.session() as session:
+            return list(
+                session.scalars(
+                    select(Division.code).where(Division.level == "village").order_by(Division.code)
+                )
+            )
+    finally:
+        db.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -312,36 +337,62 @@ def server(request, live_servers: dict[str, LiveServer], tmp_path_factory) -> Li
     return live
 
 
-@pytest.fixture
-def make_laptop(
-    tmp_path: Path, sqlite_templates: dict[str, Path]
-) -> Iterator[Callable[..., Laptop]]:
-    """Factory: ``make_laptop("A", server, villages=[EAST])`` opens a laptop and, with a
-    server, enrolls it."""
-    opened: list[Laptop] = []
+class LaptopFactory:
+    """Opens laptops: copies of a template file, each with its sync client (closed by ``close``)."""
 
-    def make(
+    def __init__(self, folder: Path, templates: Callable[[bool], Path]) -> None:
+        self.folder = folder
+        self.templates = templates
+        self.opened: list[Laptop] = []
+
+    def __call__(
+        self,
         name: str,
         server: LiveServer | None = None,
         *,
         villages: list[str] | None = None,
+        role: str = "field_worker",
+        demo: bool = False,
         **client_options: Any,
     ) -> Laptop:
-        db = open_database(
-            _copy_database(sqlite_templates["laptop"], tmp_path / f"laptop-{name}.db")
-        )
+        db = open_database(_copy_database(self.templates(demo), self.folder / f"laptop-{name}.db"))
         client_options.setdefault("sleep", lambda _seconds: None)
         client = SyncClient(db, server.url if server else None, **client_options)
         laptop = Laptop(name=name, db=db, client=client)
-        opened.append(laptop)
+        self.opened.append(laptop)
         if server is not None:
-            client.enroll(server.enrollment_code(name, villages or [EAST]))
+            client.enroll(server.enrollment_code(name, villages or [EAST], role=role))
         return laptop
 
-    yield make
-    for laptop in opened:
-        laptop.client.close()
-        laptop.db.dispose()
+    def close(self) -> None:
+        for laptop in self.opened:
+            laptop.client.close()
+            laptop.db.dispose()
+
+
+def laptop_template(folder: Path) -> Path:
+    """A migrated laptop file with the county's division tree (copied for each laptop)."""
+    path = folder / "laptop.db"
+    laptop = open_database(path)
+    seed_divisions(laptop)
+    laptop.dispose()
+    return path
+
+
+@pytest.fixture
+def make_laptop(
+    request, tmp_path: Path, sqlite_templates: dict[str, Path]
+) -> Iterator[Callable[..., Laptop]]:
+    """Factory: ``make_laptop("A", server, villages=[EAST])`` opens a laptop and, with a
+    server, enrolls it; ``demo=True`` starts it from the demo county instead of 乾县's tree."""
+    factory = LaptopFactory(
+        tmp_path,
+        lambda demo: (
+            request.getfixturevalue("demo_template") if demo else sqlite_templates["laptop"]
+        ),
+    )
+    yield factory
+    factory.close()
 
 
 def credentials(laptop: Laptop) -> tuple[str, str]:

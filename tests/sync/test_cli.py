@@ -52,3 +52,21 @@ def test_devices_lists_enrolled_laptops_and_revoke_marks_one_revoked(tmp_path, c
     assert [(d["device_id"], d["name"], d["villages"], d["revoked"]) for d in listed] == [
         (device_id, "东街-1", [EAST], True)
     ]
+
+
+def test_enroll_gives_a_reviewer_role_when_asked_and_refuses_an_unknown_one(tmp_path, capsys):
+    import pytest
+
+    db_url = f"sqlite:///{tmp_path / 'server.db'}"
+    assert cli.main(["enroll", "--db", db_url, "--name", "城关审核", "--villages", EAST,
+                     "--role", "reviewer"]) == 0  # fmt: skip
+    code, _url = decode_enrollment(capsys.readouterr().out.strip())
+    database = open_server_database(db_url)
+    with database.session() as session:
+        enrolled = redeem_enrollment_code(session, code)
+    database.dispose()
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["enroll", "--db", db_url, "--name", "x", "--villages", EAST, "--role", "boss"])
+
+    assert enrolled.device.role == "reviewer"
+    assert usage.value.code == 2

@@ -131,6 +131,36 @@ def test_an_edit_of_a_record_deleted_since_its_base_is_a_conflict_on_every_field
     assert result.to_write == {}
 
 
+def test_a_devices_second_edit_of_a_field_on_the_same_base_is_not_a_conflict_with_its_first() -> (
+    None
+):
+    first = merge_change(record(), op="update", base_version=3, fields={"phone": "137"}, writer="A")
+    after = RecordState(
+        version=first.version,
+        values={**record().values, **first.to_write},
+        field_versions=first.field_versions,
+        field_writers=first.field_writers,
+    )
+    second = merge_change(after, op="update", base_version=3, fields={"phone": "138"}, writer="A")
+    other = merge_change(after, op="update", base_version=3, fields={"phone": "136"}, writer="B")
+
+    assert first.field_writers["phone"] == "A"
+    assert (second.outcome, second.to_write, second.version) == ("applied", {"phone": "138"}, 5)
+    assert other.outcome == "conflict" and other.conflicts == {"phone": ("137", "136")}
+
+
+def test_a_record_moved_by_another_writer_makes_an_own_field_edit_merged_not_conflicting() -> None:
+    state = RecordState(
+        version=5,
+        values={"phone": "137", "note": "b"},
+        field_versions={"phone": 4, "note": 5},
+        field_writers={"phone": "A", "note": "B"},
+    )
+    result = merge_change(state, op="update", base_version=3, fields={"phone": "138"}, writer="A")
+    assert result.outcome == "merged"
+    assert result.to_write == {"phone": "138"}
+
+
 def test_a_base_version_above_the_servers_is_refused() -> None:
     result = merge_change(record(), op="update", base_version=9, fields={"note": "x"})
     assert result.outcome == "refused"
@@ -190,7 +220,11 @@ class ModelServer:
             }
         rec = self.records[change["rid"]]
         result = merge_change(
-            rec, op=change["op"], base_version=change["base"], fields=change["fields"]
+            rec,
+            op=change["op"],
+            base_version=change["base"],
+            fields=change["fields"],
+            writer=change["id"].split("-")[0],
         )
         if result.to_write:
             values = {**rec.values, **{k: v for k, v in result.to_write.items() if k != "deleted"}}
@@ -199,10 +233,14 @@ class ModelServer:
                 values=values,
                 field_versions=result.field_versions,
                 deleted=result.to_write.get("deleted", rec.deleted),
+                field_writers=result.field_writers,
             )
             self.append(change["rid"], result.version, result.to_write)
         for name, (_server, mine) in result.conflicts.items():
             self.conflicts.append((change["rid"], name, mine, change["id"]))
+            if change["op"] == "update" and not rec.deleted:
+                # a field conflict is between two laptops, never a laptop and its own edit
+                assert rec.field_writers.get(name) != change["id"].split("-")[0]
         self.answered[change["id"]] = (result.outcome, result.version)
         return {
             "outcome": result.outcome,

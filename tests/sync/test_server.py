@@ -561,3 +561,99 @@ def test_a_delete_travels_to_the_other_laptop_as_a_tombstone(server, make_laptop
         assert member is not None and member.deleted is True
         assert session.get(Household, household_id).member_count == 1
     assert snapshot(a.db) == snapshot(b.db)
+
+
+# --- a worker's own edits, retries of enrollment, constraint errors --------------------------------
+
+
+def test_a_workers_second_edit_of_a_field_before_syncing_is_not_a_conflict_with_the_first(
+    server, make_laptop
+):
+    laptop = make_laptop("A", server)
+    saved = laptop.create_household("6104241002010001")
+    laptop.client.push()
+    laptop.edit(saved.household_id, lambda h: setattr(h, "phone", "13711111111"))
+    laptop.edit(saved.household_id, lambda h: setattr(h, "phone", "13722222222"))
+
+    receipt = laptop.client.push()
+
+    assert (receipt.sent, receipt.conflicts) == (2, 0)
+    assert count(server.db, Conflict) == 0
+    assert server_household(server, saved.household_id).phone == "13722222222"
+    assert laptop.household(saved.household_id)["phone"] == "13722222222"
+    with server.db.session() as session:
+        feed = session.execute(
+            select(ChangeLogEntry.server_seq, ChangeLogEntry.version)
+            .where(ChangeLogEntry.entity_id == saved.household_id)
+            .order_by(ChangeLogEntry.server_seq)
+        ).all()
+    assert [version for _seq, version in feed] == [1, 2, 3]  # feed order is version order
+
+
+class LoseFirstEnrollAnswer(httpx.HTTPTransport):
+    """The first enrollment reaches the server; its answer is lost on the way back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[bytes] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.url.path == ENROLL_PATH:
+            self.requests.append(request.content)
+            if len(self.requests) == 1:
+                response.read()
+                response.close()
+                raise httpx.ReadError("connection reset by peer", request=request)
+        return response
+
+
+def test_an_enrollment_whose_answer_was_lost_is_retried_and_a_late_duplicate_breaks_nothing(
+    server, make_laptop
+):
+    transport = LoseFirstEnrollAnswer()
+    laptop = make_laptop("A", transport=transport)
+    laptop.create_household("6104241002010001")
+
+    enrolled = laptop.client.enroll(server.enrollment_code("A", [EAST]))
+    with server.http() as http:  # the first request, duplicated by the network, arrives late
+        late = http.post(
+            ENROLL_PATH,
+            content=transport.requests[0],
+            headers={"Content-Type": "application/json"},
+        )
+        stranger = http.post(
+            ENROLL_PATH,
+            content=transport.requests[0].replace(b'"public_key":"', b'"public_key":"A'),
+            headers={"Content-Type": "application/json"},
+        )
+
+    assert len(transport.requests) == 2 and late.status_code == 200
+    assert late.json()["device_id"] == enrolled.device_id
+    assert stranger.status_code in (409, 422)
+    assert laptop.client.push().applied == 4  # the token the laptop kept still works
+    with server.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Device)) == 1
+
+
+def test_a_change_that_breaks_a_constraint_is_refused_alone_and_the_rest_of_the_batch_applies(
+    server, make_laptop
+):
+    a = make_laptop("A", server)
+    a.create_household("6104241002010001")
+    a.client.push()
+    b = make_laptop("B", server)
+    b.create_household("6104241002010002", seq=2)
+    taken = b.create_household("6104241002010001", seq=3, head="王重号")  # the number is taken
+    b.create_household("6104241002010003", seq=4)
+
+    receipt = b.client.push()
+
+    assert (receipt.sent, receipt.applied, receipt.refused) == (12, 8, 4)
+    assert {r.entity_id for r in receipt.refusals} >= {taken.household_id}
+    assert {r.code for r in receipt.refusals} == {ErrorCode.INTEGRITY.value}
+    with server.db.session() as session:
+        numbers = sorted(session.scalars(select(Household.household_number)))
+        assert numbers == ["6104241002010001", "6104241002010002", "6104241002010003"]
+        assert session.scalar(select(func.count()).where(Member.name == "王重号")) == 0
+    assert count(server.db, ChangeLogEntry) == 4 + 8

@@ -975,3 +975,12 @@ def test_a_village_committee_location_typed_in_the_dialog_is_saved_booked_and_qu
         book = session.scalars(select(LedgerEntry).where(LedgerEntry.entity_id == village_id)).all()
         assert {e.field for e in book} >= {"committee_latitude", "committee_longitude"}
         assert {e.actor for e in book} == {"测试员"}
+
+
+def test_the_sync_menu_offers_conflict_decisions_to_reviewers_only(demo_db, make_window) -> None:
+    reviewer = make_window(demo_db, role=Role.REVIEWER)
+    worker = make_window(demo_db, role=Role.FIELD_WORKER)
+    assert reviewer.conflicts_action is not None
+    assert worker.conflicts_action is None
+    titles = [a.text() for a in worker.sync_menu.actions()]
+    assert any("同步到县服务器" in t for t in titles) and any("登记本机" in t for t in titles)

@@ -1,0 +1,385 @@
+"""The end-of-day sync: progress per batch, cancel, and a receipt that can be printed.
+
+``SyncDialog(db, runner, parent)`` shows what waits to be sent and, on 开始同步, runs the sync
+engine (``sync.client.SyncClient``: push the outbox in batches, then pull the laptop's villages)
+in a ``SyncWorker`` moved to its own ``QThread`` (STYLE.md: a worker object for the long-lived
+sync engine; the worker never touches a widget, signals carry progress and the result back).
+取消 asks the engine to stop between batches: the batch in flight is finished and recorded,
+never abandoned halfway, and what was not sent stays in the outbox for the next sync.
+
+At the end the receipt shows sent, applied, merged, conflicts and refused (each refused change
+with its reason); 打印回执 builds the receipt page (``sync.receipt``) in the task runner and
+opens the print preview. A failure (no network, a revoked laptop) is one Chinese line; nothing
+already saved is touched.
+
+Short jobs (how much waits, the receipt PDF) go through the injected ``runner``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.style import apply_readable_font
+from desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.store.db import Database
+
+log = logging.getLogger(__name__)
+
+RECEIPT_FIELDS = (
+    ("sent", "上传"),
+    ("applied", "已应用"),
+    ("merged", "已合并"),
+    ("duplicate", "重复"),
+    ("conflicts", "冲突"),
+    ("refused", "被拒"),
+    ("pulled", "下载"),
+)
+
+
+def default_receipt_dir() -> Path:
+    """Where printed receipts are kept: the user's data folder, never the app bundle."""
+    from platformdirs import user_data_path
+
+    return user_data_path("fieldbook", appauthor=False) / "receipts"
+
+
+class SyncWorker(QObject):
+    """The sync engine's side of the dialog, living in its own thread.
+
+    ``run()`` pushes then pulls; ``batch(done, total)`` after each pushed batch,
+    ``pulling(village)`` while the feed of a village comes down, then exactly one of
+    ``finished(receipt)`` (a dict, ``sync.commands.receipt_payload`` plus context) or
+    ``failed(code, message)``. ``cancel()`` may be called from any thread.
+    """
+
+    batch = Signal(int, int)
+    pulling = Signal(str)
+    finished = Signal(object)
+    failed = Signal(str, str)
+
+    def __init__(self, db: Database, client_options: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self._db = db
+        self._options = client_options or {}
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop between batches (the batch in flight is finished and recorded)."""
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        from sync.client import SyncClient, SyncError
+        from sync.commands import receipt_payload
+
+        started = datetime.now().astimezone()
+        try:
+            with SyncClient(self._db, **self._options) as client:
+                enrollment = client.enrollment()
+                pushed = client.push(progress=self.batch.emit, cancel=self._cancel.is_set)
+                pulled = None
+                if not pushed.cancelled:
+                    pulled = client.pull(
+                        progress=lambda village, _cursor: self.pulling.emit(village),
+                        cancel=self._cancel.is_set,
+                    )
+        except SyncError as exc:
+            self.failed.emit(exc.code.value, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown as one line, logged with its traceback
+            log.exception("sync failed")
+            self.failed.emit("INTERNAL", f"同步出错: {exc}")
+            return
+        payload = receipt_payload(pushed, pulled)
+        payload.update(
+            device=enrollment.name if enrollment else "",
+            server=enrollment.server_url if enrollment else "",
+            started_at=started.isoformat(timespec="seconds"),
+            finished_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+        )
+        self.finished.emit(payload)
+
+
+def _pending_and_enrollment(db: Database) -> tuple[int, Any]:
+    from sync.client import SyncClient
+
+    client = SyncClient(db)
+    return client.pending_count(), client.enrollment()
+
+
+class SyncDialog(QDialog):
+    """Sync this laptop with the county's server; see the module docstring.
+
+    Signals: ``progressed(done, total)`` after each pushed batch, ``synced(receipt)`` after a
+    sync finished (cancelled ones too), ``sync_failed(code, message)``, ``receipt_printed(path)``
+    once the receipt PDF is written.
+    """
+
+    progressed = Signal(int, int)
+    synced = Signal(object)
+    sync_failed = Signal(str, str)
+    receipt_printed = Signal(str)
+
+    def __init__(
+        self,
+        db: Database,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        receipt_dir: Path | None = None,
+        client_options: dict[str, Any] | None = None,
+        preview: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.runner = runner
+        self.receipt_dir = receipt_dir
+        self.client_options = client_options or {}
+        self.preview = preview
+        self.receipt: dict[str, Any] | None = None
+        self.receipt_path: Path | None = None
+        self._thread: QThread | None = None
+        self._worker: SyncWorker | None = None
+        self.setWindowTitle(self.tr("同步"))
+        apply_readable_font(self)
+
+        self.summary = QLabel(self.tr("正在读取…"))
+        self.summary.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.counts: dict[str, QLabel] = {}
+        receipt_box = QGroupBox(self.tr("回执"))
+        counts = QFormLayout(receipt_box)
+        for key, label in RECEIPT_FIELDS:
+            value = QLabel("–")
+            value.setObjectName(f"count_{key}")
+            self.counts[key] = value
+            counts.addRow(self.tr(label) + ":", value)
+        self.refusals = QListWidget()
+        self.refusals.setVisible(False)
+
+        self.start_button = QPushButton(self.tr("开始同步"))
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.print_button = QPushButton(self.tr("打印回执"))
+        self.close_button = QPushButton(self.tr("关闭"))
+        self.cancel_button.setEnabled(False)
+        self.print_button.setEnabled(False)
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.print_button.clicked.connect(self.print_receipt)
+        self.close_button.clicked.connect(self.close)
+
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.cancel_button, self.print_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(receipt_box)
+        layout.addWidget(self.refusals)
+        layout.addLayout(buttons)
+        self.resize(520, 460)
+        self.refresh()
+
+    # --- what waits -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read how many changes wait and where they go (in the task runner)."""
+
+        def done(result: tuple[int, Any]) -> None:
+            pending, enrollment = result
+            if enrollment is None:
+                self.summary.setText(self.tr("本机尚未登记, 请先用县里发的登记码登记本机。"))
+                self.start_button.setEnabled(False)
+                return
+            self.summary.setText(
+                self.tr("本机 {0}, 服务器 {1}\n待上传的修改: {2} 条").format(
+                    enrollment.name, enrollment.server_url, pending
+                )
+            )
+
+        self.runner.run(
+            lambda: _pending_and_enrollment(self.db),
+            on_done=done,
+            on_error=lambda exc: self.summary.setText(self.tr("无法读取本机数据: {0}").format(exc)),
+        )
+
+    # --- the sync -----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def start(self) -> None:
+        """Start the sync in its worker thread."""
+        if self._thread is not None:
+            return
+        self.receipt = None
+        self.receipt_path = None
+        self.refusals.clear()
+        self.refusals.setVisible(False)
+        for value in self.counts.values():
+            value.setText("–")
+        self.progress.setRange(0, 0)  # busy until the first batch says how many
+        self.status.setText(self.tr("正在连接服务器…"))
+        self.start_button.setEnabled(False)
+        self.print_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText(self.tr("取消"))
+        self.close_button.setEnabled(False)
+
+        thread = QThread(self)
+        worker = SyncWorker(self.db, self.client_options)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.batch.connect(self._on_batch)
+        worker.pulling.connect(self._on_pulling)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        # QThread.quit is thread-safe: the worker's thread ends as soon as the work does, even
+        # while the GUI thread is busy (or waiting for it)
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread.finished.connect(self._on_thread_done)
+        self._thread, self._worker = thread, worker
+        thread.start()
+
+    def cancel(self) -> None:
+        """Ask the engine to stop after the batch in flight."""
+        if self._worker is not None:
+            self._worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.cancel_button.setText(self.tr("正在取消…"))
+            self.status.setText(self.tr("正在取消: 这一批传完就停"))
+
+    @Slot(int, int)
+    def _on_batch(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.status.setText(self.tr("已上传 {0} / {1} 条修改").format(done, total))
+        self.progressed.emit(done, total)
+
+    @Slot(str)
+    def _on_pulling(self, village: str) -> None:
+        self.progress.setRange(0, 0)
+        self.status.setText(self.tr("正在下载村 {0} 的修改…").format(village))
+
+    @Slot(object)
+    def _on_finished(self, receipt: dict[str, Any]) -> None:
+        self.receipt = receipt
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        for key, value in self.counts.items():
+            value.setText(str(receipt.get(key, "–")))
+        for refusal in receipt.get("refusals", []):
+            self.refusals.addItem(
+                f"{refusal['entity']} {refusal['entity_id'][:8]}: {refusal.get('message') or ''}"
+            )
+        self.refusals.setVisible(bool(receipt.get("refusals")))
+        if receipt.get("cancelled"):
+            text = self.tr("同步已取消: 已传的修改已记下, 其余修改下次同步时上传")
+        elif receipt.get("conflicts"):
+            text = self.tr("同步完成。有冲突的字段保留了服务器的值, 本机的值已交乡镇审核员裁决")
+        else:
+            text = self.tr("同步完成")
+        self.status.setText(text)
+        self.print_button.setEnabled(True)
+        self.synced.emit(receipt)
+
+    @Slot(str, str)
+    def _on_failed(self, code: str, message: str) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status.setText(
+            self.tr("同步没有完成: {0}\n本机保存的内容都还在, 可以稍后再同步。").format(message)
+        )
+        self.sync_failed.emit(code, message)
+
+    @Slot()
+    def _on_thread_done(self) -> None:
+        if self._worker is not None:
+            self._worker.deleteLater()
+        if self._thread is not None:
+            self._thread.deleteLater()
+        self._thread, self._worker = None, None
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText(self.tr("取消"))
+        self.start_button.setEnabled(True)
+        self.start_button.setText(self.tr("再次同步"))
+        self.close_button.setEnabled(True)
+        self.refresh()
+
+    # --- the receipt --------------------------------------------------------------------------
+
+    def print_receipt(self) -> None:
+        """Build the receipt PDF (task runner), then open the print preview."""
+        if self.receipt is None:
+            return
+        folder = self.receipt_dir or default_receipt_dir()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = folder / f"同步回执-{stamp}.pdf"
+        receipt = dict(self.receipt)
+
+        def build() -> Path:
+            from sync.receipt import build_receipt_pdf
+
+            folder.mkdir(parents=True, exist_ok=True)
+            build_receipt_pdf(receipt, path)
+            return path
+
+        def done(built: Path) -> None:
+            self.receipt_path = built
+            self.receipt_printed.emit(str(built))
+            if self.preview:
+                from desktop.ui.print_preview import PdfPrintPreview
+
+                PdfPrintPreview(built, self).exec()
+
+        self.runner.run(
+            build,
+            on_done=done,
+            on_error=lambda exc: self.status.setText(self.tr("回执没有生成: {0}").format(exc)),
+        )
+
+    # --- closing --------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """While a sync runs the dialog stays: it may be cancelled, not abandoned."""
+        if self.running:
+            self.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the worker thread has ended (for shutdown and tests)."""
+        thread = self._thread
+        return True if thread is None else thread.wait(msecs)
