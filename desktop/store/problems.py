@@ -349,3 +349,26 @@ def export_problem_list(listed: ProblemList, path: str | Path) -> ExportSummary:
         printable=True,
     )
     return ExportSummary(save_workbook(workbook, path), {sheet: count}, listed.internal)
+
+
+def households_with_open_problems(
+    session: Session,
+    *,
+    village_ids: Collection[str] | None = None,
+    policy: PolicyYear | None = None,
+    on: date | None = None,
+    internal: bool = False,
+) -> list[str]:
+    """Ids of the households with a problem neither fixed nor explained (the list's filter).
+
+    Internal problems (Q6) count only for roles that may see them.
+    """
+    findings = audit_database(session, policy=policy, village_ids=village_ids, on=on)
+    notes = notes_for(session, {f.household_id for f in findings})
+    open_ids = {
+        f.household_id
+        for f in findings
+        if (internal or not is_internal(f.problem))
+        and note_of(notes, f.household_id, f.problem) is None
+    }
+    return sorted(open_ids)

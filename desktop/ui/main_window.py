@@ -680,6 +680,7 @@ class MainWindow(QMainWindow):
         combo.addItem(self.tr("本年度已走访"), "visited")
         combo.addItem(self.tr("本年度未走访"), "not_visited")
         combo.addItem(self.tr("有未同步的修改"), "unsynced")
+        combo.addItem(self.tr("有待处理的问题"), "problems")
         combo.currentIndexChanged.connect(self._work_changed)
         return combo
 
@@ -691,6 +692,31 @@ class MainWindow(QMainWindow):
             visited_since=since if choice == "visited" else None,
             not_visited_since=since if choice == "not_visited" else None,
             unsynced=True if choice == "unsynced" else None,
+        )
+        if choice == "problems":
+            self.show_open_problems()
+        elif self.search_box.text().strip():
+            self.search_now()
+        else:
+            self._apply_filters(household_ids=None)
+
+    def show_open_problems(self) -> None:
+        """List the households (of the selected village, else all) with problems neither fixed
+        nor explained: the audit runs in the task runner, then the list shows just those."""
+        from desktop.store.problems import households_with_open_problems
+
+        village = self.selected_village()
+        villages = [village[0]] if village is not None else None
+        internal = self.internal
+
+        def find(session) -> list[str]:
+            return households_with_open_problems(session, village_ids=villages, internal=internal)
+
+        self.statusBar().showMessage(self.tr("正在审核, 请稍候…"))
+        self.runner.run(
+            in_session(self.db, find),
+            on_done=lambda ids: self._apply_filters(household_ids=tuple(ids)),
+            on_error=lambda exc: self._show_error(str(exc)),
         )
 
     def _make_table(self) -> QTableView:

@@ -2413,7 +2413,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Marginal and monitored households are for internal use only and must not be made public</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+156"/>
         <source>搜索结果太多,只显示前 {0} 户,请输入更多字</source>
         <translation>Too many results: only the first {0} households are shown; type more</translation>
     </message>
@@ -2433,7 +2433,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-447"/>
+        <location line="-473"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -2443,7 +2443,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location line="+193"/>
+        <location line="+219"/>
         <source>请先在左侧选择一个行政村</source>
         <translation>Please choose a village on the left first</translation>
     </message>
@@ -2655,7 +2655,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-505"/>
+        <location line="-531"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -2675,7 +2675,17 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Unsynced changes</translation>
     </message>
     <message>
-        <location line="+251"/>
+        <location line="+1"/>
+        <source>有待处理的问题</source>
+        <translation>Open problems</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>正在审核, 请稍候…</source>
+        <translation>Auditing, please wait…</translation>
+    </message>
+    <message>
+        <location line="+244"/>
         <source>采集本村村委会位置(&amp;C)…</source>
         <translation>Capture the village &amp;committee location…</translation>
     </message>
@@ -3201,7 +3211,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1660"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1686"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>

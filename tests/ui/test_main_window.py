@@ -984,3 +984,42 @@ def test_the_sync_menu_offers_conflict_decisions_to_reviewers_only(demo_db, make
     assert worker.conflicts_action is None
     titles = [a.text() for a in worker.sync_menu.actions()]
     assert any("同步到县服务器" in t for t in titles) and any("登记本机" in t for t in titles)
+
+
+def test_the_open_problems_choice_lists_the_households_with_unexplained_problems(
+    demo_copy, make_window
+) -> None:
+    from desktop.store.audit import audit_database
+    from desktop.store.problems import explain_problem, households_with_open_problems
+    from desktop.store.save import save_household
+
+    db = demo_copy()
+    with db.session() as session:
+        households = session.scalars(
+            select(Household).order_by(Household.household_number).limit(2)
+        ).all()
+        for household in households:
+            head = next(m for m in household.members if m.relation == "01")
+            head.work_months = 13  # R44: a warning, saved with a reason
+            save_household(session, household, actor="测试员", reason="待核实")
+        broken = [h.id for h in households]
+        assert households_with_open_problems(session) == sorted(broken)
+        for finding in audit_database(session):
+            if finding.household_id == broken[0]:  # every warning of the first one explained
+                explain_problem(
+                    session,
+                    household_id=broken[0],
+                    rule_code=finding.problem.code,
+                    entity_id=finding.problem.entity_id,
+                    explanation="季节性务工, 已核实",
+                    actor="李强",
+                )
+        assert households_with_open_problems(session) == [broken[1]]
+
+    window = make_window(db)
+    window.work_combo.setCurrentIndex(window.work_combo.findData("problems"))
+    fetch_all(window)
+    assert listed_ids(window) == [broken[1]]
+    window.work_combo.setCurrentIndex(0)
+    fetch_all(window)
+    assert len(listed_ids(window)) > 1
