@@ -1,0 +1,235 @@
+"""Headless commands for a village's own information, the 11-10 filing's report and the
+departments' verification (``fieldbook …``).
+
+- ``village show --db PATH --village CODE``: the village's information and its book.
+- ``village set --db PATH --village CODE [--poor yes|no] [--exited-year N | --not-exited]
+  [--task-force TEXT] [--committee "LAT, LON"]``: saved, booked and queued (Q3, Q18).
+
+Exit status: 0 fine, 1 refused or problems found, 2 usage. Heavy imports happen inside the
+handlers, so ``fieldbook --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+ACTOR = "命令行"
+
+Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+
+
+def register(add: Add) -> None:
+    """Add this module's subcommands to the ``fieldbook`` parser."""
+    command = add(
+        "village", cmd_village, "行政村本身的信息: 贫困村、出列年度、驻村工作队、村委会位置"
+    )
+    actions = command.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="查看行政村信息和它的修改记录")
+    edit = actions.add_parser("set", help="修改行政村信息 (记入修改记录, 待同步)")
+    edit.add_argument("--poor", choices=["yes", "no"], help="是否贫困村")
+    years = edit.add_mutually_exclusive_group()
+    years.add_argument("--exited-year", type=int, metavar="YEAR", help="出列年度")
+    years.add_argument("--not-exited", action="store_true", help="清除出列年度 (未出列)")
+    edit.add_argument("--task-force", metavar="TEXT", help="驻村工作队(驻村单位); 空字符串清除")
+    edit.add_argument("--committee", metavar="LAT,LON", help="村委会位置 (手工输入的经纬度)")
+    edit.add_argument("--actor", default=ACTOR, help="记入修改记录的操作人")
+    for action in (show, edit):
+        action.add_argument("--db", required=True)
+        action.add_argument("--village", required=True, metavar="CODE")
+        action.add_argument("--year", type=int, help="政策年度 (默认数据库的工作年度)")
+        action.add_argument("--json", action="store_true", help="输出 JSON")
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _usage(message: str) -> Exception:
+    from desktop.cli import UsageError
+
+    return UsageError(message)
+
+
+def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
+    if args.json:
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _open(args: argparse.Namespace):
+    from desktop.store.db import open_database
+
+    target = str(args.db)
+    if "://" not in target and not Path(target).exists():
+        raise _usage(f"找不到数据库文件: {target}")
+    return open_database(target)
+
+
+def _policy(args: argparse.Namespace, session):
+    from desktop.domain.policy import PolicyError, policy_year
+    from desktop.store.settings import working_policy
+
+    year = getattr(args, "year", None)
+    if year is None:
+        return working_policy(session)
+    try:
+        return policy_year(year)
+    except PolicyError as exc:
+        raise _usage(str(exc)) from exc
+
+
+def _beijing(moment: Any) -> str:
+    from datetime import UTC
+
+    from desktop.domain.policy import BEIJING
+
+    return moment.replace(tzinfo=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def _problem(p: Any) -> dict[str, Any]:
+    return {"code": p.code, "field": p.field, "severity": str(p.severity), "message": p.message}
+
+
+# --- village -----------------------------------------------------------------------------------------
+
+
+def _village_lines(info: Any) -> list[str]:
+    poor = {True: "贫困村", False: "非贫困村", None: "未注明"}[info.is_poor_village]
+    where = (
+        f"{info.committee_latitude:.6f}, {info.committee_longitude:.6f}"
+        f" ({info.committee_location_source or '来源未注明'})"
+        if info.committee_latitude is not None and info.committee_longitude is not None
+        else "未采集"
+    )
+    return [
+        f"{info.name} ({info.code})",
+        f"  贫困村: {poor}",
+        f"  出列年度: {info.village_exited_year or '未出列'}",
+        f"  驻村工作队(单位): {info.task_force or '未填写'}",
+        f"  村委会位置: {where}",
+    ]
+
+
+def _village_payload(info: Any) -> dict[str, Any]:
+    from desktop.domain.village import VILLAGE_FIELDS
+
+    return {"code": info.code, "name": info.name, **{f: getattr(info, f) for f in VILLAGE_FIELDS}}
+
+
+def cmd_village(args: argparse.Namespace) -> int:
+    from desktop.domain.village import LABELS
+    from desktop.store.village_info import (
+        VillageInfoRefused,
+        VillageNotFound,
+        read_village_info,
+        save_village_info,
+        village_history,
+    )
+
+    changes = _village_changes(args) if args.action == "set" else {}
+    db = _open(args)
+    try:
+        with db.session() as session:
+            policy = _policy(args, session)
+            try:
+                if args.action == "show":
+                    info = read_village_info(session, args.village)
+                    book = village_history(session, args.village)
+                    payload = {
+                        "village": _village_payload(info),
+                        "book": [
+                            {
+                                "at": line.at,
+                                "actor": line.actor,
+                                "field": line.field,
+                                "old": line.old_value,
+                                "new": line.new_value,
+                                "reason": line.reason,
+                            }
+                            for line in book
+                        ],
+                    }
+                    lines = _village_lines(info) + [f"修改记录 {len(book)} 条:"]
+                    lines += [
+                        f"  {_beijing(b.at)} {b.actor} {LABELS.get(b.field, b.field)}: "
+                        f"{b.old_value or '(空)'} → {b.new_value or '(空)'}"
+                        for b in book
+                    ]
+                    _emit(args, payload, "\n".join(lines))
+                    return EXIT_OK
+                if not changes:
+                    raise _usage(
+                        "没有要修改的内容: 请给出 --poor、--exited-year、--task-force 或 --committee"
+                    )
+                try:
+                    result = save_village_info(
+                        session, args.village, changes, actor=args.actor, policy=policy
+                    )
+                except VillageInfoRefused as refused:
+                    payload = {
+                        "saved": False,
+                        "error": refused.message,
+                        "problems": [_problem(p) for p in refused.problems],
+                    }
+                    text = "\n".join(
+                        [f"未保存: {refused.message}"]
+                        + [f"  {p.message}" for p in refused.problems if p.is_error]
+                    )
+                    _emit(args, payload, text)
+                    return EXIT_PROBLEMS
+                info = read_village_info(session, args.village)
+            except VillageNotFound as exc:
+                raise _usage(str(exc)) from exc
+    finally:
+        db.dispose()
+    payload = {
+        "saved": bool(result.changed),
+        "changed": result.changed,
+        "warnings": [_problem(p) for p in result.warnings],
+        "village": _village_payload(info),
+    }
+    lines = _village_lines(info)
+    lines.append(
+        f"已保存 {len(result.changed)} 项, 已记入修改记录并等待同步"
+        if result.changed
+        else "内容没有变化, 未写入"
+    )
+    lines += [f"  提示: {p.message}" for p in result.warnings]
+    _emit(args, payload, "\n".join(lines))
+    return EXIT_OK
+
+
+def _village_changes(args: argparse.Namespace) -> dict[str, Any]:
+    from desktop.domain.village import clean_task_force
+
+    changes: dict[str, Any] = {}
+    if args.poor is not None:
+        changes["is_poor_village"] = args.poor == "yes"
+    if args.exited_year is not None:
+        changes["village_exited_year"] = args.exited_year
+    if args.not_exited:
+        changes["village_exited_year"] = None
+    if args.task_force is not None:
+        changes["task_force"] = clean_task_force(args.task_force)
+    if args.committee is not None:
+        from desktop.location.apply import from_typed
+        from desktop.location.coords import CoordinateError, parse_coordinates
+
+        try:
+            choice = from_typed(parse_coordinates(args.committee))
+        except CoordinateError as exc:
+            raise _usage(str(exc)) from exc
+        changes.update(
+            committee_latitude=choice.latitude,
+            committee_longitude=choice.longitude,
+            committee_location_source=choice.source,
+            committee_location_time=choice.taken_at,
+        )
+    return changes
