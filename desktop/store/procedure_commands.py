@@ -47,6 +47,12 @@ def register(add: Add) -> None:
         "--internal", action="store_true", help="含边缘户和脱贫监测户 (标明内部资料)"
     )
     command.add_argument("--year", type=int, help="政策年度 (默认数据库的工作年度)")
+    command.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="导出这一天开始前(北京时间)的登记信息, 按户簿还原 (导引第13问)",
+    )
 
     command = add("crosscheck", cmd_crosscheck, "比对: 导出拟纳入人员, 导入比对结果, 查看评议清单")
     actions = command.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -228,14 +234,22 @@ def cmd_export(args: argparse.Namespace) -> int:
             policy = _policy(args, session)
             villages = _villages(session, args.village)
             summary = export_registry(
-                session, args.out, policy=policy, village_ids=villages, internal=args.internal
+                session,
+                args.out,
+                policy=policy,
+                village_ids=villages,
+                internal=args.internal,
+                as_of=args.as_of,
             )
     finally:
         db.dispose()
     payload = {"file": str(summary.path), "sheets": summary.sheets, "internal": summary.internal}
+    if args.as_of is not None:
+        payload["as_of"] = args.as_of.isoformat()
     text = (
         f"已导出 {summary.path}"
         + ("（内部资料）" if summary.internal else "")
+        + (f"（{args.as_of.isoformat()} 当日开始前的登记信息）" if args.as_of else "")
         + "\n"
         + "\n".join(f"  {sheet}: {count} 行" for sheet, count in summary.sheets.items())
     )
