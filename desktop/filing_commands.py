@@ -4,6 +4,8 @@ departments' verification (``fieldbook …``).
 - ``village show --db PATH --village CODE``: the village's information and its book.
 - ``village set --db PATH --village CODE [--poor yes|no] [--exited-year N | --not-exited]
   [--task-force TEXT] [--committee "LAT, LON"]``: saved, booked and queued (Q3, Q18).
+- ``report population-change --db PATH --out FILE.xlsx|FILE.pdf [--level village|township|county]``:
+  贫困人口增减 for the 11-10 filing (Q9).
 
 Exit status: 0 fine, 1 refused or problems found, 2 usage. Heavy imports happen inside the
 handlers, so ``fieldbook --help`` stays fast.
@@ -44,6 +46,17 @@ def register(add: Add) -> None:
         action.add_argument("--village", required=True, metavar="CODE")
         action.add_argument("--year", type=int, help="政策年度 (默认数据库的工作年度)")
         action.add_argument("--json", action="store_true", help="输出 JSON")
+
+    command = add("report", cmd_report, "报表: 贫困人口增减 (11月10日报备, 导引第9问)")
+    kinds = command.add_subparsers(dest="kind", metavar="KIND", required=True)
+    change = kinds.add_parser(
+        "population-change", help="贫困人口增减情况表 (新识别、返贫、脱贫、自然增减; 户数和人数)"
+    )
+    change.add_argument("--db", required=True)
+    change.add_argument("--out", required=True, metavar="FILE", help="输出文件: .xlsx 或 .pdf")
+    change.add_argument("--level", choices=["village", "township", "county"], default="village")
+    change.add_argument("--year", type=int, help="政策年度 (默认数据库的工作年度)")
+    change.add_argument("--json", action="store_true", help="输出 JSON")
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -233,3 +246,68 @@ def _village_changes(args: argparse.Namespace) -> dict[str, Any]:
             committee_location_time=choice.taken_at,
         )
     return changes
+
+
+# --- report -------------------------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from desktop.store.population_change import LEVEL_LABELS, population_change, title_of
+
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".pdf"):
+        raise _usage(f"输出文件应为 .xlsx 或 .pdf: {out}")
+    db = _open(args)
+    try:
+        with db.session() as session:
+            policy = _policy(args, session)
+            report = population_change(session, policy=policy, level=args.level)
+    finally:
+        db.dispose()
+    if suffix == ".xlsx":
+        from desktop.store.population_change import write_population_change_xlsx
+
+        write_population_change_xlsx(report, out)
+    else:
+        from desktop.cards.fonts import FontNotFound
+        from desktop.cards.population_change_pdf import build_population_change
+
+        try:
+            build_population_change(report, out)
+        except FontNotFound as exc:
+            raise _usage(str(exc)) from exc
+    keys = report.keys()
+    payload = {
+        "file": str(out),
+        "year": report.year,
+        "level": report.level,
+        "units": [
+            {
+                "code": unit.code,
+                "name": unit.name,
+                **{
+                    key: {"households": unit.households(key), "persons": unit.persons(key)}
+                    for key, _label in keys
+                },
+            }
+            for unit in report.rows
+        ],
+        "total": {
+            key: {"households": report.total.households(key), "persons": report.total.persons(key)}
+            for key, _label in keys
+        },
+    }
+    total = report.total
+    text = "\n".join(
+        [
+            f"已写出 {out}: {title_of(report)}, {len(report.rows)} 个{LEVEL_LABELS[report.level]}",
+            *(
+                f"  {label}: {total.households(key)} 户 {total.persons(key)} 人"
+                for key, label in keys
+                if ":" not in key
+            ),
+        ]
+    )
+    _emit(args, payload, text)
+    return EXIT_OK
