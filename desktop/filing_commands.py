@@ -6,6 +6,8 @@ departments' verification (``fieldbook …``).
   [--task-force TEXT] [--committee "LAT, LON"]``: saved, booked and queued (Q3, Q18).
 - ``report population-change --db PATH --out FILE.xlsx|FILE.pdf [--level village|township|county]``:
   贫困人口增减 for the 11-10 filing (Q9).
+- ``import-verification --db PATH FILE.xlsx [--dry-run]``: the departments' verification of
+  贫困户属性 and 两不愁三保障 + 饮水安全 (Q14): the differences listed, then applied.
 
 Exit status: 0 fine, 1 refused or problems found, 2 usage. Heavy imports happen inside the
 handlers, so ``fieldbook --help`` stays fast.
@@ -17,6 +19,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +60,20 @@ def register(add: Add) -> None:
     change.add_argument("--level", choices=["village", "township", "county"], default="village")
     change.add_argument("--year", type=int, help="政策年度 (默认数据库的工作年度)")
     change.add_argument("--json", action="store_true", help="输出 JSON")
+
+    command = add(
+        "import-verification",
+        cmd_import_verification,
+        "导入行业部门核实的贫困户属性和两不愁三保障、饮水安全 (xlsx, 按户主或成员证件号码匹配)",
+    )
+    command.add_argument("--db", required=True)
+    command.add_argument("file", metavar="FILE.xlsx")
+    command.add_argument("--dry-run", action="store_true", help="只列出不一致之处, 不写入数据库")
+    command.add_argument("--actor", default=ACTOR, help="记入户簿的操作人")
+    command.add_argument("--year", type=int, help="政策年度 (默认数据库的工作年度)")
+    command.add_argument(
+        "--today", type=date.fromisoformat, metavar="YYYY-MM-DD", help="按这一天核对 (默认今天)"
+    )
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -311,3 +328,85 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     _emit(args, payload, text)
     return EXIT_OK
+
+
+# --- import-verification ----------------------------------------------------------------------------
+
+
+def _issue_lines(title: str, issues: list[dict[str, Any]]) -> list[str]:
+    if not issues:
+        return []
+    return [f"{title} {len(issues)} 行:"] + [
+        f"  第{i['row']}行 {i.get('name') or ''} {i.get('id_number') or ''}: {i['reason']}"
+        for i in issues
+    ]
+
+
+def cmd_import_verification(args: argparse.Namespace) -> int:
+    from desktop.store.exchange import ExchangeError, ImportRefused
+    from desktop.store.verification import (
+        commit_verification_import,
+        preview_verification_import,
+    )
+
+    file = Path(args.file)
+    if not file.is_file():
+        raise _usage(f"找不到文件: {file}")
+    db = _open(args)
+    try:
+        with db.session() as session:
+            policy = _policy(args, session)
+            try:
+                preview = preview_verification_import(
+                    session, file, policy=policy, today=args.today
+                )
+            except ExchangeError as exc:
+                raise _usage(str(exc)) from exc
+        payload = preview.summary()
+        lines = [
+            f"文件 {file.name} 工作表 {preview.sheet}: 读取 {preview.rows_read} 行",
+            f"  与登记不一致 {len(preview.mismatched)} 户, 与登记一致 {len(preview.confirmed)} 户",
+        ]
+        if preview.late:
+            lines.append(
+                f"  注意: 部门核实应在 {preview.due.isoformat()} 前完成 (导引第14问), 本次导入已超过"
+            )
+        for household in payload["mismatched"]:
+            lines.append(
+                f"  第{household['row']}行 户编号 {household['household_number']} {household['name']}:"
+            )
+            lines += [
+                f"    {d['label']}: 登记为{d['registered']}, 部门核实为{d['verified']}"
+                for d in household["differences"]
+            ]
+        lines += _issue_lines("未匹配", payload["unmatched"])
+        lines += _issue_lines("无法确定归属", payload["ambiguous"])
+        lines += _issue_lines("不能使用", payload["invalid"])
+        if payload["name_differs"]:
+            lines.append(f"姓名与登记不一致 {len(payload['name_differs'])} 行 (按证件号码匹配):")
+            lines += [
+                f"  第{m['row']}行 文件中为 {m['name_in_file']}, 登记为 {m['name']}"
+                for m in payload["name_differs"]
+            ]
+        payload["committed"] = False
+        if args.dry_run:
+            lines.append("试运行, 未写入数据库 (去掉 --dry-run 写入)")
+        elif preview.mismatched:
+            try:
+                result = commit_verification_import(db, preview, actor=args.actor)
+            except ImportRefused as exc:
+                payload["error"] = exc.message
+                _emit(args, payload, "\n".join([*lines, exc.message]))
+                return EXIT_PROBLEMS
+            payload["committed"] = True
+            payload["households"] = result.households
+            payload["fields"] = result.rows
+            lines.append(
+                f"已按部门核实结果修改 {result.households} 户的 {result.rows} 项, 已记入户簿并等待同步"
+            )
+        else:
+            lines.append("没有需要修改的内容")
+    finally:
+        db.dispose()
+    _emit(args, payload, "\n".join(lines))
+    return EXIT_PROBLEMS if preview.has_issues else EXIT_OK
