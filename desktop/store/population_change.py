@@ -96,6 +96,7 @@ class PopulationChange:
     reasons: list[Reason]
     rows: list[UnitChange]
     total: UnitChange
+    filing_due: date | None = None  # the day the counts are reported by (Q9: 11月10日)
 
     def keys(self) -> list[tuple[str, str]]:
         """(tally key, heading) in report order: status changes, then natural changes by reason
@@ -205,7 +206,7 @@ def population_change(
     for row in rows:
         for key, tally in row.tallies.items():
             total.tallies[key].merge(tally)
-    return PopulationChange(year, level, start, end, known, rows, total)
+    return PopulationChange(year, level, start, end, known, rows, total, policy.procedures_due)
 
 
 # --- the workbook -----------------------------------------------------------------------------------
@@ -216,9 +217,10 @@ def title_of(report: PopulationChange) -> str:
 
 
 def window_line(report: PopulationChange) -> str:
+    due = f"; 报备截止 {report.filing_due.isoformat()}" if report.filing_due else ""
     return (
         f"新识别、返贫、脱贫: {report.year}年度; 自然增减: "
-        f"{report.window_start.isoformat()}(不含)至{report.window_end.isoformat()}"
+        f"{report.window_start.isoformat()}(不含)至{report.window_end.isoformat()}{due}"
     )
 
 

@@ -215,6 +215,7 @@ def test_the_xlsx_reads_back_with_the_counts_and_the_total(county, tmp_path) -> 
             assert table[name][heading_of(key)] == want[name].get(key, (0, 0)), (name, key)
     ws = openpyxl.load_workbook(path).active
     assert "贫困人口增减" in ws["A1"].value
+    assert "报备截止 2019-11-10" in ws["A2"].value
     assert table["合计"]["新识别"] == (2, 4)
     assert table["合计"]["自然增加合计"] == (3, 4)
 
