@@ -4,6 +4,7 @@ taken before the edits, on a real SQLite file and a real PostgreSQL database, th
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -193,6 +194,24 @@ def test_the_export_command_takes_as_of(tmp_path, capsys) -> None:
     assert status == 0
     assert "当日开始前" in capsys.readouterr().out
     assert workbook_values(out) == workbook_values(tmp_path / "before.xlsx")
+    capsys.readouterr()
+    start = tmp_path / "start.xlsx"
+    assert (
+        cli.main(
+            [
+                "export",
+                "--db",
+                str(tmp_path / "c.db"),
+                "--out",
+                str(start),
+                "--as-of",
+                "work-start",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["as_of"] == POLICY.work_start.isoformat()
     with pytest.raises(SystemExit) as bad:  # argparse's usage error
         cli.main(["export", "--db", str(tmp_path / "c.db"), "--out", str(out), "--as-of", "1月1日"])
     assert bad.value.code == 2
