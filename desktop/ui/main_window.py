@@ -1325,9 +1325,13 @@ class MainWindow(QMainWindow):
             return None
         from desktop.ui.village_info_dialog import VillageInfoDialog
 
-        dialog = (dialog_factory or VillageInfoDialog)(self.db, village[0], actor=self.actor, parent=self)
+        dialog = (dialog_factory or VillageInfoDialog)(
+            self.db, village[0], actor=self.actor, parent=self
+        )
         dialog.saved.connect(
-            lambda _id: self.statusBar().showMessage(self.tr("{0} 村级信息已保存").format(village[1]), 5000)
+            lambda _id: self.statusBar().showMessage(
+                self.tr("{0} 村级信息已保存").format(village[1]), 5000
+            )
         )
         dialog.open()
         return dialog

@@ -2770,12 +2770,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0}: village committee location saved</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>{0} 村级信息已保存</source>
         <translation>{0}: village information saved</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>村地图</source>
         <translation>Village map</translation>
     </message>
@@ -3221,7 +3221,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1703"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1707"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>
