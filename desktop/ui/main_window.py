@@ -964,6 +964,9 @@ class MainWindow(QMainWindow):
         self.village_info_action = QAction(self.tr("本村基本信息(&I)…"), self)
         self.village_info_action.triggered.connect(lambda: self.edit_village_info())
         view.addAction(self.village_info_action)
+        # right-click on a village in the tree: its information and its committee's location
+        self.tree_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.tree_view.addActions([self.village_info_action, self.committee_action])
         self.addAction(self.map_action)
 
         printing = self.menuBar().addMenu(self.tr("打印(&P)"))

@@ -2423,7 +2423,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+222"/>
+        <location line="+225"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -2433,7 +2433,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-476"/>
+        <location line="-479"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -2528,7 +2528,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Village &amp;problem list…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
@@ -2648,14 +2648,14 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-255"/>
-        <location line="+281"/>
+        <location line="-258"/>
+        <location line="+284"/>
         <location line="+130"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-534"/>
+        <location line="-537"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -2695,7 +2695,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Village &amp;information…</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+46"/>
         <source>冲突裁决(&amp;C)…</source>
         <translation>Resolve &amp;conflicts…</translation>
     </message>
@@ -3221,7 +3221,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1707"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1710"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>
