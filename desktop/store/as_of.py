@@ -12,7 +12,7 @@ before anything booked on 2019-10-01, i.e. before the work began that day.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -79,8 +79,9 @@ class Rewind:
         return restored
 
 
-def rewind_to(session: Session, day: date) -> Rewind:
-    """Read the book from the start of ``day`` on and say how to undo it."""
+def rewind_to(session: Session, day: date, *, entities: Collection[str] | None = None) -> Rewind:
+    """Read the book from the start of ``day`` on and say how to undo it (for the rows of the
+    tables ``entities`` only, when given)."""
     rewind = Rewind(day_start_utc(day))
     tables = Base.metadata.tables
     query = (
@@ -93,6 +94,8 @@ def rewind_to(session: Session, day: date) -> Rewind:
         .where(LedgerEntry.at >= rewind.cutoff)
         .order_by(LedgerEntry.seq)
     )
+    if entities is not None:
+        query = query.where(LedgerEntry.entity.in_(list(entities)))
     for entity, entity_id, name, old in session.execute(query):
         key = (entity, entity_id)
         if name == BULK_FIELD:

@@ -674,7 +674,8 @@ def export_registry(
     from the household book (Q13, ``desktop.store.as_of``).
     """
     policy = policy or working_policy(session)
-    rewind = rewind_to(session, as_of) if as_of is not None else None
+    exported = [m.__tablename__ for m in (Household, Member, Income, AssistanceMeasure)]
+    rewind = rewind_to(session, as_of, entities=exported) if as_of is not None else None
     households, by_id = _household_rows(session, village_ids, rewind)
     members = _member_rows(session, by_id, rewind)
     incomes = _income_rows(session, by_id, policy, rewind)

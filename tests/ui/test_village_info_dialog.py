@@ -126,9 +126,7 @@ def test_a_gps_capture_fills_the_committee_and_saves_with_its_source(demo_copy, 
     assert reopened.history_table.rowCount() >= 2
 
 
-def test_the_division_trees_right_click_menu_offers_the_village_information(
-    demo_db, qtbot
-) -> None:
+def test_the_division_trees_right_click_menu_offers_the_village_information(demo_db, qtbot) -> None:
     window = MainWindow(demo_db, runner=ImmediateTaskRunner(), role=Role.FIELD_WORKER)
     qtbot.addWidget(window)
     assert window.village_info_action in window.tree_view.actions()
