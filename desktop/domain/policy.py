@@ -50,6 +50,7 @@ class PolicyYear:
     monitoring_quota_base_year: int
     income_plausible_max: Decimal
     medical_assistance_rule_change: date
+    departments_verification_due: date  # Q14: line departments' verification done by this day
     # procedures
     notice_min_days: int
     # ages for audits

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zipfile import BadZipFile
 
@@ -41,6 +42,7 @@ from desktop.domain.idcard import normalize_id
 from desktop.domain.income import income_totals
 from desktop.domain.policy import PolicyYear
 from desktop.domain.resources import resource_path
+from desktop.store.as_of import Rewind, rewind_to
 from desktop.store.db import Database
 from desktop.store.models import (
     AssistanceMeasure,
@@ -495,7 +497,7 @@ class ExportSummary:
 
 
 def _household_rows(
-    session: Session, village_ids: Collection[str] | None
+    session: Session, village_ids: Collection[str] | None, rewind: Rewind | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     village, township, county, hamlet = (aliased(Division) for _ in range(4))
     columns = [c for c in Household.__table__.columns if c.key not in ("version", "updated_at")]
@@ -512,28 +514,50 @@ def _household_rows(
         .outerjoin(township, village.parent_id == township.id)
         .outerjoin(county, township.parent_id == county.id)
         .outerjoin(hamlet, Household.hamlet_id == hamlet.id)
-        .where(Household.deleted.is_(False))
         .order_by(village.code, Household.household_number)
     )
+    if rewind is None:
+        query = query.where(Household.deleted.is_(False))
     if village_ids is not None:
         query = query.where(Household.village_id.in_(list(village_ids)))
     rows = [dict(r._mapping) for r in session.execute(query)]
+    rows = _as_it_stood(rows, Household, rewind, deleted=True)
     return rows, {r["id"]: r for r in rows}
 
 
-def _member_rows(session: Session, households: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _as_it_stood(
+    rows: list[dict[str, Any]],
+    model: type[Any],
+    rewind: Rewind | None,
+    *,
+    deleted: bool = False,
+    left: bool = False,
+) -> list[dict[str, Any]]:
+    """``rows`` as they stood at the rewind's cutoff (as they are without one), without the rows
+    that did not exist yet and, when asked, without tombstones and people who had left."""
+    if rewind is None:
+        return rows
+    kept = []
+    for row in rows:
+        then = rewind.row(model.__tablename__, row)
+        if then is None or (deleted and then["deleted"]) or (left and then["left_date"]):
+            continue
+        kept.append(then)
+    return kept
+
+
+def _member_rows(
+    session: Session, households: dict[str, dict[str, Any]], rewind: Rewind | None = None
+) -> list[dict[str, Any]]:
     columns = [c for c in Member.__table__.columns if c.key not in ("version", "updated_at")]
     found: list[dict[str, Any]] = []
     ids = list(households)
     for start in range(0, len(ids), 900):
-        for r in session.execute(
-            select(*columns).where(
-                Member.household_id.in_(ids[start : start + 900]),
-                Member.deleted.is_(False),
-                Member.left_date.is_(None),
-            )
-        ):
-            row = dict(r._mapping)
+        query = select(*columns).where(Member.household_id.in_(ids[start : start + 900]))
+        if rewind is None:
+            query = query.where(Member.deleted.is_(False), Member.left_date.is_(None))
+        rows = [dict(r._mapping) for r in session.execute(query)]
+        for row in _as_it_stood(rows, Member, rewind, deleted=True, left=True):
             household = households[row["household_id"]]
             row["household_number"] = household["household_number"]
             row["position"] = (row["position"] or 0) + 1
@@ -549,18 +573,23 @@ def _member_rows(session: Session, households: dict[str, dict[str, Any]]) -> lis
 
 
 def _income_rows(
-    session: Session, households: dict[str, dict[str, Any]], policy: PolicyYear
+    session: Session,
+    households: dict[str, dict[str, Any]],
+    policy: PolicyYear,
+    rewind: Rewind | None = None,
 ) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     ids = list(households)
     for start in range(0, len(ids), 900):
-        for income in session.scalars(
-            select(Income).where(
-                Income.household_id.in_(ids[start : start + 900]),
-                Income.policy_year == policy.year,
-                Income.deleted.is_(False),
-            )
-        ):
+        query = select(*Income.__table__.columns).where(
+            Income.household_id.in_(ids[start : start + 900]),
+            Income.policy_year == policy.year,
+        )
+        if rewind is None:
+            query = query.where(Income.deleted.is_(False))
+        rows = [dict(r._mapping) for r in session.execute(query)]
+        for values in _as_it_stood(rows, Income, rewind, deleted=True):
+            income = SimpleNamespace(**values)
             household = households[income.household_id]
             people = household["member_count"] or 0
             totals = income_totals(income, people)
@@ -588,19 +617,27 @@ def _income_rows(
 
 
 def _measure_rows(
-    session: Session, households: dict[str, dict[str, Any]], members: list[dict[str, Any]]
+    session: Session,
+    households: dict[str, dict[str, Any]],
+    members: list[dict[str, Any]],
+    rewind: Rewind | None = None,
 ) -> list[dict[str, Any]]:
     people = {m["id"]: m for m in members}
     found: list[dict[str, Any]] = []
     ids = list(households)
     for start in range(0, len(ids), 900):
-        for measure in session.scalars(
-            select(AssistanceMeasure).where(
-                AssistanceMeasure.household_id.in_(ids[start : start + 900]),
-                AssistanceMeasure.deleted.is_(False),
-                AssistanceMeasure.received.is_(True),
+        query = select(*AssistanceMeasure.__table__.columns).where(
+            AssistanceMeasure.household_id.in_(ids[start : start + 900])
+        )
+        if rewind is None:
+            query = query.where(
+                AssistanceMeasure.deleted.is_(False), AssistanceMeasure.received.is_(True)
             )
-        ):
+        rows = [dict(r._mapping) for r in session.execute(query)]
+        for values in _as_it_stood(rows, AssistanceMeasure, rewind, deleted=True):
+            if not values["received"]:
+                continue
+            measure = SimpleNamespace(**values)
             person = people.get(measure.member_id or "")
             found.append(
                 {
@@ -627,18 +664,25 @@ def export_registry(
     policy: PolicyYear | None = None,
     village_ids: Collection[str] | None = None,
     internal: bool = False,
+    as_of: date | None = None,
 ) -> ExportSummary:
     """Households, members, the policy year's income and the received assistance measures, as
     one workbook with the national system's columns (one sheet each), for data entry.
 
     ``internal`` adds the marginal and monitored columns and marks every sheet 内部资料.
+    ``as_of`` writes the registry as it stood at the start of that day (Beijing time), rebuilt
+    from the household book (Q13, ``desktop.store.as_of``).
     """
     policy = policy or working_policy(session)
-    households, by_id = _household_rows(session, village_ids)
-    members = _member_rows(session, by_id)
-    incomes = _income_rows(session, by_id, policy)
-    measures = _measure_rows(session, by_id, members)
+    exported = [m.__tablename__ for m in (Household, Member, Income, AssistanceMeasure)]
+    rewind = rewind_to(session, as_of, entities=exported) if as_of is not None else None
+    households, by_id = _household_rows(session, village_ids, rewind)
+    members = _member_rows(session, by_id, rewind)
+    incomes = _income_rows(session, by_id, policy, rewind)
+    measures = _measure_rows(session, by_id, members, rewind)
     title = f"{policy.year}年度建档立卡信息" + ("（内部资料）" if internal else "")
+    if as_of is not None:
+        title += f"（{as_of.isoformat()} 当日开始前）"
     workbook = new_workbook(title=title, internal=internal)
     counts: dict[str, int] = {}
     for name, rows in (

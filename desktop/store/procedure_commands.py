@@ -47,6 +47,13 @@ def register(add: Add) -> None:
         "--internal", action="store_true", help="含边缘户和脱贫监测户 (标明内部资料)"
     )
     command.add_argument("--year", type=int, help="政策年度 (默认数据库的工作年度)")
+    command.add_argument(
+        "--as-of",
+        type=_as_of_day,
+        metavar="YYYY-MM-DD|work-start",
+        help="导出这一天开始前(北京时间)的登记信息, 按户簿还原 (导引第13问); "
+        "work-start: 本年度工作开始前",
+    )
 
     command = add("crosscheck", cmd_crosscheck, "比对: 导出拟纳入人员, 导入比对结果, 查看评议清单")
     actions = command.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -87,6 +94,15 @@ def register(add: Add) -> None:
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
+
+def _as_of_day(text: str) -> date | str:
+    if text == "work-start":
+        return text  # the policy year's work_start, known once the database is open
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 或 work-start: {text}") from exc
 
 
 def _usage(message: str) -> Exception:
@@ -227,15 +243,24 @@ def cmd_export(args: argparse.Namespace) -> int:
         with db.session() as session:
             policy = _policy(args, session)
             villages = _villages(session, args.village)
+            as_of = policy.work_start if args.as_of == "work-start" else args.as_of
             summary = export_registry(
-                session, args.out, policy=policy, village_ids=villages, internal=args.internal
+                session,
+                args.out,
+                policy=policy,
+                village_ids=villages,
+                internal=args.internal,
+                as_of=as_of,
             )
     finally:
         db.dispose()
     payload = {"file": str(summary.path), "sheets": summary.sheets, "internal": summary.internal}
+    if as_of is not None:
+        payload["as_of"] = as_of.isoformat()
     text = (
         f"已导出 {summary.path}"
         + ("（内部资料）" if summary.internal else "")
+        + (f"（{as_of.isoformat()} 当日开始前的登记信息）" if as_of else "")
         + "\n"
         + "\n".join(f"  {sheet}: {count} 行" for sheet, count in summary.sheets.items())
     )

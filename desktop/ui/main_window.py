@@ -961,6 +961,12 @@ class MainWindow(QMainWindow):
         view.addAction(self.map_action)
         view.addAction(self.problems_action)
         view.addAction(self.committee_action)
+        self.village_info_action = QAction(self.tr("本村基本信息(&I)…"), self)
+        self.village_info_action.triggered.connect(lambda: self.edit_village_info())
+        view.addAction(self.village_info_action)
+        # right-click on a village in the tree: its information and its committee's location
+        self.tree_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.tree_view.addActions([self.village_info_action, self.committee_action])
         self.addAction(self.map_action)
 
         printing = self.menuBar().addMenu(self.tr("打印(&P)"))
@@ -1314,6 +1320,24 @@ class MainWindow(QMainWindow):
             self._show_error(str(exc))
             return
         self.statusBar().showMessage(self.tr("{0} 村委会位置已保存").format(village[1]), 5000)
+
+    def edit_village_info(self, *, dialog_factory: Any = None) -> QDialog | None:
+        """The selected village's own information (Q3, Q18), in ``VillageInfoDialog``."""
+        village = self._require_village()
+        if village is None:
+            return None
+        from desktop.ui.village_info_dialog import VillageInfoDialog
+
+        dialog = (dialog_factory or VillageInfoDialog)(
+            self.db, village[0], actor=self.actor, parent=self
+        )
+        dialog.saved.connect(
+            lambda _id: self.statusBar().showMessage(
+                self.tr("{0} 村级信息已保存").format(village[1]), 5000
+            )
+        )
+        dialog.open()
+        return dialog
 
     def show_village_map(self) -> None:
         """Show the selected village's map in a dock; a click on a household opens its form."""

@@ -2423,7 +2423,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+225"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -2433,7 +2433,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-473"/>
+        <location line="-479"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -2528,7 +2528,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Village &amp;problem list…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+15"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
@@ -2648,14 +2648,14 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-252"/>
-        <location line="+278"/>
+        <location line="-258"/>
+        <location line="+284"/>
         <location line="+130"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-531"/>
+        <location line="-537"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -2690,7 +2690,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Capture the village &amp;committee location…</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+5"/>
+        <source>本村基本信息(&amp;I)…</source>
+        <translation>Village &amp;information…</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>冲突裁决(&amp;C)…</source>
         <translation>Resolve &amp;conflicts…</translation>
     </message>
@@ -2765,7 +2770,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0}: village committee location saved</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
+        <source>{0} 村级信息已保存</source>
+        <translation>{0}: village information saved</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>村地图</source>
         <translation>Village map</translation>
     </message>
@@ -3211,7 +3221,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1686"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1710"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>
@@ -4085,6 +4095,120 @@ Everything saved on this laptop is still here; you can sync later.</translation>
         <location line="+18"/>
         <source>系统定位出错: {0}</source>
         <translation>System location error: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>VillageInfoDialog</name>
+    <message>
+        <location filename="../../desktop/ui/village_info_dialog.py" line="+70"/>
+        <source>行政村信息 - {0}</source>
+        <translation>Village information - {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>未注明</source>
+        <translation>Not stated</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+22"/>
+        <source>贫困村</source>
+        <translation>Poor village</translation>
+    </message>
+    <message>
+        <location line="-21"/>
+        <source>非贫困村</source>
+        <translation>Non-poor village</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>未出列</source>
+        <translation>Not exited</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>驻村工作队或驻村单位的名称</source>
+        <translation>Name of the resident task force or its unit</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>例如 34.2585, 108.9362</source>
+        <translation>e.g. 34.2585, 108.9362</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GPS 采集…</source>
+        <translation>Capture by GPS…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>行政村</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>出列年度</source>
+        <translation>Exit year</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>驻村工作队(单位)</source>
+        <translation>Resident task force (unit)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>村委会位置</source>
+        <translation>Village committee location</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>操作人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>项目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>修改</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>修改记录</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>村委会位置尚未采集</source>
+        <translation>The village committee location has not been captured</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>来源: {0}{1}</source>
+        <translation>Source: {0}{1}</translation>
+    </message>
+    <message>
+        <location line="+113"/>
+        <source>未保存:</source>
+        <translation>Not saved:</translation>
     </message>
 </context>
 <context>
