@@ -156,6 +156,8 @@ class SignInDialog(QDialog):
         self.sign_in_button = QPushButton(self.tr("解锁") if self.locked else self.tr("登录"))
         self.sign_in_button.setDefault(True)  # Enter anywhere in the dialog signs in
         self.quit_button = QPushButton(self.tr("退出"))
+        # 退出 never takes Enter: not as the focused button, not while the PIN is checked.
+        self.quit_button.setAutoDefault(False)
         buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.sign_in_button.clicked.connect(self.try_sign_in)
@@ -274,7 +276,10 @@ class SignInDialog(QDialog):
         self._checking = True
         self._generation += 1
         generation = self._generation
-        self._set_inputs_enabled(False)
+        # The PIN field keeps the focus (read-only) while the PIN is checked: disabling it would
+        # hand the focus, and with it Enter, to 退出 (issue 15).
+        self.user_list.setEnabled(False)
+        self.pin_edit.setReadOnly(True)
         self._show_message(self.tr("正在核对…"), error=False)
         check = self.check_pin
         self.runner.run(
@@ -373,6 +378,7 @@ class SignInDialog(QDialog):
             self.pin_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
+        self.pin_edit.setReadOnly(False)
         self.user_list.setEnabled(enabled)
         self.pin_edit.setEnabled(enabled)
         self.sign_in_button.setEnabled(enabled)
@@ -428,6 +434,7 @@ class FirstUserDialog(QDialog):
         self.create_button = QPushButton(self.tr("创建并登录"))
         self.create_button.setDefault(True)
         quit_button = QPushButton(self.tr("退出"))
+        quit_button.setAutoDefault(False)
         buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(quit_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.create_button.clicked.connect(self.try_create)
