@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.codes import code_table
 from desktop.domain.idcard import age_on
 from desktop.store.queries import Flag, HouseholdDetail
+from desktop.ui.geometry import fit_window
 from desktop.ui.household_list import money
 from desktop.ui.style import apply_readable_font
 
@@ -53,7 +54,7 @@ class HouseholdDetailDialog(QDialog):
         self.setWindowTitle(
             self.tr("农户信息 {0} {1}").format(row.household_number, row.head_name or "")
         )
-        self.resize(900, 560)
+        fit_window(self, (900, 560))
 
         form = QFormLayout()
         place = " ".join(p for p in (row.village, row.hamlet) if p)

@@ -39,7 +39,15 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -102,6 +110,7 @@ from desktop.ui.form_tabs import (
     ProcedureTab,
     RisksTab,
 )
+from desktop.ui.geometry import fit_window, remember_window
 from desktop.ui.member_editor import MembersTab
 from desktop.ui.operations_dialogs import (
     INTERNAL_OPERATIONS,
@@ -213,10 +222,12 @@ class HouseholdForm(QMainWindow):
         clock: Clock | None = None,
         autosave_seconds: float | None = None,
         restore_draft: bool | None = None,
+        settings: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window, True)
+        self.settings = settings
         self.db = db
         self.runner = runner
         self.actor = actor
@@ -251,8 +262,9 @@ class HouseholdForm(QMainWindow):
         apply_readable_font(self)
         self.setStyleSheet(PROBLEM_STYLE)
         self.setWindowTitle(self.tr("农户信息表"))
-        self.resize(1280, 800)
         self._build()
+        # Its status bar says 已保存: the whole window must be on a 1024×768 screen (issue 15).
+        fit_window(self, (1280, 800), settings=settings, key="household_form")
 
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
@@ -1155,6 +1167,7 @@ class HouseholdForm(QMainWindow):
         self._closed = True
         if self.location_dialog is not None:  # stops its GPS reader and waits for the thread
             self.location_dialog.reject()
+        remember_window(self, self.settings, "household_form")
         self.closed.emit(self.key)
         super().closeEvent(event)
 

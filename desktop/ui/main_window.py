@@ -539,7 +539,6 @@ class MainWindow(QMainWindow):
 
         apply_readable_font(self)
         self.setWindowTitle(self.tr("Fieldbook 建档立卡动态管理"))
-        self.resize(1366, 768)  # the usual cheap laptop screen
 
         self.tree_model = DivisionTreeModel(db, runner, self)
         self.list_model = HouseholdListModel(db, runner, internal=self.internal, parent=self)
@@ -610,6 +609,10 @@ class MainWindow(QMainWindow):
         open_enter.setContext(Qt.ShortcutContext.WidgetShortcut)
         open_enter.activated.connect(lambda: self.open_household(self.table_view.currentIndex()))
         self._build_menus()
+        from desktop.ui.geometry import fit_window
+
+        # 1366×768, the usual cheap laptop screen; maximised where that does not fit (issue 15).
+        fit_window(self, (1366, 768), settings=settings, key="main", maximise_when_small=True)
         self.table_view.selectionModel().currentRowChanged.connect(
             lambda _current, _previous: self.update_operations()
         )
@@ -1149,6 +1152,7 @@ class MainWindow(QMainWindow):
             clock=self.clock,
             autosave_seconds=self.autosave_seconds,
             restore_draft=restore_draft,
+            settings=self.settings,
             parent=self,
         )
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -2015,6 +2019,9 @@ class MainWindow(QMainWindow):
         if self._print_folder is not None:
             self._print_folder.cleanup()
             self._print_folder = None
+        from desktop.ui.geometry import remember_window
+
+        remember_window(self, self.settings, "main")
         super().closeEvent(event)
 
 

@@ -43,6 +43,8 @@ from desktop.ui.form_models import GONE_COLOUR, Column, RecordTableModel
 
 HEAD = "01"
 RESIDENT_LENGTH = 18
+ROSTER_ROWS = 8
+"""The members table shows this many people without scrolling (a household rarely has more)."""
 
 
 def _choices(table: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
@@ -400,15 +402,33 @@ class MembersTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.editor)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._update_buttons()
+        self._fit_roster()
+
+    def _fit_roster(self) -> None:
+        """Make the table tall enough for every member (up to ``ROSTER_ROWS``): the roster is
+        the heart of the form, the editor below scrolls instead (issue 15)."""
+        rows = max(3, min(self.model.rowCount(), ROSTER_ROWS))
+        table = self.table
+        row_height = table.verticalHeader().defaultSectionSize()
+        height = (
+            table.horizontalHeader().sizeHint().height()
+            + rows * row_height
+            + table.horizontalScrollBar().sizeHint().height()
+            + 2 * table.frameWidth()
+        )
+        table.setMinimumHeight(height)
 
     def set_members(self, rows: list[dict[str, Any]]) -> None:
         """Show the payload's member list (edited in place)."""
         self.model.set_rows(rows)
+        self._fit_roster()
         self.editor.set_row(None)
         if self.model.rowCount():
             self.select_member(str(self.model.row_at(0)["id"]))  # type: ignore[index]
@@ -418,6 +438,7 @@ class MembersTab(QWidget):
         """Show the member list again after rows were added or removed; select ``select``."""
         current = select or (self.editor.row or {}).get("id")
         self.model.refresh()
+        self._fit_roster()
         self._update_count()
         if current and self.select_member(str(current)):
             return

@@ -22,6 +22,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewW
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.cards.records import BuildCancelled, Cancelled, Progress
+from desktop.ui.geometry import fit_window
 from desktop.ui.tasks import TaskRunner
 
 T = TypeVar("T")
@@ -255,7 +256,7 @@ class PdfPrintPreview(QPrintPreviewDialog):
         self.pdf_path = Path(pdf_path)
         self.setWindowTitle(_tr("打印预览 - {0}").format(self.pdf_path.name))
         self.paintRequested.connect(self._paint)
-        self.resize(900, 1000)
+        fit_window(self, (900, 1000))
 
     def _paint(self, printer: QPrinter) -> None:
         paint_pdf(printer, self.pdf_path)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.geometry import fit_window
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner
 
@@ -206,7 +207,7 @@ class SyncDialog(QDialog):
         layout.addWidget(receipt_box)
         layout.addWidget(self.refusals)
         layout.addLayout(buttons)
-        self.resize(520, 460)
+        fit_window(self, (560, 520))
         self.refresh()
 
     # --- what waits -------------------------------------------------------------------------
