@@ -525,6 +525,7 @@ class MainWindow(QMainWindow):
         self.print_preview: QDialog | None = None
         self.print_result: Any = None
         self.sync_dialog: QDialog | None = None
+        self.sync_history_dialog: QDialog | None = None
         self.map_dock: QDockWidget | None = None
         self.map_widget: Any = None
         self.policy: PolicyYear | None = None
@@ -999,6 +1000,10 @@ class MainWindow(QMainWindow):
         sync_action = QAction(self.tr("同步到县服务器(&S)…"), self)
         sync_action.triggered.connect(self.open_sync_dialog)
         self.sync_menu.addAction(sync_action)
+        self.sync_issues_action = QAction(self.tr("同步问题(&P)…"), self)
+        self.sync_issues_action.setStatusTip(self.tr("被服务器拒绝或有冲突的修改,直到处理完"))
+        self.sync_issues_action.triggered.connect(self.open_sync_history)
+        self.sync_menu.addAction(self.sync_issues_action)
         enroll_action = QAction(self.tr("登记本机(&E)…"), self)
         enroll_action.triggered.connect(self.open_enroll_dialog)
         self.sync_menu.addAction(enroll_action)
@@ -1801,8 +1806,31 @@ class MainWindow(QMainWindow):
         dialog = SyncDialog(self.db, self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: self._sync_closed(dialog))
+        dialog.open_household_requested.connect(self._open_from_sync)
         self.sync_dialog = dialog
         dialog.open()
+
+    def open_sync_history(self) -> QDialog:
+        """同步 → 同步问题: refused and conflicting changes, until dealt with."""
+        from desktop.ui.sync_history import SyncHistoryDialog
+
+        dialog = SyncHistoryDialog(self.db, self.runner, self, actor=self.actor)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_household_requested.connect(self._open_from_sync)
+        self.sync_history_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _open_from_sync(self, household_id: str) -> None:
+        # The sync dialog is modal over this window and would block the form: it makes way for
+        # the (non-modal) list of sync issues, which stays beside the form.
+        sync = self.sync_dialog
+        if sync is not None and self.sender() is sync and not getattr(sync, "running", False):
+            sync.close()
+            self.open_sync_history()
+        form = self.open_form(household_id)
+        form.raise_()
+        form.activateWindow()
 
     def _sync_closed(self, dialog: QDialog) -> None:
         if self.sync_dialog is dialog:

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -46,6 +47,39 @@ if TYPE_CHECKING:
     from desktop.store.db import Database
 
 log = logging.getLogger(__name__)
+
+ISSUE_STYLE = "color: #b71c1c; font-weight: bold;"
+ISSUE_BAR_STYLE = "QProgressBar::chunk { background-color: #c62828; }"
+
+
+def describe_issue(issue: Any) -> str:
+    """户 <number> <head>(户主) · 成员 <name>: <field labels> — <why>, in the interface language."""
+    from desktop.ui.form_fields import ENTITY_OF_TABLE, FIELD_LABELS
+
+    tr = QCoreApplication.translate
+    if issue.household_number:
+        who = tr("SyncDialog", "户 {0} {1}(户主)").format(
+            issue.household_number, issue.head_name or tr("SyncDialog", "未填户主")
+        )
+    else:
+        who = tr("SyncDialog", "不属于任何农户的记录")
+    if issue.member_name:
+        who += tr("SyncDialog", " · 成员 {0}").format(issue.member_name)
+    entity = ENTITY_OF_TABLE.get(issue.entity, issue.entity)
+    labels = [
+        tr("FormFields", FIELD_LABELS.get(f"{entity}.{name}", name)) for name in issue.fields
+    ]
+    kind = (
+        tr("SyncDialog", "被拒绝") if issue.kind == "refused" else tr("SyncDialog", "有冲突")
+    )
+    why = issue.message or (
+        tr("SyncDialog", "已保留服务器的值,本机的值交乡镇审核员裁决")
+        if issue.kind == "conflict"
+        else tr("SyncDialog", "服务器没有说明原因")
+    )
+    fields = "、".join(labels[:6]) + ("…" if len(labels) > 6 else "")
+    return tr("SyncDialog", "{0}:{1} {2} — {3}").format(who, fields or entity, kind, why)
+
 
 RECEIPT_FIELDS = (
     ("sent", "上传"),
@@ -139,6 +173,8 @@ class SyncDialog(QDialog):
 
     progressed = Signal(int, int)
     synced = Signal(object)
+    issues_listed = Signal(object)  # the open sync issues (IssueView) after a sync
+    open_household_requested = Signal(str)  # household id
     sync_failed = Signal(str, str)
     receipt_printed = Signal(str)
 
@@ -181,7 +217,18 @@ class SyncDialog(QDialog):
             self.counts[key] = value
             counts.addRow(self.tr(label) + ":", value)
         self.refusals = QListWidget()
+        self.refusals.setObjectName("sync.refusals")
+        self.refusals.setWordWrap(True)
         self.refusals.setVisible(False)
+        self.refusals.itemActivated.connect(self._refusal_activated)
+        self.refusals.currentItemChanged.connect(lambda *_a: self._update_open_button())
+        self.open_button = QPushButton(self.tr("打开农户"))
+        self.open_button.setToolTip(self.tr("打开所选修改所属的农户信息表"))
+        self.open_button.setVisible(False)
+        self.open_button.clicked.connect(
+            lambda: self._refusal_activated(self.refusals.currentItem())
+        )
+        self.issues: list[Any] = []
 
         self.start_button = QPushButton(self.tr("开始同步"))
         self.cancel_button = QPushButton(self.tr("取消"))
@@ -196,7 +243,12 @@ class SyncDialog(QDialog):
         self.close_button.clicked.connect(self.close)
 
         buttons = QHBoxLayout()
-        for button in (self.start_button, self.cancel_button, self.print_button):
+        for button in (
+            self.start_button,
+            self.cancel_button,
+            self.print_button,
+            self.open_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -247,6 +299,9 @@ class SyncDialog(QDialog):
         self.receipt_path = None
         self.refusals.clear()
         self.refusals.setVisible(False)
+        self.open_button.setVisible(False)
+        self.progress.setStyleSheet("")
+        self.status.setStyleSheet("")
         for value in self.counts.values():
             value.setText("–")
         self.progress.setRange(0, 0)  # busy until the first batch says how many
@@ -300,20 +355,80 @@ class SyncDialog(QDialog):
         self.progress.setValue(1)
         for key, value in self.counts.items():
             value.setText(str(receipt.get(key, "–")))
-        for refusal in receipt.get("refusals", []):
-            self.refusals.addItem(
-                f"{refusal['entity']} {refusal['entity_id'][:8]}: {refusal.get('message') or ''}"
+        refused, conflicts = int(receipt.get("refused") or 0), int(receipt.get("conflicts") or 0)
+        parts = []
+        if refused or conflicts:
+            # Said plainly, never as 同步完成 on a green bar (issue 15).
+            parts.append(
+                self.tr(
+                    "同步没有全部成功:{0} 条修改被服务器拒绝,{1} 条修改与服务器上的修改冲突。"
+                ).format(refused, conflicts)
             )
-        self.refusals.setVisible(bool(receipt.get("refusals")))
+            if refused:
+                parts.append(self.tr("被拒绝的修改没有进入县里的数据库,请逐户处理(见下面的列表)。"))
+            if conflicts:
+                parts.append(self.tr("有冲突的字段保留了服务器的值,本机的值已交乡镇审核员裁决。"))
+            parts.append(self.tr("这些问题会一直列在“同步 → 同步问题”里,直到处理完。"))
+            self.status.setStyleSheet(ISSUE_STYLE)
+            self.progress.setStyleSheet(ISSUE_BAR_STYLE)
         if receipt.get("cancelled"):
-            text = self.tr("同步已取消: 已传的修改已记下, 其余修改下次同步时上传")
-        elif receipt.get("conflicts"):
-            text = self.tr("同步完成。有冲突的字段保留了服务器的值, 本机的值已交乡镇审核员裁决")
-        else:
-            text = self.tr("同步完成")
-        self.status.setText(text)
+            parts.append(self.tr("同步已取消: 已传的修改已记下, 其余修改下次同步时上传"))
+        elif not (refused or conflicts):
+            parts.append(self.tr("同步完成"))
+        self.status.setText("\n".join(parts))
         self.print_button.setEnabled(True)
+        self._record_issues(receipt)
         self.synced.emit(receipt)
+
+    def _record_issues(self, receipt: dict[str, Any]) -> None:
+        """Keep the refused and conflicting changes in the sync history, then list them."""
+        refusals = list(receipt.get("refusals") or [])
+        db = self.db
+
+        def job() -> list[Any]:
+            from desktop.store.sync_history import open_sync_issues, record_sync_issues
+
+            with db.session() as session:
+                record_sync_issues(session, refusals, now=datetime.now())
+                session.commit()
+                return open_sync_issues(session)
+
+        def listed(issues: list[Any]) -> None:
+            self.show_issues(issues)
+            self.issues_listed.emit(issues)
+
+        def failed(error: BaseException) -> None:
+            log.error("recording the sync issues failed", exc_info=error)
+            for refusal in refusals:  # still named, if less well
+                self.refusals.addItem(f"{refusal.get('message') or ''}")
+            self.refusals.setVisible(bool(refusals))
+
+        self.runner.run(job, on_done=listed, on_error=failed, serial=True)
+
+    def show_issues(self, issues: list[Any]) -> None:
+        """List open sync issues by household number, head, member and field."""
+        self.issues = list(issues)
+        self.refusals.clear()
+        for issue in issues:
+            item = QListWidgetItem(describe_issue(issue))
+            item.setData(Qt.ItemDataRole.UserRole, issue.household_id)
+            self.refusals.addItem(item)
+        self.refusals.setVisible(bool(issues))
+        self.open_button.setVisible(bool(issues))
+        if issues:
+            self.refusals.setCurrentRow(0)
+        self._update_open_button()
+
+    def _update_open_button(self) -> None:
+        item = self.refusals.currentItem()
+        self.open_button.setEnabled(
+            item is not None and bool(item.data(Qt.ItemDataRole.UserRole))
+        )
+
+    def _refusal_activated(self, item: QListWidgetItem | None) -> None:
+        household_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if household_id:
+            self.open_household_requested.emit(str(household_id))
 
     @Slot(str, str)
     def _on_failed(self, code: str, message: str) -> None:

@@ -21,7 +21,9 @@ def test_the_progress_dialog_never_comes_back_after_a_fast_build(qtbot) -> None:
         progress(3, 3)
         return "done"
 
-    dialog = start_build(ImmediateTaskRunner(), build, label="正在生成户卡…", on_done=results.append)
+    dialog = start_build(
+        ImmediateTaskRunner(), build, label="正在生成户卡…", on_done=results.append
+    )
     assert results == ["done"]
     assert not dialog.isVisible()
     # QProgressDialog's own timer (its minimum duration) fires later: it must not show it again.

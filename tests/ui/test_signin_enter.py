@@ -20,9 +20,7 @@ def check_pin(_user_id: str, pin: str) -> SignInResult:
 
 def make(qtbot, *, locked: bool) -> tuple[SignInDialog, HeldTaskRunner]:
     runner = HeldTaskRunner()
-    dialog = SignInDialog(
-        runner, last_user=USER.name, locked_note="已锁定" if locked else None
-    )
+    dialog = SignInDialog(runner, last_user=USER.name, locked_note="已锁定" if locked else None)
     qtbot.addWidget(dialog)
     dialog.set_users([USER], check_pin)
     dialog.show()
