@@ -66,12 +66,8 @@ def describe_issue(issue: Any) -> str:
     if issue.member_name:
         who += tr("SyncDialog", " · 成员 {0}").format(issue.member_name)
     entity = ENTITY_OF_TABLE.get(issue.entity, issue.entity)
-    labels = [
-        tr("FormFields", FIELD_LABELS.get(f"{entity}.{name}", name)) for name in issue.fields
-    ]
-    kind = (
-        tr("SyncDialog", "被拒绝") if issue.kind == "refused" else tr("SyncDialog", "有冲突")
-    )
+    labels = [tr("FormFields", FIELD_LABELS.get(f"{entity}.{name}", name)) for name in issue.fields]
+    kind = tr("SyncDialog", "被拒绝") if issue.kind == "refused" else tr("SyncDialog", "有冲突")
     why = issue.message or (
         tr("SyncDialog", "已保留服务器的值,本机的值交乡镇审核员裁决")
         if issue.kind == "conflict"
@@ -421,9 +417,7 @@ class SyncDialog(QDialog):
 
     def _update_open_button(self) -> None:
         item = self.refusals.currentItem()
-        self.open_button.setEnabled(
-            item is not None and bool(item.data(Qt.ItemDataRole.UserRole))
-        )
+        self.open_button.setEnabled(item is not None and bool(item.data(Qt.ItemDataRole.UserRole)))
 
     def _refusal_activated(self, item: QListWidgetItem | None) -> None:
         household_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
