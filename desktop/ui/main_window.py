@@ -138,6 +138,15 @@ _COLUMN_SAMPLES = {  # the widest text a column usually holds
     HouseholdColumn.UPDATED: "2019-11-30 00:00",
 }
 _CELL_PADDING = 22  # margins plus room for the sort arrow
+KEY_COLUMNS = (
+    HouseholdColumn.NUMBER,
+    HouseholdColumn.HEAD,
+    HouseholdColumn.STATUS,
+    HouseholdColumn.INCOME,
+    HouseholdColumn.FLAGS,
+    HouseholdColumn.MEMBERS,
+)
+"""The list's columns in view first, left to right (the rest follow in their model order)."""
 
 SCAN_MAX_GAP_S = 0.08
 """A scanner types a character every few ms; a person rarely under 80 ms, never for long."""
@@ -746,6 +755,10 @@ class MainWindow(QMainWindow):
                 cells.horizontalAdvance(_COLUMN_SAMPLES[column]), titles.horizontalAdvance(title)
             )
             view.setColumnWidth(i, width + _CELL_PADDING)
+        # The columns a worker decides by come first, so that they stay in view on a 1024-pixel
+        # screen (issue 15); village and hamlet are also in the tree.
+        for visual, column in enumerate(KEY_COLUMNS):
+            columns.moveSection(columns.visualIndex(COLUMNS.index(column)), visual)
         view.setSortingEnabled(True)
         view.doubleClicked.connect(self.open_household)
         return view

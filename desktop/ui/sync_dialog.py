@@ -27,7 +27,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -66,7 +66,11 @@ def describe_issue(issue: Any) -> str:
     if issue.member_name:
         who += tr("SyncDialog", " · 成员 {0}").format(issue.member_name)
     entity = ENTITY_OF_TABLE.get(issue.entity, issue.entity)
-    labels = [tr("FormFields", FIELD_LABELS.get(f"{entity}.{name}", name)) for name in issue.fields]
+    labels = [  # bookkeeping columns without a label in the form are not named
+        tr("FormFields", FIELD_LABELS[f"{entity}.{name}"])
+        for name in issue.fields
+        if f"{entity}.{name}" in FIELD_LABELS
+    ]
     kind = tr("SyncDialog", "被拒绝") if issue.kind == "refused" else tr("SyncDialog", "有冲突")
     why = issue.message or (
         tr("SyncDialog", "已保留服务器的值,本机的值交乡镇审核员裁决")
@@ -206,15 +210,17 @@ class SyncDialog(QDialog):
         self.status.setWordWrap(True)
         self.counts: dict[str, QLabel] = {}
         receipt_box = QGroupBox(self.tr("回执"))
-        counts = QFormLayout(receipt_box)
-        for key, label in RECEIPT_FIELDS:
+        counts = QGridLayout(receipt_box)  # four to a line: the refusals need the room
+        for i, (key, label) in enumerate(RECEIPT_FIELDS):
             value = QLabel("–")
             value.setObjectName(f"count_{key}")
             self.counts[key] = value
-            counts.addRow(self.tr(label) + ":", value)
+            counts.addWidget(QLabel(self.tr(label) + ":"), i // 4, 2 * (i % 4))
+            counts.addWidget(value, i // 4, 2 * (i % 4) + 1)
         self.refusals = QListWidget()
         self.refusals.setObjectName("sync.refusals")
         self.refusals.setWordWrap(True)
+        self.refusals.setMinimumHeight(150)
         self.refusals.setVisible(False)
         self.refusals.itemActivated.connect(self._refusal_activated)
         self.refusals.currentItemChanged.connect(lambda *_a: self._update_open_button())
@@ -253,9 +259,9 @@ class SyncDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(receipt_box)
-        layout.addWidget(self.refusals)
+        layout.addWidget(self.refusals, 1)
         layout.addLayout(buttons)
-        fit_window(self, (560, 520))
+        fit_window(self, (720, 640))
         self.refresh()
 
     # --- what waits -------------------------------------------------------------------------
@@ -355,15 +361,20 @@ class SyncDialog(QDialog):
         parts = []
         if refused or conflicts:
             # Said plainly, never as 同步完成 on a green bar (issue 15).
-            parts.append(
-                self.tr(
-                    "同步没有全部成功:{0} 条修改被服务器拒绝,{1} 条修改与服务器上的修改冲突。"
-                ).format(refused, conflicts)
-            )
+            parts.append(self.tr("同步没有全部成功。"))
             if refused:
-                parts.append(self.tr("被拒绝的修改没有进入县里的数据库,请逐户处理(见下面的列表)。"))
+                parts.append(
+                    self.tr(
+                        "{0} 条修改被服务器拒绝,没有进入县里的数据库,请逐户处理(见下面的列表)。"
+                    ).format(refused)
+                )
             if conflicts:
-                parts.append(self.tr("有冲突的字段保留了服务器的值,本机的值已交乡镇审核员裁决。"))
+                parts.append(
+                    self.tr(
+                        "{0} 条修改与服务器上的修改冲突:保留了服务器的值,"
+                        "本机的值已交乡镇审核员裁决。"
+                    ).format(conflicts)
+                )
             parts.append(self.tr("这些问题会一直列在“同步 → 同步问题”里,直到处理完。"))
             self.status.setStyleSheet(ISSUE_STYLE)
             self.progress.setStyleSheet(ISSUE_BAR_STYLE)
