@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QItemSelection, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -377,7 +377,7 @@ class MembersTab(QWidget):
         self.editor = MemberEditor(head_sex=head_sex, today=today)
         self.editor.edited.connect(self._member_edited)
 
-        self.add_button = QPushButton(self.tr("添加成员"))
+        self.add_button = QPushButton(self.tr("添加成员(&A)"))
         self.add_button.setToolTip(
             self.tr("登记一名家庭成员(建档立卡户为“自然增加”,需填写原因和日期)")
         )
@@ -386,6 +386,11 @@ class MembersTab(QWidget):
             self.tr("成员死亡、嫁出、迁出等:填写减少原因和日期,成员保留在户簿中")
         )
         self.add_button.clicked.connect(self.add_requested)
+        # Heads-down entry: Insert in the roster adds a person, as in CSPro (and Alt+A anywhere).
+        add_key = QShortcut(QKeySequence(Qt.Key.Key_Insert), self.table)
+        add_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        add_key.activated.connect(self.add_requested)
+        self.add_button.setToolTip(self.add_button.toolTip() + self.tr("(快捷键 Insert 或 Alt+A)"))
         self.remove_button.clicked.connect(self._remove_clicked)
         self.count_label = QLabel()
         buttons = QHBoxLayout()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -74,3 +75,154 @@ def test_the_member_table_shows_every_member_of_the_household(qtbot, demo_db, si
         assert viewport.contains(rect), f"member {r + 1} of {rows} is scrolled out of view"
     # The editor below still shows its first fields.
     assert page.editor.isVisible() and page.editor.height() >= 120
+
+
+# --- the form: banner, reasons, required fields, tab states, Save, heads-down entry --------------
+
+
+def _household(db, status: str) -> str:
+    from sqlalchemy import select
+
+    from desktop.store.models import Household
+
+    with db.session() as session:
+        return session.scalars(
+            select(Household.id)
+            .where(Household.status == status)
+            .order_by(Household.household_number)
+        ).first()
+
+
+@pytest.fixture
+def form_of(qtbot, demo_copy):
+    def make(status: str = "poor") -> HouseholdForm:
+        db = demo_copy()
+        form = HouseholdForm(
+            db,
+            runner=ImmediateTaskRunner(),
+            household_id=_household(db, status),
+            clock=lambda: IN_WORK,
+        )
+        qtbot.addWidget(form)
+        form.show()
+        qtbot.waitExposed(form)
+        assert form.is_loaded
+        return form
+
+    return make
+
+
+def _members(form: HouseholdForm):
+    form.tabs.setCurrentIndex(form.tab_keys.index("members"))
+    return form.members_tab
+
+
+def _edit(widget, text: str) -> None:
+    widget.setText(text)
+    widget.textEdited.emit(text)
+
+
+def test_the_red_banner_clears_once_the_error_is_fixed(form_of) -> None:
+    form = form_of()
+    page = _members(form)
+    id_field = page.editor.widget("id_number")
+    good = id_field.text()
+    _edit(id_field, good[:-1] + ("0" if good[-1] != "0" else "1"))
+    form.save()
+    assert form.banner.isVisibleTo(form) and "错误" in form.banner.text()
+    _edit(id_field, good)
+    form.validate_now()
+    assert not form.banner.isVisibleTo(form)
+
+
+def test_a_reason_already_given_is_not_asked_again(form_of) -> None:
+    form = form_of()
+    page = _members(form)
+    _edit(page.editor.widget("work_months"), "15")  # R44: a suspected problem
+    assert form.save()
+    dialog = form.reason_dialog
+    assert dialog is not None
+    dialog.reason.setText("外出务工跨年度,已核实")
+    dialog.accept()
+    assert not form.dirty, form.last_error
+    _edit(form.basic_binder.widgets["phone"], "13912345678")  # another edit, same warning
+    assert form.save()
+    assert form.reason_dialog is None
+    assert not form.dirty, form.last_error
+
+
+def test_missing_required_fields_are_not_cleared_by_one_reason_but_kept_as_a_draft(
+    form_of, qtbot
+) -> None:
+    from desktop.store.drafts import load_draft
+
+    form = form_of()
+    page = _members(form)
+    for column in ("ethnicity", "political_status", "labour_skill"):
+        page.editor.widget(column).setCurrentIndex(0)  # — 未填 —
+    missing = form.missing(form.validate_now())
+    assert len(missing) >= 3
+    # Marked before saving: on the field and on the page's tab.
+    assert page.editor.widget("ethnicity").property("problem") == "warning"
+    assert "必填未填 3 项" in form.state_label.text()
+    form.save()
+    assert form.reason_dialog is None, "a reason cannot stand in for required fields"
+    box = form.draft_prompt_missing
+    assert box is not None and "3 项必填内容" in box.text()
+    draft = next(b for b in box.buttons() if b.text() == "存为草稿")
+    draft.click()
+    assert form.dirty  # not saved into the registry
+    with form.db.session() as session:
+        assert load_draft(session, form.key) is not None
+
+
+def test_each_tab_shows_its_state_and_the_window_its_completeness(form_of) -> None:
+    form = form_of()
+    page = _members(form)
+    titles = {k: form.tabs.tabText(i) for i, k in enumerate(form.tab_keys)}
+    assert titles["basic"].endswith("✓")
+    _edit(page.editor.widget("work_months"), "15")
+    form.validate_now()
+    members = form.tabs.tabText(form.tab_keys.index("members"))
+    assert re.search(r" \d+●$", members), members
+    assert form.tabs.tabBar().tabToolTip(form.tab_keys.index("members"))
+    state = form.state_label.text()
+    assert "有未保存的修改" in state and "完整度" in state
+    assert re.search(r"疑似问题 \d+ 个", state), state
+
+
+def test_a_save_button_is_visible(form_of, qtbot) -> None:
+    form = form_of()
+    assert form.save_button.isVisible()
+    _edit(form.basic_binder.widgets["phone"], "13912345678")
+    form.save_button.click()
+    assert not form.dirty, form.last_error
+
+
+def test_enter_moves_to_the_next_field(form_of, qtbot) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    form = form_of()
+    form.activateWindow()
+    phone = form.basic_binder.widgets["phone"]
+    phone.setFocus()
+    qtbot.waitUntil(phone.hasFocus)
+    qtbot.keyClick(phone, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is not phone
+    assert form.tabs.isAncestorOf(QApplication.focusWidget())
+
+
+def test_the_roster_takes_a_new_member_without_the_mouse(form_of, qtbot) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    form = form_of("ordinary")
+    page = _members(form)
+    before = page.model.rowCount()
+    form.activateWindow()
+    page.table.setFocus()
+    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.keyClick(page.table, Qt.Key.Key_Insert)
+    assert page.model.rowCount() == before + 1
+    assert QApplication.focusWidget() is page.editor.widget("name")
