@@ -1820,6 +1820,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: self._sync_closed(dialog))
         dialog.open_household_requested.connect(self._open_from_sync)
+        dialog.enroll_requested.connect(lambda: (dialog.close(), self.open_enroll_dialog()))
         self.sync_dialog = dialog
         dialog.open()
 

@@ -174,6 +174,8 @@ class SyncDialog(QDialog):
     progressed = Signal(int, int)
     synced = Signal(object)
     issues_listed = Signal(object)  # the open sync issues (IssueView) after a sync
+    enroll_requested = Signal()  # 登记本机… on a laptop not enrolled yet
+    bundle_written = Signal(str)  # the USB bundle's path
     open_household_requested = Signal(str)  # household id
     sync_failed = Signal(str, str)
     receipt_printed = Signal(str)
@@ -231,11 +233,21 @@ class SyncDialog(QDialog):
             lambda: self._refusal_activated(self.refusals.currentItem())
         )
         self.issues: list[Any] = []
+        self.enrolled: bool | None = None
 
         self.start_button = QPushButton(self.tr("开始同步"))
         self.cancel_button = QPushButton(self.tr("取消"))
         self.print_button = QPushButton(self.tr("打印回执"))
         self.close_button = QPushButton(self.tr("关闭"))
+        self.enroll_button = QPushButton(self.tr("登记本机…"))
+        self.enroll_button.setVisible(False)
+        self.enroll_button.clicked.connect(self.enroll_requested)
+        self.bundle_button = QPushButton(self.tr("导出到U盘…"))
+        self.bundle_button.setToolTip(
+            self.tr("没有网络时:把待上传的修改导出为同步文件,用U盘带到乡镇导入")
+        )
+        self.bundle_button.setEnabled(False)
+        self.bundle_button.clicked.connect(self.choose_bundle_path)
         self.cancel_button.setEnabled(False)
         self.print_button.setEnabled(False)
         self.start_button.setDefault(True)
@@ -250,6 +262,8 @@ class SyncDialog(QDialog):
             self.cancel_button,
             self.print_button,
             self.open_button,
+            self.enroll_button,
+            self.bundle_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -272,9 +286,21 @@ class SyncDialog(QDialog):
         def done(result: tuple[int, Any]) -> None:
             pending, enrollment = result
             if enrollment is None:
-                self.summary.setText(self.tr("本机尚未登记, 请先用县里发的登记码登记本机。"))
+                self.summary.setText(
+                    self.tr(
+                        "本机尚未登记,还不能同步。请点“登记本机…”,输入或扫描县里发的登记码"
+                        "(登记时需要联网)。登记以后,没有网络时也可以点“导出到U盘…”,"
+                        "把修改带到乡镇导入。"
+                    )
+                )
                 self.start_button.setEnabled(False)
+                self.enroll_button.setVisible(True)
+                self.bundle_button.setEnabled(False)
+                self.enrolled = False
                 return
+            self.enrolled = True
+            self.enroll_button.setVisible(False)
+            self.bundle_button.setEnabled(pending > 0)
             self.summary.setText(
                 self.tr("本机 {0}, 服务器 {1}\n待上传的修改: {2} 条").format(
                     enrollment.name, enrollment.server_url, pending
@@ -439,10 +465,63 @@ class SyncDialog(QDialog):
     def _on_failed(self, code: str, message: str) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.status.setStyleSheet(ISSUE_STYLE)
+        if code == "NETWORK":  # the operating system's words ("[Errno 111] …") help nobody here
+            message = self.tr(
+                "无法连接县服务器。请检查网络(网线、Wi-Fi 或手机热点)后再试;"
+                "没有网络时,可以点“导出到U盘…”,把修改带到乡镇导入"
+            )
+        elif code == "NOT_ENROLLED":
+            message = self.tr("本机尚未登记,请先点“登记本机…”")
+            self.enroll_button.setVisible(True)
         self.status.setText(
             self.tr("同步没有完成: {0}\n本机保存的内容都还在, 可以稍后再同步。").format(message)
         )
         self.sync_failed.emit(code, message)
+
+    # --- the USB bundle -----------------------------------------------------------------------
+
+    def choose_bundle_path(self) -> None:
+        """Ask where to write the bundle (a USB stick), then write it."""
+        from PySide6.QtWidgets import QFileDialog
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("导出同步文件"),
+            str(Path.home() / f"fieldbook-{stamp}.fbb"),
+            self.tr("同步文件 (*.fbb)"),
+        )
+        if path:
+            self.export_bundle(Path(path))
+
+    def export_bundle(self, path: Path) -> None:
+        """Write the pending changes as a signed bundle at ``path`` (in the task runner)."""
+        db, options = self.db, dict(self.client_options)
+
+        def job() -> Any:
+            from sync.client import SyncClient
+
+            with SyncClient(db, **options) as client:
+                return client.export_bundle(path)
+
+        def done(summary: Any) -> None:
+            if summary is None:
+                self.status.setText(self.tr("没有待上传的修改,不需要导出"))
+                return
+            self.status.setStyleSheet("")
+            self.status.setText(
+                self.tr(
+                    "已导出 {0} 条修改到 {1}。请把文件带到乡镇导入;下次联网同步时会自动确认。"
+                ).format(getattr(summary, "changes", "?"), path)
+            )
+            self.bundle_written.emit(str(path))
+
+        def failed(error: BaseException) -> None:
+            self.status.setStyleSheet(ISSUE_STYLE)
+            self.status.setText(self.tr("没有导出: {0}").format(getattr(error, "message", error)))
+
+        self.runner.run(job, on_done=done, on_error=failed, serial=True)
 
     @Slot()
     def _on_thread_done(self) -> None:

@@ -110,3 +110,60 @@ def test_the_refusals_stay_listed_until_dealt_with_and_open_their_household(
     sync(qtbot, refused_laptop, tmp_path).close()
     history.reload()
     assert history.list.count() == count - 1
+
+
+# --- no network, not enrolled ---------------------------------------------------------------------
+
+
+def test_a_network_failure_is_one_chinese_line_that_offers_the_usb_bundle(
+    qtbot, refused_laptop, tmp_path
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    from desktop.store.models import Setting
+    from sync.client import SETTING_SERVER_URL
+
+    with refused_laptop.db.session() as session:  # the township's server is out of reach
+        session.get(Setting, SETTING_SERVER_URL).value = dead
+        session.commit()
+    dialog = SyncDialog(
+        refused_laptop.db,
+        ImmediateTaskRunner(),
+        receipt_dir=tmp_path / "receipts",
+        client_options={"sleep": lambda _s: None, "max_attempts": 1},
+        preview=False,
+    )
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.sync_failed, timeout=SYNC_TIMEOUT_MS) as failed:
+        dialog.start()
+    dialog.wait()
+    assert failed.args[0] == "NETWORK"
+    text = dialog.status.text()
+    assert "Errno" not in text and "refused" not in text.lower()
+    assert "无法连接县服务器" in text and "U盘" in text
+    assert dialog.bundle_button.isEnabled()
+    out = tmp_path / "day.fbb"
+    with qtbot.waitSignal(dialog.bundle_written):
+        dialog.export_bundle(out)
+    assert out.stat().st_size > 0
+
+
+def test_a_laptop_not_enrolled_is_offered_enrolment_and_told_of_the_usb_bundle(
+    qtbot, tmp_path, template
+) -> None:
+    factory = LaptopFactory(tmp_path, lambda _demo: template)
+    try:
+        laptop = factory("未登记")
+        dialog = SyncDialog(laptop.db, ImmediateTaskRunner(), preview=False)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert not dialog.start_button.isEnabled()
+        assert dialog.enroll_button.isVisible()
+        assert "登记本机" in dialog.summary.text() and "U盘" in dialog.summary.text()
+        with qtbot.waitSignal(dialog.enroll_requested):
+            dialog.enroll_button.click()
+    finally:
+        factory.close()
