@@ -127,7 +127,7 @@ from desktop.ui.operations_dialogs import (
     update_action,
 )
 from desktop.ui.roles import Role, may_see_internal_lists
-from desktop.ui.style import apply_readable_font
+from desktop.ui.style import apply_readable_font, give_menus_room
 from desktop.ui.tasks import TaskRunner, in_session
 
 DEFAULT_ACTOR = "演示用户"  # a user name stored in the book, not a text of the interface
@@ -421,6 +421,7 @@ class HouseholdForm(QMainWindow):
         self.statusBar().addWidget(self.state_label, 1)
         self.statusBar().addPermanentWidget(self.autosave_label)
         self._build_menus()
+        give_menus_room(self.menuBar())
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("农户(&H)"))

@@ -115,7 +115,7 @@ from desktop.ui.operations_dialogs import (
 )
 from desktop.ui.roles import role_label  # translated names; the rule is the domain's
 from desktop.ui.scan import ScanListener, ScanOutcome, looks_like_card, verify_scanned
-from desktop.ui.style import apply_readable_font
+from desktop.ui.style import apply_readable_font, give_menus_room
 from desktop.ui.tasks import TaskRunner, in_session
 
 if TYPE_CHECKING:
@@ -144,7 +144,6 @@ KEY_COLUMNS = (
     HouseholdColumn.STATUS,
     HouseholdColumn.INCOME,
     HouseholdColumn.FLAGS,
-    HouseholdColumn.MEMBERS,
 )
 """The list's columns in view first, left to right (the rest follow in their model order)."""
 
@@ -619,6 +618,7 @@ class MainWindow(QMainWindow):
         open_enter.setContext(Qt.ShortcutContext.WidgetShortcut)
         open_enter.activated.connect(lambda: self.open_household(self.table_view.currentIndex()))
         self._build_menus()
+        give_menus_room(self.menuBar())
         from desktop.ui.geometry import fit_window
 
         # 1366×768, the usual cheap laptop screen; maximised where that does not fit (issue 15).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QWidget
 
 READABLE_POINT_SIZE = 12.0
 """The smallest text size the app uses (field workers read in bad light; ≥ 11 pt)."""
@@ -22,3 +22,21 @@ def apply_readable_font(
 ) -> None:
     """Give a widget (and its children) or the whole application the readable size."""
     target.setFont(readable_font(target.font(), points))
+
+
+def give_menus_room(bar: QMenuBar | QMenu) -> None:
+    """Widen every menu of ``bar`` by two characters when it opens.
+
+    Qt's Fusion style measures a menu item a little narrower than it draws it with the readable
+    font and CJK text, and elides the middle of long items ("采集本村村委…置", issue 15).
+    """
+    for action in bar.actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            menu.aboutToShow.connect(lambda menu=menu: _widen(menu))
+            give_menus_room(menu)
+
+
+def _widen(menu: QMenu) -> None:
+    menu.setMinimumWidth(0)
+    menu.setMinimumWidth(menu.sizeHint().width() + 2 * menu.fontMetrics().horizontalAdvance("中"))

@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSettings
+from PySide6.QtCore import QPoint, QRect, QSettings
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -81,6 +81,23 @@ def off_screen(window: QWidget, area: QRect) -> list[str]:
     return found
 
 
+def cut_menu_items(menu: Any) -> list[str]:
+    """Menu items whose text and the menu's shortcut column need more room than the item has.
+
+    60 pixels is what Fusion takes beside them (check column, margins, the shortcut's gap), as
+    measured on Xvfb: an item with less is drawn elided in the middle ("采集本村村委…置").
+    """
+    metrics = menu.fontMetrics()
+    actions = [a for a in menu.actions() if not a.isSeparator() and a.text()]
+    shortcut = max((metrics.horizontalAdvance(a.shortcut().toString()) for a in actions), default=0)
+    cut = []
+    for action in actions:
+        text = action.text().replace("&", "")
+        if metrics.horizontalAdvance(text) + shortcut + 60 > menu.actionGeometry(action).width():
+            cut.append(text)
+    return cut
+
+
 def hidden_key_columns(window: Any) -> list[str]:
     """The household list's key columns (人均纯收入, 标识 …) not wholly in view."""
     from desktop.ui.household_list import COLUMNS
@@ -104,9 +121,10 @@ class Shots:
         self.suffix = suffix
         self.report: list[dict[str, Any]] = []
 
-    def take(self, name: str, window: QWidget) -> None:
-        window.raise_()
-        window.activateWindow()
+    def take(self, name: str, window: QWidget, *, activate: bool = True) -> None:
+        if activate:  # not with a menu open: activating the window closes it
+            window.raise_()
+            window.activateWindow()
         settle(self.app)
         screen = window.screen() or self.app.primaryScreen()
         area = screen.availableGeometry()
@@ -250,6 +268,13 @@ def main(argv: list[str] | None = None) -> int:
         settle(app, 0.8)
         shots.take("main", window)
         shots.report[-1]["hidden_key_columns"] = hidden_key_columns(window)
+        menus = {a.text(): a.menu() for a in window.menuBar().actions() if a.menu()}
+        for title, menu in zip(("view", "data"), list(menus.values())[2:5:2], strict=True):
+            menu.popup(window.mapToGlobal(window.rect().topLeft()) + QPoint(120, 30))
+            settle(app)
+            shots.take(f"menu-{title}", window, activate=False)
+            shots.report[-1]["cut_menu_items"] = cut_menu_items(menu)
+            menu.hide()
 
         form = HouseholdForm(
             db,

@@ -62,6 +62,7 @@ def check(report: list[dict], width: int, height: int, names: set[str]) -> None:
             # On screen and painted: the status bar's text, not one flat colour.
             assert distinct_colours(image, shot["status_bar"]) > 2, shot["name"]
         assert shot.get("hidden_key_columns", []) == [], shot["name"]
+        assert shot.get("cut_menu_items", []) == [], shot["name"]
 
 
 FORM_TABS = {
@@ -83,7 +84,7 @@ FORM_TABS = {
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (1024, 768)])
 def test_every_window_fits_the_screen_and_is_painted(tmp_path: Path, width: int, height: int):
     report = shoot(tmp_path, width, height)
-    check(report, width, height, {"main", "print-preview", "sync-refused"} | FORM_TABS)
+    check(report, width, height, {"main", "menu-view", "menu-data", "print-preview", "sync-refused"} | FORM_TABS)
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (1024, 768)])
