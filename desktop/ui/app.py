@@ -381,6 +381,7 @@ class Launcher(QObject):
         self.encrypted = False
         self.locked = False
         self._locking = False
+        self._switching = False
         self._unlocked: list[Database] = []  # handed over from the runner by an unlock
         self.task: ProgressTask[Opened] | None = None
         self.signin: SignInDialog | FirstUserDialog | None = None
@@ -559,6 +560,7 @@ class Launcher(QObject):
             return
         self.window = window
         window.lock_requested.connect(self.lock)
+        window.switch_user_requested.connect(self.switch_user)
         window.database_replaced.connect(self._database_replaced)
         window.show()
         self.window_opened.emit(window)
@@ -589,12 +591,28 @@ class Launcher(QObject):
         if self.locked or self._locking or self.window is None or self.user is None:
             return
         self._locking = True
+        self._switching = False
+        self.window.prepare_lock(self._lock_now)
+
+    def switch_user(self) -> None:
+        """数据 → 切换用户: locked as by 立即锁定, but every user of the laptop may sign in; the
+        one who does gets a window of their own (the other's forms wait as their drafts)."""
+        if self.locked or self._locking or self.window is None or self.user is None:
+            return
+        self._locking = True
+        self._switching = True
         self.window.prepare_lock(self._lock_now)
 
     def _lock_now(self) -> None:
         window, user = self.window, self.user
         assert window is not None and user is not None
         self._locking = False
+        users = [user]
+        if self._switching and self.db is not None:
+            from desktop.store.users import list_users
+
+            with self.db.session() as session:
+                users = list_users(session)
         window.lock()
         db, self.db = self.db, None
         if db is not None:
@@ -604,10 +622,14 @@ class Launcher(QObject):
         note = self.tr("Fieldbook 已锁定,未保存的内容已存为草稿。请输入 PIN 码继续。")
         if seconds and window.idle_for() >= seconds:  # the idle lock, not 立即锁定
             note = self.tr("超过 {0} 分钟没有操作,").format(max(1, round(seconds / 60))) + note
+        if len(users) > 1:
+            note = self.tr("切换用户:请选择您的姓名并输入 PIN 码。{0}的表单已存为草稿。").format(
+                user.name
+            )
         dialog = SignInDialog(self.runner, last_user=user.name, locked_note=note)
         dialog.rejected.connect(lambda: self.exit_requested.emit(0))
         dialog.signed_in.connect(self._unlock)
-        dialog.set_users([user], self._unlock_checker(user))
+        dialog.set_users(users, self._unlock_checker(user))
         self.signin = dialog
         dialog.show()
         dialog.raise_()
@@ -649,10 +671,32 @@ class Launcher(QObject):
         if db is None or self.window is None:  # pragma: no cover - a PIN that opened nothing
             self.exit_requested.emit(1)
             return
+        if self.user is not None and user.id != self.user.id:
+            self._switch_to(user, db)
+            return
         self.db = db
         self.locked = False
         self.signin = None
         self.window.unlock(db)
+        self.locked_changed.emit(False)
+
+    def _switch_to(self, user: LocalUser, db: Database) -> None:
+        """Another person signed in at the switch: the old window goes (its forms' drafts are
+        written already), a new one opens for them."""
+        old = self.window
+        assert old is not None
+        self.window = None
+        for form in list(old.forms.values()):
+            form._close_confirmed = True  # autosaved as the old user's draft before the lock
+        old.close()
+        old.deleteLater()
+        self.locked = False
+        self.signin = None
+        if self.encrypted:
+            self._unlocked.append(db)
+        else:
+            self.db = db
+        self._signed_in(user)
         self.locked_changed.emit(False)
 
     def _failed(self, error: BaseException) -> None:

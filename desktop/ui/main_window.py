@@ -495,6 +495,7 @@ class MainWindow(QMainWindow):
     """
 
     lock_requested = Signal()
+    switch_user_requested = Signal()
     database_replaced = Signal(object)
 
     def __init__(
@@ -1003,11 +1004,24 @@ class MainWindow(QMainWindow):
         self.lock_action = QAction(self.tr("立即锁定(&L)"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock_requested)
+        self.switch_user_action = QAction(self.tr("切换用户(&U)…"), self)
+        self.switch_user_action.setStatusTip(
+            self.tr("换另一个人登录:打开的表单先存为草稿,下次由原来的人接着填")
+        )
+        self.switch_user_action.triggered.connect(self.switch_user_requested)
+        self.quit_action = QAction(self.tr("退出(&Q)"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setStatusTip(self.tr("关闭 Fieldbook(有未保存修改的表单会先问)"))
+        self.quit_action.triggered.connect(self.close)
         data.addAction(self.backup_action)
         data.addAction(self.restore_action)
         data.addSeparator()
         data.addAction(self.lock_action)
+        data.addAction(self.switch_user_action)
+        data.addSeparator()
+        data.addAction(self.quit_action)
         self.addAction(self.lock_action)
+        self.addAction(self.quit_action)
 
         self.sync_menu = self.menuBar().addMenu(self.tr("同步(&Y)"))
         sync_action = QAction(self.tr("同步到县服务器(&S)…"), self)
