@@ -60,6 +60,8 @@ CreateUser = Callable[[str, str], LocalUser]
 
 USER_ID_ROLE = Qt.ItemDataRole.UserRole
 _ERROR_STYLE = "color: #b00020;"
+# An empty style sheet after the error's leaves the text red: neutral text says its colour.
+_NEUTRAL_STYLE = "color: palette(window-text);"
 _HINT_STYLE = "color: #1a5e20; background: #e8f5e9; padding: 6px; border-radius: 4px;"
 _NOTE_STYLE = "color: #5d4037; background: #fff8e1; padding: 6px; border-radius: 4px;"
 
@@ -385,7 +387,7 @@ class SignInDialog(QDialog):
 
     def _show_message(self, text: str, *, error: bool = True) -> None:
         self.message_label.setText(text)
-        self.message_label.setStyleSheet(_ERROR_STYLE if error else "")
+        self.message_label.setStyleSheet(_ERROR_STYLE if error else _NEUTRAL_STYLE)
 
     def message(self) -> str:
         """The message the dialog shows now (empty when none)."""

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ISSUE_STYLE = "color: #b71c1c; font-weight: bold;"
+NEUTRAL_STYLE = "color: palette(window-text);"  # "" after ISSUE_STYLE would stay red
 ISSUE_BAR_STYLE = "QProgressBar::chunk { background-color: #c62828; }"
 
 
@@ -329,7 +330,7 @@ class SyncDialog(QDialog):
         self.refusals.setVisible(False)
         self.open_button.setVisible(False)
         self.progress.setStyleSheet("")
-        self.status.setStyleSheet("")
+        self.status.setStyleSheet(NEUTRAL_STYLE)
         for value in self.counts.values():
             value.setText("–")
         self.progress.setRange(0, 0)  # busy until the first batch says how many
@@ -509,7 +510,7 @@ class SyncDialog(QDialog):
             if summary is None:
                 self.status.setText(self.tr("没有待上传的修改,不需要导出"))
                 return
-            self.status.setStyleSheet("")
+            self.status.setStyleSheet(NEUTRAL_STYLE)
             self.status.setText(
                 self.tr(
                     "已导出 {0} 条修改到 {1}。请把文件带到乡镇导入;下次联网同步时会自动确认。"

@@ -73,3 +73,28 @@ def test_the_quit_button_is_never_the_default_button(qtbot) -> None:
     dialog.quit_button.setFocus()
     assert QApplication.focusWidget() is not None
     assert dialog.sign_in_button.isDefault()
+
+
+def reddish_pixels(widget) -> int:
+    image = widget.grab().toImage()
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            colour = image.pixelColor(x, y)
+            if colour.red() > 120 and colour.red() > colour.green() + 60:
+                count += 1
+    return count
+
+
+def test_the_neutral_opening_message_is_not_red(qtbot) -> None:
+    dialog = SignInDialog(HeldTaskRunner(), last_user=USER.name)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert "正在打开数据库" in dialog.message()
+    assert reddish_pixels(dialog.message_label) == 0
+    dialog.set_users([USER], check_pin)
+    dialog.pin_edit.setText("9999")
+    dialog.try_sign_in()
+    dialog.runner.release()
+    assert reddish_pixels(dialog.message_label) > 0  # an error is red
