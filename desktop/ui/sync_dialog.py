@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 ISSUE_STYLE = "color: #b71c1c; font-weight: bold;"
 NEUTRAL_STYLE = "color: palette(window-text);"  # "" after ISSUE_STYLE would stay red
 ISSUE_BAR_STYLE = "QProgressBar::chunk { background-color: #c62828; }"
+GOOD_BAR_STYLE = "QProgressBar::chunk { background-color: palette(highlight); }"
 
 
 def describe_issue(issue: Any) -> str:
@@ -329,7 +330,7 @@ class SyncDialog(QDialog):
         self.refusals.clear()
         self.refusals.setVisible(False)
         self.open_button.setVisible(False)
-        self.progress.setStyleSheet("")
+        self.progress.setStyleSheet(GOOD_BAR_STYLE)
         self.status.setStyleSheet(NEUTRAL_STYLE)
         for value in self.counts.values():
             value.setText("–")
