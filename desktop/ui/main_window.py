@@ -84,6 +84,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.codes import code_table
@@ -123,6 +124,8 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 1000
+SEARCH_NOTE_HOUSEHOLDS = 200
+"""The search's first households checked for a match through a member other than the head."""
 UNSYNCED_REFRESH_MS = 60_000
 IDLE_CHECK_MAX_MS = 15_000
 
@@ -180,6 +183,27 @@ def find_households(
     """Search within the villages of ``division_id`` (everywhere when ``None``)."""
     villages = village_ids_under(session, division_id) if division_id else None
     return search_households(session, query, limit=limit, village_ids=villages)
+
+
+def find_with_members(
+    session: Session, query: str, division_id: str | None
+) -> tuple[list[str], dict[str, list[str]], dict[str, str]]:
+    """``find_households``, plus the members matched in households whose head did not match
+    (with each such household's number and head, for the note above the list)."""
+    from desktop.store.models import Household
+    from desktop.store.search_matches import matched_members
+
+    ids = find_households(session, query, division_id)
+    matches = matched_members(session, query, ids[:SEARCH_NOTE_HOUSEHOLDS])
+    titles = {
+        h.id: f"{h.household_number} {h.head_name or ''}".strip()
+        for h in session.execute(
+            select(Household.id, Household.household_number, Household.head_name).where(
+                Household.id.in_(list(matches))
+            )
+        )
+    }
+    return ids, matches, titles
 
 
 # --- the database while locked -------------------------------------------------------------------
@@ -570,6 +594,15 @@ class MainWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(filters)
+        # What the search found beyond the heads' names, or that it found nothing (issue 15).
+        self.search_note = QLabel()
+        self.search_note.setObjectName("main.search_note")
+        self.search_note.setWordWrap(True)
+        self.search_note.setStyleSheet(
+            "color: #1f3a5f; background: #e8f0fa; padding: 4px 6px; border-radius: 3px;"
+        )
+        self.search_note.hide()
+        right_layout.addWidget(self.search_note)
         right_layout.addWidget(self.table_view, stretch=1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -833,15 +866,18 @@ class MainWindow(QMainWindow):
         generation = self._search_generation
         query = self.search_box.text().strip()
         if not query:
+            self.search_note.hide()
             if self.list_model.filters.household_ids is not None:
                 self._apply_filters(household_ids=None)
             return
         division = self.list_model.filters.division_id
 
-        def done(ids: list[str]) -> None:
+        def done(found: tuple[list[str], dict[str, list[str]], dict[str, str]]) -> None:
             if generation != self._search_generation:
                 return
+            ids, matches, titles = found
             self._apply_filters(household_ids=tuple(ids))
+            self._show_search_note(query, ids, matches, titles)
             if len(ids) >= SEARCH_LIMIT:
                 self.statusBar().showMessage(
                     self.tr("搜索结果太多,只显示前 {0} 户,请输入更多字").format(SEARCH_LIMIT), 8000
@@ -851,8 +887,37 @@ class MainWindow(QMainWindow):
             if generation == self._search_generation:
                 self._show_error(self.tr("搜索失败:{0}").format(error))
 
-        job = in_session(self.db, find_households, query, division)
+        job = in_session(self.db, find_with_members, query, division)
         self.runner.run(job, on_done=done, on_error=failed)
+
+    def _show_search_note(
+        self,
+        query: str,
+        ids: list[str],
+        matches: dict[str, list[str]],
+        titles: dict[str, str],
+    ) -> None:
+        if not ids:
+            self.search_note.setText(
+                self.tr(
+                    "没有找到“{0}”。可以输入姓名、拼音首字母、身份证号(3 位以上)或户编号;"
+                    "按 Esc 清空搜索,显示全部农户。"
+                ).format(query)
+            )
+            self.search_note.show()
+            return
+        if not matches:
+            self.search_note.hide()
+            return
+        parts = [
+            self.tr("{0} 户的成员 {1}").format(titles.get(h, ""), "、".join(names))
+            for h, names in list(matches.items())[:4]
+        ]
+        more = self.tr(" 等 {0} 户").format(len(matches)) if len(matches) > 4 else ""
+        self.search_note.setText(
+            self.tr("“{0}”匹配到户主以外的成员:{1}{2}").format(query, ";".join(parts), more)
+        )
+        self.search_note.show()
 
     def _search_entered(self) -> None:
         """Enter in the search box: a card code or a household number opens that household;
@@ -958,6 +1023,11 @@ class MainWindow(QMainWindow):
         operations = self.menuBar().addMenu(self.tr("办理(&O)"))
         operations.setToolTipsVisible(True)
         self.operations_menu = operations
+        # Says in the menu itself why everything below is greyed out (a tooltip is missed).
+        self.operations_hint = QAction(self)
+        self.operations_hint.setEnabled(False)
+        self.operations_hint.setVisible(False)
+        operations.addAction(self.operations_hint)
         self.operation_actions: dict[Operation, QAction] = {}
         for op in Operation:
             if op in INTERNAL_OPERATIONS and not self.internal:
@@ -1106,6 +1176,8 @@ class MainWindow(QMainWindow):
         if self.policy is None:
             for action in actions.values():
                 action.setEnabled(False)
+                action.setToolTip(self.tr("正在读取政策年度…"))
+            self._hint_operations(self.tr("正在读取政策年度…"))
             return
         row = self.list_model.row_at(self.table_view.currentIndex().row())
         moment = self.clock()
@@ -1120,6 +1192,24 @@ class MainWindow(QMainWindow):
                 update_action(
                     action, operation_problems(op, subject, policy=self.policy, moment=moment)
                 )
+        if any(action.isEnabled() for action in actions.values()):
+            self._hint_operations(None)
+        elif row is None:
+            self._hint_operations(self.tr("请先在列表中选择一户"))
+        else:
+            tips = {action.statusTip() or action.toolTip() for action in actions.values()}
+            self._hint_operations(
+                tips.pop()
+                if len(tips) == 1
+                else self.tr("所选农户现在不能办理这些操作(见各项提示)")
+            )
+
+    def _hint_operations(self, reason: str | None) -> None:
+        hint = getattr(self, "operations_hint", None)
+        if hint is None:
+            return
+        hint.setVisible(reason is not None)
+        hint.setText(self.tr("为什么不能办理:{0}").format(reason) if reason else "")
 
     def start_operation(self, op: Operation | str) -> None:
         """Open the selected household's form and the operation's dialog in it."""

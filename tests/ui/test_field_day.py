@@ -226,3 +226,60 @@ def test_the_roster_takes_a_new_member_without_the_mouse(form_of, qtbot) -> None
     qtbot.keyClick(page.table, Qt.Key.Key_Insert)
     assert page.model.rowCount() == before + 1
     assert QApplication.focusWidget() is page.editor.widget("name")
+
+
+# --- the main window: search, disabled items ------------------------------------------------------
+
+
+@pytest.fixture
+def main_window(qtbot, demo_db):
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(demo_db, runner=ImmediateTaskRunner(), actor="王芳", offer_drafts=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _search(window, text: str) -> None:
+    window.search_box.setText(text)
+    window.search_now()
+
+
+def test_a_search_that_finds_nothing_says_so_and_clearing_it_shows_the_list(main_window) -> None:
+    _search(main_window, "没有这个人")
+    assert main_window.list_model.total == 0
+    assert main_window.search_note.isVisible()
+    assert "没有找到" in main_window.search_note.text()
+    _search(main_window, "")
+    assert not main_window.search_note.isVisible()
+    assert main_window.list_model.total > 0
+
+
+def test_a_match_through_another_member_says_which_member(main_window, demo_db) -> None:
+    from sqlalchemy import select
+
+    from desktop.store.models import Household, Member
+
+    with demo_db.session() as session:
+        member, number = session.execute(
+            select(Member.name, Household.household_number)
+            .join(Household, Household.id == Member.household_id)
+            .where(Member.relation != "01", Member.left_date.is_(None))
+            .order_by(Member.name)
+        ).first()
+    _search(main_window, member)
+    note = main_window.search_note
+    assert note.isVisible() and member in note.text() and number in note.text()
+
+
+def test_a_greyed_out_operations_menu_says_why(main_window) -> None:
+    main_window.table_view.clearSelection()
+    main_window.table_view.setCurrentIndex(main_window.list_model.index(-1, -1))
+    main_window.update_operations()
+    actions = list(main_window.operation_actions.values())
+    assert not any(a.isEnabled() for a in actions)
+    hint = main_window.operations_hint
+    assert hint.isVisible() and "请先在列表中选择一户" in hint.text()
+    assert all(a.toolTip() and a.toolTip() != a.text() for a in actions)
