@@ -282,6 +282,9 @@ class HouseholdForm(QMainWindow):
         self.last_error: str = ""
         self._banner_from_errors = False  # the banner lists errors: it goes once they are fixed
         self._tab_states: dict[str, str] = {}
+        self.scope_note: str | None = None  # the household is outside the laptop's villages
+        self._scope_confirmed = False
+        self.scope_prompt: QMessageBox | None = None
         self._reasons: dict[tuple[str, str | None, str], str] = {}  # reasons already given
         self.draft_prompt_missing: QMessageBox | None = None
         self._close_after_save = False
@@ -498,7 +501,29 @@ class HouseholdForm(QMainWindow):
                     self._ask_restore(data.draft)
         self.is_loaded = True
         self.location_page.set_enabled(True)
+        self._check_scope()
         self.loaded.emit()
+
+    def _check_scope(self) -> None:
+        """Whether this household lies outside the villages this laptop is enrolled for."""
+        from desktop.store.scope import outside_enrolment
+
+        village_id = ((self.payload or {}).get("household") or {}).get("village_id")
+
+        def found(outside: tuple[str, list[str]] | None) -> None:
+            self.scope_note = None
+            if outside is not None:
+                village, enrolled = outside
+                self.scope_note = self.tr(
+                    "本机登记的是{0},这户属于{1}:在这里保存的修改,同步时会被县服务器拒绝。"
+                ).format("、".join(enrolled), village)
+                self._status(self.scope_note)
+
+        self.runner.run(
+            in_session(self.db, outside_enrolment, village_id),
+            on_done=found,
+            on_error=lambda _error: None,
+        )
 
     def _when(self, draft: DraftData) -> str:
         return f"{utc_text(draft.saved_at)}({draft.user_name})"
@@ -1102,6 +1127,9 @@ class HouseholdForm(QMainWindow):
         if missing:
             self._offer_draft(missing)
             return False
+        if self.scope_note and not self._scope_confirmed:
+            self._confirm_scope()
+            return False
         warnings = self.needing_reason(problems)
         # A reason given in this form is not asked for again (issue 15): only new ones are.
         new = [p for p in warnings if _reason_key(p) not in self._reasons]
@@ -1127,6 +1155,32 @@ class HouseholdForm(QMainWindow):
             return True
         self._start_save(None)
         return True
+
+    def _confirm_scope(self) -> None:
+        """Another village than the laptop's: saying so plainly before saving."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("不是本机登记的村"))
+        box.setText(self.scope_note or "")
+        box.setInformativeText(
+            self.tr("请确认是否走错了村。确实要保存的,同步后请联系乡镇审核员处理。")
+        )
+        save = box.addButton(self.tr("仍然保存"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("不保存"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        apply_readable_font(box)
+
+        def answered(_result: int) -> None:
+            self.scope_prompt = None
+            if box.clickedButton() is save:
+                self._scope_confirmed = True
+                self.save()
+            else:
+                self._close_after_save = False
+
+        box.finished.connect(answered)
+        self.scope_prompt = box
+        box.open()
 
     def _given_reasons(self, warnings: list[Problem]) -> str | None:
         reasons = [self._reasons.get(_reason_key(p)) for p in warnings]

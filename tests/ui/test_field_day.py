@@ -283,3 +283,31 @@ def test_a_greyed_out_operations_menu_says_why(main_window) -> None:
     hint = main_window.operations_hint
     assert hint.isVisible() and "请先在列表中选择一户" in hint.text()
     assert all(a.toolTip() and a.toolTip() != a.text() for a in actions)
+
+
+def test_saving_a_household_of_a_village_the_laptop_is_not_enrolled_for_warns(
+    form_of, qtbot
+) -> None:
+    import json
+
+    from desktop.store.models import Division, Setting
+
+    form = form_of()
+    with form.db.session() as session:  # enrolled for another village of the county
+        own = session.get(Division, form.payload["household"]["village_id"]).code
+        other = next(
+            d.code
+            for d in session.query(Division).filter(Division.level == "village")
+            if d.code != own
+        )
+        session.add(Setting(key="sync.villages", value=json.dumps([other])))
+        session.commit()
+    form.load()  # opened again, now on an enrolled laptop
+    assert form.scope_note and "同步时会被县服务器拒绝" in form.scope_note
+    _edit(form.basic_binder.widgets["phone"], "13912345678")
+    form.save()
+    box = form.scope_prompt
+    assert box is not None and "同步时会被县服务器拒绝" in box.text()
+    assert form.dirty  # nothing saved without the person saying so
+    next(b for b in box.buttons() if b.text() == "仍然保存").click()
+    assert not form.dirty, form.last_error
