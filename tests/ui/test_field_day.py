@@ -311,3 +311,33 @@ def test_saving_a_household_of_a_village_the_laptop_is_not_enrolled_for_warns(
     assert form.dirty  # nothing saved without the person saying so
     next(b for b in box.buttons() if b.text() == "仍然保存").click()
     assert not form.dirty, form.last_error
+
+
+# --- the household book ------------------------------------------------------------------------
+
+
+def test_the_household_book_shows_labels_and_values_as_the_form_does(qtbot) -> None:
+    from desktop.store.household_edit import BookLine
+    from desktop.ui.form_models import BookModel
+
+    def line(seq: int, entity: str, field: str, old: str | None, new: str | None) -> BookLine:
+        return BookLine(seq, IN_WORK, "王芳", entity, "x", field, old, new, None)
+
+    model = BookModel()
+    model.set_lines(
+        [
+            line(1, "incomes", "per_capita_net_income", "4500.00", "5200.00"),
+            line(2, "households", "card_issue", "0", "1"),
+            line(3, "households", "location_source", "gps", "village_committee"),
+            line(4, "households", "location_time", None, "2019-10-17T10:19:07"),
+            line(5, "households", "food_assured", "false", "true"),
+        ]
+    )
+    rows = [[model.index(r, c).data() for c in range(7)] for r in range(model.rowCount())]
+    fields = [r[3] for r in rows]
+    assert fields[:2] == ["人均纯收入(元)", "户卡版次"]
+    assert rows[2][4:6] == ["GPS定位", "村委会位置(整户外出)"]
+    assert rows[3][5] == "2019-10-17 10:19"
+    assert rows[4][4:6] == ["否", "是"]
+    shown = " ".join(str(v) for r in rows for v in r)
+    assert "_" not in shown and "T10:" not in shown
