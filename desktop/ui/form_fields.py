@@ -626,8 +626,10 @@ class ReadOnlyField(QLabel):
         self.setText(display_value(self.key, value) or "—")
 
     def set_problem(self, severity: str | None, message: str = "") -> None:
-        colour = {"error": "#c62828", "warning": "#b26a00"}.get(severity or "", "")
-        self.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        colour = {"error": "#c62828", "warning": "#8a5100"}.get(severity or "", "")
+        self.setStyleSheet(
+            f"color: {colour}; font-weight: bold;" if colour else "color: palette(window-text);"
+        )
         self.setToolTip(message)
 
 

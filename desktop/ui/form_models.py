@@ -48,10 +48,10 @@ ROW_ID_ROLE = Qt.ItemDataRole.UserRole
 """``data(index, ROW_ID_ROLE)``: the id of the payload row (or the ``Problem`` in the list)."""
 
 ERROR_COLOUR = QColor("#c62828")
-WARNING_COLOUR = QColor("#b26a00")
+WARNING_COLOUR = QColor("#8a5100")
 ERROR_BACKGROUND = QColor("#fde7e7")
 WARNING_BACKGROUND = QColor("#fff4d6")
-GONE_COLOUR = QColor("#8a8a8a")
+GONE_COLOUR = QColor("#6b6b6b")  # greyed, still 5:1 on white (WCAG AA)
 NOTE_COLOUR = QColor("#455a64")
 
 Choices = Callable[[dict[str, Any]], Sequence[tuple[str, str]]]

@@ -333,7 +333,7 @@ class IncomeTab(QWidget):
             text = self.tr("高于{0}年脱贫标准({1}元) {2} 元").format(
                 policy.year, plain_decimal(exit_line), plain_decimal(pc - exit_line)
             )
-            self.totals["exit"].setStyleSheet("color: #2e7d32;")
+            self.totals["exit"].setStyleSheet("color: #1b5e20;")
         else:
             text = self.tr("低于{0}年脱贫标准({1}元) {2} 元").format(
                 policy.year, plain_decimal(exit_line), plain_decimal(exit_line - pc)
@@ -344,7 +344,7 @@ class IncomeTab(QWidget):
             text = self.tr("低于边缘户/脱贫监测户收入线({0}元,导引第6问)").format(
                 plain_decimal(line)
             )
-            self.totals["line"].setStyleSheet("color: #b26a00; font-weight: bold;")
+            self.totals["line"].setStyleSheet("color: #8a5100; font-weight: bold;")
         else:
             text = self.tr("不低于边缘户/脱贫监测户收入线({0}元)").format(plain_decimal(line))
             self.totals["line"].setStyleSheet("color: #555;")

@@ -300,7 +300,7 @@ class MemberEditor(QWidget):
             return
         sex = code_table("sex").label(info.sex) if info.sex else ""
         warnings = "；".join(p.message for p in info.problems)
-        self.id_message.setStyleSheet("color: #b26a00;" if warnings else "color: #2e7d32;")
+        self.id_message.setStyleSheet("color: #8a5100;" if warnings else "color: #1b5e20;")
         born = info.birth_date.isoformat() if info.birth_date else ""
         self.id_message.setText(
             warnings or self.tr("号码有效:出生日期 {0},性别 {1}").format(born, sex)
@@ -334,7 +334,7 @@ class MemberEditor(QWidget):
         relation_label = code_table("relation").label(relation)
         id_sex = self._id_sex()
         if id_sex is not None and id_sex != sex:
-            self.relation_hint.setStyleSheet("color: #b26a00;")
+            self.relation_hint.setStyleSheet("color: #8a5100;")
             self.relation_hint.setText(
                 self.tr("“{0}”应为{1}性,与身份证号码不符,请核对").format(relation_label, label)
             )

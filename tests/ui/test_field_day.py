@@ -341,3 +341,46 @@ def test_the_household_book_shows_labels_and_values_as_the_form_does(qtbot) -> N
     assert rows[4][4:6] == ["否", "是"]
     shown = " ".join(str(v) for r in rows for v in r)
     assert "_" not in shown and "T10:" not in shown
+
+
+# --- contrast (WCAG AA, 4.5:1) ---------------------------------------------------------------------
+
+
+def contrast(a, b) -> float:
+    from PySide6.QtGui import QColor
+
+    def luminance(colour) -> float:
+        colour = QColor(colour)
+
+        def channel(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(colour.redF())
+            + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF())
+        )
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_warning_text_tab_labels_and_placeholders_reach_wcag_aa(qapp) -> None:
+    from PySide6.QtGui import QPalette
+
+    from desktop.ui.form_models import GONE_COLOUR, WARNING_BACKGROUND, WARNING_COLOUR
+    from desktop.ui.household_form import TAB_COLOURS
+    from desktop.ui.style import apply_readable_font
+
+    apply_readable_font(qapp)
+    palette = qapp.palette()
+    window, base = palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.Base)
+    tab_background = palette.color(QPalette.ColorRole.Button).darker(108)  # an inactive tab
+    assert contrast(WARNING_COLOUR, base) >= 4.5
+    assert contrast(WARNING_COLOUR, WARNING_BACKGROUND) >= 4.5
+    assert contrast(WARNING_COLOUR, window) >= 4.5
+    assert contrast(GONE_COLOUR, base) >= 4.5
+    for colour in TAB_COLOURS.values():
+        assert contrast(colour, tab_background) >= 4.5, colour.name()
+    placeholder = palette.color(QPalette.ColorRole.PlaceholderText)
+    assert contrast(placeholder, base) >= 4.5
