@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewIt
 
 from desktop.domain.problems import Problem
 from desktop.store.household_edit import BookLine
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.form_fields import (
     ENTITY_LABELS,
     ENTITY_OF_TABLE,
@@ -435,9 +436,7 @@ def book_value(entity: str, field: str, value: str | None) -> str:
     if moment is not None:
         return moment
     if spec is not None and spec.table is not None and value:
-        from desktop.domain.codes import code_table
-
-        table = code_table(spec.table)
+        table = ui_code_table(spec.table)
         if spec.kind == "multi":
             return "、".join(table.label(v) for v in value.split(",") if v)
         return table.label(value) if value in table else value

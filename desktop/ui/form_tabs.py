@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.codes import code_table
 from desktop.domain.income import income_totals
 from desktop.domain.policy import PolicyYear
 from desktop.store.household_edit import new_row, plain_decimal
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.form_fields import (
     INCOME_COMPONENT_LABELS,
     RISK_KIND_LABELS,
@@ -133,7 +133,7 @@ class FieldsPage(QWidget):
 
 def _income_item_choices(row: dict[str, Any]) -> Sequence[tuple[str, str]]:
     """The sub-items of the row's component (all of them while no component is chosen)."""
-    table = code_table("income_item")
+    table = ui_code_table("income_item")
     component = row.get("component")
     return [
         (code, table.label(code))
@@ -355,7 +355,7 @@ class IncomeTab(QWidget):
 
 
 def _measure_items(row: dict[str, Any]) -> Sequence[tuple[str, str]]:
-    entry = code_table("assistance_category").entry(row.get("category") or "")
+    entry = ui_code_table("assistance_category").entry(row.get("category") or "")
     if entry is None:
         return []
     return [(item["code"], item["label"]) for item in entry.get("items", ())]
@@ -579,7 +579,7 @@ class ProcedureTab(QWidget):
     def __init__(self, on_edit: OnEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._on_edit = on_edit
-        steps = code_table("procedure_step")
+        steps = ui_code_table("procedure_step")
         self.model = RecordTableModel(
             [
                 Column(

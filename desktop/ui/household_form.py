@@ -101,6 +101,7 @@ from desktop.store.household_edit import (
     set_location,
 )
 from desktop.store.save import SaveRefused
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.form_fields import FIELD_LABELS, PROBLEM_STYLE, FieldBinder
 from desktop.ui.form_models import ROW_ID_ROLE, ProblemListModel, utc_text
 from desktop.ui.form_tabs import (
@@ -189,10 +190,12 @@ TAB_COLOURS = {
 }
 """Tab label colours, each at least 4.5:1 on the tab bar's light grey (WCAG AA)."""
 TAB_STATES = {
-    "": lambda: QCoreApplication.translate(_G, "本页没有问题"),
-    "error": lambda: QCoreApplication.translate(_G, "本页有错误,须改正才能保存"),
-    "missing": lambda: QCoreApplication.translate(_G, "本页有必填内容没有填写"),
-    "warning": lambda: QCoreApplication.translate(_G, "本页有疑似问题,可说明原因后保存"),
+    "": lambda: QCoreApplication.translate("HouseholdForm", "本页没有问题"),
+    "error": lambda: QCoreApplication.translate("HouseholdForm", "本页有错误,须改正才能保存"),
+    "missing": lambda: QCoreApplication.translate("HouseholdForm", "本页有必填内容没有填写"),
+    "warning": lambda: QCoreApplication.translate(
+        "HouseholdForm", "本页有疑似问题,可说明原因后保存"
+    ),
 }
 
 
@@ -655,10 +658,9 @@ class HouseholdForm(QMainWindow):
     def _update_header(self) -> None:
         if self.payload is None:
             return
-        from desktop.domain.codes import code_table
 
         head = self.payload["household"]
-        status = code_table("status").label(head.get("status") or "ordinary")
+        status = ui_code_table("status").label(head.get("status") or "ordinary")
         place = " ".join(
             p
             for p in (

@@ -87,7 +87,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.domain.codes import code_table
 from desktop.domain.operations import Operation
 from desktop.domain.policy import PolicyYear, policy_year
 from desktop.domain.roles import Role, may_see_internal_lists
@@ -103,6 +102,7 @@ from desktop.store.queries import (
 )
 from desktop.store.search import search_households
 from desktop.store.settings import working_policy
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.division_tree import DivisionTreeModel
 from desktop.ui.household_detail import HouseholdDetailDialog
 from desktop.ui.household_form import DEFAULT_ACTOR, HouseholdForm, NewHouseholdDialog
@@ -704,7 +704,7 @@ class MainWindow(QMainWindow):
     def _make_status_combo(self) -> QComboBox:
         combo = QComboBox()
         combo.addItem(self.tr("全部状态"), None)
-        statuses = code_table("status")
+        statuses = ui_code_table("status")
         for code in statuses.codes():
             combo.addItem(statuses.label(code), code)
         combo.currentIndexChanged.connect(self._status_changed)

@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.codes import code_table, implied_sex
+from desktop.domain.codes import implied_sex
 from desktop.domain.idcard import check_id, normalize_id
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.form_fields import FieldBinder, table_choices
 from desktop.ui.form_models import GONE_COLOUR, Column, RecordTableModel
 
@@ -54,7 +55,7 @@ def _choices(table: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
 
 def member_status(row: dict[str, Any]) -> str:
     """现有 / 新增(原因) / 已减少(原因 日期) for the members table, in the interface language."""
-    reasons = code_table("natural_change_reason")
+    reasons = ui_code_table("natural_change_reason")
     if row.get("left_date") or row.get("left_reason"):
         if row.get("left_reason"):
             reason = reasons.label(row["left_reason"])
@@ -298,7 +299,7 @@ class MemberEditor(QWidget):
             self.id_message.setStyleSheet("color: #c62828;")
             self.id_message.setText(errors[0].message)
             return
-        sex = code_table("sex").label(info.sex) if info.sex else ""
+        sex = ui_code_table("sex").label(info.sex) if info.sex else ""
         warnings = "；".join(p.message for p in info.problems)
         self.id_message.setStyleSheet("color: #8a5100;" if warnings else "color: #1b5e20;")
         born = info.birth_date.isoformat() if info.birth_date else ""
@@ -330,8 +331,8 @@ class MemberEditor(QWidget):
         if sex is None:
             self.relation_hint.setText("")
             return
-        label = code_table("sex").label(sex)
-        relation_label = code_table("relation").label(relation)
+        label = ui_code_table("sex").label(sex)
+        relation_label = ui_code_table("relation").label(relation)
         id_sex = self._id_sex()
         if id_sex is not None and id_sex != sex:
             self.relation_hint.setStyleSheet("color: #8a5100;")

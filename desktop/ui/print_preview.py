@@ -75,10 +75,6 @@ class BuildProgressDialog(QProgressDialog):
         super().setVisible(visible)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("print_preview", text)
-
-
 def start_build(
     runner: TaskRunner,
     build: Callable[[Progress, Cancelled], T],
@@ -95,8 +91,10 @@ def start_build(
     thread. Saving writes (a reprint's new issue) happen inside ``build``, so run it ``serial``.
     """
     state = BuildProgress()
-    dialog = BuildProgressDialog(label, _tr("取消"), 0, 0, parent)
-    dialog.setWindowTitle(_tr("正在生成"))
+    dialog = BuildProgressDialog(
+        label, QCoreApplication.translate("print_preview", "取消"), 0, 0, parent
+    )
+    dialog.setWindowTitle(QCoreApplication.translate("print_preview", "正在生成"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
@@ -134,7 +132,11 @@ def start_build(
         if on_error is not None:
             on_error(exc)
         else:
-            QMessageBox.warning(parent, _tr("生成失败"), _tr("没有生成文件:{0}").format(exc))
+            QMessageBox.warning(
+                parent,
+                QCoreApplication.translate("print_preview", "生成失败"),
+                QCoreApplication.translate("print_preview", "没有生成文件:{0}").format(exc),
+            )
 
     dialog.build_progress = state  # type: ignore[attr-defined] - for tests and callers
     runner.run(
@@ -254,7 +256,9 @@ class PdfPrintPreview(QPrintPreviewDialog):
         super().__init__(printer, parent)
         self._printer = printer  # the dialog does not own it
         self.pdf_path = Path(pdf_path)
-        self.setWindowTitle(_tr("打印预览 - {0}").format(self.pdf_path.name))
+        self.setWindowTitle(
+            QCoreApplication.translate("print_preview", "打印预览 - {0}").format(self.pdf_path.name)
+        )
         self.paintRequested.connect(self._paint)
         fit_window(self, (900, 1000))
 

@@ -58,29 +58,35 @@ def describe_issue(issue: Any) -> str:
     """户 <number> <head>(户主) · 成员 <name>: <field labels> — <why>, in the interface language."""
     from desktop.ui.form_fields import ENTITY_OF_TABLE, FIELD_LABELS
 
-    tr = QCoreApplication.translate
     if issue.household_number:
-        who = tr("SyncDialog", "户 {0} {1}(户主)").format(
-            issue.household_number, issue.head_name or tr("SyncDialog", "未填户主")
+        who = QCoreApplication.translate("SyncDialog", "户 {0} {1}(户主)").format(
+            issue.household_number,
+            issue.head_name or QCoreApplication.translate("SyncDialog", "未填户主"),
         )
     else:
-        who = tr("SyncDialog", "不属于任何农户的记录")
+        who = QCoreApplication.translate("SyncDialog", "不属于任何农户的记录")
     if issue.member_name:
-        who += tr("SyncDialog", " · 成员 {0}").format(issue.member_name)
+        who += QCoreApplication.translate("SyncDialog", " · 成员 {0}").format(issue.member_name)
     entity = ENTITY_OF_TABLE.get(issue.entity, issue.entity)
     labels = [  # bookkeeping columns without a label in the form are not named
-        tr("FormFields", FIELD_LABELS[f"{entity}.{name}"])
+        QCoreApplication.translate("FormFields", FIELD_LABELS[f"{entity}.{name}"])
         for name in issue.fields
         if f"{entity}.{name}" in FIELD_LABELS
     ]
-    kind = tr("SyncDialog", "被拒绝") if issue.kind == "refused" else tr("SyncDialog", "有冲突")
+    kind = (
+        QCoreApplication.translate("SyncDialog", "被拒绝")
+        if issue.kind == "refused"
+        else QCoreApplication.translate("SyncDialog", "有冲突")
+    )
     why = issue.message or (
-        tr("SyncDialog", "已保留服务器的值,本机的值交乡镇审核员裁决")
+        QCoreApplication.translate("SyncDialog", "已保留服务器的值,本机的值交乡镇审核员裁决")
         if issue.kind == "conflict"
-        else tr("SyncDialog", "服务器没有说明原因")
+        else QCoreApplication.translate("SyncDialog", "服务器没有说明原因")
     )
     fields = "、".join(labels[:6]) + ("…" if len(labels) > 6 else "")
-    return tr("SyncDialog", "{0}:{1} {2} — {3}").format(who, fields or entity, kind, why)
+    return QCoreApplication.translate("SyncDialog", "{0}:{1} {2} — {3}").format(
+        who, fields or entity, kind, why
+    )
 
 
 RECEIPT_FIELDS = (

@@ -384,3 +384,61 @@ def test_warning_text_tab_labels_and_placeholders_reach_wcag_aa(qapp) -> None:
         assert contrast(colour, tab_background) >= 4.5, colour.name()
     placeholder = palette.color(QPalette.ColorRole.PlaceholderText)
     assert contrast(placeholder, base) >= 4.5
+
+
+# --- English ---------------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.fixture
+def english(qapp):
+    from PySide6.QtCore import QLocale
+
+    from desktop.ui.app import install_translators
+
+    previous = QLocale()
+    installed = install_translators(qapp, "en")
+    yield
+    for translator in installed:
+        qapp.removeTranslator(translator)
+    QLocale.setDefault(previous)
+
+
+def test_every_code_label_is_listed_for_translation() -> None:
+    import json
+
+    from desktop.domain.resources import resource_path
+    from desktop.ui.code_labels import CODE_LABELS
+
+    for path in resource_path("codes").glob("*.json"):
+        for entry in json.loads(path.read_text(encoding="utf-8"))["codes"]:
+            assert entry["label"] in CODE_LABELS, (path.name, entry["label"])
+
+
+def test_in_english_statuses_code_tables_and_the_print_titles_are_english(
+    english, qtbot, demo_db, tmp_path
+) -> None:
+    from desktop.ui.household_list import COLUMNS, HouseholdColumn
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(demo_db, runner=ImmediateTaskRunner(), offer_drafts=False)
+    qtbot.addWidget(window)
+    statuses = [window.status_combo.itemText(i) for i in range(window.status_combo.count())]
+    assert not [s for s in statuses if CJK.search(s)], statuses
+    column = COLUMNS.index(HouseholdColumn.STATUS)
+    shown = {window.list_model.index(r, column).data() for r in range(window.list_model.rowCount())}
+    assert shown and not [s for s in shown if CJK.search(s)], shown
+
+    form = HouseholdForm(
+        demo_db, runner=ImmediateTaskRunner(), household_id=_household_with_members(demo_db, 3)
+    )
+    qtbot.addWidget(form)
+    relation = form.members_tab.editor.widget("relation")
+    choices = [relation.itemText(i) for i in range(1, relation.count())]
+    assert not [c for c in choices if CJK.search(c)], choices
+
+    dialog = start_build(
+        ImmediateTaskRunner(), lambda _p, _c: None, label="x", on_done=lambda _r: None
+    )
+    assert dialog.windowTitle() == "Building"
