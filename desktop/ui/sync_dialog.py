@@ -476,7 +476,7 @@ class SyncDialog(QDialog):
         self.status.setStyleSheet(ISSUE_STYLE)
         if code == "NETWORK":  # the operating system's words ("[Errno 111] …") help nobody here
             message = self.tr(
-                "无法连接县服务器。请检查网络(网线、Wi-Fi 或手机热点)后再试;"
+                "无法连接服务器(县服务器)。请检查网络(网线、Wi-Fi 或手机热点)后再试;"
                 "没有网络时,可以点“导出到U盘…”,把修改带到乡镇导入"
             )
         elif code == "NOT_ENROLLED":

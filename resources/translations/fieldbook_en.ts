@@ -5584,7 +5584,7 @@ Changes to upload: {2}</translation>
     </message>
     <message>
         <location line="+61"/>
-        <source>无法连接县服务器。请检查网络(网线、Wi-Fi 或手机热点)后再试;没有网络时,可以点“导出到U盘…”,把修改带到乡镇导入</source>
+        <source>无法连接服务器(县服务器)。请检查网络(网线、Wi-Fi 或手机热点)后再试;没有网络时,可以点“导出到U盘…”,把修改带到乡镇导入</source>
         <translation>Cannot reach the county server. Check the network (cable, Wi-Fi or phone hotspot) and try again; without a network, “Export to USB stick…” and take the changes to the township</translation>
     </message>
     <message>

@@ -15,7 +15,7 @@ def fill_required(form) -> int:
         if not missing:
             return filled
         form.go_to_problem(missing[0])
-        widget = QApplication.focusWidget() or _field_widget(form, missing[0])
+        widget = _field_widget(form, missing[0]) or QApplication.focusWidget()
         if isinstance(widget, QComboBox):
             widget.setCurrentIndex(1)
         elif isinstance(widget, QListWidget):

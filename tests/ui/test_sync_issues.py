@@ -143,7 +143,7 @@ def test_a_network_failure_is_one_chinese_line_that_offers_the_usb_bundle(
     assert failed.args[0] == "NETWORK"
     text = dialog.status.text()
     assert "Errno" not in text and "refused" not in text.lower()
-    assert "无法连接县服务器" in text and "U盘" in text
+    assert "无法连接服务器" in text and "U盘" in text
     assert dialog.bundle_button.isEnabled()
     out = tmp_path / "day.fbb"
     with qtbot.waitSignal(dialog.bundle_written):
