@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -62,6 +63,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -381,7 +383,14 @@ class HouseholdForm(QMainWindow):
         ):
             if page is None:
                 continue
-            self.tabs.addTab(page, title)
+            # A page wider than a 1024-pixel screen (a long language, a wide table) scrolls
+            # instead of widening the window past the screen (issue 15).
+            holder = QScrollArea()
+            holder.setObjectName(f"form.page.{key}")
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setWidget(page)
+            self.tabs.addTab(holder, title)
             self.tab_keys.append(key)
         self.tab_titles = [self.tabs.tabText(i) for i in range(self.tabs.count())]
 

@@ -2650,7 +2650,7 @@
 <context>
     <name>HouseholdForm</name>
     <message>
-        <location filename="../../desktop/ui/household_form.py" line="+140"/>
+        <location filename="../../desktop/ui/household_form.py" line="+142"/>
         <source>户基本信息</source>
         <translation>Household</translation>
     </message>
@@ -2810,7 +2810,7 @@
         <translation>Household book</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>问题清单</source>
         <translation>Problems</translation>
     </message>
@@ -3144,7 +3144,7 @@
     <message>
         <location line="+1"/>
         <source>户主姓名</source>
-        <translation>Head of household</translation>
+        <translation>Head</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3169,7 +3169,7 @@
     <message>
         <location line="+1"/>
         <source>人均纯收入(元)</source>
-        <translation>Net income per person (yuan)</translation>
+        <translation>Income/person</translation>
     </message>
     <message>
         <location line="+1"/>
