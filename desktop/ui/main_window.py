@@ -1009,12 +1009,16 @@ class MainWindow(QMainWindow):
         self.save_action.triggered.connect(self.save_active_form)
         self.find_action = QAction(self.tr("查找(&F)"), self)
         self.find_action.triggered.connect(self.focus_search)
+        self.drafts_action = QAction(self.tr("我的草稿(&D)…"), self)
+        self.drafts_action.setStatusTip(self.tr("还没有保存的表单(只在本机,不同步)"))
+        self.drafts_action.triggered.connect(self.show_drafts)
         for action in (
             self.new_action,
             self.open_action,
             self.view_action,
             self.save_action,
             self.find_action,
+            self.drafts_action,
         ):
             menu.addAction(action)
         self.addAction(self.new_action)
@@ -1401,6 +1405,19 @@ class MainWindow(QMainWindow):
             on_done=done,
             on_error=lambda e: self._show_error(self.tr("读取草稿失败:{0}").format(e)),
         )
+
+    def show_drafts(self) -> QDialog:
+        """农户 → 我的草稿: this person's drafts, each opened back as it was left."""
+        from desktop.ui.drafts_dialog import DraftsDialog
+
+        dialog = DraftsDialog(self.db, self.runner, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_requested.connect(
+            lambda draft: self.open_form(draft.household_id, key=draft.key, restore_draft=True)
+        )
+        self.drafts_dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- the village: map and problem list -----------------------------------------------------
 

@@ -1467,6 +1467,54 @@
     </message>
 </context>
 <context>
+    <name>DraftsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/drafts_dialog.py" line="+48"/>
+        <source>我的草稿</source>
+        <translation>My drafts</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>打开并接着填</source>
+        <translation>Open and go on</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>读取草稿失败:{0}</source>
+        <translation>Could not read the drafts: {0}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>新建农户</source>
+        <translation>New household</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}(草稿,{1} 存,未保存、未同步)</source>
+        <translation>{0} (draft kept {1}; not saved, not synced)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>您有 {0} 份草稿:只在本机,还没有保存进户簿,也不会同步。打开后填完再保存。</source>
+        <translation>You have {0} drafts: on this laptop only, not in the household book and not synced. Open one, finish it, then save.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>没有草稿:所有表单都已保存。</source>
+        <translation>No drafts: every form is saved.</translation>
+    </message>
+</context>
+<context>
     <name>EnrollDialog</name>
     <message>
         <location filename="../../desktop/ui/enroll_dialog.py" line="+69"/>
@@ -3792,7 +3840,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+270"/>
+        <location line="+274"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -3802,7 +3850,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-536"/>
+        <location line="-540"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -3877,7 +3925,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>&amp;Find</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <source>办理(&amp;O)</source>
         <translation>&amp;Operations</translation>
     </message>
@@ -4017,15 +4065,15 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-306"/>
-        <location line="+334"/>
+        <location line="-310"/>
+        <location line="+338"/>
         <location line="+11"/>
         <location line="+138"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-610"/>
+        <location line="-614"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -4075,7 +4123,17 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>“{0}” matched members other than the head: {1}{2}</translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+94"/>
+        <source>我的草稿(&amp;D)…</source>
+        <translation>My &amp;drafts…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>还没有保存的表单(只在本机,不同步)</source>
+        <translation>Forms not saved yet (on this laptop only, not synced)</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>采集本村村委会位置(&amp;C)…</source>
         <translation>Capture the village &amp;committee location…</translation>
     </message>
@@ -4191,7 +4249,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the drafts: {0}</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+48"/>
         <source>村委会位置采集</source>
         <translation>Village committee location captured</translation>
     </message>
@@ -4652,7 +4710,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1804"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1821"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>

@@ -442,3 +442,25 @@ def test_in_english_statuses_code_tables_and_the_print_titles_are_english(
         ImmediateTaskRunner(), lambda _p, _c: None, label="x", on_done=lambda _r: None
     )
     assert dialog.windowTitle() == "Building"
+
+
+def test_drafts_are_listed_and_open_back_as_they_were_left(form_of, qtbot) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    form = form_of()
+    page = _members(form)
+    page.editor.widget("ethnicity").setCurrentIndex(0)  # a required field left empty
+    _edit(form.basic_binder.widgets["phone"], "13900001111")
+    form.keep_as_draft()
+    key = form.key
+    form._close_confirmed = True
+    form.close()
+    window = MainWindow(form.db, runner=ImmediateTaskRunner(), actor=form.actor, offer_drafts=False)
+    qtbot.addWidget(window)
+    dialog = window.show_drafts()
+    assert dialog.list.count() == 1
+    assert "草稿" in dialog.list.item(0).text() and "未同步" in dialog.list.item(0).text()
+    dialog.open_button.click()
+    reopened = window.forms.get(key) or next(iter(window.forms.values()))
+    assert reopened.basic_binder.widgets["phone"].text() == "13900001111"
+    assert reopened.dirty
