@@ -382,6 +382,7 @@ class Launcher(QObject):
         self.locked = False
         self._locking = False
         self._switching = False
+        self.translators: list[QTranslator] = []  # installed by run_app; replaced on a switch
         self._unlocked: list[Database] = []  # handed over from the runner by an unlock
         self.task: ProgressTask[Opened] | None = None
         self.signin: SignInDialog | FirstUserDialog | None = None
@@ -561,6 +562,8 @@ class Launcher(QObject):
         self.window = window
         window.lock_requested.connect(self.lock)
         window.switch_user_requested.connect(self.switch_user)
+        window.language_chosen.connect(self.switch_language)
+        window.live_language = True
         window.database_replaced.connect(self._database_replaced)
         window.show()
         self.window_opened.emit(window)
@@ -593,6 +596,30 @@ class Launcher(QObject):
         self._locking = True
         self._switching = False
         self.window.prepare_lock(self._lock_now)
+
+    def switch_language(self, lang: str) -> None:
+        """设置 → 界面语言: the new language at once, without restarting. Qt's widgets keep the
+        texts they were built with, so the main window is built again (open forms are kept as
+        drafts first and offered back in the new window)."""
+        window, user = self.window, self.user
+        if window is None or user is None or self.locked or self._locking:
+            return
+        self._locking = True
+
+        def rebuild() -> None:
+            self._locking = False
+            for translator in self.translators:
+                self.app.removeTranslator(translator)
+            self.translators = install_translators(self.app, lang)
+            self.window = None
+            for form in list(window.forms.values()):
+                form._close_confirmed = True  # autosaved as drafts just now
+            window.hide()
+            self._signed_in(user)
+            window.close()
+            window.deleteLater()
+
+        window.prepare_lock(rebuild)
 
     def switch_user(self) -> None:
         """数据 → 切换用户: locked as by 立即锁定, but every user of the laptop may sign in; the
@@ -734,11 +761,12 @@ def run_app(
     app.setApplicationDisplayName("Fieldbook")
     app.setQuitOnLastWindowClosed(True)
     settings = settings if settings is not None else app_settings()
-    install_translators(app, choose_language(lang, settings))
+    translators = install_translators(app, choose_language(lang, settings))
     apply_readable_font(app)
 
     runner = QtTaskRunner()
     launcher = Launcher(app, choose_database(db_path, settings), runner=runner, settings=settings)
+    launcher.translators = translators
     launcher.exit_requested.connect(app.exit)
     launcher.start()
     code = app.exec()

@@ -520,6 +520,7 @@ class MainWindow(QMainWindow):
 
     lock_requested = Signal()
     switch_user_requested = Signal()
+    language_chosen = Signal(str)  # the app rebuilds this window in that language
     database_replaced = Signal(object)
 
     def __init__(
@@ -559,6 +560,7 @@ class MainWindow(QMainWindow):
         self.print_result: Any = None
         self.sync_dialog: QDialog | None = None
         self.sync_history_dialog: QDialog | None = None
+        self.live_language = False  # the app rebuilds the window on language_chosen
         self.map_dock: QDockWidget | None = None
         self.map_widget: Any = None
         self.policy: PolicyYear | None = None
@@ -1238,6 +1240,9 @@ class MainWindow(QMainWindow):
         if self.settings is None:
             return
         set_language(self.settings, lang)
+        if self.live_language:
+            self.language_chosen.emit(lang)  # the app switches now (open forms become drafts)
+            return
         self.statusBar().showMessage(self.tr("界面语言已更改,重新启动 Fieldbook 后生效"), 15000)
 
     # --- forms ---------------------------------------------------------------------------------

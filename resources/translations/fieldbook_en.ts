@@ -3372,7 +3372,7 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+408"/>
+        <location filename="../../desktop/ui/app.py" line="+409"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -3387,7 +3387,7 @@
         <translation>Demo database: every demo account&apos;s PIN is {0}</translation>
     </message>
     <message>
-        <location line="+145"/>
+        <location line="+171"/>
         <source>Fieldbook 已锁定,未保存的内容已存为草稿。请输入 PIN 码继续。</source>
         <translation>Fieldbook is locked; unsaved work was kept as drafts. Type your PIN to continue.</translation>
     </message>
@@ -3790,7 +3790,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+575"/>
+        <location filename="../../desktop/ui/main_window.py" line="+577"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -4068,12 +4068,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <location line="-310"/>
         <location line="+338"/>
         <location line="+11"/>
-        <location line="+138"/>
+        <location line="+141"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-614"/>
+        <location line="-617"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -4189,7 +4189,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Why greyed out: {0}</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+28"/>
         <source>界面语言已更改,重新启动 Fieldbook 后生效</source>
         <translation>The interface language was changed; it takes effect when Fieldbook restarts</translation>
     </message>
@@ -4710,7 +4710,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1821"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1826"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>

@@ -5,6 +5,7 @@ an older plain database, and a database that cannot be opened."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -560,3 +561,32 @@ def test_the_data_menu_has_a_quit_item_that_closes_the_app(launch, qtbot, county
     assert "退出(&Q)" in texts and "切换用户(&U)…" in texts
     window.quit_action.trigger()
     assert not window.isVisible()
+
+
+def test_choosing_english_switches_the_window_at_once_and_keeps_open_forms_as_drafts(
+    launch, qtbot, county, settings
+) -> None:
+    from desktop.store.drafts import list_drafts
+
+    launcher = launch(county)
+    window = sign_in(qtbot, launcher, "王芳")
+    qtbot.waitUntil(lambda: window.list_model.rowCount() > 0, timeout=10_000)
+    form = window.open_form(window.list_model.row_at(0).id)
+    qtbot.waitUntil(lambda: form.is_loaded, timeout=10_000)
+    phone = form.basic_binder.widgets["phone"]
+    phone.setText("13900002222")
+    phone.textEdited.emit("13900002222")
+    try:
+        window.choose_language("en")
+        qtbot.waitUntil(
+            lambda: launcher.window is not None and launcher.window is not window, timeout=30_000
+        )
+        new = launcher.window
+        titles = [a.text() for a in new.menuBar().actions()]
+        assert "&Household" in titles or any(t.startswith("&H") for t in titles), titles
+        assert not any(re.search(r"[\u3400-\u9fff]", t) for t in titles), titles
+        with launcher.db.session() as session:
+            assert [d.user_name for d in list_drafts(session, user_name="王芳")] == ["王芳"]
+    finally:
+        for translator in launcher.translators:  # back to the source language
+            launcher.app.removeTranslator(translator)
