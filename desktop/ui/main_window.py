@@ -144,11 +144,13 @@ _CELL_PADDING = 22  # margins plus room for the sort arrow
 KEY_COLUMNS = (
     HouseholdColumn.NUMBER,
     HouseholdColumn.HEAD,
-    HouseholdColumn.STATUS,
     HouseholdColumn.INCOME,
     HouseholdColumn.FLAGS,
+    HouseholdColumn.STATUS,
 )
-"""The list's columns in view first, left to right (the rest follow in their model order)."""
+"""The list's columns in view first, left to right (the rest follow in their model order); the
+first four stay in view on a 1024-pixel screen, in either language."""
+ALWAYS_IN_VIEW = KEY_COLUMNS[:4]
 
 SCAN_MAX_GAP_S = 0.08
 """A scanner types a character every few ms; a person rarely under 80 ms, never for long."""
@@ -700,6 +702,7 @@ class MainWindow(QMainWindow):
     def _make_search_box(self) -> QLineEdit:
         box = QLineEdit()
         box.setPlaceholderText(self.tr("搜索:姓名、拼音首字母、身份证号或户编号 (Ctrl+F)"))
+        box.setToolTip(box.placeholderText())  # the whole instruction, when the box is narrow
         box.setClearButtonEnabled(True)
         return box
 

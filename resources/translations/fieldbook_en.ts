@@ -3192,7 +3192,7 @@
     <message>
         <location line="+1"/>
         <source>户主姓名</source>
-        <translation>Head</translation>
+        <translation>Head of household</translation>
     </message>
     <message>
         <location line="+1"/>

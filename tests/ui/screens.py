@@ -101,12 +101,12 @@ def cut_menu_items(menu: Any) -> list[str]:
 def hidden_key_columns(window: Any) -> list[str]:
     """The household list's key columns (人均纯收入, 标识 …) not wholly in view."""
     from desktop.ui.household_list import COLUMNS
-    from desktop.ui.main_window import KEY_COLUMNS
+    from desktop.ui.main_window import ALWAYS_IN_VIEW
 
     header = window.table_view.horizontalHeader()
     width = window.table_view.viewport().width()
     hidden = []
-    for column in KEY_COLUMNS:
+    for column in ALWAYS_IN_VIEW:
         logical = COLUMNS.index(column)
         left = header.sectionViewportPosition(logical)
         if left < 0 or left + header.sectionSize(logical) > width:
