@@ -464,3 +464,52 @@ def test_drafts_are_listed_and_open_back_as_they_were_left(form_of, qtbot) -> No
     reopened = window.forms.get(key) or next(iter(window.forms.values()))
     assert reopened.basic_binder.widgets["phone"].text() == "13900001111"
     assert reopened.dirty
+
+
+# --- windows fit the screen and remember where they were ------------------------------------------
+
+
+def test_the_form_fits_the_available_screen(qtbot, demo_db) -> None:
+    from desktop.ui.geometry import FRAME, available_area
+
+    form = HouseholdForm(
+        demo_db, runner=ImmediateTaskRunner(), household_id=_household_with_members(demo_db, 3)
+    )
+    qtbot.addWidget(form)
+    area = available_area(form)
+    assert form.width() + FRAME[0] <= area.width()
+    assert form.height() + FRAME[1] <= area.height()
+    assert area.contains(form.geometry())
+
+
+def test_the_main_window_remembers_its_geometry_and_maximised_state(
+    qtbot, demo_db, tmp_path
+) -> None:
+    from PySide6.QtCore import QSettings, Qt
+
+    from desktop.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "fieldbook.ini"), QSettings.Format.IniFormat)
+
+    def open_window() -> MainWindow:
+        window = MainWindow(
+            demo_db, runner=ImmediateTaskRunner(), offer_drafts=False, settings=settings
+        )
+        qtbot.addWidget(window)
+        return window
+
+    first = open_window()
+    first.setWindowState(Qt.WindowState.WindowNoState)
+    first.resize(700, 500)
+    first.move(20, 30)
+    first.show()
+    qtbot.waitExposed(first)
+    first.close()
+    second = open_window()
+    assert (second.width(), second.height()) == (700, 500)
+    assert not second.windowState() & Qt.WindowState.WindowMaximized
+    second.show()
+    second.showMaximized()
+    second.close()
+    third = open_window()
+    assert third.windowState() & Qt.WindowState.WindowMaximized
