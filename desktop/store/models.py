@@ -556,6 +556,24 @@ class OutboxChange(Base):
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
 
 
+class SyncIssue(Base):
+    """A change the server refused, or that conflicted, kept listed until someone deals with it."""
+
+    __tablename__ = "sync_issues"
+
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # refused | conflict
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    code: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str | None] = mapped_column(Text)
+    synced_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(40))
+
+
 class SyncState(Base):
     """The pull cursor of one assigned village: it only moves forward."""
 

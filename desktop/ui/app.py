@@ -381,6 +381,8 @@ class Launcher(QObject):
         self.encrypted = False
         self.locked = False
         self._locking = False
+        self._switching = False
+        self.translators: list[QTranslator] = []  # installed by run_app; replaced on a switch
         self._unlocked: list[Database] = []  # handed over from the runner by an unlock
         self.task: ProgressTask[Opened] | None = None
         self.signin: SignInDialog | FirstUserDialog | None = None
@@ -559,6 +561,9 @@ class Launcher(QObject):
             return
         self.window = window
         window.lock_requested.connect(self.lock)
+        window.switch_user_requested.connect(self.switch_user)
+        window.language_chosen.connect(self.switch_language)
+        window.live_language = True
         window.database_replaced.connect(self._database_replaced)
         window.show()
         self.window_opened.emit(window)
@@ -589,12 +594,52 @@ class Launcher(QObject):
         if self.locked or self._locking or self.window is None or self.user is None:
             return
         self._locking = True
+        self._switching = False
+        self.window.prepare_lock(self._lock_now)
+
+    def switch_language(self, lang: str) -> None:
+        """设置 → 界面语言: the new language at once, without restarting. Qt's widgets keep the
+        texts they were built with, so the main window is built again (open forms are kept as
+        drafts first and offered back in the new window)."""
+        window, user = self.window, self.user
+        if window is None or user is None or self.locked or self._locking:
+            return
+        self._locking = True
+
+        def rebuild() -> None:
+            self._locking = False
+            for translator in self.translators:
+                self.app.removeTranslator(translator)
+            self.translators = install_translators(self.app, lang)
+            self.window = None
+            for form in list(window.forms.values()):
+                form._close_confirmed = True  # autosaved as drafts just now
+            window.hide()
+            self._signed_in(user)
+            window.close()
+            window.deleteLater()
+
+        window.prepare_lock(rebuild)
+
+    def switch_user(self) -> None:
+        """数据 → 切换用户: locked as by 立即锁定, but every user of the laptop may sign in; the
+        one who does gets a window of their own (the other's forms wait as their drafts)."""
+        if self.locked or self._locking or self.window is None or self.user is None:
+            return
+        self._locking = True
+        self._switching = True
         self.window.prepare_lock(self._lock_now)
 
     def _lock_now(self) -> None:
         window, user = self.window, self.user
         assert window is not None and user is not None
         self._locking = False
+        users = [user]
+        if self._switching and self.db is not None:
+            from desktop.store.users import list_users
+
+            with self.db.session() as session:
+                users = list_users(session)
         window.lock()
         db, self.db = self.db, None
         if db is not None:
@@ -604,10 +649,14 @@ class Launcher(QObject):
         note = self.tr("Fieldbook 已锁定,未保存的内容已存为草稿。请输入 PIN 码继续。")
         if seconds and window.idle_for() >= seconds:  # the idle lock, not 立即锁定
             note = self.tr("超过 {0} 分钟没有操作,").format(max(1, round(seconds / 60))) + note
+        if len(users) > 1:
+            note = self.tr("切换用户:请选择您的姓名并输入 PIN 码。{0}的表单已存为草稿。").format(
+                user.name
+            )
         dialog = SignInDialog(self.runner, last_user=user.name, locked_note=note)
         dialog.rejected.connect(lambda: self.exit_requested.emit(0))
         dialog.signed_in.connect(self._unlock)
-        dialog.set_users([user], self._unlock_checker(user))
+        dialog.set_users(users, self._unlock_checker(user))
         self.signin = dialog
         dialog.show()
         dialog.raise_()
@@ -649,10 +698,32 @@ class Launcher(QObject):
         if db is None or self.window is None:  # pragma: no cover - a PIN that opened nothing
             self.exit_requested.emit(1)
             return
+        if self.user is not None and user.id != self.user.id:
+            self._switch_to(user, db)
+            return
         self.db = db
         self.locked = False
         self.signin = None
         self.window.unlock(db)
+        self.locked_changed.emit(False)
+
+    def _switch_to(self, user: LocalUser, db: Database) -> None:
+        """Another person signed in at the switch: the old window goes (its forms' drafts are
+        written already), a new one opens for them."""
+        old = self.window
+        assert old is not None
+        self.window = None
+        for form in list(old.forms.values()):
+            form._close_confirmed = True  # autosaved as the old user's draft before the lock
+        old.close()
+        old.deleteLater()
+        self.locked = False
+        self.signin = None
+        if self.encrypted:
+            self._unlocked.append(db)
+        else:
+            self.db = db
+        self._signed_in(user)
         self.locked_changed.emit(False)
 
     def _failed(self, error: BaseException) -> None:
@@ -690,11 +761,12 @@ def run_app(
     app.setApplicationDisplayName("Fieldbook")
     app.setQuitOnLastWindowClosed(True)
     settings = settings if settings is not None else app_settings()
-    install_translators(app, choose_language(lang, settings))
+    translators = install_translators(app, choose_language(lang, settings))
     apply_readable_font(app)
 
     runner = QtTaskRunner()
     launcher = Launcher(app, choose_database(db_path, settings), runner=runner, settings=settings)
+    launcher.translators = translators
     launcher.exit_requested.connect(app.exit)
     launcher.start()
     code = app.exec()

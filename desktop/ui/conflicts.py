@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.geometry import fit_window
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner
 
@@ -198,7 +199,7 @@ class ConflictsWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(decision)
-        self.resize(1100, 600)
+        fit_window(self, (1100, 600))
         self._selected()
         self.reload()
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.codes import code_table
+from desktop.ui.code_labels import ui_code_table
 
 Kind = Literal["text", "date", "number", "int", "code", "bool", "multi", "readonly"]
 
@@ -371,7 +371,7 @@ def code_text(table: str | None, code: str | None) -> str:
         return ""
     if table is None:
         return str(code)
-    return code_table(table).label(code)
+    return ui_code_table(table).label(code)
 
 
 def display_value(key: str, value: Any) -> str:
@@ -626,8 +626,10 @@ class ReadOnlyField(QLabel):
         self.setText(display_value(self.key, value) or "—")
 
     def set_problem(self, severity: str | None, message: str = "") -> None:
-        colour = {"error": "#c62828", "warning": "#b26a00"}.get(severity or "", "")
-        self.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        colour = {"error": "#c62828", "warning": "#8a5100"}.get(severity or "", "")
+        self.setStyleSheet(
+            f"color: {colour}; font-weight: bold;" if colour else "color: palette(window-text);"
+        )
         self.setToolTip(message)
 
 
@@ -638,7 +640,7 @@ def table_choices(table: str | None) -> list[tuple[str, str]]:
     """(code, label) of a code table's top-level entries, in file order."""
     if table is None:
         return []
-    codes = code_table(table)
+    codes = ui_code_table(table)
     return [(code, codes.label(code)) for code in codes.codes()]
 
 

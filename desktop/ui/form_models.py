@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QAbstractTableModel,
     QModelIndex,
@@ -30,10 +31,12 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewIt
 
 from desktop.domain.problems import Problem
 from desktop.store.household_edit import BookLine
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.form_fields import (
     ENTITY_LABELS,
     ENTITY_OF_TABLE,
     FIELDS,
+    LOCATION_SOURCE_LABELS,
     Kind,
     field_label,
     not_filled,
@@ -46,10 +49,10 @@ ROW_ID_ROLE = Qt.ItemDataRole.UserRole
 """``data(index, ROW_ID_ROLE)``: the id of the payload row (or the ``Problem`` in the list)."""
 
 ERROR_COLOUR = QColor("#c62828")
-WARNING_COLOUR = QColor("#b26a00")
+WARNING_COLOUR = QColor("#8a5100")
 ERROR_BACKGROUND = QColor("#fde7e7")
 WARNING_BACKGROUND = QColor("#fff4d6")
-GONE_COLOUR = QColor("#8a8a8a")
+GONE_COLOUR = QColor("#6b6b6b")  # greyed, still 5:1 on white (WCAG AA)
 NOTE_COLOUR = QColor("#455a64")
 
 Choices = Callable[[dict[str, Any]], Sequence[tuple[str, str]]]
@@ -379,15 +382,61 @@ class ProblemListModel(QAbstractListModel):
 # --- the household book --------------------------------------------------------------------------
 
 
+BOOK_LABELS = {
+    # Columns the save keeps (not typed in the form) but the book records: named as people do.
+    "household.per_capita_net_income": QT_TRANSLATE_NOOP("FormFields", "人均纯收入(元)"),
+    "income.per_capita_net_income": QT_TRANSLATE_NOOP("FormFields", "人均纯收入(元)"),
+    "household.card_issue": QT_TRANSLATE_NOOP("FormFields", "户卡版次"),
+    "household.member_count": QT_TRANSLATE_NOOP("FormFields", "家庭人口数"),
+    "household.head_name": QT_TRANSLATE_NOOP("FormFields", "户主姓名"),
+    "household.last_visit_date": QT_TRANSLATE_NOOP("FormFields", "最近走访日期"),
+    "household.committee_location_source": QT_TRANSLATE_NOOP("FormFields", "村委会位置来源"),
+    "household.away_long_term": QT_TRANSLATE_NOOP("FormFields", "整户长期外出"),
+}
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+def book_field(entity: str, field: str) -> str:
+    """The name of a field in the book: the form's label, else the book's own, else as stored."""
+    key = f"{entity}.{field}"
+    if key in FIELDS:
+        return field_label(key)
+    if key in BOOK_LABELS:
+        return tr_label(BOOK_LABELS[key])
+    return field
+
+
+def _book_time(value: str) -> str | None:
+    """``2019-10-17T10:19:07`` as ``2019-10-17 10:19`` (a stored moment in a book value)."""
+    if len(value) < 16 or value[4:5] != "-" or value[10:11] not in ("T", " "):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def book_value(entity: str, field: str, value: str | None) -> str:
-    """A book value as a person reads it: a code by its label, several codes by theirs."""
+    """A book value as a person reads it: a code by its label, several codes by theirs, yes or
+    no, a location's source by its name, a moment without the ISO ``T``."""
     if value is None:
         return ""
-    spec = FIELDS.get(f"{entity}.{field}")
+    key = f"{entity}.{field}"
+    if key in ("household.location_source", "household.committee_location_source"):
+        return tr_label(LOCATION_SOURCE_LABELS.get(value, value))
+    spec = FIELDS.get(key)
+    if (spec is not None and spec.kind == "bool") or key == "household.away_long_term":
+        if value.lower() in _TRUE:
+            return yes_no(True)
+        if value.lower() in _FALSE:
+            return yes_no(False)
+    moment = _book_time(value)
+    if moment is not None:
+        return moment
     if spec is not None and spec.table is not None and value:
-        from desktop.domain.codes import code_table
-
-        table = code_table(spec.table)
+        table = ui_code_table(spec.table)
         if spec.kind == "multi":
             return "、".join(table.label(v) for v in value.split(",") if v)
         return table.label(value) if value in table else value
@@ -428,8 +477,7 @@ class BookModel(QAbstractTableModel):
         elif line.field == "deleted":
             field = self.tr("删除")
         else:
-            key = f"{entity}.{line.field}"
-            field = field_label(key) if key in FIELDS else line.field
+            field = book_field(entity, line.field)
         at = line.at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M") if line.at else ""
         return (
             at,

@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.codes import code_table
 from desktop.domain.income import income_totals
 from desktop.domain.policy import PolicyYear
 from desktop.store.household_edit import new_row, plain_decimal
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.form_fields import (
     INCOME_COMPONENT_LABELS,
     RISK_KIND_LABELS,
@@ -133,7 +133,7 @@ class FieldsPage(QWidget):
 
 def _income_item_choices(row: dict[str, Any]) -> Sequence[tuple[str, str]]:
     """The sub-items of the row's component (all of them while no component is chosen)."""
-    table = code_table("income_item")
+    table = ui_code_table("income_item")
     component = row.get("component")
     return [
         (code, table.label(code))
@@ -333,7 +333,7 @@ class IncomeTab(QWidget):
             text = self.tr("高于{0}年脱贫标准({1}元) {2} 元").format(
                 policy.year, plain_decimal(exit_line), plain_decimal(pc - exit_line)
             )
-            self.totals["exit"].setStyleSheet("color: #2e7d32;")
+            self.totals["exit"].setStyleSheet("color: #1b5e20;")
         else:
             text = self.tr("低于{0}年脱贫标准({1}元) {2} 元").format(
                 policy.year, plain_decimal(exit_line), plain_decimal(exit_line - pc)
@@ -344,7 +344,7 @@ class IncomeTab(QWidget):
             text = self.tr("低于边缘户/脱贫监测户收入线({0}元,导引第6问)").format(
                 plain_decimal(line)
             )
-            self.totals["line"].setStyleSheet("color: #b26a00; font-weight: bold;")
+            self.totals["line"].setStyleSheet("color: #8a5100; font-weight: bold;")
         else:
             text = self.tr("不低于边缘户/脱贫监测户收入线({0}元)").format(plain_decimal(line))
             self.totals["line"].setStyleSheet("color: #555;")
@@ -355,7 +355,7 @@ class IncomeTab(QWidget):
 
 
 def _measure_items(row: dict[str, Any]) -> Sequence[tuple[str, str]]:
-    entry = code_table("assistance_category").entry(row.get("category") or "")
+    entry = ui_code_table("assistance_category").entry(row.get("category") or "")
     if entry is None:
         return []
     return [(item["code"], item["label"]) for item in entry.get("items", ())]
@@ -579,7 +579,7 @@ class ProcedureTab(QWidget):
     def __init__(self, on_edit: OnEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._on_edit = on_edit
-        steps = code_table("procedure_step")
+        steps = ui_code_table("procedure_step")
         self.model = RecordTableModel(
             [
                 Column(

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.codes import code_table
 from desktop.domain.idcard import age_on
 from desktop.store.queries import Flag, HouseholdDetail
+from desktop.ui.code_labels import ui_code_table
+from desktop.ui.geometry import fit_window
 from desktop.ui.household_list import money
 from desktop.ui.style import apply_readable_font
 
@@ -53,12 +54,12 @@ class HouseholdDetailDialog(QDialog):
         self.setWindowTitle(
             self.tr("农户信息 {0} {1}").format(row.household_number, row.head_name or "")
         )
-        self.resize(900, 560)
+        fit_window(self, (900, 560))
 
         form = QFormLayout()
         place = " ".join(p for p in (row.village, row.hamlet) if p)
         flags = "、".join(self._flag_label(f) for f in row.flags) or self.tr("无")
-        status = code_table("status").label(row.status)
+        status = ui_code_table("status").label(row.status)
         facts = [
             (self.tr("户编号"), row.household_number),
             (self.tr("户主"), row.head_name or self.tr("(无户主)")),
@@ -112,7 +113,11 @@ class HouseholdDetailDialog(QDialog):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().setVisible(False)
         table.setAlternatingRowColors(True)
-        relation, sex, id_type = code_table("relation"), code_table("sex"), code_table("id_type")
+        relation, sex, id_type = (
+            ui_code_table("relation"),
+            ui_code_table("sex"),
+            ui_code_table("id_type"),
+        )
         for r, member in enumerate(members):
             age = age_on(member.birth_date, self._today) if member.birth_date else None
             cells = [

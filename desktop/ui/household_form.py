@@ -39,19 +39,31 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
     QMessageBox,
+    QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -91,6 +103,7 @@ from desktop.store.household_edit import (
     set_location,
 )
 from desktop.store.save import SaveRefused
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.form_fields import FIELD_LABELS, PROBLEM_STYLE, FieldBinder
 from desktop.ui.form_models import ROW_ID_ROLE, ProblemListModel, utc_text
 from desktop.ui.form_tabs import (
@@ -102,6 +115,7 @@ from desktop.ui.form_tabs import (
     ProcedureTab,
     RisksTab,
 )
+from desktop.ui.geometry import fit_window, remember_window
 from desktop.ui.member_editor import MembersTab
 from desktop.ui.operations_dialogs import (
     INTERNAL_OPERATIONS,
@@ -116,7 +130,7 @@ from desktop.ui.operations_dialogs import (
     update_action,
 )
 from desktop.ui.roles import Role, may_see_internal_lists
-from desktop.ui.style import apply_readable_font
+from desktop.ui.style import apply_readable_font, give_menus_room
 from desktop.ui.tasks import TaskRunner, in_session
 
 DEFAULT_ACTOR = "演示用户"  # a user name stored in the book, not a text of the interface
@@ -171,6 +185,31 @@ ENTITY_TAB = {
     "natural_change": "members",
 }
 CONDITION_COLUMNS = {c for _title, columns in CONDITION_GROUPS for c in columns}
+TAB_COLOURS = {
+    "error": QColor("#b71c1c"),
+    "missing": QColor("#7a3e00"),
+    "warning": QColor("#7a4a00"),
+}
+"""Tab label colours, each at least 4.5:1 on the tab bar's light grey (WCAG AA)."""
+TAB_STATES = {
+    "": lambda: QCoreApplication.translate("HouseholdForm", "本页没有问题"),
+    "error": lambda: QCoreApplication.translate("HouseholdForm", "本页有错误,须改正才能保存"),
+    "missing": lambda: QCoreApplication.translate("HouseholdForm", "本页有必填内容没有填写"),
+    "warning": lambda: QCoreApplication.translate(
+        "HouseholdForm", "本页有疑似问题,可说明原因后保存"
+    ),
+}
+
+
+def is_missing_required(problem: Problem) -> bool:
+    """Whether ``problem`` says a required field is empty (the audit's ``…_EMPTY`` rules)."""
+    return not problem.is_error and problem.code.endswith("_EMPTY")
+
+
+def _reason_key(problem: Problem) -> tuple[str, str | None, str]:
+    return (problem.code, problem.entity_id, problem.field)
+
+
 ASSURANCE_COLUMNS = {c for _title, columns in ASSURANCE_GROUPS for c in columns}
 
 
@@ -213,10 +252,12 @@ class HouseholdForm(QMainWindow):
         clock: Clock | None = None,
         autosave_seconds: float | None = None,
         restore_draft: bool | None = None,
+        settings: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window, True)
+        self.settings = settings
         self.db = db
         self.runner = runner
         self.actor = actor
@@ -244,6 +285,13 @@ class HouseholdForm(QMainWindow):
         self.location_options: dict[str, Any] = {}  # extra arguments of that dialog (tests)
         self.last_autosave: datetime | None = None
         self.last_error: str = ""
+        self._banner_from_errors = False  # the banner lists errors: it goes once they are fixed
+        self._tab_states: dict[str, str] = {}
+        self.scope_note: str | None = None  # the household is outside the laptop's villages
+        self._scope_confirmed = False
+        self.scope_prompt: QMessageBox | None = None
+        self._reasons: dict[tuple[str, str | None, str], str] = {}  # reasons already given
+        self.draft_prompt_missing: QMessageBox | None = None
         self._close_after_save = False
         self._close_confirmed = False
         self._closed = False  # answers of jobs that arrive after the window closed are dropped
@@ -251,8 +299,9 @@ class HouseholdForm(QMainWindow):
         apply_readable_font(self)
         self.setStyleSheet(PROBLEM_STYLE)
         self.setWindowTitle(self.tr("农户信息表"))
-        self.resize(1280, 800)
         self._build()
+        # Its status bar says 已保存: the whole window must be on a 1024×768 screen (issue 15).
+        fit_window(self, (1280, 800), settings=settings, key="household_form")
 
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
@@ -334,7 +383,14 @@ class HouseholdForm(QMainWindow):
         ):
             if page is None:
                 continue
-            self.tabs.addTab(page, title)
+            # A page wider than a 1024-pixel screen (a long language, a wide table) scrolls
+            # instead of widening the window past the screen (issue 15).
+            holder = QScrollArea()
+            holder.setObjectName(f"form.page.{key}")
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setWidget(page)
+            self.tabs.addTab(holder, title)
             self.tab_keys.append(key)
         self.tab_titles = [self.tabs.tabText(i) for i in range(self.tabs.count())]
 
@@ -363,6 +419,11 @@ class HouseholdForm(QMainWindow):
         layout = QVBoxLayout(central)
         top = QHBoxLayout()
         top.addWidget(self.header, stretch=1)
+        self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"))
+        self.save_button.setObjectName("form.save")
+        self.save_button.setToolTip(self.tr("检查并保存本户;必填内容没填完时可以先存为草稿"))
+        self.save_button.clicked.connect(self.save)
+        top.addWidget(self.save_button)
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, stretch=1)
@@ -370,8 +431,12 @@ class HouseholdForm(QMainWindow):
         self.central = central
 
         self.autosave_label = QLabel()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("form.state")
+        self.statusBar().addWidget(self.state_label, 1)
         self.statusBar().addPermanentWidget(self.autosave_label)
         self._build_menus()
+        give_menus_room(self.menuBar())
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("农户(&H)"))
@@ -448,7 +513,29 @@ class HouseholdForm(QMainWindow):
                     self._ask_restore(data.draft)
         self.is_loaded = True
         self.location_page.set_enabled(True)
+        self._check_scope()
         self.loaded.emit()
+
+    def _check_scope(self) -> None:
+        """Whether this household lies outside the villages this laptop is enrolled for."""
+        from desktop.store.scope import outside_enrolment
+
+        village_id = ((self.payload or {}).get("household") or {}).get("village_id")
+
+        def found(outside: tuple[str, list[str]] | None) -> None:
+            self.scope_note = None
+            if outside is not None:
+                village, enrolled = outside
+                self.scope_note = self.tr(
+                    "本机登记的是{0},这户属于{1}:在这里保存的修改,同步时会被县服务器拒绝。"
+                ).format("、".join(enrolled), village)
+                self._status(self.scope_note)
+
+        self.runner.run(
+            in_session(self.db, outside_enrolment, village_id),
+            on_done=found,
+            on_error=lambda _error: None,
+        )
 
     def _when(self, draft: DraftData) -> str:
         return f"{utc_text(draft.saved_at)}({draft.user_name})"
@@ -580,10 +667,9 @@ class HouseholdForm(QMainWindow):
     def _update_header(self) -> None:
         if self.payload is None:
             return
-        from desktop.domain.codes import code_table
 
         head = self.payload["household"]
-        status = code_table("status").label(head.get("status") or "ordinary")
+        status = ui_code_table("status").label(head.get("status") or "ordinary")
         place = " ".join(
             p
             for p in (
@@ -605,6 +691,7 @@ class HouseholdForm(QMainWindow):
         self.setWindowTitle(self.tr("农户信息表 {0}").format(self.title) + mark)
         if self.risks_tab is not None:
             self.risks_tab.show_flags(self.payload)
+        self._update_state()
 
     # --- checking ------------------------------------------------------------------------------
 
@@ -631,8 +718,52 @@ class HouseholdForm(QMainWindow):
         self.problem_summary.setText(summary)
         self._mark([p for p in found if p.code not in SAVE_EXEMPT])
         self._show_income(records)
+        if self._banner_from_errors:  # the banner of a refused save follows the errors
+            blocking = self.blocking(found)
+            if blocking:
+                self.banner.setText(
+                    self.tr("有 {0} 个错误,不能保存:{1}").format(len(blocking), blocking[0].message)
+                )
+            else:
+                self.hide_banner()
+        self._update_state()
         self.problems_changed.emit()
         return found
+
+    @staticmethod
+    def missing(problems: list[Problem]) -> list[Problem]:
+        """Required fields left empty (the audit's ``…_EMPTY`` rules): a reason cannot stand in
+        for them; the form can be kept as a draft until they are filled."""
+        return [p for p in problems if is_missing_required(p)]
+
+    def _update_state(self) -> None:
+        """The status bar's summary: saved or not, and how complete the household is."""
+        if self.payload is None:
+            self.state_label.setText("")
+            return
+        problems = [p for p in self.problems if p.code not in SAVE_EXEMPT]
+        errors = len(self.blocking(problems))
+        missing = len(self.missing(problems))
+        warnings = len(problems) - errors - missing
+        clean = sum(1 for key in self.tab_keys if key not in self._tab_states)
+        saved = (
+            self.tr("有未保存的修改")
+            if self.dirty
+            else (self.tr("已保存") if self.payload["meta"].get("saved") else self.tr("未保存"))
+        )
+        parts = [
+            saved,
+            self.tr("完整度:{0}/{1} 页无问题").format(clean, len(self.tab_keys)),
+        ]
+        if missing:
+            parts.append(self.tr("必填未填 {0} 项").format(missing))
+        if errors:
+            parts.append(self.tr("错误 {0} 个").format(errors))
+        if warnings:
+            parts.append(self.tr("疑似问题 {0} 个").format(warnings))
+        if not (missing or errors):
+            parts.append(self.tr("可以定稿保存"))
+        self.state_label.setText(" · ".join(parts))
 
     @staticmethod
     def notes(problems: list[Problem]) -> list[Problem]:
@@ -656,6 +787,7 @@ class HouseholdForm(QMainWindow):
         rows: dict[str, dict[str, tuple[str, str]]] = {}
         member_ids = {str(m.get("id")) for m in self.payload["members"]}
         tabs: dict[str, str] = {}
+        counts: dict[str, int] = {}
         for p in problems:
             entity, _, column = p.field.partition(".")
             severity = "error" if p.is_error else "warning"
@@ -664,8 +796,10 @@ class HouseholdForm(QMainWindow):
                 tab = "conditions"
             elif entity == "household" and column in ASSURANCE_COLUMNS:
                 tab = "assurances"
-            if tabs.get(tab) != "error":
-                tabs[tab] = severity
+            counts[tab] = counts.get(tab, 0) + 1
+            state = "missing" if is_missing_required(p) else severity
+            if tabs.get(tab) not in ("error", "missing") or state == "error":
+                tabs[tab] = state
             target: dict[str, tuple[str, str]]
             if entity == "household":
                 target = household_marks
@@ -706,12 +840,18 @@ class HouseholdForm(QMainWindow):
         if self.risks_tab is not None:
             self.risks_tab.model.set_marks(row_marks("risk"))
         self.procedure_tab.model.set_marks(row_marks("procedure"))
-        colours = {"error": QColor("#c62828"), "warning": QColor("#b26a00")}
+        # Each page says its state: ✓ nothing to do, else how many problems and of what kind
+        # (colours at least 4.5:1 on the tab's background, WCAG AA).
+        self._tab_states = tabs
         for i, key in enumerate(self.tab_keys):
             severity = tabs.get(key)
-            title = self.tab_titles[i] + (" ●" if severity else "")
+            if severity is None:
+                title = self.tab_titles[i] + " ✓"
+            else:
+                title = f"{self.tab_titles[i]} {counts.get(key, 0)}●"
             self.tabs.setTabText(i, title)
-            self.tabs.tabBar().setTabTextColor(i, colours.get(severity or "", QColor()))
+            self.tabs.tabBar().setTabTextColor(i, TAB_COLOURS.get(severity or "", QColor()))
+            self.tabs.tabBar().setTabToolTip(i, TAB_STATES[severity or ""]())
 
     def _show_income(self, records: Any = None) -> None:
         if self.payload is None or self.policy is None:
@@ -985,6 +1125,7 @@ class HouseholdForm(QMainWindow):
             self.show_banner(
                 self.tr("有 {0} 个错误,不能保存:{1}").format(len(errors), errors[0].message)
             )
+            self._banner_from_errors = True
             self.go_to_problem(errors[0])
             self._close_after_save = False
             return False
@@ -993,15 +1134,29 @@ class HouseholdForm(QMainWindow):
             self.show_banner(self.tr("不能保存:{0}").format(";".join(p.message for p in refused)))
             self._close_after_save = False
             return False
+        missing = self.missing(problems)
+        if missing:
+            self._offer_draft(missing)
+            return False
+        if self.scope_note and not self._scope_confirmed:
+            self._confirm_scope()
+            return False
         warnings = self.needing_reason(problems)
+        # A reason given in this form is not asked for again (issue 15): only new ones are.
+        new = [p for p in warnings if _reason_key(p) not in self._reasons]
+        if warnings and not new:
+            self._start_save(self._given_reasons(warnings))
+            return True
         if warnings:
-            dialog = ReasonDialog(warnings, self, notes=self.notes(problems))
+            dialog = ReasonDialog(new, self, notes=self.notes(problems))
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
             def finished(result: int) -> None:
                 self.reason_dialog = None
                 if result == ReasonDialog.DialogCode.Accepted:
-                    self._start_save(dialog.text())
+                    for problem in new:
+                        self._reasons[_reason_key(problem)] = dialog.text()
+                    self._start_save(self._given_reasons(warnings))
                 else:
                     self._close_after_save = False
 
@@ -1011,6 +1166,77 @@ class HouseholdForm(QMainWindow):
             return True
         self._start_save(None)
         return True
+
+    def _confirm_scope(self) -> None:
+        """Another village than the laptop's: saying so plainly before saving."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("不是本机登记的村"))
+        box.setText(self.scope_note or "")
+        box.setInformativeText(
+            self.tr("请确认是否走错了村。确实要保存的,同步后请联系乡镇审核员处理。")
+        )
+        save = box.addButton(self.tr("仍然保存"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("不保存"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        apply_readable_font(box)
+
+        def answered(_result: int) -> None:
+            self.scope_prompt = None
+            if box.clickedButton() is save:
+                self._scope_confirmed = True
+                self.save()
+            else:
+                self._close_after_save = False
+
+        box.finished.connect(answered)
+        self.scope_prompt = box
+        box.open()
+
+    def _given_reasons(self, warnings: list[Problem]) -> str | None:
+        reasons = [self._reasons.get(_reason_key(p)) for p in warnings]
+        return ";".join(dict.fromkeys(r for r in reasons if r)) or None
+
+    def _offer_draft(self, missing: list[Problem]) -> None:
+        """Required fields are empty: not saved; kept as a draft if the person wants."""
+        self._close_after_save = False
+        self.go_to_problem(missing[0])
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("必填内容没有填完"))
+        box.setText(
+            self.tr("还有 {0} 项必填内容没有填写,不能定稿保存(不能用一句原因代替):").format(
+                len(missing)
+            )
+        )
+        listed = [f"· {p.message}" for p in missing[:10]]
+        if len(missing) > 10:
+            listed.append(self.tr("…… 另有 {0} 项").format(len(missing) - 10))
+        box.setInformativeText(
+            "\n".join(listed)
+            + "\n\n"
+            + self.tr("可以先存为草稿(只保存在本机,不进入户簿、不同步),填完后再保存。")
+        )
+        draft = box.addButton(self.tr("存为草稿"), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(self.tr("返回填写"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        apply_readable_font(box)
+
+        def answered(_result: int) -> None:
+            self.draft_prompt_missing = None
+            if box.clickedButton() is draft:
+                self.keep_as_draft()
+            else:
+                self.go_to_problem(missing[0])
+
+        box.finished.connect(answered)
+        self.draft_prompt_missing = box
+        box.open()
+
+    def keep_as_draft(self) -> None:
+        """Keep what was typed as this user's draft now (not saved into the registry)."""
+        self.autosave_now()
+        self._status(self.tr("已存为草稿(未定稿):填完必填内容后再保存"))
 
     def _operations_refused_now(self) -> list[Problem]:
         """Operations recorded in the form that the calendar no longer allows at save time, and
@@ -1099,8 +1325,13 @@ class HouseholdForm(QMainWindow):
 
     def show_banner(self, text: str) -> None:
         self.last_error = text
+        self._banner_from_errors = False
         self.banner.setText(text)
         self.banner.show()
+
+    def hide_banner(self) -> None:
+        self._banner_from_errors = False
+        self.banner.hide()
 
     def _status(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
@@ -1142,6 +1373,24 @@ class HouseholdForm(QMainWindow):
 
         self.runner.run(job, on_done=done, on_error=failed, serial=True)
 
+    # --- heads-down entry ----------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter in a field moves to the next field (a line edit or a list passes Enter on)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            focused = QApplication.focusWidget()
+            if (
+                focused is not None
+                and hasattr(focused, "edited")
+                and self.tabs.isAncestorOf(focused)
+            ):
+                self.focusNextChild()
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
     # --- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -1155,6 +1404,7 @@ class HouseholdForm(QMainWindow):
         self._closed = True
         if self.location_dialog is not None:  # stops its GPS reader and waits for the thread
             self.location_dialog.reject()
+        remember_window(self, self.settings, "household_form")
         self.closed.emit(self.key)
         super().closeEvent(event)
 

@@ -28,7 +28,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.domain.codes import code_table
 from desktop.store.db import Database
 from desktop.store.queries import (
     PAGE_SIZE,
@@ -40,6 +39,7 @@ from desktop.store.queries import (
     count_households,
     household_page,
 )
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.tasks import TaskRunner, in_session
 
 COLUMNS: tuple[HouseholdColumn, ...] = tuple(HouseholdColumn)
@@ -123,7 +123,7 @@ class HouseholdListModel(QAbstractTableModel):
         self._stale = False
         self._total: int | None = None
         self._status_labels = {
-            c: code_table("status").label(c) for c in code_table("status").codes()
+            c: ui_code_table("status").label(c) for c in ui_code_table("status").codes()
         }
 
     # --- state -----------------------------------------------------------------------------

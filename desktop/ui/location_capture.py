@@ -71,6 +71,7 @@ from desktop.location.sources import (
     SerialSource,
     list_serial_ports,
 )
+from desktop.ui.geometry import fit_window
 from desktop.ui.style import apply_readable_font
 
 OpenSource = Callable[[threading.Event], LineSource]
@@ -372,7 +373,7 @@ class LocationCaptureDialog(QDialog):
             else replay_interval_s
         )
         self.setWindowTitle(self.tr("采集位置 - {0}").format(context.title))
-        self.resize(760, 640)
+        fit_window(self, (760, 640))
         self._gps_choice: LocationChoice | None = None
         self._manual_choice: LocationChoice | None = None
         self._fallback_choice: LocationChoice | None = None

@@ -84,9 +84,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.domain.codes import code_table
 from desktop.domain.operations import Operation
 from desktop.domain.policy import PolicyYear, policy_year
 from desktop.domain.roles import Role, may_see_internal_lists
@@ -102,6 +102,7 @@ from desktop.store.queries import (
 )
 from desktop.store.search import search_households
 from desktop.store.settings import working_policy
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.division_tree import DivisionTreeModel
 from desktop.ui.household_detail import HouseholdDetailDialog
 from desktop.ui.household_form import DEFAULT_ACTOR, HouseholdForm, NewHouseholdDialog
@@ -115,7 +116,7 @@ from desktop.ui.operations_dialogs import (
 )
 from desktop.ui.roles import role_label  # translated names; the rule is the domain's
 from desktop.ui.scan import ScanListener, ScanOutcome, looks_like_card, verify_scanned
-from desktop.ui.style import apply_readable_font
+from desktop.ui.style import apply_readable_font, give_menus_room
 from desktop.ui.tasks import TaskRunner, in_session
 
 if TYPE_CHECKING:
@@ -123,6 +124,8 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 1000
+SEARCH_NOTE_HOUSEHOLDS = 200
+"""The search's first households checked for a match through a member other than the head."""
 UNSYNCED_REFRESH_MS = 60_000
 IDLE_CHECK_MAX_MS = 15_000
 
@@ -138,6 +141,16 @@ _COLUMN_SAMPLES = {  # the widest text a column usually holds
     HouseholdColumn.UPDATED: "2019-11-30 00:00",
 }
 _CELL_PADDING = 22  # margins plus room for the sort arrow
+KEY_COLUMNS = (
+    HouseholdColumn.NUMBER,
+    HouseholdColumn.HEAD,
+    HouseholdColumn.INCOME,
+    HouseholdColumn.FLAGS,
+    HouseholdColumn.STATUS,
+)
+"""The list's columns in view first, left to right (the rest follow in their model order); the
+first four stay in view on a 1024-pixel screen, in either language."""
+ALWAYS_IN_VIEW = KEY_COLUMNS[:4]
 
 SCAN_MAX_GAP_S = 0.08
 """A scanner types a character every few ms; a person rarely under 80 ms, never for long."""
@@ -172,6 +185,27 @@ def find_households(
     """Search within the villages of ``division_id`` (everywhere when ``None``)."""
     villages = village_ids_under(session, division_id) if division_id else None
     return search_households(session, query, limit=limit, village_ids=villages)
+
+
+def find_with_members(
+    session: Session, query: str, division_id: str | None
+) -> tuple[list[str], dict[str, list[str]], dict[str, str]]:
+    """``find_households``, plus the members matched in households whose head did not match
+    (with each such household's number and head, for the note above the list)."""
+    from desktop.store.models import Household
+    from desktop.store.search_matches import matched_members
+
+    ids = find_households(session, query, division_id)
+    matches = matched_members(session, query, ids[:SEARCH_NOTE_HOUSEHOLDS])
+    titles = {
+        h.id: f"{h.household_number} {h.head_name or ''}".strip()
+        for h in session.execute(
+            select(Household.id, Household.household_number, Household.head_name).where(
+                Household.id.in_(list(matches))
+            )
+        )
+    }
+    return ids, matches, titles
 
 
 # --- the database while locked -------------------------------------------------------------------
@@ -487,6 +521,8 @@ class MainWindow(QMainWindow):
     """
 
     lock_requested = Signal()
+    switch_user_requested = Signal()
+    language_chosen = Signal(str)  # the app rebuilds this window in that language
     database_replaced = Signal(object)
 
     def __init__(
@@ -525,6 +561,8 @@ class MainWindow(QMainWindow):
         self.print_preview: QDialog | None = None
         self.print_result: Any = None
         self.sync_dialog: QDialog | None = None
+        self.sync_history_dialog: QDialog | None = None
+        self.live_language = False  # the app rebuilds the window on language_chosen
         self.map_dock: QDockWidget | None = None
         self.map_widget: Any = None
         self.policy: PolicyYear | None = None
@@ -539,7 +577,6 @@ class MainWindow(QMainWindow):
 
         apply_readable_font(self)
         self.setWindowTitle(self.tr("Fieldbook 建档立卡动态管理"))
-        self.resize(1366, 768)  # the usual cheap laptop screen
 
         self.tree_model = DivisionTreeModel(db, runner, self)
         self.list_model = HouseholdListModel(db, runner, internal=self.internal, parent=self)
@@ -561,6 +598,15 @@ class MainWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(filters)
+        # What the search found beyond the heads' names, or that it found nothing (issue 15).
+        self.search_note = QLabel()
+        self.search_note.setObjectName("main.search_note")
+        self.search_note.setWordWrap(True)
+        self.search_note.setStyleSheet(
+            "color: #1f3a5f; background: #e8f0fa; padding: 4px 6px; border-radius: 3px;"
+        )
+        self.search_note.hide()
+        right_layout.addWidget(self.search_note)
         right_layout.addWidget(self.table_view, stretch=1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -610,6 +656,11 @@ class MainWindow(QMainWindow):
         open_enter.setContext(Qt.ShortcutContext.WidgetShortcut)
         open_enter.activated.connect(lambda: self.open_household(self.table_view.currentIndex()))
         self._build_menus()
+        give_menus_room(self.menuBar())
+        from desktop.ui.geometry import fit_window
+
+        # 1366×768, the usual cheap laptop screen; maximised where that does not fit (issue 15).
+        fit_window(self, (1366, 768), settings=settings, key="main", maximise_when_small=True)
         self.table_view.selectionModel().currentRowChanged.connect(
             lambda _current, _previous: self.update_operations()
         )
@@ -651,13 +702,14 @@ class MainWindow(QMainWindow):
     def _make_search_box(self) -> QLineEdit:
         box = QLineEdit()
         box.setPlaceholderText(self.tr("搜索:姓名、拼音首字母、身份证号或户编号 (Ctrl+F)"))
+        box.setToolTip(box.placeholderText())  # the whole instruction, when the box is narrow
         box.setClearButtonEnabled(True)
         return box
 
     def _make_status_combo(self) -> QComboBox:
         combo = QComboBox()
         combo.addItem(self.tr("全部状态"), None)
-        statuses = code_table("status")
+        statuses = ui_code_table("status")
         for code in statuses.codes():
             combo.addItem(statuses.label(code), code)
         combo.currentIndexChanged.connect(self._status_changed)
@@ -742,6 +794,10 @@ class MainWindow(QMainWindow):
                 cells.horizontalAdvance(_COLUMN_SAMPLES[column]), titles.horizontalAdvance(title)
             )
             view.setColumnWidth(i, width + _CELL_PADDING)
+        # The columns a worker decides by come first, so that they stay in view on a 1024-pixel
+        # screen (issue 15); village and hamlet are also in the tree.
+        for visual, column in enumerate(KEY_COLUMNS):
+            columns.moveSection(columns.visualIndex(COLUMNS.index(column)), visual)
         view.setSortingEnabled(True)
         view.doubleClicked.connect(self.open_household)
         return view
@@ -815,15 +871,18 @@ class MainWindow(QMainWindow):
         generation = self._search_generation
         query = self.search_box.text().strip()
         if not query:
+            self.search_note.hide()
             if self.list_model.filters.household_ids is not None:
                 self._apply_filters(household_ids=None)
             return
         division = self.list_model.filters.division_id
 
-        def done(ids: list[str]) -> None:
+        def done(found: tuple[list[str], dict[str, list[str]], dict[str, str]]) -> None:
             if generation != self._search_generation:
                 return
+            ids, matches, titles = found
             self._apply_filters(household_ids=tuple(ids))
+            self._show_search_note(query, ids, matches, titles)
             if len(ids) >= SEARCH_LIMIT:
                 self.statusBar().showMessage(
                     self.tr("搜索结果太多,只显示前 {0} 户,请输入更多字").format(SEARCH_LIMIT), 8000
@@ -833,8 +892,37 @@ class MainWindow(QMainWindow):
             if generation == self._search_generation:
                 self._show_error(self.tr("搜索失败:{0}").format(error))
 
-        job = in_session(self.db, find_households, query, division)
+        job = in_session(self.db, find_with_members, query, division)
         self.runner.run(job, on_done=done, on_error=failed)
+
+    def _show_search_note(
+        self,
+        query: str,
+        ids: list[str],
+        matches: dict[str, list[str]],
+        titles: dict[str, str],
+    ) -> None:
+        if not ids:
+            self.search_note.setText(
+                self.tr(
+                    "没有找到“{0}”。可以输入姓名、拼音首字母、身份证号(3 位以上)或户编号;"
+                    "按 Esc 清空搜索,显示全部农户。"
+                ).format(query)
+            )
+            self.search_note.show()
+            return
+        if not matches:
+            self.search_note.hide()
+            return
+        parts = [
+            self.tr("{0} 户的成员 {1}").format(titles.get(h, ""), "、".join(names))
+            for h, names in list(matches.items())[:4]
+        ]
+        more = self.tr(" 等 {0} 户").format(len(matches)) if len(matches) > 4 else ""
+        self.search_note.setText(
+            self.tr("“{0}”匹配到户主以外的成员:{1}{2}").format(query, ";".join(parts), more)
+        )
+        self.search_note.show()
 
     def _search_entered(self) -> None:
         """Enter in the search box: a card code or a household number opens that household;
@@ -926,12 +1014,16 @@ class MainWindow(QMainWindow):
         self.save_action.triggered.connect(self.save_active_form)
         self.find_action = QAction(self.tr("查找(&F)"), self)
         self.find_action.triggered.connect(self.focus_search)
+        self.drafts_action = QAction(self.tr("我的草稿(&D)…"), self)
+        self.drafts_action.setStatusTip(self.tr("还没有保存的表单(只在本机,不同步)"))
+        self.drafts_action.triggered.connect(self.show_drafts)
         for action in (
             self.new_action,
             self.open_action,
             self.view_action,
             self.save_action,
             self.find_action,
+            self.drafts_action,
         ):
             menu.addAction(action)
         self.addAction(self.new_action)
@@ -940,6 +1032,11 @@ class MainWindow(QMainWindow):
         operations = self.menuBar().addMenu(self.tr("办理(&O)"))
         operations.setToolTipsVisible(True)
         self.operations_menu = operations
+        # Says in the menu itself why everything below is greyed out (a tooltip is missed).
+        self.operations_hint = QAction(self)
+        self.operations_hint.setEnabled(False)
+        self.operations_hint.setVisible(False)
+        operations.addAction(self.operations_hint)
         self.operation_actions: dict[Operation, QAction] = {}
         for op in Operation:
             if op in INTERNAL_OPERATIONS and not self.internal:
@@ -992,16 +1089,33 @@ class MainWindow(QMainWindow):
         self.lock_action = QAction(self.tr("立即锁定(&L)"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock_requested)
+        self.switch_user_action = QAction(self.tr("切换用户(&U)…"), self)
+        self.switch_user_action.setStatusTip(
+            self.tr("换另一个人登录:打开的表单先存为草稿,下次由原来的人接着填")
+        )
+        self.switch_user_action.triggered.connect(self.switch_user_requested)
+        self.quit_action = QAction(self.tr("退出(&Q)"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setStatusTip(self.tr("关闭 Fieldbook(有未保存修改的表单会先问)"))
+        self.quit_action.triggered.connect(self.close)
         data.addAction(self.backup_action)
         data.addAction(self.restore_action)
         data.addSeparator()
         data.addAction(self.lock_action)
+        data.addAction(self.switch_user_action)
+        data.addSeparator()
+        data.addAction(self.quit_action)
         self.addAction(self.lock_action)
+        self.addAction(self.quit_action)
 
         self.sync_menu = self.menuBar().addMenu(self.tr("同步(&Y)"))
         sync_action = QAction(self.tr("同步到县服务器(&S)…"), self)
         sync_action.triggered.connect(self.open_sync_dialog)
         self.sync_menu.addAction(sync_action)
+        self.sync_issues_action = QAction(self.tr("同步问题(&P)…"), self)
+        self.sync_issues_action.setStatusTip(self.tr("被服务器拒绝或有冲突的修改,直到处理完"))
+        self.sync_issues_action.triggered.connect(self.open_sync_history)
+        self.sync_menu.addAction(self.sync_issues_action)
         enroll_action = QAction(self.tr("登记本机(&E)…"), self)
         enroll_action.triggered.connect(self.open_enroll_dialog)
         self.sync_menu.addAction(enroll_action)
@@ -1077,6 +1191,8 @@ class MainWindow(QMainWindow):
         if self.policy is None:
             for action in actions.values():
                 action.setEnabled(False)
+                action.setToolTip(self.tr("正在读取政策年度…"))
+            self._hint_operations(self.tr("正在读取政策年度…"))
             return
         row = self.list_model.row_at(self.table_view.currentIndex().row())
         moment = self.clock()
@@ -1091,6 +1207,24 @@ class MainWindow(QMainWindow):
                 update_action(
                     action, operation_problems(op, subject, policy=self.policy, moment=moment)
                 )
+        if any(action.isEnabled() for action in actions.values()):
+            self._hint_operations(None)
+        elif row is None:
+            self._hint_operations(self.tr("请先在列表中选择一户"))
+        else:
+            tips = {action.statusTip() or action.toolTip() for action in actions.values()}
+            self._hint_operations(
+                tips.pop()
+                if len(tips) == 1
+                else self.tr("所选农户现在不能办理这些操作(见各项提示)")
+            )
+
+    def _hint_operations(self, reason: str | None) -> None:
+        hint = getattr(self, "operations_hint", None)
+        if hint is None:
+            return
+        hint.setVisible(reason is not None)
+        hint.setText(self.tr("为什么不能办理:{0}").format(reason) if reason else "")
 
     def start_operation(self, op: Operation | str) -> None:
         """Open the selected household's form and the operation's dialog in it."""
@@ -1115,6 +1249,9 @@ class MainWindow(QMainWindow):
         if self.settings is None:
             return
         set_language(self.settings, lang)
+        if self.live_language:
+            self.language_chosen.emit(lang)  # the app switches now (open forms become drafts)
+            return
         self.statusBar().showMessage(self.tr("界面语言已更改,重新启动 Fieldbook 后生效"), 15000)
 
     # --- forms ---------------------------------------------------------------------------------
@@ -1155,6 +1292,7 @@ class MainWindow(QMainWindow):
             clock=self.clock,
             autosave_seconds=self.autosave_seconds,
             restore_draft=restore_draft,
+            settings=self.settings,
             parent=self,
         )
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1281,6 +1419,19 @@ class MainWindow(QMainWindow):
             on_done=done,
             on_error=lambda e: self._show_error(self.tr("读取草稿失败:{0}").format(e)),
         )
+
+    def show_drafts(self) -> QDialog:
+        """农户 → 我的草稿: this person's drafts, each opened back as it was left."""
+        from desktop.ui.drafts_dialog import DraftsDialog
+
+        dialog = DraftsDialog(self.db, self.runner, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_requested.connect(
+            lambda draft: self.open_form(draft.household_id, key=draft.key, restore_draft=True)
+        )
+        self.drafts_dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- the village: map and problem list -----------------------------------------------------
 
@@ -1821,8 +1972,32 @@ class MainWindow(QMainWindow):
         dialog = SyncDialog(self.db, self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: self._sync_closed(dialog))
+        dialog.open_household_requested.connect(self._open_from_sync)
+        dialog.enroll_requested.connect(lambda: (dialog.close(), self.open_enroll_dialog()))
         self.sync_dialog = dialog
         dialog.open()
+
+    def open_sync_history(self) -> QDialog:
+        """同步 → 同步问题: refused and conflicting changes, until dealt with."""
+        from desktop.ui.sync_history import SyncHistoryDialog
+
+        dialog = SyncHistoryDialog(self.db, self.runner, self, actor=self.actor)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_household_requested.connect(self._open_from_sync)
+        self.sync_history_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _open_from_sync(self, household_id: str) -> None:
+        # The sync dialog is modal over this window and would block the form: it makes way for
+        # the (non-modal) list of sync issues, which stays beside the form.
+        sync = self.sync_dialog
+        if sync is not None and self.sender() is sync and not getattr(sync, "running", False):
+            sync.close()
+            self.open_sync_history()
+        form = self.open_form(household_id)
+        form.raise_()
+        form.activateWindow()
 
     def _sync_closed(self, dialog: QDialog) -> None:
         if self.sync_dialog is dialog:
@@ -2039,6 +2214,9 @@ class MainWindow(QMainWindow):
         if self._print_folder is not None:
             self._print_folder.cleanup()
             self._print_folder = None
+        from desktop.ui.geometry import remember_window
+
+        remember_window(self, self.settings, "main")
         super().closeEvent(event)
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QItemSelection, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -36,13 +36,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.codes import code_table, implied_sex
+from desktop.domain.codes import implied_sex
 from desktop.domain.idcard import check_id, normalize_id
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.form_fields import FieldBinder, table_choices
 from desktop.ui.form_models import GONE_COLOUR, Column, RecordTableModel
 
 HEAD = "01"
 RESIDENT_LENGTH = 18
+ROSTER_ROWS = 8
+"""The members table shows this many people without scrolling (a household rarely has more)."""
 
 
 def _choices(table: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
@@ -52,7 +55,7 @@ def _choices(table: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
 
 def member_status(row: dict[str, Any]) -> str:
     """现有 / 新增(原因) / 已减少(原因 日期) for the members table, in the interface language."""
-    reasons = code_table("natural_change_reason")
+    reasons = ui_code_table("natural_change_reason")
     if row.get("left_date") or row.get("left_reason"):
         if row.get("left_reason"):
             reason = reasons.label(row["left_reason"])
@@ -296,9 +299,9 @@ class MemberEditor(QWidget):
             self.id_message.setStyleSheet("color: #c62828;")
             self.id_message.setText(errors[0].message)
             return
-        sex = code_table("sex").label(info.sex) if info.sex else ""
+        sex = ui_code_table("sex").label(info.sex) if info.sex else ""
         warnings = "；".join(p.message for p in info.problems)
-        self.id_message.setStyleSheet("color: #b26a00;" if warnings else "color: #2e7d32;")
+        self.id_message.setStyleSheet("color: #8a5100;" if warnings else "color: #1b5e20;")
         born = info.birth_date.isoformat() if info.birth_date else ""
         self.id_message.setText(
             warnings or self.tr("号码有效:出生日期 {0},性别 {1}").format(born, sex)
@@ -328,11 +331,11 @@ class MemberEditor(QWidget):
         if sex is None:
             self.relation_hint.setText("")
             return
-        label = code_table("sex").label(sex)
-        relation_label = code_table("relation").label(relation)
+        label = ui_code_table("sex").label(sex)
+        relation_label = ui_code_table("relation").label(relation)
         id_sex = self._id_sex()
         if id_sex is not None and id_sex != sex:
-            self.relation_hint.setStyleSheet("color: #b26a00;")
+            self.relation_hint.setStyleSheet("color: #8a5100;")
             self.relation_hint.setText(
                 self.tr("“{0}”应为{1}性,与身份证号码不符,请核对").format(relation_label, label)
             )
@@ -375,7 +378,7 @@ class MembersTab(QWidget):
         self.editor = MemberEditor(head_sex=head_sex, today=today)
         self.editor.edited.connect(self._member_edited)
 
-        self.add_button = QPushButton(self.tr("添加成员"))
+        self.add_button = QPushButton(self.tr("添加成员(&A)"))
         self.add_button.setToolTip(
             self.tr("登记一名家庭成员(建档立卡户为“自然增加”,需填写原因和日期)")
         )
@@ -384,6 +387,11 @@ class MembersTab(QWidget):
             self.tr("成员死亡、嫁出、迁出等:填写减少原因和日期,成员保留在户簿中")
         )
         self.add_button.clicked.connect(self.add_requested)
+        # Heads-down entry: Insert in the roster adds a person, as in CSPro (and Alt+A anywhere).
+        add_key = QShortcut(QKeySequence(Qt.Key.Key_Insert), self.table)
+        add_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        add_key.activated.connect(self.add_requested)
+        self.add_button.setToolTip(self.add_button.toolTip() + self.tr("(快捷键 Insert 或 Alt+A)"))
         self.remove_button.clicked.connect(self._remove_clicked)
         self.count_label = QLabel()
         buttons = QHBoxLayout()
@@ -400,15 +408,33 @@ class MembersTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.editor)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._update_buttons()
+        self._fit_roster()
+
+    def _fit_roster(self) -> None:
+        """Make the table tall enough for every member (up to ``ROSTER_ROWS``): the roster is
+        the heart of the form, the editor below scrolls instead (issue 15)."""
+        rows = max(3, min(self.model.rowCount(), ROSTER_ROWS))
+        table = self.table
+        row_height = table.verticalHeader().defaultSectionSize()
+        height = (
+            table.horizontalHeader().sizeHint().height()
+            + rows * row_height
+            + table.horizontalScrollBar().sizeHint().height()
+            + 2 * table.frameWidth()
+        )
+        table.setMinimumHeight(height)
 
     def set_members(self, rows: list[dict[str, Any]]) -> None:
         """Show the payload's member list (edited in place)."""
         self.model.set_rows(rows)
+        self._fit_roster()
         self.editor.set_row(None)
         if self.model.rowCount():
             self.select_member(str(self.model.row_at(0)["id"]))  # type: ignore[index]
@@ -418,6 +444,7 @@ class MembersTab(QWidget):
         """Show the member list again after rows were added or removed; select ``select``."""
         current = select or (self.editor.row or {}).get("id")
         self.model.refresh()
+        self._fit_roster()
         self._update_count()
         if current and self.select_member(str(current)):
             return

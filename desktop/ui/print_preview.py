@@ -16,12 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QRect, QSizeF, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QRect, QSizeF, Qt, QTimer
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.cards.records import BuildCancelled, Cancelled, Progress
+from desktop.ui.geometry import fit_window
 from desktop.ui.tasks import TaskRunner
 
 T = TypeVar("T")
@@ -54,6 +55,26 @@ class BuildProgress:
             return self._done, self._total
 
 
+class BuildProgressDialog(QProgressDialog):
+    """The build's progress dialog; once the build has ended it never shows itself again.
+
+    ``QProgressDialog`` shows itself from its own timer (``minimumDuration``) and from
+    ``setValue``: after a fast build it would come back at 100 % over the preview (issue 15).
+    """
+
+    ended = False
+
+    def end(self) -> None:
+        """The build is over: hide for good."""
+        self.ended = True
+        self.hide()
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt's name
+        if visible and self.ended:
+            return
+        super().setVisible(visible)
+
+
 def start_build(
     runner: TaskRunner,
     build: Callable[[Progress, Cancelled], T],
@@ -63,15 +84,17 @@ def start_build(
     on_error: Callable[[BaseException], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,
     parent: QWidget | None = None,
-) -> QProgressDialog:
+) -> BuildProgressDialog:
     """Run ``build(progress, cancelled)`` in ``runner`` behind a progress dialog with Cancel.
 
     Exactly one of ``on_done(result)``, ``on_cancelled()`` or ``on_error(exc)`` follows on the GUI
     thread. Saving writes (a reprint's new issue) happen inside ``build``, so run it ``serial``.
     """
     state = BuildProgress()
-    dialog = QProgressDialog(label, "取消", 0, 0, parent)
-    dialog.setWindowTitle("正在生成")
+    dialog = BuildProgressDialog(
+        label, QCoreApplication.translate("print_preview", "取消"), 0, 0, parent
+    )
+    dialog.setWindowTitle(QCoreApplication.translate("print_preview", "正在生成"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
@@ -94,7 +117,7 @@ def start_build(
     def finish() -> None:
         timer.stop()
         refresh()
-        dialog.hide()
+        dialog.end()
 
     def done(result: T) -> None:
         finish()
@@ -109,7 +132,11 @@ def start_build(
         if on_error is not None:
             on_error(exc)
         else:
-            QMessageBox.warning(parent, "生成失败", f"没有生成文件: {exc}")
+            QMessageBox.warning(
+                parent,
+                QCoreApplication.translate("print_preview", "生成失败"),
+                QCoreApplication.translate("print_preview", "没有生成文件:{0}").format(exc),
+            )
 
     dialog.build_progress = state  # type: ignore[attr-defined] - for tests and callers
     runner.run(
@@ -229,9 +256,11 @@ class PdfPrintPreview(QPrintPreviewDialog):
         super().__init__(printer, parent)
         self._printer = printer  # the dialog does not own it
         self.pdf_path = Path(pdf_path)
-        self.setWindowTitle(f"打印预览 - {self.pdf_path.name}")
+        self.setWindowTitle(
+            QCoreApplication.translate("print_preview", "打印预览 - {0}").format(self.pdf_path.name)
+        )
         self.paintRequested.connect(self._paint)
-        self.resize(900, 1000)
+        fit_window(self, (900, 1000))
 
     def _paint(self, printer: QPrinter) -> None:
         paint_pdf(printer, self.pdf_path)

@@ -60,6 +60,8 @@ CreateUser = Callable[[str, str], LocalUser]
 
 USER_ID_ROLE = Qt.ItemDataRole.UserRole
 _ERROR_STYLE = "color: #b00020;"
+# An empty style sheet after the error's leaves the text red: neutral text says its colour.
+_NEUTRAL_STYLE = "color: palette(window-text);"
 _HINT_STYLE = "color: #1a5e20; background: #e8f5e9; padding: 6px; border-radius: 4px;"
 _NOTE_STYLE = "color: #5d4037; background: #fff8e1; padding: 6px; border-radius: 4px;"
 
@@ -156,6 +158,8 @@ class SignInDialog(QDialog):
         self.sign_in_button = QPushButton(self.tr("解锁") if self.locked else self.tr("登录"))
         self.sign_in_button.setDefault(True)  # Enter anywhere in the dialog signs in
         self.quit_button = QPushButton(self.tr("退出"))
+        # 退出 never takes Enter: not as the focused button, not while the PIN is checked.
+        self.quit_button.setAutoDefault(False)
         buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.sign_in_button.clicked.connect(self.try_sign_in)
@@ -274,7 +278,10 @@ class SignInDialog(QDialog):
         self._checking = True
         self._generation += 1
         generation = self._generation
-        self._set_inputs_enabled(False)
+        # The PIN field keeps the focus (read-only) while the PIN is checked: disabling it would
+        # hand the focus, and with it Enter, to 退出 (issue 15).
+        self.user_list.setEnabled(False)
+        self.pin_edit.setReadOnly(True)
         self._show_message(self.tr("正在核对…"), error=False)
         check = self.check_pin
         self.runner.run(
@@ -373,13 +380,14 @@ class SignInDialog(QDialog):
             self.pin_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
+        self.pin_edit.setReadOnly(False)
         self.user_list.setEnabled(enabled)
         self.pin_edit.setEnabled(enabled)
         self.sign_in_button.setEnabled(enabled)
 
     def _show_message(self, text: str, *, error: bool = True) -> None:
         self.message_label.setText(text)
-        self.message_label.setStyleSheet(_ERROR_STYLE if error else "")
+        self.message_label.setStyleSheet(_ERROR_STYLE if error else _NEUTRAL_STYLE)
 
     def message(self) -> str:
         """The message the dialog shows now (empty when none)."""
@@ -428,6 +436,7 @@ class FirstUserDialog(QDialog):
         self.create_button = QPushButton(self.tr("创建并登录"))
         self.create_button.setDefault(True)
         quit_button = QPushButton(self.tr("退出"))
+        quit_button.setAutoDefault(False)
         buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(quit_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.create_button.clicked.connect(self.try_create)

@@ -23,21 +23,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.ui.geometry import fit_window
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner
 
@@ -45,6 +47,47 @@ if TYPE_CHECKING:
     from desktop.store.db import Database
 
 log = logging.getLogger(__name__)
+
+ISSUE_STYLE = "color: #b71c1c; font-weight: bold;"
+NEUTRAL_STYLE = "color: palette(window-text);"  # "" after ISSUE_STYLE would stay red
+ISSUE_BAR_STYLE = "QProgressBar::chunk { background-color: #c62828; }"
+GOOD_BAR_STYLE = "QProgressBar::chunk { background-color: palette(highlight); }"
+
+
+def describe_issue(issue: Any) -> str:
+    """户 <number> <head>(户主) · 成员 <name>: <field labels> — <why>, in the interface language."""
+    from desktop.ui.form_fields import ENTITY_OF_TABLE, FIELD_LABELS
+
+    if issue.household_number:
+        who = QCoreApplication.translate("SyncDialog", "户 {0} {1}(户主)").format(
+            issue.household_number,
+            issue.head_name or QCoreApplication.translate("SyncDialog", "未填户主"),
+        )
+    else:
+        who = QCoreApplication.translate("SyncDialog", "不属于任何农户的记录")
+    if issue.member_name:
+        who += QCoreApplication.translate("SyncDialog", " · 成员 {0}").format(issue.member_name)
+    entity = ENTITY_OF_TABLE.get(issue.entity, issue.entity)
+    labels = [  # bookkeeping columns without a label in the form are not named
+        QCoreApplication.translate("FormFields", FIELD_LABELS[f"{entity}.{name}"])
+        for name in issue.fields
+        if f"{entity}.{name}" in FIELD_LABELS
+    ]
+    kind = (
+        QCoreApplication.translate("SyncDialog", "被拒绝")
+        if issue.kind == "refused"
+        else QCoreApplication.translate("SyncDialog", "有冲突")
+    )
+    why = issue.message or (
+        QCoreApplication.translate("SyncDialog", "已保留服务器的值,本机的值交乡镇审核员裁决")
+        if issue.kind == "conflict"
+        else QCoreApplication.translate("SyncDialog", "服务器没有说明原因")
+    )
+    fields = "、".join(labels[:6]) + ("…" if len(labels) > 6 else "")
+    return QCoreApplication.translate("SyncDialog", "{0}:{1} {2} — {3}").format(
+        who, fields or entity, kind, why
+    )
+
 
 RECEIPT_FIELDS = (
     ("sent", "上传"),
@@ -138,6 +181,10 @@ class SyncDialog(QDialog):
 
     progressed = Signal(int, int)
     synced = Signal(object)
+    issues_listed = Signal(object)  # the open sync issues (IssueView) after a sync
+    enroll_requested = Signal()  # 登记本机… on a laptop not enrolled yet
+    bundle_written = Signal(str)  # the USB bundle's path
+    open_household_requested = Signal(str)  # household id
     sync_failed = Signal(str, str)
     receipt_printed = Signal(str)
 
@@ -173,19 +220,42 @@ class SyncDialog(QDialog):
         self.status.setWordWrap(True)
         self.counts: dict[str, QLabel] = {}
         receipt_box = QGroupBox(self.tr("回执"))
-        counts = QFormLayout(receipt_box)
-        for key, label in RECEIPT_FIELDS:
+        counts = QGridLayout(receipt_box)  # four to a line: the refusals need the room
+        for i, (key, label) in enumerate(RECEIPT_FIELDS):
             value = QLabel("–")
             value.setObjectName(f"count_{key}")
             self.counts[key] = value
-            counts.addRow(self.tr(label) + ":", value)
+            counts.addWidget(QLabel(self.tr(label) + ":"), i // 4, 2 * (i % 4))
+            counts.addWidget(value, i // 4, 2 * (i % 4) + 1)
         self.refusals = QListWidget()
+        self.refusals.setObjectName("sync.refusals")
+        self.refusals.setWordWrap(True)
+        self.refusals.setMinimumHeight(150)
         self.refusals.setVisible(False)
+        self.refusals.itemActivated.connect(self._refusal_activated)
+        self.refusals.currentItemChanged.connect(lambda *_a: self._update_open_button())
+        self.open_button = QPushButton(self.tr("打开农户"))
+        self.open_button.setToolTip(self.tr("打开所选修改所属的农户信息表"))
+        self.open_button.setVisible(False)
+        self.open_button.clicked.connect(
+            lambda: self._refusal_activated(self.refusals.currentItem())
+        )
+        self.issues: list[Any] = []
+        self.enrolled: bool | None = None
 
         self.start_button = QPushButton(self.tr("开始同步"))
         self.cancel_button = QPushButton(self.tr("取消"))
         self.print_button = QPushButton(self.tr("打印回执"))
         self.close_button = QPushButton(self.tr("关闭"))
+        self.enroll_button = QPushButton(self.tr("登记本机…"))
+        self.enroll_button.setVisible(False)
+        self.enroll_button.clicked.connect(self.enroll_requested)
+        self.bundle_button = QPushButton(self.tr("导出到U盘…"))
+        self.bundle_button.setToolTip(
+            self.tr("没有网络时:把待上传的修改导出为同步文件,用U盘带到乡镇导入")
+        )
+        self.bundle_button.setEnabled(False)
+        self.bundle_button.clicked.connect(self.choose_bundle_path)
         self.cancel_button.setEnabled(False)
         self.print_button.setEnabled(False)
         self.start_button.setDefault(True)
@@ -195,7 +265,14 @@ class SyncDialog(QDialog):
         self.close_button.clicked.connect(self.close)
 
         buttons = QHBoxLayout()
-        for button in (self.start_button, self.cancel_button, self.print_button):
+        for button in (
+            self.start_button,
+            self.cancel_button,
+            self.print_button,
+            self.open_button,
+            self.enroll_button,
+            self.bundle_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -204,9 +281,9 @@ class SyncDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(receipt_box)
-        layout.addWidget(self.refusals)
+        layout.addWidget(self.refusals, 1)
         layout.addLayout(buttons)
-        self.resize(520, 460)
+        fit_window(self, (720, 640))
         self.refresh()
 
     # --- what waits -------------------------------------------------------------------------
@@ -217,9 +294,21 @@ class SyncDialog(QDialog):
         def done(result: tuple[int, Any]) -> None:
             pending, enrollment = result
             if enrollment is None:
-                self.summary.setText(self.tr("本机尚未登记, 请先用县里发的登记码登记本机。"))
+                self.summary.setText(
+                    self.tr(
+                        "本机尚未登记,还不能同步。请点“登记本机…”,输入或扫描县里发的登记码"
+                        "(登记时需要联网)。登记以后,没有网络时也可以点“导出到U盘…”,"
+                        "把修改带到乡镇导入。"
+                    )
+                )
                 self.start_button.setEnabled(False)
+                self.enroll_button.setVisible(True)
+                self.bundle_button.setEnabled(False)
+                self.enrolled = False
                 return
+            self.enrolled = True
+            self.enroll_button.setVisible(False)
+            self.bundle_button.setEnabled(pending > 0)
             self.summary.setText(
                 self.tr("本机 {0}, 服务器 {1}\n待上传的修改: {2} 条").format(
                     enrollment.name, enrollment.server_url, pending
@@ -246,6 +335,9 @@ class SyncDialog(QDialog):
         self.receipt_path = None
         self.refusals.clear()
         self.refusals.setVisible(False)
+        self.open_button.setVisible(False)
+        self.progress.setStyleSheet(GOOD_BAR_STYLE)
+        self.status.setStyleSheet(NEUTRAL_STYLE)
         for value in self.counts.values():
             value.setText("–")
         self.progress.setRange(0, 0)  # busy until the first batch says how many
@@ -299,29 +391,145 @@ class SyncDialog(QDialog):
         self.progress.setValue(1)
         for key, value in self.counts.items():
             value.setText(str(receipt.get(key, "–")))
-        for refusal in receipt.get("refusals", []):
-            self.refusals.addItem(
-                f"{refusal['entity']} {refusal['entity_id'][:8]}: {refusal.get('message') or ''}"
-            )
-        self.refusals.setVisible(bool(receipt.get("refusals")))
+        refused, conflicts = int(receipt.get("refused") or 0), int(receipt.get("conflicts") or 0)
+        parts = []
+        if refused or conflicts:
+            # Said plainly, never as 同步完成 on a green bar (issue 15).
+            parts.append(self.tr("同步没有全部成功。"))
+            if refused:
+                parts.append(
+                    self.tr(
+                        "{0} 条修改被服务器拒绝,没有进入县里的数据库,请逐户处理(见下面的列表)。"
+                    ).format(refused)
+                )
+            if conflicts:
+                parts.append(
+                    self.tr(
+                        "{0} 条修改与服务器上的修改冲突:保留了服务器的值,"
+                        "本机的值已交乡镇审核员裁决。"
+                    ).format(conflicts)
+                )
+            parts.append(self.tr("这些问题会一直列在“同步 → 同步问题”里,直到处理完。"))
+            self.status.setStyleSheet(ISSUE_STYLE)
+            self.progress.setStyleSheet(ISSUE_BAR_STYLE)
         if receipt.get("cancelled"):
-            text = self.tr("同步已取消: 已传的修改已记下, 其余修改下次同步时上传")
-        elif receipt.get("conflicts"):
-            text = self.tr("同步完成。有冲突的字段保留了服务器的值, 本机的值已交乡镇审核员裁决")
-        else:
-            text = self.tr("同步完成")
-        self.status.setText(text)
+            parts.append(self.tr("同步已取消: 已传的修改已记下, 其余修改下次同步时上传"))
+        elif not (refused or conflicts):
+            parts.append(self.tr("同步完成"))
+        self.status.setText("\n".join(parts))
         self.print_button.setEnabled(True)
+        self._record_issues(receipt)
         self.synced.emit(receipt)
+
+    def _record_issues(self, receipt: dict[str, Any]) -> None:
+        """Keep the refused and conflicting changes in the sync history, then list them."""
+        refusals = list(receipt.get("refusals") or [])
+        db = self.db
+
+        def job() -> list[Any]:
+            from desktop.store.sync_history import open_sync_issues, record_sync_issues
+
+            with db.session() as session:
+                record_sync_issues(session, refusals, now=datetime.now())
+                session.commit()
+                return open_sync_issues(session)
+
+        def listed(issues: list[Any]) -> None:
+            self.show_issues(issues)
+            self.issues_listed.emit(issues)
+
+        def failed(error: BaseException) -> None:
+            log.error("recording the sync issues failed", exc_info=error)
+            for refusal in refusals:  # still named, if less well
+                self.refusals.addItem(f"{refusal.get('message') or ''}")
+            self.refusals.setVisible(bool(refusals))
+
+        self.runner.run(job, on_done=listed, on_error=failed, serial=True)
+
+    def show_issues(self, issues: list[Any]) -> None:
+        """List open sync issues by household number, head, member and field."""
+        self.issues = list(issues)
+        self.refusals.clear()
+        for issue in issues:
+            item = QListWidgetItem(describe_issue(issue))
+            item.setData(Qt.ItemDataRole.UserRole, issue.household_id)
+            self.refusals.addItem(item)
+        self.refusals.setVisible(bool(issues))
+        self.open_button.setVisible(bool(issues))
+        if issues:
+            self.refusals.setCurrentRow(0)
+        self._update_open_button()
+
+    def _update_open_button(self) -> None:
+        item = self.refusals.currentItem()
+        self.open_button.setEnabled(item is not None and bool(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _refusal_activated(self, item: QListWidgetItem | None) -> None:
+        household_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if household_id:
+            self.open_household_requested.emit(str(household_id))
 
     @Slot(str, str)
     def _on_failed(self, code: str, message: str) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
+        self.status.setStyleSheet(ISSUE_STYLE)
+        if code == "NETWORK":  # the operating system's words ("[Errno 111] …") help nobody here
+            message = self.tr(
+                "无法连接服务器(县服务器)。请检查网络(网线、Wi-Fi 或手机热点)后再试;"
+                "没有网络时,可以点“导出到U盘…”,把修改带到乡镇导入"
+            )
+        elif code == "NOT_ENROLLED":
+            message = self.tr("本机尚未登记,请先点“登记本机…”")
+            self.enroll_button.setVisible(True)
         self.status.setText(
             self.tr("同步没有完成: {0}\n本机保存的内容都还在, 可以稍后再同步。").format(message)
         )
         self.sync_failed.emit(code, message)
+
+    # --- the USB bundle -----------------------------------------------------------------------
+
+    def choose_bundle_path(self) -> None:
+        """Ask where to write the bundle (a USB stick), then write it."""
+        from PySide6.QtWidgets import QFileDialog
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("导出同步文件"),
+            str(Path.home() / f"fieldbook-{stamp}.fbb"),
+            self.tr("同步文件 (*.fbb)"),
+        )
+        if path:
+            self.export_bundle(Path(path))
+
+    def export_bundle(self, path: Path) -> None:
+        """Write the pending changes as a signed bundle at ``path`` (in the task runner)."""
+        db, options = self.db, dict(self.client_options)
+
+        def job() -> Any:
+            from sync.client import SyncClient
+
+            with SyncClient(db, **options) as client:
+                return client.export_bundle(path)
+
+        def done(summary: Any) -> None:
+            if summary is None:
+                self.status.setText(self.tr("没有待上传的修改,不需要导出"))
+                return
+            self.status.setStyleSheet(NEUTRAL_STYLE)
+            self.status.setText(
+                self.tr(
+                    "已导出 {0} 条修改到 {1}。请把文件带到乡镇导入;下次联网同步时会自动确认。"
+                ).format(getattr(summary, "changes", "?"), path)
+            )
+            self.bundle_written.emit(str(path))
+
+        def failed(error: BaseException) -> None:
+            self.status.setStyleSheet(ISSUE_STYLE)
+            self.status.setText(self.tr("没有导出: {0}").format(getattr(error, "message", error)))
+
+        self.runner.run(job, on_done=done, on_error=failed, serial=True)
 
     @Slot()
     def _on_thread_done(self) -> None:

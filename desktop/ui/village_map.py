@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.codes import code_table
 from desktop.domain.geo import LocalProjection
 from desktop.domain.location_rules import FALLBACK_SOURCES, source_label
 from desktop.location.mbtiles import (
@@ -58,6 +57,7 @@ from desktop.location.mbtiles import (
     tiles_covering,
 )
 from desktop.location.queries import MapHousehold, VillageMap, village_map
+from desktop.ui.code_labels import ui_code_table
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner, in_session
 
@@ -172,7 +172,7 @@ class VillageMapView(QGraphicsView):
         item.setZValue(10 if not fallback else 9)
         item.setData(HOUSEHOLD_ROLE, household.id)
         item.setCursor(Qt.CursorShape.PointingHandCursor)
-        status = code_table("status").label(household.status) or household.status
+        status = ui_code_table("status").label(household.status) or household.status
         accuracy = (
             ""
             if household.accuracy_m is None
@@ -375,7 +375,7 @@ class VillageMapWidget(QWidget):
         layout.addWidget(splitter, 1)
 
     def _legend_html(self) -> str:
-        statuses = code_table("status")
+        statuses = ui_code_table("status")
         rows = [
             f'<span style="color:{colour.name()}">●</span> {statuses.label(code)}'
             for code, colour in STATUS_COLOURS.items()
@@ -410,7 +410,7 @@ class VillageMapWidget(QWidget):
         self.missing_title.setText(self.tr("没有位置的户 ({0})").format(len(data.unlocated)))
         self.missing.clear()
         for household in data.unlocated:
-            status = code_table("status").label(household.status) or household.status
+            status = ui_code_table("status").label(household.status) or household.status
             item = QListWidgetItem(
                 f"{household.household_number}  {household.head_name or ''}  {status}"
             )

@@ -87,7 +87,7 @@
 <context>
     <name>BookModel</name>
     <message>
-        <location filename="../../desktop/ui/form_models.py" line="+405"/>
+        <location filename="../../desktop/ui/form_models.py" line="+454"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -141,9 +141,1222 @@
     </message>
 </context>
 <context>
+    <name>Codes</name>
+    <message>
+        <location filename="../../desktop/ui/code_labels.py" line="+48"/>
+        <source>产业扶贫</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>就业扶贫</source>
+        <translation>Employment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>易地扶贫搬迁</source>
+        <translation>Relocation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>公益岗位</source>
+        <translation>Public-welfare job</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>教育扶贫</source>
+        <translation>Education</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>健康扶贫</source>
+        <translation>Health</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>危房改造</source>
+        <translation>Dilapidated housing renovation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>金融扶贫</source>
+        <translation>Finance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生活条件改善</source>
+        <translation>Living conditions</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>综合保障</source>
+        <translation>Social safety net</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生态扶贫</source>
+        <translation>Ecology</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>一般贫困户</source>
+        <translation>Ordinary poor household</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>低保贫困户</source>
+        <translation>Minimum-living-allowance poor household</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>特困供养贫困户</source>
+        <translation>Special-support poor household</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>视力残疾</source>
+        <translation>Visual</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>听力残疾</source>
+        <translation>Hearing</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>言语残疾</source>
+        <translation>Speech</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>肢体残疾</source>
+        <translation>Physical</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>智力残疾</source>
+        <translation>Intellectual</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>精神残疾</source>
+        <translation>Mental</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>多重残疾</source>
+        <translation>Multiple</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>文盲或半文盲</source>
+        <translation>Illiterate or semi-literate</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>小学</source>
+        <translation>Primary school</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>初中</source>
+        <translation>Junior secondary</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>高中</source>
+        <translation>Senior secondary</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>大专及以上</source>
+        <translation>College or above</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>学龄前儿童</source>
+        <translation>Pre-school child</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>汉族</source>
+        <translation>Han</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>蒙古族</source>
+        <translation>Mongol</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>回族</source>
+        <translation>Hui</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>藏族</source>
+        <translation>Tibetan</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>维吾尔族</source>
+        <translation>Uyghur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>苗族</source>
+        <translation>Miao</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>彝族</source>
+        <translation>Yi</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>壮族</source>
+        <translation>Zhuang</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>布依族</source>
+        <translation>Buyei</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>朝鲜族</source>
+        <translation>Korean</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>满族</source>
+        <translation>Manchu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>侗族</source>
+        <translation>Dong</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>瑶族</source>
+        <translation>Yao</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>白族</source>
+        <translation>Bai</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>土家族</source>
+        <translation>Tujia</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>哈尼族</source>
+        <translation>Hani</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>哈萨克族</source>
+        <translation>Kazakh</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>傣族</source>
+        <translation>Dai</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>黎族</source>
+        <translation>Li</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>傈僳族</source>
+        <translation>Lisu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>佤族</source>
+        <translation>Va</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>畲族</source>
+        <translation>She</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>高山族</source>
+        <translation>Gaoshan</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>拉祜族</source>
+        <translation>Lahu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>水族</source>
+        <translation>Sui</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>东乡族</source>
+        <translation>Dongxiang</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>纳西族</source>
+        <translation>Naxi</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>景颇族</source>
+        <translation>Jingpo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>柯尔克孜族</source>
+        <translation>Kyrgyz</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>土族</source>
+        <translation>Tu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>达斡尔族</source>
+        <translation>Daur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>仫佬族</source>
+        <translation>Mulao</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>羌族</source>
+        <translation>Qiang</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>布朗族</source>
+        <translation>Blang</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>撒拉族</source>
+        <translation>Salar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>毛南族</source>
+        <translation>Maonan</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>仡佬族</source>
+        <translation>Gelao</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>锡伯族</source>
+        <translation>Xibe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>阿昌族</source>
+        <translation>Achang</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>普米族</source>
+        <translation>Pumi</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>塔吉克族</source>
+        <translation>Tajik</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>怒族</source>
+        <translation>Nu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>乌孜别克族</source>
+        <translation>Uzbek</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>俄罗斯族</source>
+        <translation>Russian</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>鄂温克族</source>
+        <translation>Evenki</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>德昂族</source>
+        <translation>De&apos;ang</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>保安族</source>
+        <translation>Bonan</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>裕固族</source>
+        <translation>Yugur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>京族</source>
+        <translation>Gin</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>塔塔尔族</source>
+        <translation>Tatar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>独龙族</source>
+        <translation>Derung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>鄂伦春族</source>
+        <translation>Oroqen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>赫哲族</source>
+        <translation>Hezhen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>门巴族</source>
+        <translation>Monpa</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>珞巴族</source>
+        <translation>Lhoba</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>基诺族</source>
+        <translation>Jino</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>柴草</source>
+        <translation>Firewood and straw</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>干畜粪</source>
+        <translation>Dried dung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>煤炭</source>
+        <translation>Coal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>清洁能源</source>
+        <translation>Clean energy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>健康</source>
+        <translation>Healthy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>长期慢性病</source>
+        <translation>Chronic illness</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>患有大病</source>
+        <translation>Serious illness</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>残疾</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A级</source>
+        <translation>Grade A</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>B级</source>
+        <translation>Grade B</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C级</source>
+        <translation>Grade C</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>D级</source>
+        <translation>Grade D</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>身份证</source>
+        <translation>Resident ID card</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>残疾人证</source>
+        <translation>Disability certificate</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>国家标准</source>
+        <translation>National standard</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>省定标准</source>
+        <translation>Provincial standard</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>市定标准</source>
+        <translation>City standard</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本地务工收入</source>
+        <translation>Local wages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>外出务工收入</source>
+        <translation>Migrant wages</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>公益岗位收入</source>
+        <translation>Public-welfare job pay</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>种植业</source>
+        <translation>Crops</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>养殖业</source>
+        <translation>Livestock</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>林果业</source>
+        <translation>Forestry and fruit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他生产经营</source>
+        <translation>Other business</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>资产收益扶贫分红</source>
+        <translation>Asset-income dividends</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>土地流转收入</source>
+        <translation>Land transfer income</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他财产性收入</source>
+        <translation>Other property income</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>计划生育金</source>
+        <translation>Family-planning allowance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>低保金</source>
+        <translation>Minimum living allowance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>特困供养金</source>
+        <translation>Special-support allowance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>养老保险金</source>
+        <translation>Pension</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生态补偿金</source>
+        <translation>Ecological compensation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他转移性收入</source>
+        <translation>Other transfers</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>种植业支出</source>
+        <translation>Crop costs</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>养殖业支出</source>
+        <translation>Livestock costs</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他生产经营支出</source>
+        <translation>Other business costs</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>普通劳动力</source>
+        <translation>Ordinary labour</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>技能劳动力</source>
+        <translation>Skilled labour</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>丧失劳动力</source>
+        <translation>Unable to work</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无劳动力</source>
+        <translation>No labour</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>弱劳动力或半劳动力</source>
+        <translation>Weak or half labour</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>死亡</source>
+        <translation>Death</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>嫁出</source>
+        <translation>Married out</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>出国定居</source>
+        <translation>Settled abroad</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>判刑收监</source>
+        <translation>Imprisoned</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>嫁入</source>
+        <translation>Married in</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新生儿</source>
+        <translation>Newborn</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他转入</source>
+        <translation>Other move-in</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他转出</source>
+        <translation>Other move-out</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新识别</source>
+        <translation>Identify</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>返贫</source>
+        <translation>Return to poverty</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>脱贫</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自然增加</source>
+        <translation>Natural increase</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自然减少</source>
+        <translation>Natural decrease</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>标记边缘户</source>
+        <translation>Mark marginal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>标记脱贫监测户</source>
+        <translation>Mark monitored</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>中共党员</source>
+        <translation>CPC member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>中共预备党员</source>
+        <translation>CPC probationary member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>共青团员</source>
+        <translation>Communist Youth League member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>民革党员</source>
+        <translation>RCCK member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>民盟盟员</source>
+        <translation>CDL member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>民建会员</source>
+        <translation>CNDCA member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>民进会员</source>
+        <translation>CAPD member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>农工党党员</source>
+        <translation>CPWDP member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>致公党党员</source>
+        <translation>CZGP member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>九三学社社员</source>
+        <translation>Jiusan Society member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>台盟盟员</source>
+        <translation>TDSGL member</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无党派民主人士</source>
+        <translation>Non-party democrat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>群众</source>
+        <translation>Ordinary citizen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>因病</source>
+        <translation>Illness</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>因残</source>
+        <translation>Disability</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>因学</source>
+        <translation>Schooling costs</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>因灾</source>
+        <translation>Disaster</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>缺土地</source>
+        <translation>Lack of land</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>缺水</source>
+        <translation>Lack of water</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>缺技术</source>
+        <translation>Lack of skills</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>缺劳动力</source>
+        <translation>Lack of labour</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>缺资金</source>
+        <translation>Lack of funds</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>交通条件落后</source>
+        <translation>Poor transport</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自身发展动力不足</source>
+        <translation>Lack of drive</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>因婚</source>
+        <translation>Marriage</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>民主评议</source>
+        <translation>Democratic appraisal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>第一次公示</source>
+        <translation>First notice</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>比对</source>
+        <translation>Cross-check</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>第二次评议</source>
+        <translation>Second appraisal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>第二次公示</source>
+        <translation>Second notice</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>公告</source>
+        <translation>Announcement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>户主</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>配偶</source>
+        <translation>Spouse</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之子</source>
+        <translation>Son</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之女</source>
+        <translation>Daughter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之儿媳</source>
+        <translation>Daughter-in-law</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之女婿</source>
+        <translation>Son-in-law</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之孙子</source>
+        <translation>Grandson</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之孙女</source>
+        <translation>Granddaughter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之外孙子</source>
+        <translation>Daughter&apos;s son</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之外孙女</source>
+        <translation>Daughter&apos;s daughter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之父</source>
+        <translation>Father</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之母</source>
+        <translation>Mother</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之岳父</source>
+        <translation>Wife&apos;s father</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之岳母</source>
+        <translation>Wife&apos;s mother</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之公公</source>
+        <translation>Husband&apos;s father</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之婆婆</source>
+        <translation>Husband&apos;s mother</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之祖父</source>
+        <translation>Grandfather</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之祖母</source>
+        <translation>Grandmother</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之外祖父</source>
+        <translation>Mother&apos;s father</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之外祖母</source>
+        <translation>Mother&apos;s mother</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政区(村)整体搬迁</source>
+        <translation>Whole administrative village</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自然村(村民小组)整体搬迁</source>
+        <translation>Whole hamlet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>建档立卡贫困户个别搬迁</source>
+        <translation>Individual registered household</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>集中安置</source>
+        <translation>Concentrated</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>分散安置</source>
+        <translation>Dispersed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县城</source>
+        <translation>County town</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>乡镇</source>
+        <translation>Township</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县外</source>
+        <translation>Outside the county</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>村外</source>
+        <translation>Outside the village</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>村内</source>
+        <translation>Within the village</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>产业扶贫失败</source>
+        <translation>Failed industry project</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>村两委</source>
+        <translation>Village committees</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>驻村工作队</source>
+        <translation>Village work team</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县级</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>产业项目失败</source>
+        <translation>Failed industry project</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>务工就业不稳定</source>
+        <translation>Unstable employment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>泥土路</source>
+        <translation>Dirt road</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>砂石路</source>
+        <translation>Gravel road</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>水泥路</source>
+        <translation>Concrete road</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>沥青路</source>
+        <translation>Asphalt road</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>非在校生</source>
+        <translation>Not in school</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>学前教育</source>
+        <translation>Pre-school</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>七年级</source>
+        <translation>Grade 7</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>八年级</source>
+        <translation>Grade 8</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>九年级</source>
+        <translation>Grade 9</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>高中一年级</source>
+        <translation>Senior 1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>高中二年级</source>
+        <translation>Senior 2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>高中三年级</source>
+        <translation>Senior 3</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>中职一年级</source>
+        <translation>Vocational secondary 1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>中职二年级</source>
+        <translation>Vocational secondary 2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>中职三年级</source>
+        <translation>Vocational secondary 3</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>高职一年级</source>
+        <translation>Vocational college 1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>高职二年级</source>
+        <translation>Vocational college 2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>高职三年级</source>
+        <translation>Vocational college 3</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>女</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>分散供养</source>
+        <translation>Dispersed support</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>集中供养</source>
+        <translation>Centralised support</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>贫困户(未脱贫)</source>
+        <translation>Poor (not exited)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已脱贫(享受政策)</source>
+        <translation>Exited (with policy support)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已脱贫(不享受政策)</source>
+        <translation>Exited (no policy support)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>一般农户</source>
+        <translation>Ordinary household</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>中央</source>
+        <translation>Central</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>省</source>
+        <translation>Province</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>市</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>部队</source>
+        <translation>Army</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>乡(镇)内</source>
+        <translation>Within the township</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>乡(镇)外县内</source>
+        <translation>Elsewhere in the county</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县外省内</source>
+        <translation>Elsewhere in the province</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>省外</source>
+        <translation>Outside the province</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsWindow</name>
     <message>
-        <location filename="../../desktop/ui/conflicts.py" line="+143"/>
+        <location filename="../../desktop/ui/conflicts.py" line="+144"/>
         <source>冲突裁决</source>
         <translation>Conflicts</translation>
     </message>
@@ -251,6 +1464,54 @@
         <location line="+11"/>
         <source>{0}({1}户)</source>
         <translation>{0} ({1} households)</translation>
+    </message>
+</context>
+<context>
+    <name>DraftsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/drafts_dialog.py" line="+48"/>
+        <source>我的草稿</source>
+        <translation>My drafts</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>打开并接着填</source>
+        <translation>Open and go on</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>读取草稿失败:{0}</source>
+        <translation>Could not read the drafts: {0}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>新建农户</source>
+        <translation>New household</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}(草稿,{1} 存,未保存、未同步)</source>
+        <translation>{0} (draft kept {1}; not saved, not synced)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>您有 {0} 份草稿:只在本机,还没有保存进户簿,也不会同步。打开后填完再保存。</source>
+        <translation>You have {0} drafts: on this laptop only, not in the household book and not synced. Open one, finish it, then save.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>没有草稿:所有表单都已保存。</source>
+        <translation>No drafts: every form is saved.</translation>
     </message>
 </context>
 <context>
@@ -364,7 +1625,7 @@
 <context>
     <name>FirstUserDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin.py" line="+403"/>
+        <location filename="../../desktop/ui/signin.py" line="+411"/>
         <source>创建管理员账号 - Fieldbook</source>
         <translation>Create the administrator - Fieldbook</translation>
     </message>
@@ -399,7 +1660,7 @@
         <translation>Quit</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>请输入姓名</source>
         <translation>Please enter a name</translation>
     </message>
@@ -571,6 +1832,7 @@
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../desktop/ui/form_models.py" line="-88"/>
         <source>家庭人口数</source>
         <translation>Household size</translation>
     </message>
@@ -746,6 +2008,7 @@
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../desktop/ui/form_models.py" line="+4"/>
         <source>整户长期外出</source>
         <translation>Whole household away</translation>
     </message>
@@ -1264,11 +2527,37 @@
         <source>如 2019-11-30</source>
         <translation>e.g. 2019-11-30</translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/form_models.py" line="-7"/>
+        <location line="+1"/>
+        <source>人均纯收入(元)</source>
+        <translation>Per-capita net income (yuan)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>户卡版次</source>
+        <translation>Card issue</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>户主姓名</source>
+        <translation>Head&apos;s name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>最近走访日期</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>村委会位置来源</source>
+        <translation>Village committee location source</translation>
+    </message>
 </context>
 <context>
     <name>GpsWorker</name>
     <message>
-        <location filename="../../desktop/ui/location_capture.py" line="+146"/>
+        <location filename="../../desktop/ui/location_capture.py" line="+147"/>
         <source>记录回放完毕</source>
         <translation>Recording replayed to the end</translation>
     </message>
@@ -1286,7 +2575,7 @@
 <context>
     <name>HouseholdDetailDialog</name>
     <message>
-        <location filename="../../desktop/ui/household_detail.py" line="+54"/>
+        <location filename="../../desktop/ui/household_detail.py" line="+55"/>
         <source>农户信息 {0} {1}</source>
         <translation>Household {0} {1}</translation>
     </message>
@@ -1409,7 +2698,7 @@
 <context>
     <name>HouseholdForm</name>
     <message>
-        <location filename="../../desktop/ui/household_form.py" line="+128"/>
+        <location filename="../../desktop/ui/household_form.py" line="+142"/>
         <source>户基本信息</source>
         <translation>Household</translation>
     </message>
@@ -1479,12 +2768,32 @@
         <translation>Drinking water</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+25"/>
+        <source>本页没有问题</source>
+        <translation>Nothing to fix on this page</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本页有错误,须改正才能保存</source>
+        <translation>This page has errors that must be fixed before saving</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本页有必填内容没有填写</source>
+        <translation>This page has required fields left empty</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本页有疑似问题,可说明原因后保存</source>
+        <translation>This page has suspected problems; save with a reason</translation>
+    </message>
+    <message>
+        <location line="+103"/>
         <source>农户信息表</source>
         <translation>Household form</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
@@ -1549,12 +2858,22 @@
         <translation>Household book</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>问题清单</source>
         <translation>Problems</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+18"/>
+        <source>保存 (Ctrl+S)</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>检查并保存本户;必填内容没填完时可以先存为草稿</source>
+        <translation>Check and save this household; while required fields are empty it can be kept as a draft</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>农户(&amp;H)</source>
         <translation>&amp;Household</translation>
     </message>
@@ -1604,7 +2923,12 @@
         <translation>Restored the draft of {0}</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+27"/>
+        <source>本机登记的是{0},这户属于{1}:在这里保存的修改,同步时会被县服务器拒绝。</source>
+        <translation>This laptop is enrolled for {0}; this household belongs to {1}: changes saved here will be refused by the county server.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>发现未保存的草稿</source>
         <translation>Unsaved draft found</translation>
     </message>
@@ -1634,7 +2958,7 @@
         <translation>Restored the draft of {0}; please check it and save</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+107"/>
         <source>边缘户</source>
         <translation>Marginal</translation>
     </message>
@@ -1649,7 +2973,7 @@
         <translation>Household form {0}</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>问题清单:没有发现问题</source>
         <translation>Problems: none found</translation>
     </message>
@@ -1664,7 +2988,42 @@
         <translation>, {0} note(s) (no reason needed)</translation>
     </message>
     <message>
-        <location line="+154"/>
+        <location line="+35"/>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>完整度:{0}/{1} 页无问题</source>
+        <translation>Completeness: {0}/{1} pages without problems</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>必填未填 {0} 项</source>
+        <translation>{0} required fields empty</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>错误 {0} 个</source>
+        <translation>{0} errors</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>疑似问题 {0} 个</source>
+        <translation>{0} suspected problems</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>可以定稿保存</source>
+        <translation>ready to save</translation>
+    </message>
+    <message>
+        <location line="+159"/>
         <location line="+17"/>
         <source>未填姓名</source>
         <translation>(no name)</translation>
@@ -1685,17 +3044,68 @@
         <translation>“{0}” recorded; please check and save (Ctrl+S)</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-384"/>
+        <location line="+401"/>
         <source>有 {0} 个错误,不能保存:{1}</source>
         <translation>{0} error(s), cannot save: {1}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>不能保存:{0}</source>
         <translation>Cannot save: {0}</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+40"/>
+        <source>不是本机登记的村</source>
+        <translation>Not a village of this laptop</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>请确认是否走错了村。确实要保存的,同步后请联系乡镇审核员处理。</source>
+        <translation>Check that this is the right village. If you save anyway, ask the township reviewer to deal with it after the sync.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>仍然保存</source>
+        <translation>Save anyway</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>必填内容没有填完</source>
+        <translation>Required fields are empty</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>还有 {0} 项必填内容没有填写,不能定稿保存(不能用一句原因代替):</source>
+        <translation>{0} required fields are still empty; the household cannot be saved as final (a reason cannot stand in for them):</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>…… 另有 {0} 项</source>
+        <translation>… and {0} more</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>可以先存为草稿(只保存在本机,不进入户簿、不同步),填完后再保存。</source>
+        <translation>You can keep it as a draft (on this laptop only, not in the book, not synced) and save once they are filled.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>存为草稿</source>
+        <translation>Keep as draft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>返回填写</source>
+        <translation>Back to the form</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>已存为草稿(未定稿):填完必填内容后再保存</source>
+        <translation>Kept as a draft (not final): fill the required fields, then save</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
@@ -1725,7 +3135,7 @@
         <translation>Not saved</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+43"/>
         <source>草稿已自动保存 {0}</source>
         <translation>Draft saved automatically at {0}</translation>
     </message>
@@ -1735,7 +3145,8 @@
         <translation>Could not save the draft: {0}</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="-622"/>
+        <location line="+664"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
@@ -1755,7 +3166,8 @@
         <translation>Save</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-237"/>
+        <location line="+238"/>
         <source>不保存</source>
         <translation>Don&apos;t save</translation>
     </message>
@@ -1960,7 +3372,7 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+407"/>
+        <location filename="../../desktop/ui/app.py" line="+409"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -1975,7 +3387,7 @@
         <translation>Demo database: every demo account&apos;s PIN is {0}</translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+171"/>
         <source>Fieldbook 已锁定,未保存的内容已存为草稿。请输入 PIN 码继续。</source>
         <translation>Fieldbook is locked; unsaved work was kept as drafts. Type your PIN to continue.</translation>
     </message>
@@ -1985,7 +3397,12 @@
         <translation>No activity for more than {0} minutes; </translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+2"/>
+        <source>切换用户:请选择您的姓名并输入 PIN 码。{0}的表单已存为草稿。</source>
+        <translation>Switch user: choose your name and type your PIN. {0}&apos;s forms were kept as drafts.</translation>
+    </message>
+    <message>
+        <location line="+80"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
@@ -2373,12 +3790,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+541"/>
+        <location filename="../../desktop/ui/main_window.py" line="+579"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+101"/>
         <source>未同步:…</source>
         <translation>Unsynced: …</translation>
     </message>
@@ -2388,7 +3805,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search: name, pinyin initials, ID number or household number (Ctrl+F)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>全部状态</source>
         <translation>All statuses</translation>
     </message>
@@ -2413,7 +3830,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Marginal and monitored households are for internal use only and must not be made public</translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+163"/>
         <source>搜索结果太多,只显示前 {0} 户,请输入更多字</source>
         <translation>Too many results: only the first {0} households are shown; type more</translation>
     </message>
@@ -2423,7 +3840,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+225"/>
+        <location line="+280"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -2433,7 +3850,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-479"/>
+        <location line="-547"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -2443,12 +3860,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+229"/>
         <source>请先在左侧选择一个行政村</source>
         <translation>Please choose a village on the left first</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+102"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
@@ -2508,12 +3925,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>&amp;Find</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <source>办理(&amp;O)</source>
         <translation>&amp;Operations</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>查看(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
@@ -2583,7 +4000,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>&amp;Lock now</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+22"/>
         <source>同步(&amp;Y)</source>
         <translation>S&amp;ync</translation>
     </message>
@@ -2593,7 +4010,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>&amp;Sync with the county server…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>登记本机(&amp;E)…</source>
         <translation>&amp;Enroll this laptop…</translation>
     </message>
@@ -2648,14 +4065,15 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-258"/>
-        <location line="+284"/>
-        <location line="+130"/>
+        <location line="-316"/>
+        <location line="+344"/>
+        <location line="+11"/>
+        <location line="+141"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-537"/>
+        <location line="-623"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -2685,7 +4103,37 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Auditing, please wait…</translation>
     </message>
     <message>
-        <location line="+244"/>
+        <location line="+141"/>
+        <source>没有找到“{0}”。可以输入姓名、拼音首字母、身份证号(3 位以上)或户编号;按 Esc 清空搜索,显示全部农户。</source>
+        <translation>Nothing found for “{0}”. Type a name, pinyin initials, 3+ digits of an ID number or a household number; Esc clears the search and shows every household.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{0} 户的成员 {1}</source>
+        <translation>member {1} of household {0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> 等 {0} 户</source>
+        <translation> and others ({0} households)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>“{0}”匹配到户主以外的成员:{1}{2}</source>
+        <translation>“{0}” matched members other than the head: {1}{2}</translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <source>我的草稿(&amp;D)…</source>
+        <translation>My &amp;drafts…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>还没有保存的表单(只在本机,不同步)</source>
+        <translation>Forms not saved yet (on this laptop only, not synced)</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>采集本村村委会位置(&amp;C)…</source>
         <translation>Capture the village &amp;committee location…</translation>
     </message>
@@ -2695,17 +4143,63 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Village &amp;information…</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+31"/>
+        <source>切换用户(&amp;U)…</source>
+        <translation>Switch &amp;user…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>换另一个人登录:打开的表单先存为草稿,下次由原来的人接着填</source>
+        <translation>Let another person sign in: open forms are kept as drafts for their owner</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>退出(&amp;Q)</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>关闭 Fieldbook(有未保存修改的表单会先问)</source>
+        <translation>Close Fieldbook (forms with unsaved changes ask first)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>同步问题(&amp;P)…</source>
+        <translation>Sync &amp;problems…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>被服务器拒绝或有冲突的修改,直到处理完</source>
+        <translation>Changes the server refused or that conflicted, until dealt with</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>冲突裁决(&amp;C)…</source>
         <translation>Resolve &amp;conflicts…</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+70"/>
+        <location line="+1"/>
+        <source>正在读取政策年度…</source>
+        <translation>Reading the policy year…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>所选农户现在不能办理这些操作(见各项提示)</source>
+        <translation>None of these can be done for the selected household now (see each item&apos;s tip)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>为什么不能办理:{0}</source>
+        <translation>Why greyed out: {0}</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>界面语言已更改,重新启动 Fieldbook 后生效</source>
         <translation>The interface language was changed; it takes effect when Fieldbook restarts</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>已保存 {0}</source>
         <translation>Saved {0}</translation>
     </message>
@@ -2760,7 +4254,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the drafts: {0}</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+48"/>
         <source>村委会位置采集</source>
         <translation>Village committee location captured</translation>
     </message>
@@ -2982,7 +4476,7 @@ The current database is backed up first; after the restore the database is opene
         <translation>Please close Fieldbook and start it again: {0}</translation>
     </message>
     <message>
-        <location line="+127"/>
+        <location line="+151"/>
         <source>没有找到编号为 {0} 的农户</source>
         <translation>No household numbered {0}</translation>
     </message>
@@ -3001,7 +4495,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>MemberEditor</name>
     <message>
-        <location filename="../../desktop/ui/member_editor.py" line="+184"/>
+        <location filename="../../desktop/ui/member_editor.py" line="+187"/>
         <location line="+64"/>
         <source>请在上表选择一名成员</source>
         <translation>Choose a member in the table above</translation>
@@ -3125,8 +4619,8 @@ The current database is backed up first; after the restore the database is opene
     <name>MembersTab</name>
     <message>
         <location line="+277"/>
-        <source>添加成员</source>
-        <translation>Add member</translation>
+        <source>添加成员(&amp;A)</source>
+        <translation>&amp;Add member</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -3135,17 +4629,22 @@ The current database is backed up first; after the restore the database is opene
     </message>
     <message>
         <location line="+2"/>
-        <location line="+86"/>
+        <location line="+110"/>
         <source>自然减少…</source>
         <translation>Member leaves…</translation>
     </message>
     <message>
-        <location line="-84"/>
+        <location line="-108"/>
         <source>成员死亡、嫁出、迁出等:填写减少原因和日期,成员保留在户簿中</source>
         <translation>A member died, married out, moved away …: give the reason and the date; the member stays in the household book</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+7"/>
+        <source>(快捷键 Insert 或 Alt+A)</source>
+        <translation> (Insert or Alt+A)</translation>
+    </message>
+    <message>
+        <location line="+99"/>
         <source>撤销新增</source>
         <translation>Undo adding</translation>
     </message>
@@ -3221,7 +4720,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1710"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1851"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>
@@ -3614,7 +5113,7 @@ Explanation:</translation>
 <context>
     <name>ProblemListModel</name>
     <message>
-        <location filename="../../desktop/ui/form_models.py" line="-69"/>
+        <location filename="../../desktop/ui/form_models.py" line="-30"/>
         <source>提示</source>
         <translation>Note</translation>
     </message>
@@ -3869,7 +5368,7 @@ Write it down and give it to the county administrator; do not keep it on this la
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin.py" line="-406"/>
+        <location filename="../../desktop/ui/signin.py" line="-413"/>
         <source>登录 - Fieldbook</source>
         <translation>Sign in - Fieldbook</translation>
     </message>
@@ -3914,7 +5413,7 @@ Write it down and give it to the county administrator; do not keep it on this la
         <translation>Quit</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>正在打开数据库…</source>
         <translation>Opening the database…</translation>
     </message>
@@ -3935,12 +5434,12 @@ Write it down and give it to the county administrator; do not keep it on this la
         <translation>Please type your PIN</translation>
     </message>
     <message>
-        <location line="-157"/>
+        <location line="-159"/>
         <source>已锁定 - Fieldbook</source>
         <translation>Locked - Fieldbook</translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+169"/>
         <source>正在核对…</source>
         <translation>Checking…</translation>
     </message>
@@ -3973,7 +5472,7 @@ Write it down and give it to the county administrator; do not keep it on this la
 <context>
     <name>SyncDialog</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+164"/>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+211"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
@@ -3988,19 +5487,19 @@ Write it down and give it to the county administrator; do not keep it on this la
         <translation>Receipt</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+24"/>
         <source>开始同步</source>
         <translation>Start sync</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+70"/>
-        <location line="+78"/>
+        <location line="+101"/>
+        <location line="+194"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-147"/>
+        <location line="-294"/>
         <source>打印回执</source>
         <translation>Print receipt</translation>
     </message>
@@ -4010,12 +5509,82 @@ Write it down and give it to the county administrator; do not keep it on this la
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+32"/>
-        <source>本机尚未登记, 请先用县里发的登记码登记本机。</source>
-        <translation>This laptop is not enrolled; please enroll it first with the county&apos;s enrollment code.</translation>
+        <location line="-187"/>
+        <source>户 {0} {1}(户主)</source>
+        <translation>Household {0} {1} (head)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>未填户主</source>
+        <translation>no head</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>不属于任何农户的记录</source>
+        <translation>A record of no household</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> · 成员 {0}</source>
+        <translation> · member {0}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>被拒绝</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>有冲突</source>
+        <translation>in conflict</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已保留服务器的值,本机的值交乡镇审核员裁决</source>
+        <translation>the server&apos;s value was kept; this laptop&apos;s value goes to the township reviewer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>服务器没有说明原因</source>
+        <translation>the server gave no reason</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0}:{1} {2} — {3}</source>
+        <translation>{0}: {1} {2} — {3}</translation>
+    </message>
+    <message>
+        <location line="+150"/>
+        <source>打开农户</source>
+        <translation>Open household</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打开所选修改所属的农户信息表</source>
+        <translation>Open the form of the household this change belongs to</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>登记本机…</source>
+        <translation>Enrol this laptop…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>导出到U盘…</source>
+        <translation>Export to USB stick…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>没有网络时:把待上传的修改导出为同步文件,用U盘带到乡镇导入</source>
+        <translation>No network: export the changes waiting to be sent as a sync file and take it to the township on a USB stick</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>本机尚未登记,还不能同步。请点“登记本机…”,输入或扫描县里发的登记码(登记时需要联网)。登记以后,没有网络时也可以点“导出到U盘…”,把修改带到乡镇导入。</source>
+        <translation>This laptop is not enrolled yet, so it cannot sync. Click “Enrol this laptop…” and type or scan the enrolment code from the county (enrolling needs the network). Once enrolled, without a network you can “Export to USB stick…” and take the changes to the township.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>本机 {0}, 服务器 {1}
 待上传的修改: {2} 条</source>
         <translation>Laptop {0}, server {1}
@@ -4027,7 +5596,7 @@ Changes to upload: {2}</translation>
         <translation>Cannot read this laptop&apos;s data: {0}</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
     </message>
@@ -4052,14 +5621,29 @@ Changes to upload: {2}</translation>
         <translation>Downloading the changes of village {0}…</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>同步已取消: 已传的修改已记下, 其余修改下次同步时上传</source>
-        <translation>Sync cancelled: the changes sent are recorded; the rest go up at the next sync</translation>
+        <location line="+13"/>
+        <source>同步没有全部成功。</source>
+        <translation>The sync did not fully succeed.</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>同步完成。有冲突的字段保留了服务器的值, 本机的值已交乡镇审核员裁决</source>
-        <translation>Sync done. Fields in conflict kept the server&apos;s value; this laptop&apos;s values went to the township reviewer to decide</translation>
+        <location line="+4"/>
+        <source>{0} 条修改被服务器拒绝,没有进入县里的数据库,请逐户处理(见下面的列表)。</source>
+        <translation>{0} changes were refused by the server and are not in the county&apos;s database; deal with them household by household (see the list below).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0} 条修改与服务器上的修改冲突:保留了服务器的值,本机的值已交乡镇审核员裁决。</source>
+        <translation>{0} changes conflicted with changes on the server: the server&apos;s values were kept, this laptop&apos;s values go to the township reviewer.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>这些问题会一直列在“同步 → 同步问题”里,直到处理完。</source>
+        <translation>They stay listed under “Sync → Sync problems” until dealt with.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>同步已取消: 已传的修改已记下, 其余修改下次同步时上传</source>
+        <translation>Sync cancelled: the changes sent are recorded; the rest go up at the next sync</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -4067,11 +5651,46 @@ Changes to upload: {2}</translation>
         <translation>Sync done</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+61"/>
+        <source>无法连接服务器(县服务器)。请检查网络(网线、Wi-Fi 或手机热点)后再试;没有网络时,可以点“导出到U盘…”,把修改带到乡镇导入</source>
+        <translation>Cannot reach the county server. Check the network (cable, Wi-Fi or phone hotspot) and try again; without a network, “Export to USB stick…” and take the changes to the township</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>本机尚未登记,请先点“登记本机…”</source>
+        <translation>This laptop is not enrolled; click “Enrol this laptop…” first</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>同步没有完成: {0}
 本机保存的内容都还在, 可以稍后再同步。</source>
         <translation>Sync not finished: {0}
 Everything saved on this laptop is still here; you can sync later.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>导出同步文件</source>
+        <translation>Export sync file</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>同步文件 (*.fbb)</source>
+        <translation>Sync files (*.fbb)</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>没有待上传的修改,不需要导出</source>
+        <translation>No changes wait to be sent; nothing to export</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>已导出 {0} 条修改到 {1}。请把文件带到乡镇导入;下次联网同步时会自动确认。</source>
+        <translation>Exported {0} changes to {1}. Take the file to the township to import; the next sync over the network confirms them.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>没有导出: {0}</source>
+        <translation>Not exported: {0}</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -4082,6 +5701,64 @@ Everything saved on this laptop is still here; you can sync later.</translation>
         <location line="+33"/>
         <source>回执没有生成: {0}</source>
         <translation>No receipt was made: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncHistoryDialog</name>
+    <message>
+        <location filename="../../desktop/ui/sync_history.py" line="+57"/>
+        <source>同步问题</source>
+        <translation>Sync problems</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>正在读取…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>显示已处理的</source>
+        <translation>Show dealt with</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打开农户</source>
+        <translation>Open household</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已处理</source>
+        <translation>Dealt with</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已在表单里改正并重新保存,或已与乡镇审核员核实:从待处理的列表中去掉</source>
+        <translation>Corrected in the form and saved again, or checked with the township reviewer: take it off the open list</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>(已处理)</source>
+        <translation>(dealt with) </translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>有 {0} 条修改没有被服务器接受。请打开农户改正后重新保存并同步,或与乡镇审核员核实后标为已处理。</source>
+        <translation>{0} changes were not accepted by the server. Open the household, correct and save again, then sync; or check with the township reviewer and mark them dealt with.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>没有待处理的同步问题。</source>
+        <translation>No sync problems to deal with.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>无法读取同步记录:{0}</source>
+        <translation>Cannot read the sync history: {0}</translation>
     </message>
 </context>
 <context>
@@ -4281,6 +5958,34 @@ Everything saved on this laptop is still here; you can sync later.</translation>
         <location line="+6"/>
         <source>无法读取村地图: {0}</source>
         <translation>Could not read the village map: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>print_preview</name>
+    <message>
+        <location filename="../../desktop/ui/print_preview.py" line="+95"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>正在生成</source>
+        <translation>Building</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>生成失败</source>
+        <translation>Build failed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有生成文件:{0}</source>
+        <translation>No file was made: {0}</translation>
+    </message>
+    <message>
+        <location line="+122"/>
+        <source>打印预览 - {0}</source>
+        <translation>Print preview - {0}</translation>
     </message>
 </context>
 </TS>

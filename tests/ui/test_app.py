@@ -5,6 +5,7 @@ an older plain database, and a database that cannot be opened."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -523,3 +524,69 @@ def test_an_encrypted_database_without_its_keyring_says_so_and_is_left_alone(
     launcher.error_box.done(0)
     assert launcher.exits == [1]
     assert encrypted_county.read_bytes() == before
+
+
+# --- issue 15: switching user, quitting --------------------------------------------------------
+
+
+def test_switch_user_lets_another_person_sign_in_with_a_window_of_their_own(
+    launch, qtbot, county
+) -> None:
+    launcher = launch(county)
+    window = sign_in(qtbot, launcher, "王芳")
+    window.switch_user_action.trigger()
+    qtbot.waitUntil(lambda: launcher.locked, timeout=10_000)
+    dialog = launcher.signin
+    assert isinstance(dialog, SignInDialog) and dialog.isVisible()
+    names = [dialog.user_list.item(i).text().split()[0] for i in range(dialog.user_list.count())]
+    assert names == ["王芳", "李强", "张伟"]  # not only the person who was signed in
+    assert "切换用户" in dialog.note_label.text()
+    row = names.index("李强")
+    dialog.user_list.setCurrentRow(row)
+    dialog.pin_edit.setText(DEMO_PIN)
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: not launcher.locked and launcher.window is not None, timeout=30_000)
+    new = launcher.window
+    assert new is not window and new.isVisible()
+    assert new.actor == "李强" and launcher.user.name == "李强"
+    assert new.flag_combo is not None  # a reviewer's window, with the internal lists
+    assert launcher.db is not None and new.db is launcher.db
+
+
+def test_the_data_menu_has_a_quit_item_that_closes_the_app(launch, qtbot, county) -> None:
+    launcher = launch(county)
+    window = sign_in(qtbot, launcher, "王芳")
+    data = next(a.menu() for a in window.menuBar().actions() if a.text() == "数据(&D)")
+    texts = [a.text() for a in data.actions()]
+    assert "退出(&Q)" in texts and "切换用户(&U)…" in texts
+    window.quit_action.trigger()
+    assert not window.isVisible()
+
+
+def test_choosing_english_switches_the_window_at_once_and_keeps_open_forms_as_drafts(
+    launch, qtbot, county, settings
+) -> None:
+    from desktop.store.drafts import list_drafts
+
+    launcher = launch(county)
+    window = sign_in(qtbot, launcher, "王芳")
+    qtbot.waitUntil(lambda: window.list_model.rowCount() > 0, timeout=10_000)
+    form = window.open_form(window.list_model.row_at(0).id)
+    qtbot.waitUntil(lambda: form.is_loaded, timeout=10_000)
+    phone = form.basic_binder.widgets["phone"]
+    phone.setText("13900002222")
+    phone.textEdited.emit("13900002222")
+    try:
+        window.choose_language("en")
+        qtbot.waitUntil(
+            lambda: launcher.window is not None and launcher.window is not window, timeout=30_000
+        )
+        new = launcher.window
+        titles = [a.text() for a in new.menuBar().actions()]
+        assert "&Household" in titles or any(t.startswith("&H") for t in titles), titles
+        assert not any(re.search(r"[\u3400-\u9fff]", t) for t in titles), titles
+        with launcher.db.session() as session:
+            assert [d.user_name for d in list_drafts(session, user_name="王芳")] == ["王芳"]
+    finally:
+        for translator in launcher.translators:  # back to the source language
+            launcher.app.removeTranslator(translator)

@@ -23,6 +23,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.operations_dialogs import OperationDialog, Subject, calendar_problems
 from desktop.ui.roles import Role
 from desktop.ui.tasks import ImmediateTaskRunner
+from tests.ui.form_helpers import fill_required
 from tests.ui.test_household_form import IN_WORK, choose, household_id_with, open_form, type_text
 
 AFTER_DEADLINE = datetime(2019, 12, 15, 9, 0)  # after 11月30日24时 and after 12月10日
@@ -281,6 +282,7 @@ def test_a_member_joins_with_reason_and_date_and_is_saved_with_the_natural_chang
         form.members_tab.editor.widget("id_number"),
         make_id_number("610727", date(2019, 10, 8), 3, "1"),
     )
+    fill_required(form)  # the newborn's 民族, 健康状况 … (a reason cannot stand in for them)
     save_with_reason(form)
     with db.session() as session:
         stored = session.get(Member, member["id"])
