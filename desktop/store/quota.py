@@ -20,8 +20,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from desktop.domain import monitoring
+from desktop.domain.clock import Clock
 from desktop.domain.codes import code_table
 from desktop.domain.income import per_capita_net_income
+from desktop.domain.operations import Operation, OperationRecord
 from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem, Severity
 from desktop.store.exchange import (
@@ -305,8 +307,12 @@ def mark_household(
     *,
     actor: str,
     policy: PolicyYear | None = None,
+    clock: Clock | None = None,
 ) -> SaveResult:
     """Mark a household marginal or monitored with its risk and decision, through its save.
+
+    The save checks the mark (``mark_marginal`` / ``mark_monitored``) against the calendar at
+    ``clock``'s now (default: the database's clock) and records it as an operation.
 
     Refused (``MonitoringRefused``) when the status does not fit the group, the policy year's
     income is missing or not below the line, or the risk or decider is not a known code.
@@ -374,9 +380,12 @@ def mark_household(
                 note=entry.note,
             )
         )
+    op = Operation.mark_marginal if kind == monitoring.MARGINAL else Operation.mark_monitored
     return save_household(
         session,
         household,
         actor=actor,
         reason=MARK_REASON,
+        operations=[OperationRecord(op)],
+        clock=clock,
     )
