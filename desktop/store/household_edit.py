@@ -1190,7 +1190,10 @@ def apply_operation(
         entry["member_id"] = touched["id"] if touched else None
     if values.get("special_support_change"):
         entry["special_support_change"] = list(values["special_support_change"])
-    elif operation is Operation.exit and values.get("special_support_mode"):
+    elif operation in (Operation.exit, Operation.member_out) and values.get("special_support_mode"):
+        # Q17: the save judges the change of support with the operation it came with
         entry["special_support_change"] = [before_mode, values["special_support_mode"]]
+        if operation is Operation.member_out:
+            head["special_support_mode"] = values["special_support_mode"]
     payload.setdefault("operations", []).append(entry)
     return touched

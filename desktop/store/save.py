@@ -191,6 +191,17 @@ def _copy_foreign_keys(obj: Synced) -> None:
                 setattr(obj, local_key, value)
 
 
+def normalise_id_numbers(household: Household) -> None:
+    """ID numbers as the registry keeps them: no spaces, ASCII digits, an upper-case X (4a)."""
+    from desktop.domain.idcard import normalize_id
+
+    for member in household.members:
+        if member.id_number:
+            cleaned = normalize_id(member.id_number)
+            if cleaned and cleaned != member.id_number:
+                member.id_number = cleaned
+
+
 def keep_derived_fields(household: Household) -> None:
     """Fields the save computes rather than trusts: member count, head's name, per-capita income."""
     household.member_count = len(household.current_members)
@@ -555,6 +566,7 @@ def save_household(
                     _fill_defaults(obj)
             for obj in rows:
                 _copy_foreign_keys(obj)
+            normalise_id_numbers(household)
             keep_derived_fields(household)
 
             problems = validate(household) + duplicate_id_problems(session, household)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from desktop import cli
 from desktop.domain.clock import PRACTICE_DATE_SETTING, FixedClock
+from desktop.domain.idcard import make_id_number
 from desktop.store.db import registry_writer
 from desktop.store.household_edit import (
     apply_operation,
@@ -22,6 +23,7 @@ from desktop.store.models import (
     Household,
     HouseholdOperation,
     LedgerEntry,
+    Member,
     OutboxChange,
     Risk,
 )
@@ -375,3 +377,27 @@ def test_a_pulled_status_change_is_applied_and_booked_with_or_without_its_operat
         ids["poor"]: PULLED_WITH_OPERATION,
         ids["monitored"]: PULLED_WITHOUT_OPERATION,
     }
+
+
+# --- 4a: a lower-case x ------------------------------------------------------------------------------
+
+
+def test_a_lower_case_x_in_an_id_number_is_saved_as_an_upper_case_x(registry) -> None:
+    db, ids = registry
+    payload = payload_of(db, ids["poor"])
+    head = payload["members"][0]
+    typed = next(  # a number whose check character is X
+        n
+        for seq in range(100)
+        if (n := make_id_number("610727", date(1970, 3, 12), seq, "1")).endswith("X")
+    )
+    head["id_number"] = typed[:-1] + "x"
+    save(db, payload, clock=IN_WINDOW)
+    with db.session() as session:
+        stored = session.scalars(select(Member.id_number).where(Member.id == head["id"])).one()
+        book = session.scalars(
+            select(LedgerEntry.new_value).where(
+                LedgerEntry.entity_id == head["id"], LedgerEntry.field == "id_number"
+            )
+        ).all()
+    assert stored == typed and book == [typed]
