@@ -50,6 +50,7 @@ class PolicyYear:
     monitoring_quota_base_year: int
     income_plausible_max: Decimal
     medical_assistance_rule_change: date
+    assistance_first_year: int
     # procedures
     notice_min_days: int
     # ages for audits

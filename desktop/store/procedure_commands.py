@@ -76,7 +76,10 @@ def register(add: Add) -> None:
     command.add_argument("--db", required=True)
     command.add_argument("--county", metavar="CODE")
     command.add_argument(
-        "--set-base", type=int, metavar="N", help="录入该县2013年底建档立卡贫困人口"
+        "--set-base",
+        type=int,
+        metavar="N",
+        help="录入该县基准年(政策年度文件的 monitoring_quota_base_year)年底建档立卡贫困人口",
     )
     command.add_argument("--out", metavar="FILE.xlsx")
     command.add_argument("--actor", default=ACTOR)
@@ -404,7 +407,8 @@ def cmd_quota(args: argparse.Namespace) -> int:
     lines = ["内部资料 不得公开"]
     for row, line in zip(rows, report, strict=True):
         lines.append(
-            f"{row['county_name']}: 2013年底贫困人口 {row['base'] or '未录入'}, 上限 {row['limit'] or '-'} 人; "
+            f"{row['county_name']}: {policy.monitoring_quota_base_year}年底贫困人口 "
+            f"{row['base'] or '未录入'}, 上限 {row['limit'] or '-'} 人; "
             f"边缘户 {row['marginal_households']} 户 {row['marginal_people']} 人, "
             f"脱贫监测户 {row['monitored_households']} 户 {row['monitored_people']} 人, "
             f"合计 {row['total']} 人 — {row['verdict']}"
