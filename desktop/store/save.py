@@ -509,6 +509,16 @@ def apply_operation_rules(
     return problems, records
 
 
+def _as_field_worker_reads(problems: list[Problem]) -> list[Problem]:
+    """A field worker's view of the save's findings (Q6): an error about the internal lists is
+    reworded so as not to name them; a warning about them is the reviewer's to explain, so it
+    asks the field worker for no reason."""
+    from desktop.domain.roles import Role, is_internal_problem, redact_internal
+
+    kept = [p for p in problems if p.is_error or not is_internal_problem(p)]
+    return redact_internal(kept, Role.FIELD_WORKER)
+
+
 def save_household(
     session: Session,
     household: Household,
@@ -570,6 +580,8 @@ def save_household(
             keep_derived_fields(household)
 
             problems = validate(household) + duplicate_id_problems(session, household)
+            if not internal:
+                problems = _as_field_worker_reads(problems)
             blocking = [p for p in problems if p.is_error]
             if blocking:
                 raise SaveRefused(problems, f"有 {len(blocking)} 个错误,不能保存")

@@ -401,3 +401,22 @@ def test_a_lower_case_x_in_an_id_number_is_saved_as_an_upper_case_x(registry) ->
             )
         ).all()
     assert stored == typed and book == [typed]
+
+
+def test_a_field_workers_refusal_never_names_the_internal_lists(registry) -> None:
+    db, ids = registry
+    with db.session() as session, registry_writer(session, "test"):
+        session.get(Household, ids["marginal"]).status = "poor"  # came inconsistent from elsewhere
+        session.commit()
+    payload = payload_of(db, ids["marginal"], internal=False)
+    payload["household"]["phone"] = "13900000000"
+    with pytest.raises(SaveRefused) as refused:
+        save(db, payload, clock=IN_WINDOW, internal=False)
+    assert "Q6_FLAG_STATUS" in {p.code for p in refused.value.problems}
+    text = refused.value.message + "".join(p.message for p in refused.value.problems)
+    assert "边缘" not in text and "监测" not in text
+    payload = payload_of(db, ids["marginal"])  # the reviewer reads the rule as it is
+    payload["household"]["phone"] = "13900000000"
+    with pytest.raises(SaveRefused) as refused:
+        save(db, payload, clock=IN_WINDOW)
+    assert any("边缘户" in p.message for p in refused.value.problems)
