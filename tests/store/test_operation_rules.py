@@ -313,7 +313,7 @@ def test_dispersed_to_centralised_support_cannot_go_in_as_a_natural_decrease(reg
     apply_operation(
         payload,
         "member_out",
-        {"member_id": head, "reason": "15", "date": "2019-11-01"},
+        {"member_id": head, "reason": "08", "date": "2019-11-01"},
         policy_year=2019,
         moment=IN_WINDOW,
     )
