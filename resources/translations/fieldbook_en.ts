@@ -4,7 +4,7 @@
 <context>
     <name>AssistanceTab</name>
     <message>
-        <location filename="../../desktop/ui/form_tabs.py" line="+383"/>
+        <location filename="../../desktop/ui/form_tabs.py" line="+384"/>
         <source>年度</source>
         <translation>Year</translation>
     </message>
@@ -60,21 +60,26 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>帮扶措施(2014年以来逐年核实,导引第3、10、14问)</source>
-        <translation>Assistance measures (checked year by year since 2014, guide Q3, Q10, Q14)</translation>
+        <source>帮扶措施(逐年核实,导引第3、10、14问)</source>
+        <translation>Assistance measures (verified year by year, guide Q3, Q10, Q14)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>帮扶责任人</source>
         <translation>Assistance person</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+25"/>
+        <source>帮扶措施({0}年以来逐年核实,导引第3、10、14问)</source>
+        <translation>Assistance measures (since {0}, verified year by year, guide Q3, Q10, Q14)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>未填姓名</source>
         <translation>(no name)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>全部年度</source>
         <translation>All years</translation>
     </message>
@@ -1700,7 +1705,7 @@
         <translation>Saving…</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>已保存,户簿记录 {0} 条</source>
         <translation>Saved; {0} entries in the household book</translation>
     </message>
@@ -1841,7 +1846,7 @@
 <context>
     <name>IncomeTab</name>
     <message>
-        <location filename="../../desktop/ui/form_tabs.py" line="-582"/>
+        <location filename="../../desktop/ui/form_tabs.py" line="-589"/>
         <source>收入构成(元)</source>
         <translation>Income (yuan)</translation>
     </message>
@@ -2325,7 +2330,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>LocationPage</name>
     <message>
-        <location filename="../../desktop/ui/form_tabs.py" line="+323"/>
+        <location filename="../../desktop/ui/form_tabs.py" line="+330"/>
         <source>用 GPS 采集或手工输入坐标;户籍在本地、现无住房、整户长期外出的,采集原住址或村委会位置,并备注说明情况、留存联系电话(导引第19问)。采集的位置随本表一起保存。</source>
         <translation>Take the location by GPS or type the coordinates. For a household registered here, without housing, whose whole family is away long-term, take the original address or the village committee&apos;s location, with a note and a contact phone (guide Q19). The location is saved with this form.</translation>
     </message>
@@ -2423,7 +2428,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+221"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -2433,7 +2438,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-473"/>
+        <location line="-475"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -2643,19 +2648,19 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Mark monitored…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>读取政策年度失败:{0}</source>
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-252"/>
-        <location line="+278"/>
+        <location line="-254"/>
+        <location line="+280"/>
         <location line="+130"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-531"/>
+        <location line="-533"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -2695,7 +2700,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Resolve &amp;conflicts…</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+39"/>
+        <source>解除监测…</source>
+        <translation>End monitoring…</translation>
+    </message>
+    <message>
+        <location line="+71"/>
         <source>界面语言已更改,重新启动 Fieldbook 后生效</source>
         <translation>The interface language was changed; it takes effect when Fieldbook restarts</translation>
     </message>
@@ -3211,7 +3221,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1686"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1688"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>
@@ -3234,7 +3244,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>Operation</name>
     <message>
-        <location filename="../../desktop/ui/operations_dialogs.py" line="+77"/>
+        <location filename="../../desktop/ui/operations_dialogs.py" line="+83"/>
         <source>新识别</source>
         <translation>Identify</translation>
     </message>
@@ -3268,11 +3278,16 @@ The current database is backed up first; after the restore the database is opene
         <source>标记脱贫监测户</source>
         <translation>Mark monitored</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>解除监测</source>
+        <translation>End monitoring</translation>
+    </message>
 </context>
 <context>
     <name>OperationDialog</name>
     <message>
-        <location line="+171"/>
+        <location line="+76"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -3333,33 +3348,35 @@ The current database is backed up first; after the restore the database is opene
     </message>
     <message>
         <location line="+2"/>
+        <location line="+28"/>
         <source>特困供养方式变为</source>
         <translation>Special-support mode becomes</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-25"/>
+        <location line="+29"/>
         <source>分散供养的特困供养户转集中供养,符合脱贫标准和程序的按照脱贫处理(导引第17问)</source>
         <translation>A dispersed special-support household moving to centralised support exits poverty when it meets the standard and the procedure (guide Q17)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-24"/>
         <source>自然增加:新生儿、嫁入、户籍迁入的人员。确定后在“家庭成员”页补全其信息。</source>
         <translation>Member joins: a newborn, a person marrying in or moving in. Complete the person&apos;s details on the Members page afterwards.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+81"/>
+        <location line="+100"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="-79"/>
-        <location line="+81"/>
+        <location line="-98"/>
+        <location line="+100"/>
         <source>增加原因</source>
         <translation>Reason for joining</translation>
     </message>
     <message>
-        <location line="-80"/>
+        <location line="-99"/>
         <source>增加日期</source>
         <translation>Date joined</translation>
     </message>
@@ -3375,17 +3392,22 @@ The current database is backed up first; after the restore the database is opene
     </message>
     <message>
         <location line="+1"/>
-        <location line="+72"/>
+        <location line="+91"/>
         <source>减少原因</source>
         <translation>Reason for leaving</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-90"/>
         <source>减少日期</source>
         <translation>Date left</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+15"/>
+        <source>解除监测:风险已消除、不再需要监测的户,退出内部监测名单;风险记录保留并标明消除日期(导引第6问)。名单内部掌握,不公示。</source>
+        <translation>End monitoring: a household whose risk is eliminated leaves the internal monitoring list; its risk records stay, marked with the day the risk ended (guide Q6). The list is internal and never published.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>边缘户</source>
         <translation>Marginal</translation>
     </message>
@@ -3425,7 +3447,8 @@ The current database is backed up first; after the restore the database is opene
         <translation>Decided by</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-23"/>
+        <location line="+24"/>
         <source>认定日期</source>
         <translation>Date decided</translation>
     </message>
