@@ -318,6 +318,18 @@ class HouseholdState:
     def flag(self, name: str) -> bool:
         return bool(getattr(self, name))
 
+    def with_fields(self, fields: Mapping[str, Any]) -> HouseholdState:
+        """This state after a change's ``fields`` (wire values: the server's merge and the pull)."""
+        changes: dict[str, Any] = {}
+        if fields.get("status") is not None:
+            changes["status"] = Status(fields["status"])
+        for name in (*FLAGS, "special_support_mode"):
+            if name in fields:
+                changes[name] = (
+                    fields[name] if name == "special_support_mode" else bool(fields[name])
+                )
+        return dataclasses.replace(self, **changes)
+
 
 @dataclass(frozen=True)
 class OperationRecord:
