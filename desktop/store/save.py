@@ -240,14 +240,14 @@ def duplicate_id_problems(session: Session, household: Household) -> list[Proble
     ]
 
 
-def _audit_under_working_policy(session: Session) -> Validator:
+def _audit_under_working_policy(session: Session, on: date | None = None) -> Validator:
     from desktop.domain.audit import SAVE_EXEMPT, audit_household
     from desktop.store.settings import working_policy
 
     policy = working_policy(session)
 
     def validate(household: Household) -> list[Problem]:
-        found = audit_household(household, policy=policy)
+        found = audit_household(household, policy=policy, on=on)
         return [p for p in found if p.code not in SAVE_EXEMPT]
 
     return validate
@@ -553,7 +553,8 @@ def save_household(
         # No autoflush until every change is collected: a flush clears the attribute history
         # that the book and the outbox are made from.
         with registry_writer(session, "save"), session.no_autoflush:
-            validate = validator or _audit_under_working_policy(session)
+            now = as_clock(clock) if clock is not None else session_clock(session)
+            validate = validator or _audit_under_working_policy(session, now.now().date())
             if household not in session:
                 session.add(household)
             operation_problems, records = apply_operation_rules(
@@ -562,7 +563,7 @@ def save_household(
                 operations,
                 actor=actor,
                 reason=reason,
-                clock=as_clock(clock) if clock is not None else session_clock(session),
+                clock=now,
                 internal=internal,
                 as_registered=as_registered,
             )

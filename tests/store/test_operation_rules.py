@@ -420,3 +420,40 @@ def test_a_field_workers_refusal_never_names_the_internal_lists(registry) -> Non
     with pytest.raises(SaveRefused) as refused:
         save(db, payload, clock=IN_WINDOW)
     assert any("边缘户" in p.message for p in refused.value.problems)
+
+
+def test_an_identification_recorded_after_the_deadline_elsewhere_is_reported_by_the_audit(
+    registry,
+) -> None:
+    """A record that came by sync with a date the calendar forbids is listed, never jammed."""
+    from desktop.domain.audit import audit_household
+    from desktop.domain.policy import policy_year
+
+    db, ids = registry
+    with db.session() as session:
+        write_remote_fields(
+            session,
+            "household_operations",
+            "op-late",
+            {
+                "household_id": ids["poor"],
+                "operation": "identify",
+                "done_at": "2026-12-04T09:00:00",
+                "policy_year": 2019,
+                "status_before": "ordinary",
+                "status_after": "poor",
+                "actor": "旧版本",
+            },
+            version=3,
+            actor="server",
+        )
+        session.commit()
+    with db.session() as session:
+        household = session.get(Household, ids["poor"])
+        assert [o.id for o in household.operations] == ["op-late"]
+        found = audit_household(household, policy=policy_year(2019), on=date(2019, 11, 5))
+        late = [p for p in found if p.code == "OP_RECORDED_OUTSIDE_CALENDAR"]
+        assert late and "2026年12月4日办理的新识别" in late[0].message
+    payload = payload_of(db, ids["poor"])  # the household's other edits still go in
+    payload["household"]["phone"] = "13900000001"
+    save(db, payload, clock=IN_WINDOW)
