@@ -350,10 +350,13 @@ class OperationRecord:
     def coerce(
         cls, value: OperationRecord | Operation | str | Mapping[str, Any]
     ) -> OperationRecord:
-        """A record from a record, an operation (or its code) or a payload entry (``{"op": …}``)."""
+        """A record from a record, an operation (or its code), a payload entry (``{"op": …}``)
+        or the synced fields of a ``household_operations`` row (``{"operation": …}``)."""
         if isinstance(value, OperationRecord):
             return value
         if isinstance(value, Mapping):
+            if "op" not in value and "operation" in value:  # a household_operations row's fields
+                value = {**(value.get("detail") or {}), **value, "op": value["operation"]}
             change = value.get("special_support_change")
             return cls(
                 op=Operation(value["op"]),

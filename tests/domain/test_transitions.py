@@ -121,3 +121,15 @@ def test_clocks_real_fixed_and_practice() -> None:
     assert practice_clock("2019-11-05").now().date() == date(2019, 11, 5)
     assert isinstance(practice_clock(None), SystemClock)  # no practice date: the real clock
     assert isinstance(practice_clock("not a date"), SystemClock)
+
+
+def test_the_server_passes_the_fields_of_a_pushed_operation_record() -> None:
+    record = OperationRecord.coerce(
+        {
+            "operation": "member_out",
+            "done_at": "2019-11-05T10:00:00",
+            "detail": {"change_reason": "08"},
+        }
+    )
+    assert (record.op, record.change_reason) == (Operation.member_out, "08")
+    assert check_transition(POOR, EXITED, [{"operation": "exit"}], IN_WINDOW, policy=POLICY) == []
