@@ -85,4 +85,3 @@ def test_every_import_and_command_that_changes_households_goes_through_the_save(
     root = ROOTS[0].parent
     for relative, function in SAVING_IMPORTS.items():
         assert "save_household" in _calls(root / relative, function), relative
-
