@@ -113,11 +113,13 @@ def _step_unlock(ctx: _Context) -> str:
 def _step_save(ctx: _Context) -> str:
     from desktop.domain.audit import audit_household
     from desktop.domain.idcard import make_id_number
+    from desktop.domain.policy import available_years, policy_year
     from desktop.store.db import registry_writer
     from desktop.store.models import Division, Household, Income, Member
     from desktop.store.save import save_household
     from desktop.store.settings import POLICY_YEAR_KEY, set_setting, working_policy
 
+    seed = policy_year(available_years()[0])  # the seed year's file in resources/policy
     with ctx.db.session() as session:
         with registry_writer(session, "selfcheck"):
             county = Division(code=f"{REGION}000000", level="county", name="略阳县")
@@ -126,7 +128,7 @@ def _step_save(ctx: _Context) -> str:
             )
             village = Division(code=f"{REGION}100201", level="village", name="自检村", parent=town)
             session.add_all([county, town, village])
-            set_setting(session, POLICY_YEAR_KEY, "2019")
+            set_setting(session, POLICY_YEAR_KEY, str(seed.year))
             session.commit()
         household = Household(
             household_number=f"{REGION}1002010001", village=village, status="poor"
@@ -146,9 +148,9 @@ def _step_save(ctx: _Context) -> str:
             )
         household.incomes.append(
             Income(
-                policy_year=2019,
-                period_start=date(2018, 10, 1),
-                period_end=date(2019, 9, 30),
+                policy_year=seed.year,
+                period_start=seed.income_period_start,
+                period_end=seed.income_period_end,
                 wage_income=Decimal("3000"),
                 transfer_income=Decimal("1200"),
                 production_costs=Decimal("200"),

@@ -293,6 +293,40 @@ def _no_members(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     ]
 
 
+@_rule(
+    "OP_RECORDED_OUTSIDE_CALENDAR",
+    WARNING,
+    "household",
+    "操作记录的日期不在工作日历允许的时间内（如录入截止后办理的新识别）",
+)
+def _operation_outside_calendar(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
+    # Only records already loaded with the household are read (no query from a rule): the save
+    # loads them, and so does a pull. A record the save refused never exists; one that came from
+    # elsewhere (an older client, a bundle) is reported here, not refused, so it cannot jam.
+    from desktop.domain.operations import Operation, calendar_problems, operation_label
+
+    records = vars(a.household).get("operations") if hasattr(a.household, "__dict__") else None
+    found = []
+    for record in records or ():
+        if getattr(record, "deleted", False) or record.policy_year != a.policy.year:
+            continue
+        try:
+            op = Operation(record.operation)
+        except ValueError:
+            continue
+        refused = calendar_problems(op, policy=a.policy, moment=record.done_at)
+        if refused:
+            day = f"{record.done_at.year}年{record.done_at.month}月{record.done_at.day}日"
+            found.append(
+                rule.problem(
+                    "household.status",
+                    f"{day}办理的{operation_label(op)}不符合工作日历：{refused[0].message}",
+                    a.id,
+                )
+            )
+    return found or None
+
+
 @_rule("R50_NO_HEAD", ERROR, "household", "户内没有户主（与户主关系为“户主”的成员）")
 def _no_head(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     if not a.members or a.heads:
@@ -881,6 +915,7 @@ SAVE_EXEMPT: frozenset[str] = frozenset(
         "Q15_PROCEDURE_INCOMPLETE",
         "Q2_PROCEDURE_STEP_LATE",
         "Q10_NO_ASSISTANCE_RECORDED",
+        "OP_RECORDED_OUTSIDE_CALENDAR",
     }
 )
 """Problems the audit lists but a save does not ask about; asking for a reason at every save
@@ -896,6 +931,9 @@ of a household that cannot be put right yet teaches people to type anything.
   lists keep showing both until the steps are recorded. Invalid steps (``Q16_…``) still refuse.
 - ``Q10_NO_ASSISTANCE_RECORDED``: the measures received since registration are collected by
   the assistance person and entered in a batch, not at each visit; the problem lists show it.
+- ``OP_RECORDED_OUTSIDE_CALENDAR``: an operation record that reached this database from
+  elsewhere with a date the calendar forbids; the save itself never writes one (it refuses the
+  operation), and the household's other edits must not be held by it.
 """
 
 

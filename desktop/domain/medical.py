@@ -5,10 +5,14 @@ A settlement slip (医疗结算单) shows what each tier paid. From the policy y
 serious-illness insurance, medical assistance — and a slip's ``medical_assistance`` above 0 means
 the person received medical assistance. Before that day there were four tiers — basic insurance,
 serious-illness insurance, civil-affairs medical aid (民政医疗救助) and the government subsidy
-(政府补助) — and either of the last two above 0 counts as medical assistance.
+(政府补助). Q20 read with Q8: civil-affairs aid and the government subsidy received anywhere in
+the income period (2018-10-01 to 2019-09-30) count as medical assistance, and so does the
+medical-assistance tier: a slip with any of the three above 0 counts, whichever side of the
+rule change it was settled on. Which column a slip *should* use is a separate, warning-level
+check (``settlement_problems``).
 
-Only slips settled inside the policy year's income period count (Q8: 2018-10-01 to 2019-09-30,
-both ends included); a slip settled later belongs to the next year.
+Only slips settled inside the policy year's income period count (Q8, both ends included); a slip
+settled later belongs to the next year.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ AMOUNTS: dict[str, str] = {
 
 BEFORE_CHANGE = ("civil_affairs_aid", "government_subsidy")
 FROM_CHANGE = ("medical_assistance",)
+COUNTED = (*FROM_CHANGE, *BEFORE_CHANGE)
+"""Every amount the guide counts as medical assistance over the whole income period (Q20, Q8)."""
 
 
 class SettlementLike(Protocol):
@@ -57,7 +63,7 @@ def _day(d: date) -> str:
 
 
 def assistance_columns(settled_on: date, policy: PolicyYear) -> tuple[str, ...]:
-    """The slip amounts that mean medical assistance for a slip settled on ``settled_on``."""
+    """The tier a slip settled on ``settled_on`` should record its medical assistance in."""
     return BEFORE_CHANGE if settled_on < policy.medical_assistance_rule_change else FROM_CHANGE
 
 
@@ -65,9 +71,7 @@ def counts_as_medical_assistance(entry: SettlementLike, policy: PolicyYear) -> b
     """Whether this slip shows medical assistance received in ``policy``'s income period."""
     if entry.deleted or entry.settled_on is None or not policy.in_income_period(entry.settled_on):
         return False
-    return any(
-        money(getattr(entry, name)) > 0 for name in assistance_columns(entry.settled_on, policy)
-    )
+    return any(money(getattr(entry, name)) > 0 for name in COUNTED)
 
 
 def qualifying_settlements(
@@ -165,8 +169,7 @@ def medical_assistance_problems(
     else:
         message = (
             f"{who}“是否接受医疗救助”填的是“是”，但收入计算周期（{_day(start)}至{_day(end)}）内的"
-            f"医疗结算单都没有医疗救助（{_day(policy.medical_assistance_rule_change)}前看民政医疗救助"
-            "和政府补助，之后看医疗救助），请核对（导引第20问）。"
+            "医疗结算单都没有医疗救助、民政医疗救助或政府补助，请核对（导引第20问）。"
         )
     return [
         Problem(

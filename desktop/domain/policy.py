@@ -51,6 +51,7 @@ class PolicyYear:
     income_plausible_max: Decimal
     medical_assistance_rule_change: date
     departments_verification_due: date  # Q14: line departments' verification done by this day
+    assistance_first_year: int
     # procedures
     notice_min_days: int
     # ages for audits

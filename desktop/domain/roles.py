@@ -15,8 +15,11 @@ counting failures is ``desktop.store.users``.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 12
@@ -126,3 +129,29 @@ class SignInResult:
     def locked(self) -> bool:
         """Whether the user must wait ``retry_after`` seconds before the next try."""
         return self.retry_after > 0
+
+
+INTERNAL_FIELDS = ("household.marginal", "household.monitored", "risk.")
+INTERNAL_CODE_PREFIX = "Q6_"
+INTERNAL_REDACTED = "本户有一项内部核对事项未通过，请联系乡镇审核人员处理"
+
+
+def is_internal_problem(problem: Any) -> bool:
+    """Whether a problem is about the internal lists (Q6): its rule or its field."""
+    return str(problem.code).startswith(INTERNAL_CODE_PREFIX) or str(problem.field).startswith(
+        INTERNAL_FIELDS
+    )
+
+
+def redact_internal(problems: Iterable[Any], role: Role | str | None) -> list[Any]:
+    """The problems as ``role`` may read them: for a role that may not see the internal lists,
+    a problem about them keeps its code and severity but says only that the reviewer must act,
+    never naming the lists (Q6)."""
+    if may_see_internal_lists(role):
+        return list(problems)
+    return [
+        dataclasses.replace(p, message=INTERNAL_REDACTED, field="household.status")
+        if is_internal_problem(p)
+        else p
+        for p in problems
+    ]

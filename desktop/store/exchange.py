@@ -58,7 +58,6 @@ INTERNAL_MARK = "内部资料 不得公开（含边缘户和脱贫监测户，�
 HEADER_SCAN_ROWS = 12
 YES = frozenset({"是", "1", "y", "yes", "true", "有", "√", "✓", "t"})
 NO = frozenset({"否", "0", "n", "no", "false", "无", "×", "f", "-"})
-FIRST_MEASURE_YEAR = 2014  # Q3, Q14: assistance measures since 2014
 ID_KEY_LENGTH = 18
 
 
@@ -903,13 +902,13 @@ def preview_assistance_import(
             preview.invalid.append(RowIssue(row.number, number, name, "；".join(row.problems)))
             continue
         year = values["year"]
-        if not FIRST_MEASURE_YEAR <= year <= policy.year:
+        if not policy.assistance_first_year <= year <= policy.year:
             preview.invalid.append(
                 RowIssue(
                     row.number,
                     number,
                     name,
-                    f"年度{year}不在{FIRST_MEASURE_YEAR}—{policy.year}年之间（导引第14问）",
+                    f"年度{year}不在{policy.assistance_first_year}—{policy.year}年之间（导引第14问）",
                 )
             )
             continue

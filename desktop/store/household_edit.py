@@ -58,6 +58,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
+from desktop.domain.clock import Clock
 from desktop.domain.problems import Problem, Severity
 from desktop.store.drafts import DraftData, autosave_seconds, delete_draft, load_draft
 from desktop.store.models import (
@@ -101,7 +102,9 @@ LOCATION_EDITED = "location_edited"
 """``payload["meta"][LOCATION_EDITED]``: the form captured a location, so the save applies it."""
 
 _NEVER = frozenset({"version", "updated_at"})
-_DERIVED = frozenset({"member_count", "head_name", "card_issue", "assistance_person_id"})
+_DERIVED = frozenset(
+    {"member_count", "head_name", "card_issue", "assistance_person_id", "operation_id"}
+)
 
 
 @dataclass(frozen=True)
@@ -991,12 +994,15 @@ def save_form(
     reason: str | None,
     internal: bool,
     key: str | None = None,
+    clock: Clock | None = None,
 ) -> SavedForm:
     """Apply the payload to the stored household (or a new one) and save it through the one path.
 
     ``save_household`` validates, writes the rows, the book and the outbox in one transaction;
     its ``SaveRefused`` (and ``FormInvalid`` from reading the payload) propagate and nothing is
-    written. After the save the draft under ``key`` is deleted (its own commit).
+    written. After the save the draft under ``key`` is deleted (its own commit). The operations
+    the payload lists (``payload["operations"]``) go to the save, which checks every status and
+    flag change against them at ``clock``'s now (default: the database's clock).
     """
     from desktop.store.save import save_household
 
@@ -1007,7 +1013,16 @@ def save_form(
     _check_number_is_free(session, household_id, payload["household"].get("household_number"))
     with session.no_autoflush:  # a query before the save must not flush half-applied rows
         apply_payload(session, household, payload, internal=internal)
-    result = save_household(session, household, actor=actor, reason=reason)
+    result = save_household(
+        session,
+        household,
+        actor=actor,
+        reason=reason,
+        operations=list(payload.get("operations") or ()),
+        clock=clock,
+        internal=internal,
+        as_registered=False,
+    )
     if key is not None:
         delete_draft(session, key)
     session.expire_all()
@@ -1078,7 +1093,8 @@ def apply_operation(
 ) -> dict[str, Any] | None:
     """Record an operation the person confirmed in the form's payload (saved with the form).
 
-    The caller has checked it with ``desktop.domain.operations.check_operation``. ``values`` are
+    The caller has asked ``desktop.domain.operations.operation_problems``; the save checks it
+    again (``check_transition``) and ends the flags it ends. ``values`` are
     what the operation's dialog asked for (form values). Returns the member row an operation
     added or changed (``member_in``, ``member_out``), else None. The operation is listed under
     ``payload["operations"]`` so the save names it in the household book.
@@ -1087,6 +1103,7 @@ def apply_operation(
 
     operation = Operation(op)
     head = payload["household"]
+    before_mode = head.get("special_support_mode")
     year = str(policy_year)
     touched: dict[str, Any] | None = None
     if operation in (Operation.identify, Operation.return_, Operation.exit):
@@ -1151,6 +1168,8 @@ def apply_operation(
                 note=values.get("note"),
             )
         )
+    elif operation is Operation.end_monitoring:
+        pass  # the save ends the flag and closes its risks (desktop.domain.operations.end_flags)
     elif operation in (Operation.mark_marginal, Operation.mark_monitored):
         kind = "marginal" if operation is Operation.mark_marginal else "monitored"
         head[kind] = True
@@ -1165,7 +1184,16 @@ def apply_operation(
                 note=values.get("note"),
             )
         )
-    payload.setdefault("operations", []).append(
-        {"op": operation.value, "at": moment.isoformat(timespec="seconds")}
-    )
+    entry: dict[str, Any] = {"op": operation.value, "at": moment.isoformat(timespec="seconds")}
+    if operation in (Operation.member_in, Operation.member_out):
+        entry["change_reason"] = values.get("reason")
+        entry["member_id"] = touched["id"] if touched else None
+    if values.get("special_support_change"):
+        entry["special_support_change"] = list(values["special_support_change"])
+    elif operation in (Operation.exit, Operation.member_out) and values.get("special_support_mode"):
+        # Q17: the save judges the change of support with the operation it came with
+        entry["special_support_change"] = [before_mode, values["special_support_mode"]]
+        if operation is Operation.member_out:
+            head["special_support_mode"] = values["special_support_mode"]
+    payload.setdefault("operations", []).append(entry)
     return touched

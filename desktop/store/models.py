@@ -226,6 +226,9 @@ class Household(Synced, Base):
     card_issue: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # QR card in force
     last_visit_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    # The operation record (HouseholdOperation) behind the last status or flag change, set by the
+    # save; it travels in the same sync change as the status (issue 12, see save.py).
+    operation_id: Mapped[str | None] = mapped_column(String(36))
 
     village: Mapped[Division] = relationship(foreign_keys=[village_id])
     hamlet: Mapped[Division | None] = relationship(foreign_keys=[hamlet_id])
@@ -250,6 +253,11 @@ class Household(Synced, Base):
     procedure_steps: Mapped[list[ProcedureStep]] = relationship(
         back_populates="household",
         order_by="ProcedureStep.start_date",
+        cascade="all, delete-orphan",
+    )
+    operations: Mapped[list[HouseholdOperation]] = relationship(
+        back_populates="household",
+        order_by="HouseholdOperation.done_at",
         cascade="all, delete-orphan",
     )
 
@@ -485,6 +493,28 @@ class ProblemNote(Synced, Base):
     explained_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class HouseholdOperation(Synced, Base):
+    """An operation done on a household (新识别, 脱贫, 解除监测 …): written by the save, never edited.
+
+    The household's status and flags change only with one of these in the same save; its
+    ``reason`` is what the household book keeps for the change.
+    """
+
+    __tablename__ = "household_operations"
+
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    operation: Mapped[str] = mapped_column(String(20))  # code table operation
+    done_at: Mapped[datetime] = mapped_column(DateTime)  # the save's clock (Beijing time)
+    policy_year: Mapped[int] = mapped_column(Integer)
+    status_before: Mapped[str | None] = mapped_column(String(16))
+    status_after: Mapped[str | None] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # change reason, member, Q17 modes
+
+    household: Mapped[Household] = relationship(back_populates="operations")
+
+
 # --- local users and drafts (never synced) -------------------------------------------------------
 
 
@@ -607,6 +637,7 @@ REGISTRY_MODELS: tuple[type[Synced], ...] = (
     CrosscheckResult,
     MedicalSettlement,
     ProblemNote,
+    HouseholdOperation,
 )
 """The synced registry tables: only the save path (and bulk loaders) write them."""
 

@@ -8,6 +8,9 @@
   [--commit]``, ``crosscheck review --db PATH``: the cross-check (Q4, Q7, Q15).
 - ``quota --db PATH [--county CODE] [--set-base N] [--out FILE.xlsx]``: the county quota (Q6).
 - ``problems --db PATH --village CODE [--out FILE.xlsx] [--internal]``: a village's problem list.
+- ``operation --db PATH --household NUMBER --op OP [--reason TEXT] [--role ROLE]``: an exit, an
+  identification, a return or the end of monitoring, checked by the save against the database's
+  clock (its practice date, else the real one) like the form's.
 
 Exit status: 0 fine, 1 problems found (rows reported, quota exceeded, problems listed), 2 usage.
 Heavy imports happen inside the handlers, so ``fieldbook --help`` stays fast.
@@ -72,11 +75,18 @@ def register(add: Add) -> None:
         action.add_argument("--year", type=int)
         action.add_argument("--json", action="store_true", help="输出 JSON")
 
-    command = add("quota", cmd_quota, "边缘户和脱贫监测户规模核对 (占全县基准年底建档立卡贫困人口的比例, 见政策年度文件)")
+    command = add(
+        "quota",
+        cmd_quota,
+        "边缘户和脱贫监测户规模核对 (占全县基准年底建档立卡贫困人口的比例, 见政策年度文件)",
+    )
     command.add_argument("--db", required=True)
     command.add_argument("--county", metavar="CODE")
     command.add_argument(
-        "--set-base", type=int, metavar="N", help="录入该县2013年底建档立卡贫困人口"
+        "--set-base",
+        type=int,
+        metavar="N",
+        help="录入该县基准年(政策年度文件的 monitoring_quota_base_year)年底建档立卡贫困人口",
     )
     command.add_argument("--out", metavar="FILE.xlsx")
     command.add_argument("--actor", default=ACTOR)
@@ -91,6 +101,20 @@ def register(add: Add) -> None:
     )
     command.add_argument("--year", type=int)
     command.add_argument("--on", type=date.fromisoformat, help="审核日期 YYYY-MM-DD (默认今天)")
+
+    command = add(
+        "operation", cmd_operation, "办理脱贫、新识别、返贫或解除监测 (按数据库的日期检查)"
+    )
+    command.add_argument("--db", required=True)
+    command.add_argument("--household", required=True, metavar="NUMBER", help="户编号")
+    command.add_argument(
+        "--op", required=True, choices=["identify", "return", "exit", "end_monitoring"]
+    )
+    command.add_argument("--reason", help="记入户簿的说明")
+    command.add_argument("--actor", default=ACTOR)
+    command.add_argument(
+        "--role", default="reviewer", choices=["field_worker", "reviewer", "admin"]
+    )
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -408,7 +432,8 @@ def cmd_quota(args: argparse.Namespace) -> int:
     lines = ["内部资料 不得公开"]
     for row, line in zip(rows, report, strict=True):
         lines.append(
-            f"{row['county_name']}: 2013年底贫困人口 {row['base'] or '未录入'}, 上限 {row['limit'] or '-'} 人; "
+            f"{row['county_name']}: {policy.monitoring_quota_base_year}年底贫困人口 "
+            f"{row['base'] or '未录入'}, 上限 {row['limit'] or '-'} 人; "
             f"边缘户 {row['marginal_households']} 户 {row['marginal_people']} 人, "
             f"脱贫监测户 {row['monitored_households']} 户 {row['monitored_people']} 人, "
             f"合计 {row['total']} 人 — {row['verdict']}"
@@ -480,3 +505,64 @@ def cmd_problems(args: argparse.Namespace) -> int:
     _emit(args, payload, "\n".join(lines))
     open_problems = [r for r in listed.rows if not r.explained]
     return EXIT_PROBLEMS if open_problems else EXIT_OK
+
+
+# --- operation ---------------------------------------------------------------------------------------
+
+
+def cmd_operation(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from desktop.domain.roles import may_see_internal_lists
+    from desktop.store.household_edit import apply_operation, load_form, save_form
+    from desktop.store.models import Household
+    from desktop.store.save import SaveRefused, session_clock
+
+    db = _open(args)
+    internal = may_see_internal_lists(args.role)
+    try:
+        with db.session() as session:
+            household_id = session.scalar(
+                select(Household.id).where(
+                    Household.household_number == args.household, Household.deleted.is_(False)
+                )
+            )
+            if household_id is None:
+                raise _usage(f"找不到户编号 {args.household}")
+            clock = session_clock(session)
+            data = load_form(session, household_id=household_id, key="cli", internal=internal)
+            assert data.payload is not None
+            payload = data.payload
+            try:
+                apply_operation(
+                    payload, args.op, {}, policy_year=data.policy_year, moment=clock.now()
+                )
+            except ValueError as exc:  # the transition table refuses it outright
+                problems = [{"code": "OP_NOT_ALLOWED_FROM_STATUS", "message": str(exc)}]
+                _emit(args, {"saved": False, "problems": problems}, f"不能办理: {exc}")
+                return EXIT_PROBLEMS
+            try:
+                saved = save_form(
+                    session,
+                    payload,
+                    actor=args.actor,
+                    reason=args.reason,
+                    internal=internal,
+                    clock=clock,
+                )
+            except SaveRefused as refused:
+                problems = [
+                    {"code": p.code, "message": p.message} for p in refused.problems if p.is_error
+                ] or [{"code": p.code, "message": p.message} for p in refused.problems]
+                text = "不能办理: " + "; ".join(p["message"] for p in problems)
+                _emit(args, {"saved": False, "problems": problems}, text)
+                return EXIT_PROBLEMS
+        status = saved.payload["household"]["status"]
+        _emit(
+            args,
+            {"saved": True, "household": args.household, "status": status},
+            f"已办理, 户编号 {args.household} 现为 {status}, 户簿记录 {saved.ledger_entries} 条",
+        )
+        return EXIT_OK
+    finally:
+        db.dispose()

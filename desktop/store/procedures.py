@@ -117,13 +117,19 @@ GATED_STEPS = frozenset({rules.SECOND_NOTICE, rules.ANNOUNCEMENT})
 
 
 def _held_by_crosscheck(
-    session: Session, entry: StepEntry, household_ids: list[str], policy: PolicyYear
+    session: Session,
+    entry: StepEntry,
+    household_ids: list[str],
+    policy: PolicyYear,
+    *,
+    also: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Undecided cross-check findings that keep ``entry`` from being recorded (none for steps
-    before the second notice, or for an exit)."""
+    before the second notice, or for an exit). ``also`` adds persons (id -> name) who are on
+    the cross-check list without being in those households (married-in, moved-in: Q15)."""
     if entry.step not in GATED_STEPS or entry.operation not in CANDIDATE_OPERATIONS:
         return []
-    members: dict[str, str] = {}
+    members: dict[str, str] = dict(also or {})
     for start in range(0, len(household_ids), 900):
         members.update(
             session.execute(
@@ -142,6 +148,17 @@ def _held_by_crosscheck(
     ]
 
 
+def _joined_persons(session: Session, policy: PolicyYear, village_id: str) -> dict[str, str]:
+    """People on the village's cross-check list who married or moved into a registered
+    household this year (Q15): their findings hold the village's second notice too."""
+    from desktop.store.crosscheck import crosscheck_persons
+
+    return {
+        p.member_id: p.name
+        for p in crosscheck_persons(session, policy=policy, village_ids=[village_id])
+    }
+
+
 def record_village_step(
     session: Session,
     village_id: str,
@@ -155,8 +172,8 @@ def record_village_step(
 
     The step is checked against the village's other steps of the same operation; a problem of
     this step refuses it (``ProcedureRefused``) and nothing is written. The second notice and
-    the announcement wait until every person the cross-check flagged in the village's new and
-    returning households has a recorded decision.
+    the announcement wait until every person the cross-check flagged has a recorded decision:
+    in the village's new and returning households, and those who married or moved in (Q15).
     """
     policy = policy or working_policy(session)
     village = _village(session, village_id)
@@ -169,7 +186,11 @@ def record_village_step(
         step = ProcedureStep(id=new_id(), village_id=village_id, household_id=None)
         existing.append(step)
     held = _held_by_crosscheck(
-        session, entry, list(candidate_household_ids(session, policy, [village_id])), policy
+        session,
+        entry,
+        list(candidate_household_ids(session, policy, [village_id])),
+        policy,
+        also=_joined_persons(session, policy, village_id),
     )
     if held:
         raise ProcedureRefused(held)

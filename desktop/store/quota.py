@@ -4,7 +4,7 @@ and the county quota report.
 Everything here is internal: the list and the report are for the roles that may see them, and
 an export of either is marked 内部资料. The quota counts people (the households' current
 members, ``member_count`` as the save keeps it) of both groups per county, against the county's
-registered poor population at the end of 2013, a figure entered per county
+registered poor population at the end of the base year (``monitoring_quota_base_year``), a figure entered per county
 (``Division.poor_population_end_2013``, ``set_quota_base``).
 """
 
@@ -20,8 +20,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from desktop.domain import monitoring
+from desktop.domain.clock import Clock
 from desktop.domain.codes import code_table
 from desktop.domain.income import per_capita_net_income
+from desktop.domain.operations import Operation, OperationRecord
 from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem, Severity
 from desktop.store.exchange import (
@@ -35,7 +37,8 @@ from desktop.store.models import Division, Household, Risk
 from desktop.store.save import SaveResult, save_household, save_village_rows
 from desktop.store.settings import working_policy
 
-QUOTA_BASE_REASON = "录入2013年底建档立卡贫困人口总规模（导引第6问）"
+QUOTA_BASE_REASON = "录入{year}年底建档立卡贫困人口总规模（导引第6问）"
+"""Formatted with the policy year's ``monitoring_quota_base_year``."""
 MARK_REASON = "认定边缘户或脱贫监测户（导引第6问）"
 
 
@@ -122,9 +125,11 @@ def quota_report(
 
 
 def set_quota_base(session: Session, county: str, people: int, *, actor: str) -> Division:
-    """Enter a county's registered poor population at the end of 2013 (the quota's base)."""
+    """Enter a county's registered poor population at the end of the policy year's
+    ``monitoring_quota_base_year`` (the quota's base)."""
+    base_year = working_policy(session).monitoring_quota_base_year
     if people <= 0:
-        raise ValueError("2013年底建档立卡贫困人口总规模必须是正整数")
+        raise ValueError(f"{base_year}年底建档立卡贫困人口总规模必须是正整数")
     division = session.scalars(
         select(Division).where(
             Division.level == "county", or_(Division.id == county, Division.code == county)
@@ -134,14 +139,23 @@ def set_quota_base(session: Session, county: str, people: int, *, actor: str) ->
         raise LookupError(f"找不到县 {county}")
     with session.no_autoflush:
         division.poor_population_end_2013 = people
-    save_village_rows(session, None, [division], actor=actor, reason=QUOTA_BASE_REASON)
+    reason = QUOTA_BASE_REASON.format(year=base_year)
+    save_village_rows(session, None, [division], actor=actor, reason=reason)
     return division
+
+
+def quota_columns(policy: PolicyYear) -> tuple[ColumnSpec, ...]:
+    """The report's columns; the base column names the policy year's base year."""
+    base = f"{policy.monitoring_quota_base_year}年底建档立卡贫困人口"
+    return tuple(
+        ColumnSpec("base", base, kind="int") if c.field == "base" else c for c in QUOTA_COLUMNS
+    )
 
 
 QUOTA_COLUMNS = (
     ColumnSpec("county_code", "县代码"),
     ColumnSpec("county_name", "县"),
-    ColumnSpec("base", "2013年底建档立卡贫困人口", kind="int"),
+    ColumnSpec("base", "基准年底建档立卡贫困人口", kind="int"),
     ColumnSpec("limit", "监测规模上限(人)", kind="int"),
     ColumnSpec("marginal_households", "边缘户(户)", kind="int"),
     ColumnSpec("marginal_people", "边缘户(人)", kind="int"),
@@ -160,7 +174,7 @@ def quota_rows(report: list[CountyQuota]) -> list[dict[str, object]]:
         c = line.check
         used = c.used_share
         if c.within is None:
-            verdict = "未录入2013年底贫困人口"
+            verdict = "未录入基准年底贫困人口"
         elif c.within:
             verdict = "未超过规模"
         else:
@@ -192,7 +206,7 @@ def export_quota_report(
     sheet = "规模核对"
     count = add_sheet(
         workbook,
-        QUOTA_COLUMNS,
+        quota_columns(policy),
         quota_rows(report),
         sheet=sheet,
         internal=True,
@@ -305,8 +319,12 @@ def mark_household(
     *,
     actor: str,
     policy: PolicyYear | None = None,
+    clock: Clock | None = None,
 ) -> SaveResult:
     """Mark a household marginal or monitored with its risk and decision, through its save.
+
+    The save checks the mark (``mark_marginal`` / ``mark_monitored``) against the calendar at
+    ``clock``'s now (default: the database's clock) and records it as an operation.
 
     Refused (``MonitoringRefused``) when the status does not fit the group, the policy year's
     income is missing or not below the line, or the risk or decider is not a known code.
@@ -374,9 +392,12 @@ def mark_household(
                 note=entry.note,
             )
         )
+    op = Operation.mark_marginal if kind == monitoring.MARGINAL else Operation.mark_monitored
     return save_household(
         session,
         household,
         actor=actor,
         reason=MARK_REASON,
+        operations=[OperationRecord(op)],
+        clock=clock,
     )

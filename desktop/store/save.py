@@ -21,11 +21,25 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.clock import Clock, as_clock
+from desktop.domain.operations import (
+    INTERNAL_OPERATIONS,
+    STATUS_OPERATIONS,
+    HouseholdState,
+    OperationRecord,
+    Status,
+    Subject,
+    check_transition,
+    end_flags,
+    operation_label,
+)
+from desktop.domain.policy import local_moment
 from desktop.domain.problems import Problem, Severity
 from desktop.store.db import registry_writer
 from desktop.store.models import (
     Division,
     Household,
+    HouseholdOperation,
     LedgerEntry,
     Member,
     OutboxChange,
@@ -121,6 +135,7 @@ def household_rows(household: Household) -> Iterable[Synced]:
     yield from household.risks
     yield from household.natural_changes
     yield from household.procedure_steps
+    yield from household.operations
 
 
 def _changed_fields(obj: Synced, *, is_new: bool) -> dict[str, tuple[Any, Any]]:
@@ -176,6 +191,17 @@ def _copy_foreign_keys(obj: Synced) -> None:
                 setattr(obj, local_key, value)
 
 
+def normalise_id_numbers(household: Household) -> None:
+    """ID numbers as the registry keeps them: no spaces, ASCII digits, an upper-case X (4a)."""
+    from desktop.domain.idcard import normalize_id
+
+    for member in household.members:
+        if member.id_number:
+            cleaned = normalize_id(member.id_number)
+            if cleaned and cleaned != member.id_number:
+                member.id_number = cleaned
+
+
 def keep_derived_fields(household: Household) -> None:
     """Fields the save computes rather than trusts: member count, head's name, per-capita income."""
     household.member_count = len(household.current_members)
@@ -214,14 +240,14 @@ def duplicate_id_problems(session: Session, household: Household) -> list[Proble
     ]
 
 
-def _audit_under_working_policy(session: Session) -> Validator:
+def _audit_under_working_policy(session: Session, on: date | None = None) -> Validator:
     from desktop.domain.audit import SAVE_EXEMPT, audit_household
     from desktop.store.settings import working_policy
 
     policy = working_policy(session)
 
     def validate(household: Household) -> list[Problem]:
-        found = audit_household(household, policy=policy)
+        found = audit_household(household, policy=policy, on=on)
         return [p for p in found if p.code not in SAVE_EXEMPT]
 
     return validate
@@ -314,6 +340,18 @@ def save_village_rows(
     outbox change carries no village code).
     """
     rows = list(rows)
+    for obj in rows:
+        # A household's status and flags change only through its own save, with an operation.
+        before = state_before(obj) if isinstance(obj, Household) else None
+        if before is not None and HouseholdState.of(obj) != before:
+            problem = Problem(
+                "OP_STATUS_WITHOUT_OPERATION",
+                "household.status",
+                Severity.ERROR,
+                "户的状态和内部标识只能通过办理相应操作改变",
+                obj.id,
+            )
+            raise SaveRefused([problem], problem.message)
     try:
         with registry_writer(session, "save"), session.no_autoflush:
             for obj in rows:
@@ -340,6 +378,147 @@ def save_village_rows(
         raise
 
 
+def session_clock(session: Session) -> Clock:
+    """The database's *now*: its practice date (a demo's setting), else the real clock."""
+    from desktop.domain.clock import PRACTICE_DATE_SETTING, practice_clock
+    from desktop.store.settings import get_setting
+
+    return practice_clock(get_setting(session, PRACTICE_DATE_SETTING))
+
+
+def _value_before(household: Household, key: str) -> Any:
+    history = inspect(household).attrs[key].history
+    if history.deleted:
+        return history.deleted[0]
+    return getattr(household, key)
+
+
+def state_before(household: Household) -> HouseholdState | None:
+    """The household's status and flags as stored before this save (None for a new household)."""
+    state = inspect(household)
+    if state.transient or state.pending:
+        return None
+    return HouseholdState(
+        status=Status(_value_before(household, "status") or Status.ordinary),
+        marginal=bool(_value_before(household, "marginal")),
+        monitored=bool(_value_before(household, "monitored")),
+        special_support_mode=_value_before(household, "special_support_mode"),
+    )
+
+
+def _subject_of(session: Session, household: Household) -> Subject:
+    """What the operation rules need of a household: its procedure, cross-checks and names."""
+    from desktop.store.procedures import village_steps
+
+    members = household.current_members
+    village_rows = village_steps(session, household.village_id) if household.village_id else []
+    year = _value_before(household, "identified_year") if inspect(household).persistent else None
+    return Subject(
+        status=household.status or Status.ordinary,
+        identified_year=year,
+        special_support_mode=household.special_support_mode,
+        steps=[s for s in household.procedure_steps if not s.deleted],
+        village_steps=[s for s in village_rows if not s.deleted],
+        crosschecks=[r for m in members for r in m.crosschecks if not r.deleted],
+        names={m.id: m.name for m in members},
+    )
+
+
+def book_reason(operations: Iterable[OperationRecord], reason: str | None) -> str | None:
+    """The book's reason for a save: the operations done (their Chinese names), then the text."""
+    parts = [operation_label(o.op) for o in operations]
+    parts += [o.reason for o in operations if o.reason]
+    parts += [p for p in (reason or "").split(";") if p.strip()]
+    return ";".join(dict.fromkeys(p.strip() for p in parts)) or None
+
+
+def apply_operation_rules(
+    session: Session,
+    household: Household,
+    operations: Iterable[Any],
+    *,
+    actor: str,
+    reason: str | None,
+    clock: Clock,
+    internal: bool,
+    as_registered: bool,
+) -> tuple[list[Problem], list[OperationRecord]]:
+    """The operation rules of one save: end the flags the operations end, check the change of
+    status and flags against the operations at ``clock``'s now, and record each operation.
+
+    Returns the problems (errors refuse the save) and the operations. A household new to the
+    database starts as an ordinary one unless ``as_registered`` (an import of the registry).
+    """
+    from desktop.store.settings import working_policy
+
+    records = [OperationRecord.coerce(o) for o in operations]
+    before = state_before(household)
+    if before is None and as_registered:
+        return [], records
+    if before is not None and not records and HouseholdState.of(household) == before:
+        return [], records  # no status or flag change, no operation: nothing to check
+    moment = local_moment(clock.now())
+    end_flags(household, records, on=moment.date())
+    after = HouseholdState.of(household)
+    policy = working_policy(session)
+    plain = HouseholdState(special_support_mode=after.special_support_mode)
+    if before is None and after == plain and not records:
+        return [], records  # a new ordinary household
+    problems = check_transition(
+        before,
+        after,
+        records,
+        clock,
+        policy=policy,
+        subject=_subject_of(session, household),
+        internal=internal,
+    )
+    if any(p.is_error for p in problems):
+        return problems, records
+    start = before or HouseholdState()
+    text = book_reason(records, reason)
+    for record in records:
+        row = HouseholdOperation(
+            id=new_id(),
+            operation=record.op.value,
+            done_at=moment,
+            policy_year=policy.year,
+            status_before=start.status.value,
+            status_after=after.status.value,
+            actor=actor[:40],
+            reason=text,
+            detail={
+                k: v
+                for k, v in {
+                    "change_reason": record.change_reason,
+                    "member_id": record.member_id,
+                    "special_support_change": (
+                        list(record.special_support_change)
+                        if record.special_support_change
+                        else None
+                    ),
+                }.items()
+                if v is not None
+            }
+            or None,
+        )
+        household.operations.append(row)
+        changes_state = record.op in STATUS_OPERATIONS or record.op in INTERNAL_OPERATIONS
+        if changes_state and after != start:
+            household.operation_id = row.id
+    return problems, records
+
+
+def _as_field_worker_reads(problems: list[Problem]) -> list[Problem]:
+    """A field worker's view of the save's findings (Q6): an error about the internal lists is
+    reworded so as not to name them; a warning about them is the reviewer's to explain, so it
+    asks the field worker for no reason."""
+    from desktop.domain.roles import Role, is_internal_problem, redact_internal
+
+    kept = [p for p in problems if p.is_error or not is_internal_problem(p)]
+    return redact_internal(kept, Role.FIELD_WORKER)
+
+
 def save_household(
     session: Session,
     household: Household,
@@ -347,6 +526,10 @@ def save_household(
     actor: str,
     reason: str | None = None,
     validator: Validator | None = None,
+    operations: Iterable[Any] = (),
+    clock: Clock | Callable[[], datetime] | datetime | None = None,
+    internal: bool = True,
+    as_registered: bool = True,
 ) -> SaveResult:
     """Validate and save ``household`` with everything that belongs to it, in one transaction.
 
@@ -354,23 +537,52 @@ def save_household(
     kept in the book). ``SaveRefused`` carries the problems; nothing was flushed, so the objects
     keep everything typed into them. Any other failure rolls the whole transaction back.
     Rows are never deleted: a removed row is a tombstone (``deleted = True``), synced as a delete.
+
+    A change of status or of the marginal/monitored flags goes in only with the ``operations``
+    that allow it at ``clock``'s now (default: the database's practice date or the real clock):
+    ``desktop.domain.operations.check_transition``. The save records each operation
+    (``HouseholdOperation``) and books every change with the operations' names and ``reason``.
+    ``internal`` is whether the person may see the internal lists (the messages never name them
+    otherwise). ``as_registered`` (the default) lets a household *new to the database* keep the
+    status and flags it comes with: a row of the registry entered as it stands (an import, a
+    county's seed). The form and the CLI pass False: there a new household is an ordinary one
+    until an identification (or a mark) makes it otherwise. Changes to a stored household are
+    always checked.
     """
     try:
         # No autoflush until every change is collected: a flush clears the attribute history
         # that the book and the outbox are made from.
         with registry_writer(session, "save"), session.no_autoflush:
-            validate = validator or _audit_under_working_policy(session)
+            now = as_clock(clock) if clock is not None else session_clock(session)
+            validate = validator or _audit_under_working_policy(session, now.now().date())
             if household not in session:
                 session.add(household)
+            operation_problems, records = apply_operation_rules(
+                session,
+                household,
+                operations,
+                actor=actor,
+                reason=reason,
+                clock=now,
+                internal=internal,
+                as_registered=as_registered,
+            )
+            if any(p.is_error for p in operation_problems):
+                errors = [p for p in operation_problems if p.is_error]
+                raise SaveRefused(operation_problems, f"不能保存:{errors[0].message}")
+            booked = book_reason(records, reason) if records else reason
             rows = list(household_rows(household))
             for obj in rows:
                 if inspect(obj).transient or inspect(obj).pending:
                     _fill_defaults(obj)
             for obj in rows:
                 _copy_foreign_keys(obj)
+            normalise_id_numbers(household)
             keep_derived_fields(household)
 
             problems = validate(household) + duplicate_id_problems(session, household)
+            if not internal:
+                problems = _as_field_worker_reads(problems)
             blocking = [p for p in problems if p.is_error]
             if blocking:
                 raise SaveRefused(problems, f"有 {len(blocking)} 个错误,不能保存")
@@ -384,7 +596,7 @@ def save_household(
                 rows,
                 result,
                 actor=actor,
-                reason=reason,
+                reason=booked,
                 household_id=household.id,
                 village_code=village_code,
             )

@@ -210,6 +210,7 @@ PARENT_KEYS: dict[str, tuple[str, type[Synced]]] = {
     "crosscheck_results": ("member_id", Member),
     "medical_settlements": ("member_id", Member),
     "problem_notes": ("household_id", Household),
+    "household_operations": ("household_id", Household),
 }
 """The column that ties each entity to the row above it, up to its administrative village."""
 
@@ -334,6 +335,8 @@ def write_remote_fields(
                 setattr(obj, name, value)
         if flush:
             session.flush()
+        if entity == "households" and not created:
+            reason = pulled_status_reason(old_values, fields, reason)
         household_id = household_id_of(session, obj, lookup=lookup)
         for name, value in fields.items():
             old = old_values.get(name)
@@ -356,6 +359,32 @@ def write_remote_fields(
             else:
                 session.add(LedgerEntry(**entry))
         return obj
+
+
+STATE_FIELDS = ("status", "marginal", "monitored")
+PULLED_WITH_OPERATION = "同步:服务器已审定的操作"
+PULLED_WITHOUT_OPERATION = "同步:服务器已审定,未附操作记录,请核对"
+
+
+def pulled_status_reason(
+    old_values: Mapping[str, Any], fields: Mapping[str, Any], reason: str
+) -> str:
+    """The book's reason for a household change that came by sync and changes status or flags.
+
+    Pulled changes were decided centrally: the server ran the operation rules on what it merged
+    (``desktop.domain.operations.check_transition``), so the laptop applies them and never jams
+    on them. A change that carries its operation record (``operation_id``, set by the save that
+    made it) is booked as the server's decided operation; one without (a correction made at the
+    county, an older client) still goes in, booked so that it stands out in the household book for
+    the worker and the reviewer. Either way the laptop's own rules are untouched: the pull writes
+    only what the server sent, and a laptop's own status change still needs its operation.
+    """
+    changed = any(name in fields and fields[name] != old_values.get(name) for name in STATE_FIELDS)
+    if not changed or reason != SYNC_REASON:
+        return reason
+    if fields.get("operation_id") and fields.get("operation_id") != old_values.get("operation_id"):
+        return PULLED_WITH_OPERATION
+    return PULLED_WITHOUT_OPERATION
 
 
 class RowUpdates:

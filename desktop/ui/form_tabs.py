@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.income import income_totals
 from desktop.domain.policy import PolicyYear
+from desktop.domain.policy import policy_year as _policy
 from desktop.store.household_edit import new_row, plain_decimal
 from desktop.ui.code_labels import ui_code_table
 from desktop.ui.form_fields import (
@@ -376,7 +377,7 @@ class AssistanceTab(QWidget):
         super().__init__(parent)
         self._on_edit = on_edit
         self._payload: dict[str, Any] | None = None
-        self._policy_year = 2019
+        self._policy_year: int | None = None  # set with the payload (the database's year)
         self._members: list[tuple[str, str]] = []
         self.model = RecordTableModel(
             [
@@ -407,7 +408,8 @@ class AssistanceTab(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        measures_box = QGroupBox(self.tr("帮扶措施(2014年以来逐年核实,导引第3、10、14问)"))
+        measures_box = QGroupBox(self.tr("帮扶措施(逐年核实,导引第3、10、14问)"))
+        self.measures_box = measures_box
         measures_layout = QVBoxLayout(measures_box)
         measures_layout.addLayout(buttons)
         measures_layout.addWidget(self.view)
@@ -441,6 +443,10 @@ class AssistanceTab(QWidget):
     def set_payload(self, payload: dict[str, Any], policy_year: int) -> None:
         self._payload = payload
         self._policy_year = policy_year
+        first = _policy(policy_year).assistance_first_year  # from resources/policy
+        self.measures_box.setTitle(
+            self.tr("帮扶措施({0}年以来逐年核实,导引第3、10、14问)").format(first)
+        )
         self.refresh_members()
         self.model.set_rows(payload.setdefault("measures", []))
         self._fill_years()
@@ -458,7 +464,9 @@ class AssistanceTab(QWidget):
         years = {
             str(r.get("year")) for r in self.model.rows if r.get("year") and not r.get("deleted")
         }
-        years |= {str(y) for y in range(2014, self._policy_year + 1)}
+        if self._policy_year is not None:
+            first = _policy(self._policy_year).assistance_first_year
+            years |= {str(y) for y in range(first, self._policy_year + 1)}
         current = self.year_combo.currentData()
         self.year_combo.blockSignals(True)
         self.year_combo.clear()

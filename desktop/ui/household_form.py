@@ -1278,6 +1278,7 @@ class HouseholdForm(QMainWindow):
             reason=self._book_reason(reason),
             internal=self.internal,
             key=self.key,
+            clock=self.clock,
         )
         self.runner.run(job, on_done=self._saved, on_error=self._save_failed, serial=True)
 

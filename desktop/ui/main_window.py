@@ -1159,6 +1159,8 @@ class MainWindow(QMainWindow):
                 return self.tr("标记边缘户…")
             case Operation.mark_monitored:
                 return self.tr("标记脱贫监测户…")
+            case Operation.end_monitoring:
+                return self.tr("解除监测…")
         return str(op)
 
     def _load_policy(self) -> None:

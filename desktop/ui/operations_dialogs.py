@@ -1,8 +1,9 @@
 """The dynamic-management operations as short guided dialogs, each checked against the calendar.
 
-新识别, 返贫, 脱贫, 自然增加, 自然减少, 标记边缘户, 标记脱贫监测户: each dialog asks what the guide
-requires for it and nothing more. Whether an operation may be done is the domain's answer
-(``desktop.domain.operations.check_operation``) for the household's status at the app's *now* —
+新识别, 返贫, 脱贫, 自然增加, 自然减少, 标记边缘户, 标记脱贫监测户, 解除监测: each dialog asks what the
+guide requires for it and nothing more. No rule lives here: whether an operation may be done is
+the domain's answer (``desktop.domain.operations.operation_problems``, the same rules the save
+enforces with ``check_transition``) for the household's status at the app's *now* —
 a ``clock`` the caller passes in (tests put it before or after the 2019 deadline) — under the
 database's policy year. A refused operation is disabled, and its reason, which names the policy
 date that forbids it, is the action's tooltip and the dialog's message.
@@ -23,9 +24,7 @@ the one save path. Every text goes through Qt's translation (``self.tr`` or
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
@@ -42,14 +41,18 @@ from PySide6.QtWidgets import (
 from desktop.domain.codes import code_table
 from desktop.domain.monitoring import income_line, passes_income_test
 from desktop.domain.operations import (
+    INTERNAL_OPERATIONS,
     MEMBER_OPERATIONS,
+    PROCEDURE_GATED,
     Operation,
-    check_operation,
+    Subject,
+    calendar_problems,
     operation_label,
+    operation_problems,
+    procedure_problems,
 )
-from desktop.domain.policy import PolicyYear, local_moment
+from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem
-from desktop.domain.procedure import REQUIRED_STEPS, completion_problems, procedure_complete
 from desktop.store.household_edit import parse_date, plain_decimal
 from desktop.ui.form_fields import (
     FIELDS,
@@ -65,13 +68,16 @@ from desktop.ui.style import apply_readable_font
 Clock = Callable[[], datetime]
 
 OPERATIONS: tuple[Operation, ...] = tuple(Operation)
-INTERNAL_OPERATIONS = frozenset({Operation.mark_marginal, Operation.mark_monitored})
-"""Marks of the internal lists (Q6): offered only to roles that may see them."""
-
 REGISTERED = frozenset({"poor", "exited", "exited_stable"})
 
-PROCEDURE_GATED = frozenset({Operation.identify, Operation.return_})
-"""Operations completed only when their procedure is complete (Q15, Q16)."""
+__all__ = [
+    "INTERNAL_OPERATIONS",
+    "PROCEDURE_GATED",
+    "Subject",
+    "calendar_problems",
+    "operation_problems",
+    "procedure_problems",
+]  # the rules live in desktop.domain.operations; named here for the form and the window
 
 _OPERATION_NAMES = {
     Operation.identify: QT_TRANSLATE_NOOP("Operation", "新识别"),
@@ -81,6 +87,7 @@ _OPERATION_NAMES = {
     Operation.member_out: QT_TRANSLATE_NOOP("Operation", "自然减少"),
     Operation.mark_marginal: QT_TRANSLATE_NOOP("Operation", "标记边缘户"),
     Operation.mark_monitored: QT_TRANSLATE_NOOP("Operation", "标记脱贫监测户"),
+    Operation.end_monitoring: QT_TRANSLATE_NOOP("Operation", "解除监测"),
 }
 
 
@@ -91,101 +98,6 @@ def operation_name(op: Operation | str) -> str:
     if source is None:
         return operation_label(operation)
     return QCoreApplication.translate("Operation", source)
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What an operation's check and dialog need to know of the household.
-
-    ``steps`` are the household's procedure steps (records with dates, as the audit reads them);
-    None when they are not known, and then the procedure is not checked here. ``village_steps``
-    are its village's own steps, ``crosschecks`` the results of its current members and ``names``
-    their names by member id (for the messages).
-    """
-
-    status: str
-    identified_year: int | None = None
-    per_capita: Decimal | None = None
-    members: Sequence[tuple[str, str]] = ()  # (id, name) of current members
-    special_support_mode: str | None = None
-    assurances: dict[str, bool | None] = field(default_factory=dict)
-    title: str = ""
-    steps: Sequence[Any] | None = None
-    village_steps: Sequence[Any] = ()
-    crosschecks: Sequence[Any] = ()
-    names: dict[str, str] = field(default_factory=dict)
-
-
-def operation_problems(
-    op: Operation | str,
-    subject: Subject,
-    *,
-    policy: PolicyYear,
-    moment: datetime,
-    change_reason: str | None = None,
-    special_support_change: tuple[str | None, str | None] | None = None,
-) -> list[Problem]:
-    """Every reason the domain gives against ``op`` on ``subject`` at ``moment``.
-
-    For an identification or a return of a subject whose steps are known, the procedure too
-    (``completion_problems``): the message names the steps still missing.
-    """
-    operation = Operation(op)
-    if operation in PROCEDURE_GATED and subject.steps is not None:
-        return completion_problems(
-            operation,
-            status=subject.status,
-            moment=moment,
-            policy=policy,
-            steps=subject.steps,
-            village_steps=subject.village_steps,
-            crosschecks=subject.crosschecks,
-            names=subject.names,
-            identified_year=subject.identified_year,
-            special_support_change=special_support_change,
-        )
-    return check_operation(
-        operation,
-        status=subject.status,
-        moment=moment,
-        policy=policy,
-        identified_year=subject.identified_year,
-        change_reason=change_reason,
-        special_support_change=special_support_change,
-    )
-
-
-def procedure_problems(
-    op: Operation | str, subject: Subject, *, policy: PolicyYear, moment: datetime
-) -> list[Problem]:
-    """Whether the procedure of an identification or a return recorded in a form is still
-    complete at ``moment`` (the form asks again when it saves); [] for other operations."""
-    operation = Operation(op)
-    if operation not in PROCEDURE_GATED or subject.steps is None:
-        return []
-    if operation.value not in REQUIRED_STEPS:
-        return []
-    check = procedure_complete(
-        subject.steps,
-        operation=operation.value,
-        policy=policy,
-        village_steps=subject.village_steps,
-        crosschecks=subject.crosschecks,
-        names=subject.names,
-        on=local_moment(moment).date(),
-    )
-    return check.errors
-
-
-def calendar_problems(
-    op: Operation | str, *, policy: PolicyYear, moment: datetime
-) -> list[Problem]:
-    """Whether the calendar alone forbids ``op`` (for menus when no household is chosen)."""
-    operation = Operation(op)
-    from desktop.domain.operations import TRANSITIONS
-
-    status = sorted(TRANSITIONS[operation][0])[0]
-    return check_operation(operation, status=status, moment=moment, policy=policy)
 
 
 def update_action(action: QAction, problems: Sequence[Problem], base_tip: str = "") -> None:
@@ -374,6 +286,25 @@ class OperationDialog(QDialog):
         self._code("member_id", _spec(self.tr("成员"), "code"), list(self.subject.members))
         self._code("reason", _spec(self.tr("减少原因"), "code"), _reasons("out"))
         self._date("date", self.tr("减少日期"))
+        if self.subject.special_support_mode:
+            # The domain decides what a change of support needs (Q17): the dialog only asks.
+            spec = _spec(self.tr("特困供养方式变为"), "code", "special_support_mode")
+            widget = self._code("special_support_mode", spec)
+            widget.setToolTip(
+                self.tr(
+                    "分散供养的特困供养户转集中供养,符合脱贫标准和程序的按照脱贫处理(导引第17问)"
+                )
+            )
+        self._note()
+
+    def _build_end_monitoring(self) -> None:
+        self.info.setText(
+            self.tr(
+                "解除监测:风险已消除、不再需要监测的户,退出内部监测名单;"
+                "风险记录保留并标明消除日期(导引第6问)。名单内部掌握,不公示。"
+            )
+        )
+        self._date("decision_date", self.tr("认定日期"))
         self._note()
 
     def _list_name(self, kind: str) -> str:
@@ -473,7 +404,7 @@ class OperationDialog(QDialog):
         extra: dict[str, Any] = {}
         if self.op in MEMBER_OPERATIONS and values.get("reason"):
             extra["change_reason"] = values["reason"]
-        if self.op is Operation.exit and values.get("special_support_mode"):
+        if self.op in (Operation.exit, Operation.member_out) and values.get("special_support_mode"):
             extra["special_support_change"] = (
                 self.subject.special_support_mode,
                 values["special_support_mode"],

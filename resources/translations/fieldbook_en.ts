@@ -4,7 +4,7 @@
 <context>
     <name>AssistanceTab</name>
     <message>
-        <location filename="../../desktop/ui/form_tabs.py" line="+383"/>
+        <location filename="../../desktop/ui/form_tabs.py" line="+384"/>
         <source>年度</source>
         <translation>Year</translation>
     </message>
@@ -60,21 +60,26 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>帮扶措施(2014年以来逐年核实,导引第3、10、14问)</source>
-        <translation>Assistance measures (checked year by year since 2014, guide Q3, Q10, Q14)</translation>
+        <source>帮扶措施(逐年核实,导引第3、10、14问)</source>
+        <translation>Assistance measures (verified year by year, guide Q3, Q10, Q14)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>帮扶责任人</source>
         <translation>Assistance person</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+25"/>
+        <source>帮扶措施({0}年以来逐年核实,导引第3、10、14问)</source>
+        <translation>Assistance measures (since {0}, verified year by year, guide Q3, Q10, Q14)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>未填姓名</source>
         <translation>(no name)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>全部年度</source>
         <translation>All years</translation>
     </message>
@@ -3110,7 +3115,7 @@
         <translation>Saving…</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>已保存,户簿记录 {0} 条</source>
         <translation>Saved; {0} entries in the household book</translation>
     </message>
@@ -3145,8 +3150,8 @@
         <translation>Could not save the draft: {0}</translation>
     </message>
     <message>
-        <location line="-622"/>
-        <location line="+664"/>
+        <location line="-623"/>
+        <location line="+665"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
@@ -3166,8 +3171,8 @@
         <translation>Save</translation>
     </message>
     <message>
-        <location line="-237"/>
-        <location line="+238"/>
+        <location line="-238"/>
+        <location line="+239"/>
         <source>不保存</source>
         <translation>Don&apos;t save</translation>
     </message>
@@ -3253,7 +3258,7 @@
 <context>
     <name>IncomeTab</name>
     <message>
-        <location filename="../../desktop/ui/form_tabs.py" line="-582"/>
+        <location filename="../../desktop/ui/form_tabs.py" line="-589"/>
         <source>收入构成(元)</source>
         <translation>Income (yuan)</translation>
     </message>
@@ -3742,7 +3747,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>LocationPage</name>
     <message>
-        <location filename="../../desktop/ui/form_tabs.py" line="+323"/>
+        <location filename="../../desktop/ui/form_tabs.py" line="+330"/>
         <source>用 GPS 采集或手工输入坐标;户籍在本地、现无住房、整户长期外出的,采集原住址或村委会位置,并备注说明情况、留存联系电话(导引第19问)。采集的位置随本表一起保存。</source>
         <translation>Take the location by GPS or type the coordinates. For a household registered here, without housing, whose whole family is away long-term, take the original address or the village committee&apos;s location, with a note and a contact phone (guide Q19). The location is saved with this form.</translation>
     </message>
@@ -3840,7 +3845,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+280"/>
+        <location line="+282"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -3850,7 +3855,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-547"/>
+        <location line="-549"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -4060,20 +4065,20 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Mark monitored…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>读取政策年度失败:{0}</source>
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-316"/>
-        <location line="+344"/>
+        <location line="-318"/>
+        <location line="+346"/>
         <location line="+11"/>
         <location line="+141"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-623"/>
+        <location line="-625"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -4178,7 +4183,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Resolve &amp;conflicts…</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+39"/>
+        <source>解除监测…</source>
+        <translation>End monitoring…</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <location line="+1"/>
         <source>正在读取政策年度…</source>
         <translation>Reading the policy year…</translation>
@@ -4720,7 +4730,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1851"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1853"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>
@@ -4743,7 +4753,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>Operation</name>
     <message>
-        <location filename="../../desktop/ui/operations_dialogs.py" line="+77"/>
+        <location filename="../../desktop/ui/operations_dialogs.py" line="+83"/>
         <source>新识别</source>
         <translation>Identify</translation>
     </message>
@@ -4777,11 +4787,16 @@ The current database is backed up first; after the restore the database is opene
         <source>标记脱贫监测户</source>
         <translation>Mark monitored</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>解除监测</source>
+        <translation>End monitoring</translation>
+    </message>
 </context>
 <context>
     <name>OperationDialog</name>
     <message>
-        <location line="+171"/>
+        <location line="+76"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
@@ -4842,33 +4857,35 @@ The current database is backed up first; after the restore the database is opene
     </message>
     <message>
         <location line="+2"/>
+        <location line="+28"/>
         <source>特困供养方式变为</source>
         <translation>Special-support mode becomes</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-25"/>
+        <location line="+29"/>
         <source>分散供养的特困供养户转集中供养,符合脱贫标准和程序的按照脱贫处理(导引第17问)</source>
         <translation>A dispersed special-support household moving to centralised support exits poverty when it meets the standard and the procedure (guide Q17)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-24"/>
         <source>自然增加:新生儿、嫁入、户籍迁入的人员。确定后在“家庭成员”页补全其信息。</source>
         <translation>Member joins: a newborn, a person marrying in or moving in. Complete the person&apos;s details on the Members page afterwards.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+81"/>
+        <location line="+100"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="-79"/>
-        <location line="+81"/>
+        <location line="-98"/>
+        <location line="+100"/>
         <source>增加原因</source>
         <translation>Reason for joining</translation>
     </message>
     <message>
-        <location line="-80"/>
+        <location line="-99"/>
         <source>增加日期</source>
         <translation>Date joined</translation>
     </message>
@@ -4884,17 +4901,22 @@ The current database is backed up first; after the restore the database is opene
     </message>
     <message>
         <location line="+1"/>
-        <location line="+72"/>
+        <location line="+91"/>
         <source>减少原因</source>
         <translation>Reason for leaving</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-90"/>
         <source>减少日期</source>
         <translation>Date left</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+15"/>
+        <source>解除监测:风险已消除、不再需要监测的户,退出内部监测名单;风险记录保留并标明消除日期(导引第6问)。名单内部掌握,不公示。</source>
+        <translation>End monitoring: a household whose risk is eliminated leaves the internal monitoring list; its risk records stay, marked with the day the risk ended (guide Q6). The list is internal and never published.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>边缘户</source>
         <translation>Marginal</translation>
     </message>
@@ -4934,7 +4956,8 @@ The current database is backed up first; after the restore the database is opene
         <translation>Decided by</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-23"/>
+        <location line="+24"/>
         <source>认定日期</source>
         <translation>Date decided</translation>
     </message>

@@ -32,10 +32,11 @@ class Slip:
     [
         (Slip(date(2019, 7, 31), civil_affairs_aid=300), True),
         (Slip(date(2019, 7, 31), government_subsidy=120), True),
-        (Slip(date(2019, 7, 31), medical_assistance=500), False),
+        (Slip(date(2019, 7, 31), medical_assistance=500), True),
         (Slip(date(2019, 8, 1), medical_assistance=500), True),
-        (Slip(date(2019, 8, 1), civil_affairs_aid=300), False),
-        (Slip(date(2019, 8, 1), government_subsidy=120), False),
+        (Slip(date(2019, 8, 1), civil_affairs_aid=300), True),
+        (Slip(date(2019, 9, 30), government_subsidy=120), True),
+        (Slip(date(2018, 10, 1), medical_assistance=80), True),
         (Slip(date(2019, 5, 1), basic_insurance=2000, serious_illness_insurance=800), False),
     ],
     ids=[
@@ -44,11 +45,12 @@ class Slip:
         "assistance-column-before-the-change",
         "assistance-on-the-day-of-the-change",
         "civil-aid-on-the-day-of-the-change",
-        "subsidy-on-the-day-of-the-change",
+        "subsidy-on-the-last-day-of-the-income-period",
+        "assistance-column-on-the-first-day-of-the-income-period",
         "insurance-only",
     ],
 )
-def test_which_tier_counts_as_medical_assistance_depends_on_the_rule_change(
+def test_every_assistance_tier_counts_over_the_whole_income_period(
     slip: Slip, counts: bool
 ) -> None:
     assert m.counts_as_medical_assistance(slip, POLICY) is counts
@@ -95,11 +97,21 @@ def test_a_form_that_says_no_while_the_slips_show_assistance_is_reported() -> No
 
 
 def test_a_form_that_says_yes_without_assistance_on_the_slips_is_reported() -> None:
-    slips = [Slip(date(2019, 8, 15), civil_affairs_aid=300)]  # the old tier after the change
+    slips = [Slip(date(2019, 8, 15), basic_insurance=300, serious_illness_insurance=40)]
     problems = m.medical_assistance_problems(True, slips, POLICY)
     assert [p.code for p in problems] == [m.Q20_MEDICAL_ASSISTANCE_MISMATCH]
     assert m.medical_assistance_problems(False, slips, POLICY) == []
     assert m.medical_assistance_problems(True, [], POLICY) == []  # no slips: the form stands
+
+
+def test_civil_aid_after_the_rule_change_still_means_assistance_was_received() -> None:
+    # Q20 with Q8: civil-affairs aid and the subsidy received 2018-10-01..2019-09-30 count.
+    slips = [Slip(date(2019, 8, 15), civil_affairs_aid=300)]
+    assert m.derived_flag(slips, POLICY) is True
+    assert m.medical_assistance_problems(True, slips, POLICY) == []
+    assert [p.code for p in m.medical_assistance_problems(False, slips, POLICY)] == [
+        m.Q20_MEDICAL_ASSISTANCE_MISMATCH
+    ]
 
 
 def test_an_amount_in_the_tier_of_the_wrong_period_is_a_warning() -> None:

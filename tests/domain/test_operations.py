@@ -44,6 +44,9 @@ EXPECTED = {
     (Op.mark_marginal, S.ordinary): S.ordinary,
     (Op.mark_monitored, S.exited): S.exited,
     (Op.mark_monitored, S.exited_stable): S.exited_stable,
+    (Op.end_monitoring, S.ordinary): S.ordinary,  # a marginal household leaves the list
+    (Op.end_monitoring, S.exited): S.exited,  # a monitored household leaves the list
+    (Op.end_monitoring, S.exited_stable): S.exited_stable,
 }
 ALLOWED_FROM = {op: next(s for (o, s) in EXPECTED if o is op) for op in Operation}
 IN_WINDOW = datetime(2019, 11, 1, 10, 0)
@@ -71,7 +74,7 @@ def check(op, moment, policy, status=None, **kw):
 def test_operation_values_are_the_identifiers_and_return_is_spelled_return():
     assert [o.value for o in Operation] == [
         "identify", "return", "exit", "member_in", "member_out", "mark_marginal",
-        "mark_monitored",
+        "mark_monitored", "end_monitoring",
     ]  # fmt: skip
     assert Operation("return") is Operation.return_
     assert [s.value for s in Status] == ["poor", "exited", "exited_stable", "ordinary"]
@@ -92,10 +95,10 @@ def test_every_status_and_operation_follows_the_transition_table(op, status, p20
 
 
 def test_allowed_operations_lists_what_each_status_may_do():
-    assert allowed_operations(S.ordinary) == [Op.identify, Op.mark_marginal]
+    assert allowed_operations(S.ordinary) == [Op.identify, Op.mark_marginal, Op.end_monitoring]
     assert allowed_operations(S.poor) == [Op.exit, Op.member_in, Op.member_out]
     assert allowed_operations(S.exited_stable) == [
-        Op.return_, Op.member_in, Op.member_out, Op.mark_monitored,
+        Op.return_, Op.member_in, Op.member_out, Op.mark_monitored, Op.end_monitoring,
     ]  # fmt: skip
 
 

@@ -430,3 +430,32 @@ def test_the_second_notice_cannot_be_recorded_while_a_flagged_person_is_undecide
         member_id = session.scalars(select(CrosscheckResult.member_id)).one()
         record_decision(session, member_id, "include", actor="a")
         record_village_step(session, places.east_id, notice, actor="a")
+
+
+def test_a_flagged_married_in_bride_holds_her_villages_second_notice_until_decided(
+    county, tmp_path
+) -> None:
+    """Q15: the people who married or moved in are cross-checked like new households, and an
+    undecided finding about them holds the village's second notice and announcement."""
+    from desktop.store.procedures import ProcedureRefused
+
+    db, places, ids = county
+    bride = ids_of(db, ids["old"])["周美丽"]
+    path = write_results(tmp_path / "r.xlsx", [["周美丽", bride, "否", "否", "是", "否", "否"]])
+    with db.session() as session:
+        preview = preview_crosscheck_import(session, path, policy=POLICY)
+    commit_crosscheck_import(db, preview, actor="a", checked_date=D(2019, 10, 15))
+    notice = StepEntry("identify", "second_notice", D(2019, 10, 18), D(2019, 10, 27))
+    with db.session() as session:
+        record_village_step(
+            session,
+            places.west_id,
+            StepEntry("identify", "second_appraisal", D(2019, 10, 18)),
+            actor="a",
+        )
+        with pytest.raises(ProcedureRefused) as held:
+            record_village_step(session, places.west_id, notice, actor="a")
+        assert held.value.problems[0].code == rules.PROC_CROSSCHECK_UNDECIDED
+        assert "周美丽" in held.value.message
+        record_decision(session, ids["bride"], "include", actor="a")
+        record_village_step(session, places.west_id, notice, actor="a")

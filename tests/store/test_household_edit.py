@@ -44,6 +44,14 @@ from desktop.store.models import (
 from desktop.store.save import SaveRefused
 
 NOW = datetime(2019, 11, 15, 10, 0)
+IDENTIFY_PROCEDURE = (  # 两公示一比对一公告, each notice 10 days (Q15, Q16)
+    ("appraisal", "2019-10-02", None),
+    ("first_notice", "2019-10-03", "2019-10-12"),
+    ("crosscheck", "2019-10-03", "2019-10-15"),
+    ("second_appraisal", "2019-10-16", None),
+    ("second_notice", "2019-10-17", "2019-10-26"),
+    ("announcement", "2019-10-27", None),
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +88,7 @@ def payload_of(db, hid: str, *, internal: bool = True) -> dict:
     return json.loads(json.dumps(data.payload))  # what a draft stores and gives back
 
 
-def save(db, payload, *, reason: str | None = "核实", internal: bool = True):
+def save(db, payload, *, reason: str | None = "核实", internal: bool = True, clock=NOW):
     with db.session() as session:
         return save_form(
             session,
@@ -89,6 +97,7 @@ def save(db, payload, *, reason: str | None = "核实", internal: bool = True):
             reason=reason,
             internal=internal,
             key=payload["household"]["id"],
+            clock=clock,
         )
 
 
@@ -256,6 +265,17 @@ def test_identify_makes_a_new_household_poor_with_the_procedure_to_record(db) ->
         birth_date="1975-04-04",
     )
     payload["natural_changes"].clear()  # a household new to the registry: no natural change
+    undated = json.loads(json.dumps(payload))
+    apply_operation(undated, "identify", {"main_cause": "01"}, policy_year=2019, moment=NOW)
+    with pytest.raises(SaveRefused) as refused:  # the procedure is still to be recorded
+        save(db, undated)
+    assert "民主评议" in refused.value.message
+    for step, start, end in IDENTIFY_PROCEDURE:
+        payload["procedure_steps"].append(
+            new_row(
+                "procedure_steps", operation="identify", step=step, start_date=start, end_date=end
+            )
+        )
     apply_operation(
         payload,
         "identify",

@@ -4,7 +4,7 @@ internal list, the county quota report and its base figure, and the quota comman
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +13,14 @@ from sqlalchemy import select
 
 from desktop import cli
 from desktop.domain import monitoring
-from desktop.store.models import Division, Household, LedgerEntry, OutboxChange, Risk
+from desktop.store.models import (
+    Division,
+    Household,
+    HouseholdOperation,
+    LedgerEntry,
+    OutboxChange,
+    Risk,
+)
 from desktop.store.quota import (
     MonitoringRefused,
     RiskEntry,
@@ -23,6 +30,7 @@ from desktop.store.quota import (
     quota_report,
     set_quota_base,
 )
+from desktop.store.save import SaveRefused
 from tests.store.guide_fixtures import (
     BASE_2013,
     COUNTY_CODE,
@@ -34,6 +42,7 @@ from tests.store.guide_fixtures import (
 )
 
 D = date
+IN_WINDOW = datetime(2019, 11, 5, 10, 0)  # a day of the 2019 work
 RISK = RiskEntry(
     risk_type="01", decided_by="01", decision_date=D(2019, 10, 20), note="慢性病支出大"
 )
@@ -91,7 +100,9 @@ def test_marking_a_household_below_the_line_adds_the_flag_and_its_risk_through_t
 ) -> None:
     db, _places, ids = county
     with db.session() as session:
-        result = mark_household(session, ids["low"], "marginal", RISK, actor="村两委")
+        result = mark_household(
+            session, ids["low"], "marginal", RISK, actor="村两委", clock=IN_WINDOW
+        )
     assert result.change_ids
     with db.session() as session:
         household = session.get(Household, ids["low"])
@@ -108,7 +119,25 @@ def test_marking_a_household_below_the_line_adds_the_flag_and_its_risk_through_t
                 select(LedgerEntry.reason).where(LedgerEntry.household_id == ids["low"])
             )
         )
-        assert reasons == {"认定边缘户或脱贫监测户（导引第6问）"}
+        # the save names the operation in the book, then the reason
+        assert reasons == {"标记边缘户;认定边缘户或脱贫监测户（导引第6问）"}
+        (record,) = session.scalars(
+            select(HouseholdOperation).where(HouseholdOperation.household_id == ids["low"])
+        )
+        assert (record.operation, record.done_at) == ("mark_marginal", IN_WINDOW)
+        assert household.operation_id == record.id
+
+
+def test_marking_after_the_2019_deadlines_is_refused_by_the_save(county) -> None:
+    db, _places, ids = county
+    with db.session() as session, pytest.raises(SaveRefused) as refused:
+        mark_household(
+            session, ids["low"], "marginal", RISK, actor="村两委", clock=datetime(2026, 12, 4, 9)
+        )
+    assert "动态管理工作期间" in refused.value.message
+    with db.session() as session:
+        assert not session.get(Household, ids["low"]).marginal
+        assert count(session, Risk) == 0
 
 
 def test_a_household_at_the_line_or_of_the_wrong_status_is_refused_and_nothing_is_written(
@@ -118,11 +147,11 @@ def test_a_household_at_the_line_or_of_the_wrong_status_is_refused_and_nothing_i
     with db.session() as session:
         before = count(session, OutboxChange)
         with pytest.raises(MonitoringRefused) as at_line:
-            mark_household(session, ids["high"], "marginal", RISK, actor="a")
+            mark_household(session, ids["high"], "marginal", RISK, actor="a", clock=IN_WINDOW)
         assert [p.code for p in at_line.value.problems] == [monitoring.Q6_INCOME_NOT_BELOW_LINE]
         assert "5000" in at_line.value.message
         with pytest.raises(MonitoringRefused) as wrong:
-            mark_household(session, ids["poor"], "monitored", RISK, actor="a")
+            mark_household(session, ids["poor"], "monitored", RISK, actor="a", clock=IN_WINDOW)
         assert monitoring.Q6_FLAG_STATUS in {p.code for p in wrong.value.problems}
         with pytest.raises(MonitoringRefused):
             mark_household(
@@ -131,6 +160,7 @@ def test_a_household_at_the_line_or_of_the_wrong_status_is_refused_and_nothing_i
                 "monitored",
                 RiskEntry("99", "01", D(2019, 10, 1)),
                 actor="a",
+                clock=IN_WINDOW,
             )
     with db.session() as session:
         assert count(session, OutboxChange) == before
@@ -140,9 +170,14 @@ def test_a_household_at_the_line_or_of_the_wrong_status_is_refused_and_nothing_i
 def test_the_internal_list_shows_the_income_test_risks_and_deciders(county) -> None:
     db, _places, ids = county
     with db.session() as session:
-        mark_household(session, ids["low"], "marginal", RISK, actor="a")
+        mark_household(session, ids["low"], "marginal", RISK, actor="a", clock=IN_WINDOW)
         mark_household(
-            session, ids["exited"], "monitored", RiskEntry("05", "02", D(2019, 10, 22)), actor="a"
+            session,
+            ids["exited"],
+            "monitored",
+            RiskEntry("05", "02", D(2019, 10, 22)),
+            actor="a",
+            clock=IN_WINDOW,
         )
         rows = monitoring_list(session, policy=POLICY)
     assert [(r.household_number, r.kind, r.member_count, r.below_line) for r in rows] == [
@@ -159,8 +194,8 @@ def test_the_quota_counts_people_of_both_groups_against_fifteen_per_cent_of_the_
 ) -> None:
     db, _places, ids = county
     with db.session() as session:
-        mark_household(session, ids["low"], "marginal", RISK, actor="a")
-        mark_household(session, ids["exited"], "monitored", RISK, actor="a")
+        mark_household(session, ids["low"], "marginal", RISK, actor="a", clock=IN_WINDOW)
+        mark_household(session, ids["exited"], "monitored", RISK, actor="a", clock=IN_WINDOW)
         (line,) = quota_report(session, policy=POLICY)
     assert (line.county_code, line.households_marginal, line.households_monitored) == (
         COUNTY_CODE,
@@ -180,7 +215,7 @@ def test_the_quota_counts_people_of_both_groups_against_fifteen_per_cent_of_the_
 def test_a_county_over_its_quota_or_without_its_base_is_reported(county) -> None:
     db, _places, ids = county
     with db.session() as session:
-        mark_household(session, ids["low"], "marginal", RISK, actor="a")
+        mark_household(session, ids["low"], "marginal", RISK, actor="a", clock=IN_WINDOW)
         set_quota_base(session, COUNTY_CODE, 19, actor="县扶贫办")  # 15 % of 19 = 2.85 → 2 people
         (line,) = quota_report(session, policy=POLICY, county=COUNTY_CODE)
         assert line.check.limit == 2 and line.check.within is False
@@ -205,7 +240,7 @@ def test_a_county_over_its_quota_or_without_its_base_is_reported(county) -> None
 def test_the_quota_report_xlsx_is_marked_internal(county, tmp_path) -> None:
     db, _places, ids = county
     with db.session() as session:
-        mark_household(session, ids["low"], "marginal", RISK, actor="a")
+        mark_household(session, ids["low"], "marginal", RISK, actor="a", clock=IN_WINDOW)
         report = quota_report(session, policy=POLICY)
     summary = export_quota_report(report, tmp_path / "quota.xlsx", policy=POLICY)
     rows = list(openpyxl.load_workbook(summary.path).active.iter_rows(values_only=True))
@@ -261,7 +296,7 @@ def test_the_quota_and_the_whole_audit_run_on_postgresql_as_on_the_server(pg_dat
             people=family(2, "乙"),
         )
         with db.session() as session:
-            mark_household(session, low, "marginal", RISK, actor="a")
+            mark_household(session, low, "marginal", RISK, actor="a", clock=IN_WINDOW)
             (line,) = quota_report(session, policy=POLICY)
             assert (line.check.marginal_people, line.check.limit, line.check.within) == (
                 3,

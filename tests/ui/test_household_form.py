@@ -473,6 +473,7 @@ def test_the_risk_page_is_only_there_for_roles_that_see_internal_lists(demo_db, 
     assert set(worker.operation_actions) == set(reviewer.operation_actions) - {
         "mark_marginal",
         "mark_monitored",
+        "end_monitoring",
     }
 
 

@@ -425,3 +425,39 @@ def test_enter_in_an_operation_dialog_confirms_it(demo_copy, open_form, qtbot) -
     assert dialog.result() == OperationDialog.DialogCode.Accepted
     assert leaving["left_reason"] == "08" and leaving["left_date"] == IN_WORK.date().isoformat()
     assert form.payload["operations"][-1]["op"] == "member_out"
+
+
+def test_a_natural_decrease_that_moves_support_to_centralised_is_refused_as_an_exit(qtbot) -> None:
+    """Q17: the member-out dialog passes the change of special support to the domain's rule."""
+    subject = Subject(
+        status="poor", members=[("m1", "孤老汉")], special_support_mode="1", title="特困户"
+    )
+    dialog = OperationDialog(
+        Operation.member_out,
+        subject,
+        policy=policy_year(2019),
+        clock=lambda: IN_WORK,
+        member_id="m1",
+    )
+    qtbot.addWidget(dialog)
+    choose(dialog.fields["reason"], "08")
+    choose(dialog.fields["special_support_mode"], "2")  # 集中供养
+    dialog.accept()
+    assert dialog.result() != OperationDialog.DialogCode.Accepted
+    assert "按照脱贫处理" in dialog.message.text()
+    assert not dialog.ok_button.isEnabled()
+
+
+def test_the_end_monitoring_dialog_is_offered_to_reviewers_only(qtbot) -> None:
+    from desktop.ui.operations_dialogs import INTERNAL_OPERATIONS
+
+    assert Operation.end_monitoring in INTERNAL_OPERATIONS
+    dialog = OperationDialog(
+        Operation.end_monitoring,
+        Subject(status="exited", title="监测户"),
+        policy=policy_year(2019),
+        clock=lambda: IN_WORK,
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "解除监测 · 监测户"
+    assert dialog.ok_button.isEnabled() and "decision_date" in dialog.fields
