@@ -1,7 +1,7 @@
 """household operations: the record behind every status or flag change (issue 12)
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-04 16:10:00
 """
 
