@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 ROUNDS = 100
+WORK_DONE = {"saved", "updated", "bulk", "draft"}  # what a child says when a piece of work is done
 SEED = 20191130
 REGION = "610727"
 VILLAGE = f"{REGION}100201"
@@ -251,6 +252,8 @@ def test_killing_the_app_at_random_points_never_loses_a_reported_save_nor_the_fi
     imports: dict[str, bool] = {}  # tag -> reported
     drafts: set[str] = set()
     interrupted = {"save": 0, "update": 0, "import": 0}
+    completed = 0  # pieces of work the children reported
+    awaited = 0  # pieces of work the test waited for before its kills
     started = time.perf_counter()
     try:
         assert lines.next() == "zygote"
@@ -260,12 +263,22 @@ def test_killing_the_app_at_random_points_never_loses_a_reported_save_nor_the_fi
             pid = int(lines.until("pid ", []).split()[1])
             seen: list[str] = []
             lines.until("ready", seen)
-            time.sleep(rng.uniform(0.0, 0.2))
+            # Kill after a given number of reported pieces of work, then a moment later, so
+            # every round does real work however busy the machine is.
+            wanted = rng.randint(1, 3)
+            awaited += wanted
+            while wanted:
+                line = lines.until("", [])
+                seen.append(line)
+                if line.split()[0] in WORK_DONE:
+                    wanted -= 1
+            time.sleep(rng.uniform(0.0, 0.1))
             os.kill(pid, signal.SIGKILL)
             reaped = lines.until("reaped ", seen).split()
             assert int(reaped[1]) == pid and os.WIFSIGNALED(int(reaped[2]))
 
             open_import = None
+            completed += sum(1 for line in seen if line.split()[0] in WORK_DONE)
             last = seen[-1].split()[0] if seen else None
             for line in seen:
                 kind, *rest = line.split()
@@ -345,7 +358,8 @@ def test_killing_the_app_at_random_points_never_loses_a_reported_save_nor_the_fi
         f"{ROUNDS} kills in {elapsed:.1f} s; saves reported {len(households)}, imports "
         f"{sum(imports.values())}/{len(imports)}, drafts {len(drafts)}; interrupted {interrupted}"
     )
-    assert len(households) > ROUNDS  # the children did real work between the kills
+    assert completed >= awaited >= ROUNDS  # the children did real work between the kills
+    assert households
     assert interrupted["import"] >= 1 and interrupted["save"] >= 1
 
 
