@@ -185,6 +185,7 @@ CODE_LABELS = (
     QT_TRANSLATE_NOOP("Codes", "自然减少"),
     QT_TRANSLATE_NOOP("Codes", "标记边缘户"),
     QT_TRANSLATE_NOOP("Codes", "标记脱贫监测户"),
+    QT_TRANSLATE_NOOP("Codes", "解除监测"),
     QT_TRANSLATE_NOOP("Codes", "中共党员"),
     QT_TRANSLATE_NOOP("Codes", "中共预备党员"),
     QT_TRANSLATE_NOOP("Codes", "共青团员"),

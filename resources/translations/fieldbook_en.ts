@@ -849,6 +849,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>解除监测</source>
+        <translation>End monitoring</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>中共党员</source>
         <translation>CPC member</translation>
     </message>
