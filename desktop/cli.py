@@ -215,6 +215,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop.location.commands",
     "desktop.store.procedure_commands",
     "desktop.store.backup_commands",
+    "desktop.store.registry_import.commands",
     "sync.commands",
 )
 
