@@ -109,11 +109,17 @@ def _household_changes(plan_households: list[Any], state: Any) -> list[RowChange
         village_code = household.village_key
         number = household.number
 
-        def add(entity: str, fields: dict[str, Any], entity_id: str | None = None) -> str:
+        def add(
+            entity: str,
+            fields: dict[str, Any],
+            entity_id: str | None = None,
+            *,
+            hid: str = household_id,
+            code: str = village_code,
+            number: str = number,
+        ) -> str:
             rid = entity_id or new_id()
-            changes.append(
-                RowChange(entity, rid, "create", fields, household_id, village_code, number)
-            )
+            changes.append(RowChange(entity, rid, "create", fields, hid, code, number))
             return rid
 
         values = _clean(household.values)
