@@ -155,8 +155,46 @@ class _Sent:
     refused: list[dict[str, Any]]
 
 
+def _without_open_conflicts(session: Any, changes: list[RowChange]) -> list[RowChange]:
+    """Drop fields whose very value already waits in an open conflict of the import's.
+
+    Importing the same newer export twice must not put the same question to the reviewer twice.
+    """
+    from desktop.store.sync_apply import WireValueError, canonical_fields
+
+    waiting: dict[tuple[str, str, str], list[Any]] = {}
+    for conflict in session.scalars(
+        select(Conflict).where(Conflict.device_id == IMPORT_DEVICE_ID, Conflict.status == "open")
+    ):
+        key = (conflict.entity, conflict.entity_id, conflict.field)
+        waiting.setdefault(key, []).append(conflict.incoming_value)
+    if not waiting:
+        return changes
+    kept = []
+    for change in changes:
+        if change.op == "update":
+            try:
+                wire = canonical_fields(
+                    change.entity, {k: to_wire(v) for k, v in change.fields.items()}
+                )
+            except WireValueError:
+                wire = {}
+            fields = {
+                name: value
+                for name, value in change.fields.items()
+                if wire.get(name, object())
+                not in waiting.get((change.entity, change.entity_id, name), [])
+            }
+            if not fields:
+                continue
+            change.fields = fields
+        kept.append(change)
+    return kept
+
+
 def _send(session: Any, changes: list[RowChange]) -> _Sent:
     """Every change through the server's merge as the import device, in batches."""
+    changes = _without_open_conflicts(session, changes)
     device = import_device(session)
     villages = {c.village_code for c in changes} | set(device.villages)
     device.villages = sorted(villages)
