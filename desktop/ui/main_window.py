@@ -101,7 +101,7 @@ from desktop.store.queries import (
     village_ids_under,
 )
 from desktop.store.search import search_households
-from desktop.store.settings import working_policy
+from desktop.store.settings import practice_date, working_policy
 from desktop.ui.division_tree import DivisionTreeModel
 from desktop.ui.household_detail import HouseholdDetailDialog
 from desktop.ui.household_form import DEFAULT_ACTOR, HouseholdForm, NewHouseholdDialog
@@ -528,6 +528,7 @@ class MainWindow(QMainWindow):
         self.map_dock: QDockWidget | None = None
         self.map_widget: Any = None
         self.policy: PolicyYear | None = None
+        self.practice_date: date | None = None  # the demo's practice date (status bar)
         self.confirm: Confirm = self._ask_yes_no
         self.locked = False
         self.idle_lock_seconds: float | None = None
@@ -1044,9 +1045,17 @@ class MainWindow(QMainWindow):
     def _load_policy(self) -> None:
         """Read the database's working policy year: the operations and the status bar use it."""
 
-        def done(year: int) -> None:
+        def done(found: tuple[int, date | None]) -> None:
+            from desktop.cards.pdf import set_practice_mark
+
+            year, practice = found
             self.policy = policy_year(year)
-            self.policy_label.setText(self.tr("政策年度:{0}").format(year))
+            self.practice_date = practice
+            set_practice_mark(practice is not None)  # 演示 on every printed page
+            text = self.tr("政策年度:{0}").format(year)
+            if practice is not None:
+                text += "  " + self.tr("演示日期:{0}").format(practice.isoformat())
+            self.policy_label.setText(text)
             self.update_operations()
 
         def failed(error: BaseException) -> None:
@@ -1054,7 +1063,9 @@ class MainWindow(QMainWindow):
             self._show_error(self.tr("读取政策年度失败:{0}").format(error))
 
         self.runner.run(
-            in_session(self.db, lambda session: working_policy(session).year),
+            in_session(
+                self.db, lambda session: (working_policy(session).year, practice_date(session))
+            ),
             on_done=done,
             on_error=failed,
         )
