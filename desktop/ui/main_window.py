@@ -582,6 +582,12 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.total_label)
         bar.addPermanentWidget(self.unsynced_label)
         bar.addPermanentWidget(self.policy_label)
+        # the practice county's date (shown only for the demo; a real database runs on the clock)
+        self.practice_label = QLabel()
+        self.practice_label.setContentsMargins(8, 0, 8, 0)
+        self.practice_label.setStyleSheet("color: #b00000; font-weight: bold;")
+        self.practice_label.setVisible(False)
+        bar.addPermanentWidget(self.practice_label)
         bar.addPermanentWidget(self.user_label)
 
         self._search_timer = QTimer(self)
@@ -1052,10 +1058,10 @@ class MainWindow(QMainWindow):
             self.policy = policy_year(year)
             self.practice_date = practice
             set_practice_mark(practice is not None)  # 演示 on every printed page
-            text = self.tr("政策年度:{0}").format(year)
+            self.policy_label.setText(self.tr("政策年度:{0}").format(year))
             if practice is not None:
-                text += "  " + self.tr("演示日期:{0}").format(practice.isoformat())
-            self.policy_label.setText(text)
+                self.practice_label.setText(self.tr("演示日期:{0}").format(practice.isoformat()))
+            self.practice_label.setVisible(practice is not None)
             self.update_operations()
 
         def failed(error: BaseException) -> None:

@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 
 from desktop.store.bulk import BulkLoader
 from desktop.store.db import Database
-from desktop.store.models import Household, new_id, utcnow
+from desktop.store.models import Division, Household, new_id, utcnow
 from desktop.store.registry_import.load import (
     IMPORT_REASON,
     RegistryImportResult,
@@ -196,8 +196,9 @@ def _send(session: Any, changes: list[RowChange]) -> _Sent:
     """Every change through the server's merge as the import device, in batches."""
     changes = _without_open_conflicts(session, changes)
     device = import_device(session)
-    villages = {c.village_code for c in changes} | set(device.villages)
-    device.villages = sorted(villages)
+    # the county's own import may write into any village (a household may move between two)
+    villages = set(session.scalars(select(Division.code).where(Division.level == "village")))
+    device.villages = sorted(villages | {c.village_code for c in changes})
     bases = _base_versions(session, changes)
     outcomes: dict[str, int] = {}
     refused: list[dict[str, Any]] = []

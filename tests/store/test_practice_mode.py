@@ -70,3 +70,17 @@ def test_every_printed_page_of_the_demo_says_practice_and_a_real_one_does_not(tm
     assert len(demo_pages) >= 2
     assert all("演示" in text for text in demo_pages)
     assert not any("演示" in text for text in _page_texts(tmp_path / "real.pdf"))
+
+
+def test_printed_lists_carry_the_mark_on_every_page_only_while_practising(tmp_path):
+    from desktop.cards.documents import build_document
+
+    lines = [f"第{n}行 说明文字" for n in range(120)]  # long enough for several pages
+    set_practice_mark(True)
+    build_document(tmp_path / "demo.pdf", title="公示名单", lines=lines, tables=[])
+    set_practice_mark(False)
+    build_document(tmp_path / "real.pdf", title="公示名单", lines=lines, tables=[])
+    demo_pages = _page_texts(tmp_path / "demo.pdf")
+    assert len(demo_pages) >= 2
+    assert all("演示" in text for text in demo_pages)
+    assert not any("演示" in text for text in _page_texts(tmp_path / "real.pdf"))
