@@ -59,10 +59,17 @@ def fail(args: argparse.Namespace, message: str) -> int:
 
 
 def cmd_import_registry(args: argparse.Namespace) -> int:
+    from desktop.store.crypto import CryptoError
     from desktop.store.db import open_database
     from desktop.store.registry_import import RegistryFileError, import_registry
 
-    db = open_database(args.db)
+    try:
+        db = open_database(args.db)
+    except CryptoError:
+        return fail(
+            args,
+            f"数据库 {args.db} 已加密，不能直接导入；请导入到县里的主数据库（不加密的文件）或服务器。",
+        )
     try:
         result = import_registry(db, args.files, dry_run=args.dry_run)
     except RegistryFileError as exc:
