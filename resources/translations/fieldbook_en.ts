@@ -2373,12 +2373,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+541"/>
+        <location filename="../../desktop/ui/main_window.py" line="+542"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+94"/>
         <source>未同步:…</source>
         <translation>Unsynced: …</translation>
     </message>
@@ -2423,17 +2423,17 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+227"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="-7"/>
         <source>政策年度:{0}</source>
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-473"/>
+        <location line="-484"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -2443,7 +2443,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+225"/>
         <source>请先在左侧选择一个行政村</source>
         <translation>Please choose a village on the left first</translation>
     </message>
@@ -2643,19 +2643,19 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Mark monitored…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+21"/>
         <source>读取政策年度失败:{0}</source>
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-252"/>
-        <location line="+278"/>
+        <location line="-260"/>
+        <location line="+288"/>
         <location line="+130"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-531"/>
+        <location line="-541"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -2695,7 +2695,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Resolve &amp;conflicts…</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+52"/>
+        <source>演示日期:{0}</source>
+        <translation>Practice date: {0}</translation>
+    </message>
+    <message>
+        <location line="+66"/>
         <source>界面语言已更改,重新启动 Fieldbook 后生效</source>
         <translation>The interface language was changed; it takes effect when Fieldbook restarts</translation>
     </message>
@@ -3211,7 +3216,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1686"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1703"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>
