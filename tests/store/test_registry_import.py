@@ -460,3 +460,21 @@ def test_cli_refuses_a_missing_sheet_with_exit_status_2(exported, tmp_path):
     )
     assert done.returncode == 2
     assert "户基本信息" in done.stderr and "partial.xlsx" in done.stderr
+
+
+def test_csvs_named_anyhow_are_told_apart_by_their_headers(exported, tmp_path, reference):
+    sheets = read_sheets(exported)
+    files = write_csvs(sheets, tmp_path / "csv", "gb18030")
+    renamed = []
+    for n, path in enumerate(files, start=1):
+        target = path.with_name(f"导出{n}.csv")
+        path.rename(target)
+        renamed.append(target)
+    db = open_empty(tmp_path / "county.db")
+    try:
+        result = import_registry(db, list(reversed(renamed)))
+        assert result.plan.rejected == []
+        assert counts(db) == reference["counts"]
+        assert set(result.plan.sheets) == {"户基本信息", "家庭成员", "收支情况", "帮扶措施"}
+    finally:
+        db.dispose()
