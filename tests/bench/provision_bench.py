@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -68,6 +69,20 @@ def _csvs(xlsx: Path, folder: Path) -> list[Path]:
     return paths
 
 
+CREATED: list[tuple[str, str]] = []  # (server URL, database) made by this run, dropped at the end
+
+
+def _drop_created() -> None:
+    from sqlalchemy import create_engine
+
+    for target, db_name in CREATED:
+        admin = create_engine(target, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+    CREATED.clear()
+
+
 def _fresh(target: str, name: str) -> str:
     """An empty database: a new SQLite file, or a new PostgreSQL database."""
     if "://" not in target:
@@ -82,6 +97,8 @@ def _fresh(target: str, name: str) -> str:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{db_name}"'))
         connection.execute(text(f'CREATE DATABASE "{db_name}"'))
     admin.dispose()
+    if (target, db_name) not in CREATED:
+        CREATED.append((target, db_name))
     return target.rsplit("/", 1)[0] + f"/{db_name}"
 
 
@@ -95,7 +112,15 @@ def _raw_baseline(source_db, target: str) -> tuple[float, int]:
             table = model.__table__
             columns = ", ".join(f'"{c.name}"' for c in table.columns)
             cursor.execute(f'SELECT {columns} FROM "{table.name}"')  # the driver's own values
-            rows_by_table[table] = [tuple(r) for r in cursor.fetchall()]
+            rows = [tuple(r) for r in cursor.fetchall()]
+            if not source_db.is_sqlite:  # the driver reads JSON as lists; it writes them as Json
+                from psycopg.types.json import Json
+
+                rows = [
+                    tuple(Json(v) if isinstance(v, list | dict) else v for v in row)
+                    for row in rows
+                ]
+            rows_by_table[table] = rows
     finally:
         source.close()
     empty = open_database(_fresh(target, "raw"))
@@ -141,6 +166,15 @@ def main(argv: list[str] | None = None) -> int:
     files = {"xlsx": [work / "export.xlsx"], "csv": _csvs(work / "export.xlsx", work / "csv")}
     print(f"prepared {args.households} households in {time.perf_counter() - started:.1f} s")
 
+    try:
+        _measure(args, work, files)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        _drop_created()
+    return 0
+
+
+def _measure(args: argparse.Namespace, work: Path, files: dict[str, list[Path]]) -> None:
     engines = [("sqlite", str(work))]
     if args.pg_url:
         engines.append(("postgresql", args.pg_url))
@@ -172,7 +206,6 @@ def main(argv: list[str] | None = None) -> int:
                 f"{raw_seconds:.2f} s = {raw_rate:,.0f} households/s; "
                 f"ratio import/raw = {rate / raw_rate:.3f} (goal >= 0.25)"
             )
-    return 0
 
 
 if __name__ == "__main__":
