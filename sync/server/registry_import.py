@@ -47,6 +47,7 @@ from desktop.store.registry_import.load import (
     write_divisions,
     write_new_households,
 )
+from desktop.store.registry_import.parse import paused_gc
 from desktop.store.save import to_wire
 from sync.protocol import MAX_BATCH_CHANGES, Change, PushRequest
 from sync.server.db import writer_session
@@ -277,7 +278,7 @@ def import_registry_server(
             return result
         conflicts_before = session.scalar(select(func.count()).select_from(Conflict)) or 0
         feed_before = session.scalar(select(func.max(ChangeLogEntry.server_seq))) or 0
-        with BulkLoader(session) as loader:
+        with paused_gc(), BulkLoader(session) as loader:
             _settle_settings(session, loader, plan)
             write_divisions(loader, plan, state)
             if first_import:

@@ -36,7 +36,7 @@ from desktop.store.models import (
     new_id,
     utcnow,
 )
-from desktop.store.registry_import.parse import HouseholdIn, ImportPlan, plan_import
+from desktop.store.registry_import.parse import HouseholdIn, ImportPlan, paused_gc, plan_import
 from desktop.store.settings import working_policy
 
 IMPORT_ACTOR = "import"
@@ -537,7 +537,7 @@ def import_registry(
         if dry_run:
             session.rollback()
             return result
-        with BulkLoader(session) as loader:
+        with paused_gc(), BulkLoader(session) as loader:
             _settle_settings(session, loader, plan)
             write_divisions(loader, plan, state)
             write_new_households(loader, diff.new, state, policy)

