@@ -216,6 +216,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop.store.procedure_commands",
     "desktop.store.backup_commands",
     "desktop.filing_commands",
+    "desktop.store.registry_import.commands",
     "sync.commands",
 )
 

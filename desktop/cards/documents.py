@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop.cards.fonts import cjk_font
-from desktop.cards.pdf import MM, check, report, write_output
+from desktop.cards.pdf import MM, check, draw_practice_mark, report, write_output
 from desktop.cards.records import (
     Cancelled,
     DayReport,
@@ -108,6 +108,7 @@ def _numbered_canvas(font: str, printed_on: str):  # noqa: ANN202
                     width / 2, 10 * MM, f"第 {self._pageNumber} 页 / 共 {count} 页"
                 )
                 self.drawRightString(width - 15 * MM, 10 * MM, f"打印日期: {printed_on}")
+                draw_practice_mark(self, *self._pagesize)
                 super().showPage()
             super().save()
 

@@ -66,11 +66,46 @@ def fit_text(
     return text + ELLIPSIS, fitted
 
 
+PRACTICE_MARK = "演示"
+_practice = {"on": False}
+
+
+def set_practice_mark(on: bool) -> None:
+    """Print 演示 on every page from now on (the practice county is open) or not."""
+    _practice["on"] = bool(on)
+
+
+def practice_mark_on() -> bool:
+    """Whether printed pages carry the practice mark."""
+    return _practice["on"]
+
+
+def draw_practice_mark(canvas, width: float, height: float) -> None:  # noqa: ANN001
+    """The practice mark in the page's top right corner, when the practice county is open."""
+    if not _practice["on"]:
+        return
+    from desktop.cards.fonts import cjk_font
+
+    canvas.saveState()
+    canvas.setFont(cjk_font().name, 14)
+    canvas.setFillColorRGB(0.8, 0.1, 0.1)
+    canvas.drawRightString(width - 8 * MM, height - 9 * MM, PRACTICE_MARK)
+    canvas.restoreState()
+
+
 def new_canvas(buffer: io.BytesIO, page_size: tuple[float, float], title: str):  # noqa: ANN201
-    """A reportlab canvas with Fieldbook's metadata; the output is byte-for-byte reproducible."""
+    """A reportlab canvas with Fieldbook's metadata; the output is byte-for-byte reproducible.
+
+    Every page carries the practice mark while the practice county is open.
+    """
     from reportlab.pdfgen.canvas import Canvas
 
-    canvas = Canvas(buffer, pagesize=page_size, pageCompression=1, invariant=1)
+    class MarkedCanvas(Canvas):
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            draw_practice_mark(self, *self._pagesize)
+            super().showPage()
+
+    canvas = MarkedCanvas(buffer, pagesize=page_size, pageCompression=1, invariant=1)
     canvas.setTitle(title)
     canvas.setAuthor("Fieldbook")
     canvas.setCreator("Fieldbook 建档立卡动态管理")
@@ -81,8 +116,10 @@ __all__ = [
     "BuildCancelled",
     "MM",
     "check",
+    "draw_practice_mark",
     "fit_text",
     "new_canvas",
     "report",
+    "set_practice_mark",
     "write_output",
 ]

@@ -65,6 +65,10 @@ def print_cards(
     ``progress(done, total)`` counts cards drawn, then issue numbers saved. Raises
     ``BuildCancelled`` if cancelled while the sheet is built (nothing saved, nothing written).
     """
+    from desktop.cards.pdf import set_practice_mark
+    from desktop.store.settings import practice_date
+
+    set_practice_mark(practice_date(session) is not None)  # 演示 on every page of the demo
     ids = list(dict.fromkeys(household_ids))
     current = _issues_in_chunks(session, ids)
     planned = {h: (current[h] + 1 if reprint else max(1, current[h])) for h in ids if h in current}

@@ -63,7 +63,7 @@ from desktop.store.models import (
     Risk,
     Setting,
 )
-from desktop.store.settings import POLICY_YEAR_KEY
+from desktop.store.settings import POLICY_YEAR_KEY, PRACTICE_DATE_KEY
 
 T = TypeVar("T")
 
@@ -578,6 +578,10 @@ class _DemoCounty:
         self.loader.add(Setting, {"key": SETTING_SEED, "value": str(self.seed)})
         self.loader.add(Setting, {"key": SETTING_COUNTY, "value": COUNTY_CODE})
         self.loader.add(Setting, {"key": POLICY_YEAR_KEY, "value": str(self.policy.year)})
+        # the practice date: the snapshot day, inside the work window, every visit behind it
+        self.loader.add(
+            Setting, {"key": PRACTICE_DATE_KEY, "value": self.policy.snapshot_date.isoformat()}
+        )
         self.summary.by_status = dict(sorted(self.status_counts.items()))
         return self.summary
 

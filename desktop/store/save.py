@@ -380,10 +380,11 @@ def save_village_rows(
 
 def session_clock(session: Session) -> Clock:
     """The database's *now*: its practice date (a demo's setting), else the real clock."""
-    from desktop.domain.clock import PRACTICE_DATE_SETTING, practice_clock
-    from desktop.store.settings import get_setting
+    from desktop.domain.clock import SYSTEM_CLOCK, FixedClock
+    from desktop.store.settings import practice_date
 
-    return practice_clock(get_setting(session, PRACTICE_DATE_SETTING))
+    day = practice_date(session)  # None for a real database: it always runs on the real clock
+    return SYSTEM_CLOCK if day is None else FixedClock(day)
 
 
 def _value_before(household: Household, key: str) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +11,8 @@ from desktop.domain.policy import PolicyYear, policy_for, policy_year
 from desktop.store.models import Setting
 
 POLICY_YEAR_KEY = "policy_year"
+PRACTICE_DATE_KEY = "practice_date"
+DEMO_SEED_KEY = "demo_seed"
 
 
 def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
@@ -34,3 +36,27 @@ def working_policy(session: Session, *, today: date | None = None) -> PolicyYear
     if stored is not None:
         return policy_year(int(stored))
     return policy_for(today or date.today())
+
+
+def is_practice_database(session: Session) -> bool:
+    """Whether this is the practice (demo) county: only a demo database carries its seed."""
+    return get_setting(session, DEMO_SEED_KEY) is not None
+
+
+def practice_date(session: Session) -> date | None:
+    """The practice county's date, or ``None``: a real database always runs on the real clock.
+
+    The demo stores the date it runs on (``practice_date``, inside its policy year's work window)
+    so every step of the walk-through works on any real date; a demo file made before the date
+    was stored runs on its policy year's snapshot date. A ``practice_date`` setting in a database
+    that is not a demo is ignored.
+    """
+    if not is_practice_database(session):
+        return None
+    stored = get_setting(session, PRACTICE_DATE_KEY)
+    if stored:
+        try:
+            return datetime.fromisoformat(stored).date()  # a day, or a moment of that day
+        except ValueError:
+            pass
+    return working_policy(session).snapshot_date

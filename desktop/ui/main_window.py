@@ -101,7 +101,7 @@ from desktop.store.queries import (
     village_ids_under,
 )
 from desktop.store.search import search_households
-from desktop.store.settings import working_policy
+from desktop.store.settings import practice_date, working_policy
 from desktop.ui.code_labels import ui_code_table
 from desktop.ui.division_tree import DivisionTreeModel
 from desktop.ui.household_detail import HouseholdDetailDialog
@@ -505,6 +505,11 @@ class ProblemListDialog(QDialog):
 # --- the window ----------------------------------------------------------------------------------
 
 
+
+def _practice_clock(day: date) -> Callable[[], datetime]:
+    """The demo's now: its practice day at the real time of day (book entries stay in order)."""
+    return lambda: datetime.combine(day, datetime.now().time())
+
 class MainWindow(QMainWindow):
     """Fieldbook's main window over an open database.
 
@@ -543,6 +548,7 @@ class MainWindow(QMainWindow):
         self.role = Role(role)
         self.actor = actor
         self.clock: Callable[[], datetime] = clock or datetime.now
+        self._clock_given = clock is not None  # else a demo runs on its practice date
         self.autosave_seconds = autosave_seconds
         self.settings = settings
         self.internal = may_see_internal_lists(self.role)
@@ -566,6 +572,7 @@ class MainWindow(QMainWindow):
         self.map_dock: QDockWidget | None = None
         self.map_widget: Any = None
         self.policy: PolicyYear | None = None
+        self.practice_date: date | None = None  # the demo's practice date (status bar)
         self.confirm: Confirm = self._ask_yes_no
         self.locked = False
         self.idle_lock_seconds: float | None = None
@@ -627,6 +634,12 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.total_label)
         bar.addPermanentWidget(self.unsynced_label)
         bar.addPermanentWidget(self.policy_label)
+        # the practice county's date (shown only for the demo; a real database runs on the clock)
+        self.practice_label = QLabel()
+        self.practice_label.setContentsMargins(8, 0, 8, 0)
+        self.practice_label.setStyleSheet("color: #b00000; font-weight: bold;")
+        self.practice_label.setVisible(False)
+        bar.addPermanentWidget(self.practice_label)
         bar.addPermanentWidget(self.user_label)
 
         self._search_timer = QTimer(self)
@@ -1166,9 +1179,19 @@ class MainWindow(QMainWindow):
     def _load_policy(self) -> None:
         """Read the database's working policy year: the operations and the status bar use it."""
 
-        def done(year: int) -> None:
+        def done(found: tuple[int, date | None]) -> None:
+            from desktop.cards.pdf import set_practice_mark
+
+            year, practice = found
             self.policy = policy_year(year)
+            self.practice_date = practice
+            if practice is not None and not self._clock_given:
+                self.clock = _practice_clock(practice)
+            set_practice_mark(practice is not None)  # 演示 on every printed page
             self.policy_label.setText(self.tr("政策年度:{0}").format(year))
+            if practice is not None:
+                self.practice_label.setText(self.tr("演示日期:{0}").format(practice.isoformat()))
+            self.practice_label.setVisible(practice is not None)
             self.update_operations()
 
         def failed(error: BaseException) -> None:
@@ -1176,7 +1199,9 @@ class MainWindow(QMainWindow):
             self._show_error(self.tr("读取政策年度失败:{0}").format(error))
 
         self.runner.run(
-            in_session(self.db, lambda session: working_policy(session).year),
+            in_session(
+                self.db, lambda session: (working_policy(session).year, practice_date(session))
+            ),
             on_done=done,
             on_error=failed,
         )

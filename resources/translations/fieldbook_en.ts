@@ -3800,12 +3800,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+579"/>
+        <location filename="../../desktop/ui/main_window.py" line="+580"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
     <message>
-        <location line="+101"/>
+        <location line="+107"/>
         <source>未同步:…</source>
         <translation>Unsynced: …</translation>
     </message>
@@ -3850,17 +3850,17 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+282"/>
+        <location line="+290"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="-7"/>
         <source>政策年度:{0}</source>
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-549"/>
+        <location line="-560"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -3870,7 +3870,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location line="+229"/>
+        <location line="+235"/>
         <source>请先在左侧选择一个行政村</source>
         <translation>Please choose a village on the left first</translation>
     </message>
@@ -4070,20 +4070,20 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Mark monitored…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+23"/>
         <source>读取政策年度失败:{0}</source>
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-318"/>
-        <location line="+346"/>
+        <location line="-326"/>
+        <location line="+356"/>
         <location line="+11"/>
         <location line="+141"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-625"/>
+        <location line="-635"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -4193,7 +4193,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>End monitoring…</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+15"/>
+        <source>演示日期:{0}</source>
+        <translation>Practice date: {0}</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <location line="+1"/>
         <source>正在读取政策年度…</source>
         <translation>Reading the policy year…</translation>
@@ -4735,7 +4740,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1853"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1870"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>

@@ -7,6 +7,7 @@
     fieldbook-server devices [--db URL] [--json]
     fieldbook-server load-divisions [--db URL] --from LAPTOP_DB [--all]
     fieldbook-server import-bundle  [--db URL] FILE [--json]
+    fieldbook-server import-registry [--db URL] FILE… [--dry-run] [--report OUT.xlsx] [--json]
     fieldbook-server report  [--db URL] progress|quota|problems|conflicts [--village CODE]
 
 ``--db`` defaults to ``sqlite:///fieldbook-server.db`` (or ``FIELDBOOK_SERVER_DB``); production
@@ -101,6 +102,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     bundle.add_argument("file", metavar="FILE")
     bundle.add_argument("--json", action="store_true", help="print JSON")
+
+    registry = with_db(
+        commands.add_parser("import-registry", help="import the national system's export")
+    )
+    registry.add_argument("--json", action="store_true", help="print JSON")
+    from desktop.store.registry_import.commands import add_arguments
+
+    add_arguments(registry)
 
     report = with_db(commands.add_parser("report", help="print a county report as JSON"))
     report.add_argument("kind", choices=REPORT_KINDS)
@@ -245,6 +254,21 @@ def _import_bundle(args: argparse.Namespace) -> int:
     return 1 if answer.refused else 0
 
 
+def _import_registry(args: argparse.Namespace) -> int:
+    from desktop.store.registry_import import RegistryFileError
+    from desktop.store.registry_import.commands import emit, fail
+    from sync.server.registry_import import import_registry_server
+
+    database = open_server_database(args.db)
+    try:
+        result = import_registry_server(database, args.files, dry_run=args.dry_run)
+    except RegistryFileError as exc:
+        return fail(args, str(exc))
+    finally:
+        database.dispose()
+    return emit(args, result)
+
+
 def _report(args: argparse.Namespace) -> int:
     from sync.server import reports
 
@@ -274,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "devices": _devices,
         "load-divisions": _load_divisions,
         "import-bundle": _import_bundle,
+        "import-registry": _import_registry,
         "report": _report,
     }
     return handler[args.command](args)

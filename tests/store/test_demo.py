@@ -122,7 +122,12 @@ def test_the_county_tree_has_real_codes_poor_and_non_poor_villages_and_hamlets(c
     (county_row,) = [d for d in divisions if d.level == "county"]
     assert county_row.code == COUNTY_CODE == "610727000000"
     assert county_row.poor_population_end_2013 and county_row.poor_population_end_2013 > 0
-    assert settings == {"demo_seed": str(SEED), "county_code": COUNTY_CODE, "policy_year": "2019"}
+    assert settings == {
+        "demo_seed": str(SEED),
+        "county_code": COUNTY_CODE,
+        "policy_year": "2019",
+        "practice_date": "2019-11-30",  # the practice county's date: the 2019 snapshot day
+    }
     assert by_level["township"] == summary.townships >= 1
     assert by_level["village"] == summary.villages >= 2
     assert by_level["hamlet"] == summary.hamlets

@@ -28,7 +28,7 @@ from desktop.store.models import (
     Risk,
 )
 from desktop.store.save import SaveRefused, save_household, save_village_rows
-from desktop.store.settings import set_setting
+from desktop.store.settings import DEMO_SEED_KEY, set_setting
 from desktop.store.sync_apply import (
     PULLED_WITH_OPERATION,
     PULLED_WITHOUT_OPERATION,
@@ -170,6 +170,7 @@ def test_an_identification_saved_years_after_the_2019_deadlines_is_refused(regis
 def test_the_practice_date_of_a_demo_database_is_the_saves_clock(registry) -> None:
     db, ids = registry
     with db.session() as session:
+        set_setting(session, DEMO_SEED_KEY, "2019")
         set_setting(session, PRACTICE_DATE_SETTING, "2019-11-05T10:00")
         session.commit()
     payload = payload_of(db, ids["poor"])
@@ -177,6 +178,19 @@ def test_the_practice_date_of_a_demo_database_is_the_saves_clock(registry) -> No
     save(db, payload, clock=None)
     with db.session() as session:
         assert session.get(Household, ids["poor"]).status == "exited"
+
+
+def test_a_real_database_ignores_a_practice_date_and_runs_on_the_real_clock(registry) -> None:
+    db, ids = registry
+    with db.session() as session:
+        set_setting(session, PRACTICE_DATE_SETTING, "2019-11-05T10:00")  # no demo seed
+        session.commit()
+    payload = payload_of(db, ids["poor"])
+    apply_operation(payload, "exit", {}, policy_year=2019, moment=IN_WINDOW)
+    with pytest.raises(SaveRefused):  # today is years after the 2019 work window
+        save(db, payload, clock=None)
+    with db.session() as session:
+        assert session.get(Household, ids["poor"]).status == "poor"
 
 
 # --- what a permitted operation writes ---------------------------------------------------------
@@ -336,7 +350,8 @@ def test_the_cli_operation_goes_through_the_same_rules(registry, tmp_path, capsy
     out = json.loads(capsys.readouterr().out)
     assert code == 1 and out["saved"] is False  # today is years after the 2019 deadlines
     assert any("2019" in p["message"] for p in out["problems"])
-    with db.session() as session:
+    with db.session() as session:  # the practice county: its practice date is the CLI's today
+        set_setting(session, DEMO_SEED_KEY, "2019")
         set_setting(session, PRACTICE_DATE_SETTING, "2019-11-05T10:00")
         session.commit()
     code = cli.main(
