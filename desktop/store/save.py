@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.field_bounds import check_fields
 from desktop.domain.problems import Problem, Severity
 from desktop.store.db import registry_writer
 from desktop.store.models import (
@@ -256,6 +257,11 @@ def _book_and_queue(
         else:
             op = "create" if is_new else "update"
         row_changes.append((obj, op, changes))
+    # every value within its type and bounds (the server checks the same table) before any write
+    for obj, _op, changes in row_changes:
+        wire = {name: to_wire(new) for name, (_old, new) in changes.items()}
+        if bad := check_fields(type(obj).__tablename__, wire):
+            raise SaveRefused(bad, f"有 {len(bad)} 个字段的值不合法,不能保存")
     at = utcnow()
     for obj, op, changes in row_changes:
         change_id = new_id()

@@ -50,8 +50,9 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from desktop.domain.field_bounds import check_fields
 from desktop.store.db import registry_writer
-from desktop.store.models import Division, LedgerEntry, Synced, utcnow
+from desktop.store.models import Division, Household, LedgerEntry, Synced, utcnow
 from desktop.store.sync_apply import (
     SYNC_WRITER,
     RowUpdates,
@@ -83,7 +84,7 @@ def payload_hash(change: Change) -> str:
     """SHA-256 of everything a change says except its id (a resend hashes the same)."""
     body = change.model_dump(mode="json", exclude={"change_id"})
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _refused(change: Change, code: ErrorCode, detail: str | None = None) -> ChangeResult:
@@ -271,33 +272,109 @@ class _Answer:
 
 
 def apply_change(session: Session, device: Device, change: Change, rows: BatchRows) -> _Answer:
-    """Check, merge and write one new change (nothing flushed); the caller stores its answer."""
+    """Check, authorise, merge and write one new change (nothing flushed); the caller stores its
+    answer."""
     model = model_for(change.entity)
     if model is None:
         return _Answer(change, _refused(change, ErrorCode.UNKNOWN_ENTITY, change.entity))
+    # the bounds first: a malformed value (1e30, NaN, a dict for a list) must not reach parsing
+    problems = check_fields(change.entity, change.fields)
+    if problems:
+        return _Answer(change, _refused(change, ErrorCode.INVALID_VALUE, problems[0].message))
     try:
         fields = canonical_fields(change.entity, change.fields)
     except WireValueError as exc:
         code = ErrorCode.UNKNOWN_FIELD if exc.unknown else ErrorCode.INVALID_VALUE
         return _Answer(change, _refused(change, code, f"{exc.field} {exc.message}"))
+    except ArithmeticError:  # decimal.InvalidOperation and the like: malformed, never a 500
+        return _Answer(change, _refused(change, ErrorCode.INVALID_VALUE))
     if change.op == "delete":
         fields[DELETED] = True
 
-    villages = set(device.villages)
     row = rows.get(model, change.entity_id)
-    above = _county_division(session, device, change, row, rows)
-    if above is not None:
-        village_code: str = above
-    elif change.village_code not in villages:
-        return _Answer(
-            change, _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, change.village_code)
-        )
-    else:
-        checked = _check_villages(session, change, model, row, fields, villages, rows)
-        if isinstance(checked, ChangeResult):
-            return _Answer(change, checked)
-        village_code = checked
-    return _merge_and_write(session, device, change, row, fields, village_code, rows)
+    checked = authorise(session, device, change, model, row, fields, rows)
+    if isinstance(checked, ChangeResult):
+        return _Answer(change, checked)
+    return _merge_and_write(session, device, change, row, fields, checked, rows)
+
+
+TREE_FIELDS = frozenset({"code", "level", "parent_id"})
+"""The columns that place a division in the county's tree: the county's seed, never an edit."""
+ABOVE_VILLAGE = frozenset({"county", "township"})
+
+
+def authorise(
+    session: Session,
+    device: Device,
+    change: Change,
+    model: type[Synced],
+    row: Synced | None,
+    fields: dict[str, Any],
+    rows: BatchRows,
+) -> ChangeResult | str:
+    """The village (or division) code a change is filed under, or its refusal.
+
+    Every row is authorised by what it is, whatever village the change names:
+
+    - a county or township division (its figures, e.g. the 2013 poor population, the quota's
+      base, Q6; its name): an ``admin`` device, an existing division above one of its villages,
+      never its place in the tree; nobody creates one by sync;
+    - a village or hamlet division: the device's own village; its code, level and parent are the
+      county's seed (an ``admin`` device excepted), a new one may only be a hamlet;
+    - an assistance person (shared by households, possibly of several villages): new ones, and
+      ones that only households of the device's villages name, by anyone; others by reviewers
+      and administrators;
+    - every other row by the village its household chain leads to, before and after the change.
+
+    A record in another village is answered exactly like a record the server does not have
+    (``RECORD_NOT_FOUND``), so refusals cannot be used to probe record ids.
+    """
+    villages = set(device.villages)
+    if change.entity == "divisions":
+        level_before = row.level if row is not None else None
+        level_after = fields.get("level", level_before)
+        if level_before in ABOVE_VILLAGE or level_after in ABOVE_VILLAGE or level_after is None:
+            above = _county_division(session, device, change, row, rows)
+            if above is not None:
+                return above
+            if change.village_code not in villages:
+                return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, change.village_code)
+            if row is None:
+                return _refused(change, ErrorCode.ROLE_NOT_ALLOWED, "县、乡镇级区划只能由县里导入")
+            return _refused(
+                change, ErrorCode.ROLE_NOT_ALLOWED, "县、乡镇级数据只能由县级管理员修改"
+            )
+        if device.role != "admin":
+            if row is not None and set(fields) & TREE_FIELDS:
+                return _refused(
+                    change, ErrorCode.ROLE_NOT_ALLOWED, "行政区划的代码和上级只能由县里修改"
+                )
+            if row is None and level_after != "hamlet":
+                return _refused(change, ErrorCode.ROLE_NOT_ALLOWED, "只能新建自然村(组)")
+    if change.village_code not in villages:
+        return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, change.village_code)
+    if change.entity == "assistance_persons":
+        if row is not None and device.role not in ("reviewer", "admin"):
+            named = _villages_naming_person(session, change.entity_id)
+            if not named or not named <= villages:
+                return _refused(
+                    change,
+                    ErrorCode.ROLE_NOT_ALLOWED,
+                    "该帮扶责任人也负责其他村的农户,只能由县、乡镇修改",
+                )
+        return change.village_code or ""
+    return _check_villages(session, change, model, row, fields, villages, rows)
+
+
+def _villages_naming_person(session: Session, person_id: str) -> set[str]:
+    """The village codes of every household that names the assistance person."""
+    query = (
+        select(Division.code)
+        .join(Household, Household.village_id == Division.id)
+        .where(Household.assistance_person_id == person_id)
+        .distinct()
+    )
+    return set(session.scalars(query))
 
 
 def _county_division(
@@ -312,9 +389,9 @@ def _county_division(
     """
     if device.role != "admin" or change.entity != "divisions" or row is None:
         return None
-    if change.op != "update" or row.level not in ("county", "township"):
+    if change.op != "update" or row.level not in ABOVE_VILLAGE:
         return None
-    if set(change.fields) & {"code", "level", "parent_id"}:
+    if set(change.fields) & TREE_FIELDS:
         return None  # the tree itself is the county's seed, not an edit
     below = {row.id}
     for village in _villages_of(session, device):
@@ -345,6 +422,9 @@ def _check_villages(
         if row is not None
         else None
     )
+    if row is not None and old_village not in villages:
+        # another village's record (or one that belongs to none): the same answer as no record
+        return _refused(change, ErrorCode.RECORD_NOT_FOUND)
 
     def new_value(name: str) -> Any:
         if name in fields:
@@ -352,16 +432,21 @@ def _check_villages(
         return getattr(row, name) if row is not None else None
 
     new_village = village_code_of(session, change.entity, new_value, lookup=rows.get)
+    if new_village is None:
+        # a parent the server does not have (the answer a foreign key would give)
+        return _refused(change, ErrorCode.INTEGRITY)
+    if new_village not in villages:
+        if change.entity in ("households", "procedure_steps", "divisions"):
+            # placed straight into a village by the change itself: that village may be named
+            return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, new_village)
+        # a parent in another village: the same answer as a parent the server does not have
+        return _refused(change, ErrorCode.INTEGRITY)
     for village in (old_village, new_village):
-        if village is None:
-            continue
-        if village not in villages:
-            return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, village)
-        if village != change.village_code:
+        if village is not None and village != change.village_code:
             return _refused(
                 change, ErrorCode.VILLAGE_MISMATCH, f"{village} ≠ {change.village_code}"
             )
-    return new_village or old_village or change.village_code or ""
+    return new_village
 
 
 def _merge_and_write(
