@@ -28,7 +28,7 @@ from desktop.domain.problems import Problem, Severity
 
 Kind = Literal["str", "text", "int", "float", "decimal", "bool", "date", "datetime", "codes"]
 
-TEXT_MAX_CHARS = 4000
+TEXT_MAX_CHARS = 3000
 """A free-text note (Text column) holds at most this many characters."""
 CODES_MAX_ITEMS = 10
 CODE_MAX_CHARS = 4
