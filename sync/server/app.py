@@ -29,19 +29,26 @@ Every 4xx/5xx answer is an ``ErrorResponse`` ``{code, message, details}``.
 from __future__ import annotations
 
 import io
+import json
+import logging
+import re
 import threading
+import traceback
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
+from pathlib import Path as Path_
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,6 +60,7 @@ from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ENROLL_PATH,
     MAX_PULL_LIMIT,
+    MAX_SINCE,
     PROBLEMS_REPORT_PATH,
     PROGRESS_REPORT_PATH,
     PROTOCOL_VERSION,
@@ -128,30 +136,48 @@ def _decompress(encoding: str, body: bytes, limit: int) -> bytes:
     return data
 
 
-class DecompressRequestBody:
-    """ASGI middleware: a request body sent with ``Content-Encoding: gzip`` or ``zstd`` is
-    decompressed (at most ``max_bytes``) before FastAPI reads it; other encodings answer 415."""
+AUTHENTICATED_BODIES = (PUSH_PATH, BUNDLE_PATH, f"{CONFLICTS_PATH}/")
+"""Paths whose body is read only after the device's token checks out (a stranger's 300 MB body
+is never read, let alone parsed)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+
+class BoundedRequestBody:
+    """ASGI middleware: every request body is read at most ``max_bytes`` (as sent, and again after
+    decompression), counted while it streams in, whether or not a Content-Length says how much
+    comes (a chunked body too); a body sent with ``Content-Encoding: gzip`` or ``zstd`` is
+    decompressed before FastAPI reads it; other encodings answer 415. On the paths that need a
+    device (``AUTHENTICATED_BODIES``) the token is checked (``check_token``) before a byte of
+    the body is read."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = MAX_BODY_BYTES,
+        check_token: Callable[[str | None], None] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.check_token = check_token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        if self.check_token is not None and scope["path"].startswith(AUTHENTICATED_BODIES):
+            try:
+                await run_in_threadpool(self.check_token, headers.get("authorization"))
+            except ApiError as error:
+                await self._error(scope, receive, send, error)
+                return
         encoding = headers.get("content-encoding", "identity").strip().lower()
         length = headers.get("content-length")
         if length and length.isdigit() and int(length) > self.max_bytes:
             await self._error(scope, receive, send, ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE))
             return
-        if encoding in ("", "identity"):
-            await self.app(scope, receive, send)
-            return
-        if encoding not in ("gzip", "zstd"):
+        if encoding not in ("", "identity", "gzip", "zstd"):
             await self._error(
-                scope, receive, send, ApiError(415, ErrorCode.UNSUPPORTED_ENCODING, encoding)
+                scope, receive, send, ApiError(415, ErrorCode.UNSUPPORTED_ENCODING, encoding[:20])
             )
             return
         chunks: list[bytes] = []
@@ -168,18 +194,23 @@ class DecompressRequestBody:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        try:
-            body = _decompress(encoding, b"".join(chunks), self.max_bytes)
-        except _TooLarge:
-            await self._error(scope, receive, send, ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE))
-            return
-        except Exception:
-            await self._error(scope, receive, send, ApiError(400, ErrorCode.BAD_ENCODING, encoding))
-            return
+        body = b"".join(chunks)
+        del chunks
+        if encoding in ("gzip", "zstd"):
+            try:
+                body = _decompress(encoding, body, self.max_bytes)
+            except _TooLarge:
+                await self._error(scope, receive, send, ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE))
+                return
+            except Exception:
+                await self._error(
+                    scope, receive, send, ApiError(400, ErrorCode.BAD_ENCODING, encoding)
+                )
+                return
         raw_headers = [
             (key, value)
             for key, value in scope["headers"]
-            if key.lower() not in (b"content-encoding", b"content-length")
+            if key.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")
         ]
         raw_headers.append((b"content-length", str(len(body)).encode()))
         sent = False
@@ -197,6 +228,116 @@ class DecompressRequestBody:
     async def _error(scope: Scope, receive: Receive, send: Send, error: ApiError) -> None:
         response = JSONResponse(error.body(), status_code=error.status, headers=error.headers)
         await response(scope, receive, send)
+
+
+DecompressRequestBody = BoundedRequestBody  # the name earlier releases used
+
+
+# --- errors without personal data --------------------------------------------------------------
+
+log = logging.getLogger("fieldbook.server")
+
+
+def describe_failure(exc: BaseException) -> str:
+    """An exception as exception types and code locations only: never its message, which may
+    quote the values a request carried (SQL parameters, a constraint's key, an ID number)."""
+    parts = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = traceback.extract_tb(current.__traceback__)[-3:]
+        where = " < ".join(
+            f"{Path_(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames)
+        )
+        parts.append(f"{type(current).__module__}.{type(current).__qualname__} at {where}")
+        current = current.__cause__ or current.__context__
+    return " | caused by ".join(parts)
+
+
+class ScrubbedErrors:
+    """ASGI middleware: an unexpected exception answers 500 ``INTERNAL_ERROR`` and is logged as
+    types and locations (``describe_failure``), never re-raised for the ASGI server to print
+    with its message and SQL parameters."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as exc:  # noqa: BLE001 - the one place every failure ends up
+            log.error("500 %s %s: %s", scope["method"], scope["path"], describe_failure(exc))
+            if not started:
+                error = ApiError(500, ErrorCode.INTERNAL_ERROR)
+                await JSONResponse(error.body(), status_code=500)(scope, receive, send)
+
+
+# --- strict JSON ----------------------------------------------------------------------------------
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_text(value: Any) -> None:
+    """Raise ``ValueError`` for a lone surrogate anywhere in ``value`` (iteratively)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            item.encode("utf-8")  # UnicodeEncodeError is a ValueError
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def strict_json(body: bytes) -> Any:
+    """JSON as RFC 8259 has it: no NaN or Infinity, no lone surrogates, nesting within the
+    interpreter's recursion limit; anything else raises ``ValueError``."""
+    try:
+        value = json.loads(body, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+    if _SURROGATE_ESCAPE.search(body):  # only then can a lone surrogate be in there
+        _check_text(value)
+    return value
+
+
+class StrictJSONRequest(Request):
+    """A request whose ``json()`` is ``strict_json``: FastAPI answers its ``ValueError`` with 400."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = strict_json(await self.body())
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """Every route reads its JSON body with ``StrictJSONRequest``."""
+
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Any:
+            return await handler(StrictJSONRequest(request.scope, request.receive))
+
+        return strict
 
 
 # --- the app ---------------------------------------------------------------------------------------
@@ -233,12 +374,19 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
         description="建档立卡动态管理: laptops push their outbox and pull their villages' feed.",
         lifespan=lifespan,
     )
+    app.router.route_class = StrictJSONRoute
     app.state.database = database
     app.state.push_lock = push_lock
     app.state.push_lock_timeout = push_lock_timeout
-    app.add_middleware(DecompressRequestBody)
+
+    def check_token(authorization: str | None) -> None:
+        with database.session() as session:
+            authenticate(session, authorization)
+
+    app.add_middleware(BoundedRequestBody, check_token=check_token)
     # answers of a few hundred changes compress 5-10x; small ones are not worth it
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(ScrubbedErrors)  # outermost of ours: sees every failure
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -260,10 +408,6 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
         )
         error = ApiError(exc.status_code, code)
         return JSONResponse(error.body(), status_code=exc.status_code, headers=exc.headers)
-
-    @app.exception_handler(Exception)
-    async def _crash(_request: Request, _exc: Exception) -> JSONResponse:
-        return JSONResponse(ApiError(500, ErrorCode.INTERNAL_ERROR).body(), status_code=500)
 
     def device_session(authorization: str | None, work: Callable[[Session, Device], Any]) -> Any:
         """Run a read-only ``work`` for the authenticated device (reads never take the writer)."""
@@ -343,7 +487,7 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
     )
     def pull(
         village: Annotated[str, Query(min_length=1, max_length=20)],
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_SINCE)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
         authorization: Annotated[str | None, Header()] = None,
     ) -> PullResponse:
