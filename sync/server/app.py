@@ -28,13 +28,16 @@ Every 4xx/5xx answer is an ``ErrorResponse`` ``{code, message, details}``.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
 import re
 import threading
+import time
 import traceback
 import zlib
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
@@ -233,6 +236,48 @@ class BoundedRequestBody:
 DecompressRequestBody = BoundedRequestBody  # the name earlier releases used
 
 
+# --- a small rate limit ----------------------------------------------------------------------------
+
+ENROLL_ATTEMPTS = 20
+ENROLL_WINDOW_SECONDS = 60.0
+
+
+class RateLimiter:
+    """At most ``limit`` hits per key in any ``window`` seconds (in this process's memory)."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.hits: dict[str, deque[float]] = {}
+        self.lock = threading.Lock()
+
+    def wait(self, key: str) -> float | None:
+        """``None`` when a hit would be allowed now, else the seconds until it would be."""
+        now = self.clock()
+        with self.lock:
+            times = self.hits.get(key)
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if times and len(times) >= self.limit:
+                return times[0] + self.window - now
+            return None
+
+    def hit(self, key: str) -> float | None:
+        """Count a hit; ``None`` when it is allowed, else the seconds until one would be."""
+        now = self.clock()
+        with self.lock:
+            if len(self.hits) > 10_000:  # forget idle keys rather than grow without bound
+                self.hits = {k: v for k, v in self.hits.items() if v and v[-1] > now - self.window}
+            times = self.hits.setdefault(key, deque())
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if len(times) >= self.limit:
+                return times[0] + self.window - now
+            times.append(now)
+            return None
+
+
 # --- errors without personal data --------------------------------------------------------------
 
 log = logging.getLogger("fieldbook.server")
@@ -354,13 +399,17 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOUT) -> FastAPI:
-    """The sync server on ``database_url`` (SQLite or PostgreSQL), migrated on start.
+def create_app(
+    database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOUT, migrate: bool = True
+) -> FastAPI:
+    """The sync server on ``database_url`` (SQLite or PostgreSQL), migrated on start (under
+    the migration lock) unless ``migrate`` is false: then a database that is not at this
+    release's schema raises ``sync.server.db.SchemaMismatch`` (``fieldbook-server serve``).
 
     ``app.state.push_lock_timeout`` is how long a write waits for the one writer before it
     answers 503 with ``Retry-After`` (``app.state.push_lock`` is that writer's lock).
     """
-    database = open_server_database(database_url)
+    database = open_server_database(database_url, migrate=migrate)
     push_lock = threading.Lock()
 
     @asynccontextmanager
@@ -544,11 +593,29 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
 
         return device_session(authorization, work)
 
+    enroll_limiter = RateLimiter(ENROLL_ATTEMPTS, ENROLL_WINDOW_SECONDS)
+    enroll_failures = RateLimiter(ENROLL_ATTEMPTS, ENROLL_WINDOW_SECONDS)
+    app.state.enroll_limiters = (enroll_limiter, enroll_failures)
+
     @app.post(
         ENROLL_PATH, response_model=EnrollResponse, responses=ERROR_RESPONSES, tags=["devices"]
     )
-    def enroll(payload: EnrollRequest) -> EnrollResponse:
+    def enroll(payload: EnrollRequest, request: Request) -> EnrollResponse:
         """Exchange a one-time enrollment code for a device id and token (the token is shown once)."""
+        # codes are guessed no faster than this per client (failed attempts count), and a code is
+        # redeemed (a retry after a lost answer) no more often than this
+        client = f"ip:{request.client.host if request.client else '?'}"
+        code_key = hashlib.sha256(payload.code.encode("utf-8", "surrogatepass")).hexdigest()
+        wait = enroll_failures.wait(client) or enroll_limiter.hit(f"code:{code_key}")
+        if wait is not None:
+            raise ApiError(429, ErrorCode.SERVER_BUSY, headers={"Retry-After": str(int(wait) + 1)})
+        try:
+            return _enroll(payload)
+        except ApiError:
+            enroll_failures.hit(client)
+            raise
+
+    def _enroll(payload: EnrollRequest) -> EnrollResponse:
         with the_writer() as session:
             keys = county_keys(session)
             enrolled = redeem_enrollment_code(

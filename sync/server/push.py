@@ -46,7 +46,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import JSON, Boolean, Float, Integer, insert, select, tuple_
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,7 @@ from desktop.store.sync_apply import (
     household_id_of,
     model_for,
     row_values,
+    synced_columns,
     village_code_of,
     write_remote_fields,
 )
@@ -224,20 +225,59 @@ def server_fields(
 
 
 def base_value(session: Session, entity: str, entity_id: str, field: str, base_version: int) -> Any:
-    """The value a field had at ``base_version``, from the feed (``None`` if it was never set)."""
-    rows = session.scalars(
-        select(ChangeLogEntry.fields)
-        .where(
-            ChangeLogEntry.entity == entity,
-            ChangeLogEntry.entity_id == entity_id,
-            ChangeLogEntry.version <= base_version,
-        )
+    """The value a field had at ``base_version`` (``None`` if it was never set).
+
+    From the feed; for a record that came into the server without it (seeded by
+    ``load-divisions --all`` or an import) from the household book: the old value the first
+    feed entry after ``base_version`` that wrote the field replaced."""
+    rows = session.execute(
+        select(ChangeLogEntry.version, ChangeLogEntry.fields, ChangeLogEntry.change_id)
+        .where(ChangeLogEntry.entity == entity, ChangeLogEntry.entity_id == entity_id)
         .order_by(ChangeLogEntry.version.desc())
-    )
-    for fields in rows:
-        if field in fields:
+    ).all()
+    first_after: str | None = None
+    for version, fields, change_id in rows:
+        if field not in fields:
+            continue
+        if version <= base_version:
             return fields[field]
+        first_after = change_id
+    if first_after is not None and field != DELETED:
+        old = session.scalar(
+            select(LedgerEntry.old_value).where(
+                LedgerEntry.change_id == first_after,
+                LedgerEntry.entity == entity,
+                LedgerEntry.entity_id == entity_id,
+                LedgerEntry.field == field,
+            )
+        )
+        if old is not None:
+            return _from_book(entity, field, old)
     return False if field == DELETED else None
+
+
+def _from_book(entity: str, field: str, text: str) -> Any:
+    """A household-book text (``desktop.store.save.to_book``) back in wire form."""
+    model = model_for(entity)
+    column = synced_columns(model).get(field) if model is not None else None
+    if column is None:
+        return text
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return text == "是"
+    if isinstance(kind, Integer):
+        return int(text) if text.lstrip("-").isdigit() else text
+    if isinstance(kind, Float):
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if isinstance(kind, JSON):
+        return [part for part in text.split(",") if part]
+    try:
+        return canonical_fields(entity, {field: text})[field]
+    except (WireValueError, ArithmeticError):
+        return text
 
 
 def _duplicate(

@@ -319,6 +319,8 @@ def _empty(live: LiveServer) -> None:
             connection.execute(text(f"TRUNCATE {', '.join(SERVER_TABLES)} RESTART IDENTITY"))
     seed_divisions(live.db)
     live.app.state.push_lock_timeout = PUSH_LOCK_TIMEOUT
+    for limiter in live.app.state.enroll_limiters:
+        limiter.hits.clear()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
