@@ -338,29 +338,39 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _check_text(value: Any) -> None:
-    """Raise ``ValueError`` for a lone surrogate anywhere in ``value`` (iteratively)."""
-    stack = [value]
+MAX_JSON_DEPTH = 32
+"""No request nests deeper than this (a push's fields hold flat values and code lists)."""
+
+
+def _check_tree(value: Any, *, text: bool) -> None:
+    """Raise ``ValueError`` for nesting deeper than ``MAX_JSON_DEPTH`` and, with ``text``, for a
+    lone surrogate in any string (iteratively: no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         if isinstance(item, str):
-            item.encode("utf-8")  # UnicodeEncodeError is a ValueError
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+            if text:
+                item.encode("utf-8")  # UnicodeEncodeError is a ValueError
+            continue
+        if isinstance(item, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                raise ValueError("JSON nested too deeply")
+            if isinstance(item, dict):
+                stack.extend((key, depth + 1) for key in item)
+                stack.extend((child, depth + 1) for child in item.values())
+            else:
+                stack.extend((child, depth + 1) for child in item)
 
 
 def strict_json(body: bytes) -> Any:
-    """JSON as RFC 8259 has it: no NaN or Infinity, no lone surrogates, nesting within the
-    interpreter's recursion limit; anything else raises ``ValueError``."""
+    """JSON as RFC 8259 has it: no NaN or Infinity, no lone surrogates, nesting at most
+    ``MAX_JSON_DEPTH``; anything else raises ``ValueError``."""
     try:
         value = json.loads(body, parse_constant=_refuse_constant)
     except RecursionError as exc:
         raise ValueError("JSON nested too deeply") from exc
-    if _SURROGATE_ESCAPE.search(body):  # only then can a lone surrogate be in there
-        _check_text(value)
+    # a lone surrogate can only come in escaped: look for one only when an escape is there
+    _check_tree(value, text=_SURROGATE_ESCAPE.search(body) is not None)
     return value
 
 

@@ -462,6 +462,8 @@ def _check_villages(
         if row is not None
         else None
     )
+    if row is None and change.op != "create":
+        return _refused(change, ErrorCode.RECORD_NOT_FOUND)  # what the merge would answer
     if row is not None and old_village not in villages:
         # another village's record (or one that belongs to none): the same answer as no record
         return _refused(change, ErrorCode.RECORD_NOT_FOUND)
