@@ -344,13 +344,13 @@ def test_a_huge_note_is_refused_and_never_reaches_the_feed(server, make_laptop):
 # --- 7. malformed JSON and numbers: 4xx, never 500 --------------------------------------------------
 
 
-def _valid_body(laptop, fields_json: str) -> bytes:
+def _valid_body(laptop, fields_json: str, *, target: str | None = None, seq: int = 1) -> bytes:
     """A push body whose ``fields`` is ``fields_json`` exactly as written (JSON text)."""
     body = {
         "device_id": credentials(laptop)[0],
         "batch_id": "b",
-        "first_seq": 1,
-        "changes": [change("households", new_id(), {}, seq=1)],
+        "first_seq": seq,
+        "changes": [change("households", target or new_id(), {}, seq=seq)],
     }
     body["changes"][0]["fields"] = "__FIELDS__"
     return json.dumps(body).replace('"__FIELDS__"', fields_json).encode()
@@ -370,17 +370,19 @@ def _valid_body(laptop, fields_json: str) -> bytes:
 )
 def test_malformed_json_is_a_4xx_and_writes_nothing(server, make_laptop, fields_json):
     laptop = make_laptop("东街-1", server)
+    saved = laptop.create_household("6104241002010001")
+    laptop.client.push()
     with server.http() as http:
         response = http.post(
             PUSH_PATH,
-            content=_valid_body(laptop, fields_json),
+            content=_valid_body(laptop, fields_json, target=saved.household_id, seq=5),
             headers={**auth(laptop, "b"), "Content-Type": "application/json"},
         )
 
     assert 400 <= response.status_code < 500 or (
         response.status_code == 200 and response.json()["results"][0]["outcome"] == "refused"
     ), response.text
-    assert count(server.db, ChangeLogEntry) == 0
+    assert count(server.db, ChangeLogEntry) == 4  # the household's own rows only
 
 
 def test_huge_numbers_in_the_request_are_a_4xx(server, make_laptop):
