@@ -109,6 +109,9 @@ from sync.server.resolve import resolve_conflict
 MAX_BODY_BYTES = 32 * 1024 * 1024
 """A request body may be at most this large after decompression (guards against zip bombs)."""
 PUSH_LOCK_TIMEOUT = 30.0
+MAX_WAITING_WRITERS = 16
+"""Writes that may wait for the one writer at once; more answer 429 (the threadpool has 40
+threads, so at least 24 are left for pulls, status and reports)."""
 RETRY_AFTER_SECONDS = 5
 VillageFilter = Annotated[str | None, Query(min_length=1, max_length=20)]
 """An optional ``village`` of a report: one of the device's villages (default: all of them)."""
@@ -410,7 +413,11 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def create_app(
-    database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOUT, migrate: bool = True
+    database_url: str,
+    *,
+    push_lock_timeout: float = PUSH_LOCK_TIMEOUT,
+    migrate: bool = True,
+    max_waiting_writers: int = MAX_WAITING_WRITERS,
 ) -> FastAPI:
     """The sync server on ``database_url`` (SQLite or PostgreSQL), migrated on start (under
     the migration lock) unless ``migrate`` is false: then a database that is not at this
@@ -437,6 +444,7 @@ def create_app(
     app.state.database = database
     app.state.push_lock = push_lock
     app.state.push_lock_timeout = push_lock_timeout
+    app.state.max_waiting_writers = max_waiting_writers
 
     def check_token(authorization: str | None) -> None:
         with database.session() as session:
@@ -479,10 +487,29 @@ def create_app(
             503, ErrorCode.SERVER_BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
         )
 
+    queue_lock = threading.Lock()
+    app.state.writers_waiting = 0
+
     @contextmanager
     def the_writer() -> Iterator[Session]:
-        """A session holding the one writer (503 with Retry-After when it cannot be had in time)."""
-        if not push_lock.acquire(timeout=app.state.push_lock_timeout):
+        """A session holding the one writer (503 with Retry-After when it cannot be had in time).
+
+        Admission control: when ``app.state.max_waiting_writers`` requests already wait for the
+        writer, the next one answers 429 with Retry-After at once instead of taking a worker
+        thread to wait in, so the threads that serve pulls and status are never all waiting
+        behind pushes (the client backs off and sends the same batch again)."""
+        with queue_lock:
+            if app.state.writers_waiting >= app.state.max_waiting_writers:
+                raise ApiError(
+                    429, ErrorCode.SERVER_BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+                )
+            app.state.writers_waiting += 1
+        try:
+            acquired = push_lock.acquire(timeout=app.state.push_lock_timeout)
+        finally:
+            with queue_lock:
+                app.state.writers_waiting -= 1
+        if not acquired:
             raise busy()
         try:
             with writer_session(database, timeout=app.state.push_lock_timeout) as session:
@@ -741,3 +768,11 @@ def create_app(
         return report(authorization, village, reports.conflicts_report)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app on ``$FIELDBOOK_SERVER_DB``, not migrating (``fieldbook-server serve --workers N``
+    checked the schema before it started the workers)."""
+    import os
+
+    return create_app(os.environ["FIELDBOOK_SERVER_DB"], migrate=False)

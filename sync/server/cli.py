@@ -2,7 +2,7 @@
 
     fieldbook-server migrate [--db URL]
     fieldbook-server serve   [--db URL] [--host H] [--port P] [--ssl-certfile F --ssl-keyfile F]
-                             [--migrate]
+                             [--migrate] [--workers N]
     fieldbook-server enroll  [--db URL] --name NAME --villages CODE [CODE …] [--server-url URL]
                              [--role field_worker|reviewer|admin] [--qr FILE] [--days N]
     fieldbook-server revoke  [--db URL] DEVICE_ID
@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--migrate", action="store_true", help="migrate the database first (locked) if behind"
     )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (reads in parallel; one writer)"
+    )
     with_db(commands.add_parser("migrate", help="migrate the database to this release (locked)"))
 
     enroll = with_db(commands.add_parser("enroll", help="make a one-time enrollment code"))
@@ -135,8 +138,23 @@ def _serve(args: argparse.Namespace) -> int:
     except SchemaMismatch as exc:
         print(exc.message, file=sys.stderr)
         return 1
+    target: object = app
+    extra: dict[str, object] = {}
+    if args.workers > 1:
+        # each worker process builds its own app (and engine) on the checked database; the
+        # writer stays one across them (the advisory lock / BEGIN IMMEDIATE), reads run in all
+        app.state.database.dispose()
+        os.environ[DB_ENV] = args.db
+        target, extra = (
+            "sync.server.app:app_from_environment",
+            {
+                "factory": True,
+                "workers": args.workers,
+            },
+        )
     uvicorn.run(
-        app,
+        target,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]
         host=args.host,
         port=args.port,
         ssl_certfile=args.ssl_certfile,

@@ -39,6 +39,7 @@ from tests.sync.conftest import (
     auth,
     count,
     credentials,
+    outbox_batch,
 )
 
 COUNTY_ID = DIVISIONS[0]["id"]
@@ -457,3 +458,47 @@ def test_guessing_enrollment_codes_is_slowed_down_with_429(server):
     assert set(statuses[:20]) == {403}
     assert statuses[-1] == 429 and int(response.headers["Retry-After"]) >= 1
     assert count(server.db, AppliedChange) == 0
+
+
+# --- B. admission control -------------------------------------------------------------------------
+
+
+def test_pushes_beyond_the_writer_queue_answer_429_at_once_and_pulls_still_answer(
+    server, make_laptop
+):
+    import threading
+
+    laptops = [make_laptop(f"东街-{k}", server) for k in range(3)]
+    for k, laptop in enumerate(laptops):
+        laptop.create_household(f"61042410020100{k:02d}", seq=k)
+    server.app.state.max_waiting_writers = 2
+    statuses: list[int] = []
+
+    def push(laptop) -> None:
+        body = outbox_batch(laptop, batch_id=new_id())
+        with server.http() as http:
+            response = http.post(PUSH_PATH, json=body, headers=auth(laptop, body["batch_id"]))
+        statuses.append(response.status_code)
+
+    lock = server.app.state.push_lock
+    lock.acquire()  # another push holds the writer
+    try:
+        waiting = [threading.Thread(target=push, args=(laptop,)) for laptop in laptops[:2]]
+        for thread in waiting:
+            thread.start()
+        while server.app.state.writers_waiting < 2:  # both queued behind the writer
+            threading.Event().wait(0.01)
+        body = outbox_batch(laptops[2], batch_id="third")
+        with server.http() as http:
+            third = http.post(PUSH_PATH, json=body, headers=auth(laptops[2], "third"))
+            pull = http.get(PULL_PATH, params={"village": EAST}, headers=auth(laptops[2]))
+    finally:
+        lock.release()
+    for thread in waiting:
+        thread.join(30)
+
+    assert third.status_code == 429 and int(third.headers["Retry-After"]) >= 1
+    assert third.json()["code"] == ErrorCode.SERVER_BUSY
+    assert pull.status_code == 200
+    assert statuses == [200, 200]
+    assert laptops[2].client.push().applied == 4  # the refused batch simply comes again

@@ -190,3 +190,19 @@ def test_three_servers_start_at_once_on_a_fresh_database_and_two_laptops_push_th
     assert len(answered) == len(set(answered)) == sent  # exactly once
     assert [seq for seq, _ in feed] == list(range(1, sent + 1))  # in order, no gap
     assert len({change_id for _, change_id in feed}) == sent
+
+
+def test_serve_with_two_workers_takes_pushes_and_pulls(fresh_url, make_laptop, tmp_path):
+    assert subprocess.run([*SERVER, "migrate", "--db", fresh_url], check=False).returncode == 0
+    [code] = _codes(fresh_url, ("东街-1", [EAST]))
+    laptop = make_laptop("东街-1")
+    for k in range(3):
+        laptop.create_household(f"61042410020100{k:02d}", seq=k)
+    log = tmp_path / "server.log"
+    with served(fresh_url, log, "--workers", "2") as base:
+        laptop.client.enroll(encode_enrollment(code, base))
+        pushed = laptop.client.push()
+        pulled = laptop.client.pull()
+
+    assert pushed.applied == 12 and pulled is not None
+    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
