@@ -72,6 +72,10 @@ CONFLICTS_REPORT_PATH = f"{REPORTS_PATH}/conflicts"
 MAX_BATCH_CHANGES = 1000
 """A push carries at most this many changes (the client sends 200 by default)."""
 MAX_PULL_LIMIT = 1000
+MAX_SEQ = 2**31 - 1
+"""Sequence numbers and versions are 32-bit integer columns: anything larger is refused (422)."""
+MAX_SINCE = 2**63 - 1
+"""A pull cursor is a server_seq (a 64-bit column)."""
 DEFAULT_PULL_LIMIT = 500
 MIN_CLIENT_VERSION = "0.1.0"
 
@@ -196,12 +200,12 @@ class Change(WireModel):
     """One outbox change: only the changed fields, with the server version the edit started from."""
 
     change_id: str = Field(pattern=UUID_PATTERN)
-    device_seq: int = Field(ge=1)
+    device_seq: int = Field(ge=1, le=MAX_SEQ)
     entity: str = Field(min_length=1, max_length=30)
     entity_id: str = Field(min_length=1, max_length=36)
     village_code: str | None = Field(default=None, max_length=20)
     op: Op
-    base_version: int = Field(ge=0)
+    base_version: int = Field(ge=0, le=MAX_SEQ)
     fields: dict[str, Any]
     edited_at: str = Field(max_length=40)
 
@@ -211,7 +215,7 @@ class PushRequest(WireModel):
 
     device_id: str = Field(min_length=1, max_length=36)
     batch_id: str = Field(min_length=1, max_length=64)
-    first_seq: int = Field(ge=1)
+    first_seq: int = Field(ge=1, le=MAX_SEQ)
     changes: list[Change] = Field(min_length=1, max_length=MAX_BATCH_CHANGES)
 
     @model_validator(mode="after")
@@ -299,7 +303,7 @@ class EnrollRequest(WireModel):
     """
 
     code: str = Field(min_length=8, max_length=200)
-    first_seq: int = Field(default=1, ge=1)
+    first_seq: int = Field(default=1, ge=1, le=MAX_SEQ)
     hostname: str | None = Field(default=None, max_length=100)
     public_key: str | None = Field(default=None, pattern=PUBLIC_KEY_PATTERN)
 
@@ -397,7 +401,7 @@ class BundleBody(WireModel):
 
     device_id: str = Field(min_length=1, max_length=36)
     created_at: datetime
-    first_seq: int = Field(ge=1)
+    first_seq: int = Field(ge=1, le=MAX_SEQ)
     changes: list[Change] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -60,13 +60,14 @@ def make_engine(target: str | Path | URL, *, key: bytes | None = None) -> Engine
         if url.get_backend_name() != "sqlite":
             raise ValueError("only a SQLite database can be encrypted with a key")
         engine = encrypted_engine(url, key)
+        engine.hide_parameters = True  # no ID number in an error's text or a log (issue 11)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def alembic_config(engine: Engine) -> Config:

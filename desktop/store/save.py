@@ -22,6 +22,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.clock import Clock, as_clock
+from desktop.domain.field_bounds import check_fields
 from desktop.domain.operations import (
     INTERNAL_OPERATIONS,
     STATUS_OPERATIONS,
@@ -282,6 +283,11 @@ def _book_and_queue(
         else:
             op = "create" if is_new else "update"
         row_changes.append((obj, op, changes))
+    # every value within its type and bounds (the server checks the same table) before any write
+    for obj, _op, changes in row_changes:
+        wire = {name: to_wire(new) for name, (_old, new) in changes.items()}
+        if bad := check_fields(type(obj).__tablename__, wire):
+            raise SaveRefused(bad, f"有 {len(bad)} 个字段的值不合法,不能保存")
     at = utcnow()
     for obj, op, changes in row_changes:
         change_id = new_id()

@@ -28,20 +28,30 @@ Every 4xx/5xx answer is an ``ErrorResponse`` ``{code, message, details}``.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import logging
+import re
 import threading
+import time
+import traceback
 import zlib
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
+from pathlib import Path as Path_
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,6 +63,7 @@ from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ENROLL_PATH,
     MAX_PULL_LIMIT,
+    MAX_SINCE,
     PROBLEMS_REPORT_PATH,
     PROGRESS_REPORT_PATH,
     PROTOCOL_VERSION,
@@ -98,6 +109,9 @@ from sync.server.resolve import resolve_conflict
 MAX_BODY_BYTES = 32 * 1024 * 1024
 """A request body may be at most this large after decompression (guards against zip bombs)."""
 PUSH_LOCK_TIMEOUT = 30.0
+MAX_WAITING_WRITERS = 16
+"""Writes that may wait for the one writer at once; more answer 429 (the threadpool has 40
+threads, so at least 24 are left for pulls, status and reports)."""
 RETRY_AFTER_SECONDS = 5
 VillageFilter = Annotated[str | None, Query(min_length=1, max_length=20)]
 """An optional ``village`` of a report: one of the device's villages (default: all of them)."""
@@ -128,30 +142,48 @@ def _decompress(encoding: str, body: bytes, limit: int) -> bytes:
     return data
 
 
-class DecompressRequestBody:
-    """ASGI middleware: a request body sent with ``Content-Encoding: gzip`` or ``zstd`` is
-    decompressed (at most ``max_bytes``) before FastAPI reads it; other encodings answer 415."""
+AUTHENTICATED_BODIES = (PUSH_PATH, BUNDLE_PATH, f"{CONFLICTS_PATH}/")
+"""Paths whose body is read only after the device's token checks out (a stranger's 300 MB body
+is never read, let alone parsed)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+
+class BoundedRequestBody:
+    """ASGI middleware: every request body is read at most ``max_bytes`` (as sent, and again after
+    decompression), counted while it streams in, whether or not a Content-Length says how much
+    comes (a chunked body too); a body sent with ``Content-Encoding: gzip`` or ``zstd`` is
+    decompressed before FastAPI reads it; other encodings answer 415. On the paths that need a
+    device (``AUTHENTICATED_BODIES``) the token is checked (``check_token``) before a byte of
+    the body is read."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = MAX_BODY_BYTES,
+        check_token: Callable[[str | None], None] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.check_token = check_token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        if self.check_token is not None and scope["path"].startswith(AUTHENTICATED_BODIES):
+            try:
+                await run_in_threadpool(self.check_token, headers.get("authorization"))
+            except ApiError as error:
+                await self._error(scope, receive, send, error)
+                return
         encoding = headers.get("content-encoding", "identity").strip().lower()
         length = headers.get("content-length")
         if length and length.isdigit() and int(length) > self.max_bytes:
             await self._error(scope, receive, send, ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE))
             return
-        if encoding in ("", "identity"):
-            await self.app(scope, receive, send)
-            return
-        if encoding not in ("gzip", "zstd"):
+        if encoding not in ("", "identity", "gzip", "zstd"):
             await self._error(
-                scope, receive, send, ApiError(415, ErrorCode.UNSUPPORTED_ENCODING, encoding)
+                scope, receive, send, ApiError(415, ErrorCode.UNSUPPORTED_ENCODING, encoding[:20])
             )
             return
         chunks: list[bytes] = []
@@ -168,18 +200,23 @@ class DecompressRequestBody:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        try:
-            body = _decompress(encoding, b"".join(chunks), self.max_bytes)
-        except _TooLarge:
-            await self._error(scope, receive, send, ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE))
-            return
-        except Exception:
-            await self._error(scope, receive, send, ApiError(400, ErrorCode.BAD_ENCODING, encoding))
-            return
+        body = b"".join(chunks)
+        del chunks
+        if encoding in ("gzip", "zstd"):
+            try:
+                body = _decompress(encoding, body, self.max_bytes)
+            except _TooLarge:
+                await self._error(scope, receive, send, ApiError(413, ErrorCode.PAYLOAD_TOO_LARGE))
+                return
+            except Exception:
+                await self._error(
+                    scope, receive, send, ApiError(400, ErrorCode.BAD_ENCODING, encoding)
+                )
+                return
         raw_headers = [
             (key, value)
             for key, value in scope["headers"]
-            if key.lower() not in (b"content-encoding", b"content-length")
+            if key.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")
         ]
         raw_headers.append((b"content-length", str(len(body)).encode()))
         sent = False
@@ -199,6 +236,168 @@ class DecompressRequestBody:
         await response(scope, receive, send)
 
 
+DecompressRequestBody = BoundedRequestBody  # the name earlier releases used
+
+
+# --- a small rate limit ----------------------------------------------------------------------------
+
+ENROLL_ATTEMPTS = 20
+ENROLL_WINDOW_SECONDS = 60.0
+
+
+class RateLimiter:
+    """At most ``limit`` hits per key in any ``window`` seconds (in this process's memory)."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.hits: dict[str, deque[float]] = {}
+        self.lock = threading.Lock()
+
+    def wait(self, key: str) -> float | None:
+        """``None`` when a hit would be allowed now, else the seconds until it would be."""
+        now = self.clock()
+        with self.lock:
+            times = self.hits.get(key)
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if times and len(times) >= self.limit:
+                return times[0] + self.window - now
+            return None
+
+    def hit(self, key: str) -> float | None:
+        """Count a hit; ``None`` when it is allowed, else the seconds until one would be."""
+        now = self.clock()
+        with self.lock:
+            if len(self.hits) > 10_000:  # forget idle keys rather than grow without bound
+                self.hits = {k: v for k, v in self.hits.items() if v and v[-1] > now - self.window}
+            times = self.hits.setdefault(key, deque())
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if len(times) >= self.limit:
+                return times[0] + self.window - now
+            times.append(now)
+            return None
+
+
+# --- errors without personal data --------------------------------------------------------------
+
+log = logging.getLogger("fieldbook.server")
+
+
+def describe_failure(exc: BaseException) -> str:
+    """An exception as exception types and code locations only: never its message, which may
+    quote the values a request carried (SQL parameters, a constraint's key, an ID number)."""
+    parts = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = traceback.extract_tb(current.__traceback__)[-3:]
+        where = " < ".join(
+            f"{Path_(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames)
+        )
+        parts.append(f"{type(current).__module__}.{type(current).__qualname__} at {where}")
+        current = current.__cause__ or current.__context__
+    return " | caused by ".join(parts)
+
+
+class ScrubbedErrors:
+    """ASGI middleware: an unexpected exception answers 500 ``INTERNAL_ERROR`` and is logged as
+    types and locations (``describe_failure``), never re-raised for the ASGI server to print
+    with its message and SQL parameters."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as exc:  # noqa: BLE001 - the one place every failure ends up
+            log.error("500 %s %s: %s", scope["method"], scope["path"], describe_failure(exc))
+            if not started:
+                error = ApiError(500, ErrorCode.INTERNAL_ERROR)
+                await JSONResponse(error.body(), status_code=500)(scope, receive, send)
+
+
+# --- strict JSON ----------------------------------------------------------------------------------
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+MAX_JSON_DEPTH = 32
+"""No request nests deeper than this (a push's fields hold flat values and code lists)."""
+
+
+def _check_tree(value: Any, *, text: bool) -> None:
+    """Raise ``ValueError`` for nesting deeper than ``MAX_JSON_DEPTH`` and, with ``text``, for a
+    lone surrogate in any string (iteratively: no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if text:
+                item.encode("utf-8")  # UnicodeEncodeError is a ValueError
+            continue
+        if isinstance(item, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                raise ValueError("JSON nested too deeply")
+            if isinstance(item, dict):
+                stack.extend((key, depth + 1) for key in item)
+                stack.extend((child, depth + 1) for child in item.values())
+            else:
+                stack.extend((child, depth + 1) for child in item)
+
+
+def strict_json(body: bytes) -> Any:
+    """JSON as RFC 8259 has it: no NaN or Infinity, no lone surrogates, nesting at most
+    ``MAX_JSON_DEPTH``; anything else raises ``ValueError``."""
+    try:
+        value = json.loads(body, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+    # a lone surrogate can only come in escaped: look for one only when an escape is there
+    _check_tree(value, text=_SURROGATE_ESCAPE.search(body) is not None)
+    return value
+
+
+class StrictJSONRequest(Request):
+    """A request whose ``json()`` is ``strict_json``: FastAPI answers its ``ValueError`` with 400."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = strict_json(await self.body())
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """Every route reads its JSON body with ``StrictJSONRequest``."""
+
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Any:
+            return await handler(StrictJSONRequest(request.scope, request.receive))
+
+        return strict
+
+
 # --- the app ---------------------------------------------------------------------------------------
 
 
@@ -213,13 +412,21 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOUT) -> FastAPI:
-    """The sync server on ``database_url`` (SQLite or PostgreSQL), migrated on start.
+def create_app(
+    database_url: str,
+    *,
+    push_lock_timeout: float = PUSH_LOCK_TIMEOUT,
+    migrate: bool = True,
+    max_waiting_writers: int = MAX_WAITING_WRITERS,
+) -> FastAPI:
+    """The sync server on ``database_url`` (SQLite or PostgreSQL), migrated on start (under
+    the migration lock) unless ``migrate`` is false: then a database that is not at this
+    release's schema raises ``sync.server.db.SchemaMismatch`` (``fieldbook-server serve``).
 
     ``app.state.push_lock_timeout`` is how long a write waits for the one writer before it
     answers 503 with ``Retry-After`` (``app.state.push_lock`` is that writer's lock).
     """
-    database = open_server_database(database_url)
+    database = open_server_database(database_url, migrate=migrate)
     push_lock = threading.Lock()
 
     @asynccontextmanager
@@ -233,12 +440,20 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
         description="建档立卡动态管理: laptops push their outbox and pull their villages' feed.",
         lifespan=lifespan,
     )
+    app.router.route_class = StrictJSONRoute
     app.state.database = database
     app.state.push_lock = push_lock
     app.state.push_lock_timeout = push_lock_timeout
-    app.add_middleware(DecompressRequestBody)
+    app.state.max_waiting_writers = max_waiting_writers
+
+    def check_token(authorization: str | None) -> None:
+        with database.session() as session:
+            authenticate(session, authorization)
+
+    app.add_middleware(BoundedRequestBody, check_token=check_token)
     # answers of a few hundred changes compress 5-10x; small ones are not worth it
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(ScrubbedErrors)  # outermost of ours: sees every failure
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -261,10 +476,6 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
         error = ApiError(exc.status_code, code)
         return JSONResponse(error.body(), status_code=exc.status_code, headers=exc.headers)
 
-    @app.exception_handler(Exception)
-    async def _crash(_request: Request, _exc: Exception) -> JSONResponse:
-        return JSONResponse(ApiError(500, ErrorCode.INTERNAL_ERROR).body(), status_code=500)
-
     def device_session(authorization: str | None, work: Callable[[Session, Device], Any]) -> Any:
         """Run a read-only ``work`` for the authenticated device (reads never take the writer)."""
         with database.session() as session:
@@ -276,10 +487,29 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
             503, ErrorCode.SERVER_BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
         )
 
+    queue_lock = threading.Lock()
+    app.state.writers_waiting = 0
+
     @contextmanager
     def the_writer() -> Iterator[Session]:
-        """A session holding the one writer (503 with Retry-After when it cannot be had in time)."""
-        if not push_lock.acquire(timeout=app.state.push_lock_timeout):
+        """A session holding the one writer (503 with Retry-After when it cannot be had in time).
+
+        Admission control: when ``app.state.max_waiting_writers`` requests already wait for the
+        writer, the next one answers 429 with Retry-After at once instead of taking a worker
+        thread to wait in, so the threads that serve pulls and status are never all waiting
+        behind pushes (the client backs off and sends the same batch again)."""
+        with queue_lock:
+            if app.state.writers_waiting >= app.state.max_waiting_writers:
+                raise ApiError(
+                    429, ErrorCode.SERVER_BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+                )
+            app.state.writers_waiting += 1
+        try:
+            acquired = push_lock.acquire(timeout=app.state.push_lock_timeout)
+        finally:
+            with queue_lock:
+                app.state.writers_waiting -= 1
+        if not acquired:
             raise busy()
         try:
             with writer_session(database, timeout=app.state.push_lock_timeout) as session:
@@ -343,7 +573,7 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
     )
     def pull(
         village: Annotated[str, Query(min_length=1, max_length=20)],
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_SINCE)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
         authorization: Annotated[str | None, Header()] = None,
     ) -> PullResponse:
@@ -400,11 +630,29 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
 
         return device_session(authorization, work)
 
+    enroll_limiter = RateLimiter(ENROLL_ATTEMPTS, ENROLL_WINDOW_SECONDS)
+    enroll_failures = RateLimiter(ENROLL_ATTEMPTS, ENROLL_WINDOW_SECONDS)
+    app.state.enroll_limiters = (enroll_limiter, enroll_failures)
+
     @app.post(
         ENROLL_PATH, response_model=EnrollResponse, responses=ERROR_RESPONSES, tags=["devices"]
     )
-    def enroll(payload: EnrollRequest) -> EnrollResponse:
+    def enroll(payload: EnrollRequest, request: Request) -> EnrollResponse:
         """Exchange a one-time enrollment code for a device id and token (the token is shown once)."""
+        # codes are guessed no faster than this per client (failed attempts count), and a code is
+        # redeemed (a retry after a lost answer) no more often than this
+        client = f"ip:{request.client.host if request.client else '?'}"
+        code_key = hashlib.sha256(payload.code.encode("utf-8", "surrogatepass")).hexdigest()
+        wait = enroll_failures.wait(client) or enroll_limiter.hit(f"code:{code_key}")
+        if wait is not None:
+            raise ApiError(429, ErrorCode.SERVER_BUSY, headers={"Retry-After": str(int(wait) + 1)})
+        try:
+            return _enroll(payload)
+        except ApiError:
+            enroll_failures.hit(client)
+            raise
+
+    def _enroll(payload: EnrollRequest) -> EnrollResponse:
         with the_writer() as session:
             keys = county_keys(session)
             enrolled = redeem_enrollment_code(
@@ -520,3 +768,11 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
         return report(authorization, village, reports.conflicts_report)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app on ``$FIELDBOOK_SERVER_DB``, not migrating (``fieldbook-server serve --workers N``
+    checked the schema before it started the workers)."""
+    import os
+
+    return create_app(os.environ["FIELDBOOK_SERVER_DB"], migrate=False)

@@ -1,6 +1,8 @@
 """``fieldbook-server``: run the sync server and manage devices from the county office's console.
 
+    fieldbook-server migrate [--db URL]
     fieldbook-server serve   [--db URL] [--host H] [--port P] [--ssl-certfile F --ssl-keyfile F]
+                             [--migrate] [--workers N]
     fieldbook-server enroll  [--db URL] --name NAME --villages CODE [CODE …] [--server-url URL]
                              [--role field_worker|reviewer|admin] [--qr FILE] [--days N]
     fieldbook-server revoke  [--db URL] DEVICE_ID
@@ -10,7 +12,10 @@
     fieldbook-server import-registry [--db URL] FILE… [--dry-run] [--report OUT.xlsx] [--json]
     fieldbook-server report  [--db URL] progress|quota|problems|conflicts [--village CODE]
 
-``--db`` defaults to ``sqlite:///fieldbook-server.db`` (or ``FIELDBOOK_SERVER_DB``); production
+``migrate`` brings the database to this release's schema, one migrator at a time however many
+run at once (a PostgreSQL advisory lock, a lock file beside a SQLite file); ``serve`` refuses to
+start on a database that is behind or ahead of this release (exit 1, with what to do), unless
+``--migrate`` asks it to migrate first under the same lock. ``--db`` defaults to ``sqlite:///fieldbook-server.db`` (or ``FIELDBOOK_SERVER_DB``); production
 runs on PostgreSQL (``postgresql+psycopg://…``). ``enroll`` prints a one-time code as text,
 ``FBE1:`` + base64url JSON ``{url, code}``, so that the laptop learns the server's address from
 the code itself, and writes it as a QR image with ``--qr``. ``load-divisions`` copies the county's
@@ -30,7 +35,12 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from sync.protocol import encode_enrollment
-from sync.server.db import DEFAULT_DATABASE_URL, open_server_database
+from sync.server.db import (
+    DEFAULT_DATABASE_URL,
+    SchemaMismatch,
+    migrate_server_database,
+    open_server_database,
+)
 from sync.server.devices import (
     DEFAULT_CODE_LIFETIME,
     create_enrollment_code,
@@ -62,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument("--ssl-certfile", help="HTTPS: the server's certificate (PEM)")
     serve.add_argument("--ssl-keyfile", help="HTTPS: the server's private key (PEM)")
+    serve.add_argument(
+        "--migrate", action="store_true", help="migrate the database first (locked) if behind"
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (reads in parallel; one writer)"
+    )
+    with_db(commands.add_parser("migrate", help="migrate the database to this release (locked)"))
 
     enroll = with_db(commands.add_parser("enroll", help="make a one-time enrollment code"))
     enroll.add_argument("--name", required=True, help="the laptop's name, e.g. 东街村-1")
@@ -125,13 +142,43 @@ def _serve(args: argparse.Namespace) -> int:
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         print("--ssl-certfile 和 --ssl-keyfile 需要同时给出", file=sys.stderr)
         return 2
+    try:
+        app = create_app(args.db, migrate=args.migrate)
+    except SchemaMismatch as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    target: object = app
+    extra: dict[str, object] = {}
+    if args.workers > 1:
+        # each worker process builds its own app (and engine) on the checked database; the
+        # writer stays one across them (the advisory lock / BEGIN IMMEDIATE), reads run in all
+        app.state.database.dispose()
+        os.environ[DB_ENV] = args.db
+        target, extra = (
+            "sync.server.app:app_from_environment",
+            {
+                "factory": True,
+                "workers": args.workers,
+            },
+        )
     uvicorn.run(
-        create_app(args.db),
+        target,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]
         host=args.host,
         port=args.port,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
     )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    try:
+        registry, server = migrate_server_database(args.db)
+    except SchemaMismatch as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"数据库已是本版本的结构(registry {registry}, server {server})")
     return 0
 
 
@@ -293,6 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {
         "serve": _serve,
+        "migrate": _migrate,
         "enroll": _enroll,
         "revoke": _revoke,
         "devices": _devices,

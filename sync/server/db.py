@@ -24,9 +24,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from desktop.store.db import Database, open_database
 from sync.server.models import VERSION_TABLE
@@ -92,11 +93,121 @@ def _real_sqlite_transactions(database: Database) -> None:
     database.engine.dispose()  # connections opened by the migrations predate the listeners
 
 
-def open_server_database(url: str) -> Database:
-    """Open (and create) the server's database with both schemas at their newest revision."""
-    database = open_database(url)
-    if server_current_revision(database.engine) != server_head_revision():
-        upgrade_server(database.engine)
+class SchemaMismatch(Exception):
+    """The database's schema is not the one this release serves; ``message`` says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown id
+        return False
+
+
+def check_schema(engine: Engine, url: str = "") -> None:
+    """Raise ``SchemaMismatch`` unless both histories (registry, server) are at this release's
+    newest revision: an empty or older database needs ``fieldbook-server migrate``, a newer one
+    a newer release."""
+    from desktop.store.db import alembic_config, current_revision, head_revision
+
+    where = f" --db {url}" if url else ""
+    histories = (
+        ("registry", current_revision(engine), head_revision(), alembic_config(engine)),
+        (
+            "server",
+            server_current_revision(engine),
+            server_head_revision(),
+            server_alembic_config(engine),
+        ),
+    )
+    for name, current, head, config in histories:
+        if current == head:
+            continue
+        if current is None or _known(ScriptDirectory.from_config(config), current):
+            raise SchemaMismatch(
+                f"数据库尚未迁移到本版本的结构({name}: {current or '空'} → {head}),"
+                f"请先运行 fieldbook-server migrate{where}"
+            )
+        raise SchemaMismatch(
+            f"数据库的结构({name}: {current})比本程序新,请升级 fieldbook-server 后再启动"
+        )
+
+
+MIGRATE_ADVISORY_LOCK_KEY = 0x46425F4D494752  # "FB_MIGR"
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """Held by one migrator at a time, across processes: a PostgreSQL session advisory lock,
+    or for a SQLite file an exclusive lock on ``<file>.migrate.lock`` beside it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            yield
+            return
+        import fcntl
+
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{path}.migrate.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
+    engine = create_engine(parsed, poolclass=NullPool, hide_parameters=True)
+    try:
+        with engine.connect() as connection:
+            connection.execute(select(func.pg_advisory_lock(MIGRATE_ADVISORY_LOCK_KEY)))
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(select(func.pg_advisory_unlock(MIGRATE_ADVISORY_LOCK_KEY)))
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
+def migrate_server_database(url: str) -> tuple[str, str]:
+    """Bring both histories to this release's newest revision, one migrator at a time (safe to
+    run from several processes at once); the (registry, server) revisions after."""
+    with migration_lock(url):
+        database = open_database(url)  # the registry's history (backed up first on SQLite)
+        try:
+            if server_current_revision(database.engine) != server_head_revision():
+                upgrade_server(database.engine)
+            check_schema(database.engine, url)
+            from desktop.store.db import current_revision
+
+            registry = current_revision(database.engine)
+            server = server_current_revision(database.engine)
+            assert registry is not None and server is not None
+            return registry, server
+        finally:
+            database.dispose()
+
+
+def open_server_database(url: str, *, migrate: bool = True) -> Database:
+    """Open the server's database with both schemas at their newest revision.
+
+    With ``migrate`` (tests, the console commands) a database that is behind is migrated first,
+    under ``migration_lock``; without it (``fieldbook-server serve``) it must already be, or
+    ``SchemaMismatch`` says what to do.
+    """
+    if migrate:
+        migrate_server_database(url)
+    database = open_database(url, migrate=False)
+    try:
+        check_schema(database.engine, url)
+    except SchemaMismatch:
+        database.dispose()
+        raise
     _real_sqlite_transactions(database)
     return database
 

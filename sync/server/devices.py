@@ -102,7 +102,11 @@ def redeem_enrollment_code(
     ).one_or_none()
     if row is None:
         raise ApiError(403, ErrorCode.ENROLLMENT_CODE_INVALID)
+    now = utcnow()
     if row.used_at is not None:
+        if row.expires_at < now:
+            # a retry after a lost answer is for the minutes after enrolling, not for ever
+            raise ApiError(410, ErrorCode.ENROLLMENT_CODE_EXPIRED)
         earlier = session.get(Device, row.device_id) if row.device_id else None
         if (
             earlier is None
@@ -120,7 +124,6 @@ def redeem_enrollment_code(
             earlier.hostname = hostname
         session.commit()
         return Enrolled(device=earlier, token=token)
-    now = utcnow()
     if row.expires_at < now:
         raise ApiError(410, ErrorCode.ENROLLMENT_CODE_EXPIRED)
     device_id = new_id()

@@ -46,12 +46,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import JSON, Boolean, Float, Integer, insert, select, tuple_
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from desktop.domain.field_bounds import check_fields
 from desktop.store.db import registry_writer
-from desktop.store.models import Division, LedgerEntry, Synced, utcnow
+from desktop.store.models import Division, Household, LedgerEntry, Synced, utcnow
 from desktop.store.sync_apply import (
     SYNC_WRITER,
     RowUpdates,
@@ -61,6 +62,7 @@ from desktop.store.sync_apply import (
     household_id_of,
     model_for,
     row_values,
+    synced_columns,
     village_code_of,
     write_remote_fields,
 )
@@ -83,7 +85,7 @@ def payload_hash(change: Change) -> str:
     """SHA-256 of everything a change says except its id (a resend hashes the same)."""
     body = change.model_dump(mode="json", exclude={"change_id"})
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _refused(change: Change, code: ErrorCode, detail: str | None = None) -> ChangeResult:
@@ -223,20 +225,59 @@ def server_fields(
 
 
 def base_value(session: Session, entity: str, entity_id: str, field: str, base_version: int) -> Any:
-    """The value a field had at ``base_version``, from the feed (``None`` if it was never set)."""
-    rows = session.scalars(
-        select(ChangeLogEntry.fields)
-        .where(
-            ChangeLogEntry.entity == entity,
-            ChangeLogEntry.entity_id == entity_id,
-            ChangeLogEntry.version <= base_version,
-        )
+    """The value a field had at ``base_version`` (``None`` if it was never set).
+
+    From the feed; for a record that came into the server without it (seeded by
+    ``load-divisions --all`` or an import) from the household book: the old value the first
+    feed entry after ``base_version`` that wrote the field replaced."""
+    rows = session.execute(
+        select(ChangeLogEntry.version, ChangeLogEntry.fields, ChangeLogEntry.change_id)
+        .where(ChangeLogEntry.entity == entity, ChangeLogEntry.entity_id == entity_id)
         .order_by(ChangeLogEntry.version.desc())
-    )
-    for fields in rows:
-        if field in fields:
+    ).all()
+    first_after: str | None = None
+    for version, fields, change_id in rows:
+        if field not in fields:
+            continue
+        if version <= base_version:
             return fields[field]
+        first_after = change_id
+    if first_after is not None and field != DELETED:
+        old = session.scalar(
+            select(LedgerEntry.old_value).where(
+                LedgerEntry.change_id == first_after,
+                LedgerEntry.entity == entity,
+                LedgerEntry.entity_id == entity_id,
+                LedgerEntry.field == field,
+            )
+        )
+        if old is not None:
+            return _from_book(entity, field, old)
     return False if field == DELETED else None
+
+
+def _from_book(entity: str, field: str, text: str) -> Any:
+    """A household-book text (``desktop.store.save.to_book``) back in wire form."""
+    model = model_for(entity)
+    column = synced_columns(model).get(field) if model is not None else None
+    if column is None:
+        return text
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return text == "是"
+    if isinstance(kind, Integer):
+        return int(text) if text.lstrip("-").isdigit() else text
+    if isinstance(kind, Float):
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if isinstance(kind, JSON):
+        return [part for part in text.split(",") if part]
+    try:
+        return canonical_fields(entity, {field: text})[field]
+    except (WireValueError, ArithmeticError):
+        return text
 
 
 def _duplicate(
@@ -271,33 +312,109 @@ class _Answer:
 
 
 def apply_change(session: Session, device: Device, change: Change, rows: BatchRows) -> _Answer:
-    """Check, merge and write one new change (nothing flushed); the caller stores its answer."""
+    """Check, authorise, merge and write one new change (nothing flushed); the caller stores its
+    answer."""
     model = model_for(change.entity)
     if model is None:
         return _Answer(change, _refused(change, ErrorCode.UNKNOWN_ENTITY, change.entity))
+    # the bounds first: a malformed value (1e30, NaN, a dict for a list) must not reach parsing
+    problems = check_fields(change.entity, change.fields)
+    if problems:
+        return _Answer(change, _refused(change, ErrorCode.INVALID_VALUE, problems[0].message))
     try:
         fields = canonical_fields(change.entity, change.fields)
     except WireValueError as exc:
         code = ErrorCode.UNKNOWN_FIELD if exc.unknown else ErrorCode.INVALID_VALUE
         return _Answer(change, _refused(change, code, f"{exc.field} {exc.message}"))
+    except ArithmeticError:  # decimal.InvalidOperation and the like: malformed, never a 500
+        return _Answer(change, _refused(change, ErrorCode.INVALID_VALUE))
     if change.op == "delete":
         fields[DELETED] = True
 
-    villages = set(device.villages)
     row = rows.get(model, change.entity_id)
-    above = _county_division(session, device, change, row, rows)
-    if above is not None:
-        village_code: str = above
-    elif change.village_code not in villages:
-        return _Answer(
-            change, _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, change.village_code)
-        )
-    else:
-        checked = _check_villages(session, change, model, row, fields, villages, rows)
-        if isinstance(checked, ChangeResult):
-            return _Answer(change, checked)
-        village_code = checked
-    return _merge_and_write(session, device, change, row, fields, village_code, rows)
+    checked = authorise(session, device, change, model, row, fields, rows)
+    if isinstance(checked, ChangeResult):
+        return _Answer(change, checked)
+    return _merge_and_write(session, device, change, row, fields, checked, rows)
+
+
+TREE_FIELDS = frozenset({"code", "level", "parent_id"})
+"""The columns that place a division in the county's tree: the county's seed, never an edit."""
+ABOVE_VILLAGE = frozenset({"county", "township"})
+
+
+def authorise(
+    session: Session,
+    device: Device,
+    change: Change,
+    model: type[Synced],
+    row: Synced | None,
+    fields: dict[str, Any],
+    rows: BatchRows,
+) -> ChangeResult | str:
+    """The village (or division) code a change is filed under, or its refusal.
+
+    Every row is authorised by what it is, whatever village the change names:
+
+    - a county or township division (its figures, e.g. the 2013 poor population, the quota's
+      base, Q6; its name): an ``admin`` device, an existing division above one of its villages,
+      never its place in the tree; nobody creates one by sync;
+    - a village or hamlet division: the device's own village; its code, level and parent are the
+      county's seed (an ``admin`` device excepted), a new one may only be a hamlet;
+    - an assistance person (shared by households, possibly of several villages): new ones, and
+      ones that only households of the device's villages name, by anyone; others by reviewers
+      and administrators;
+    - every other row by the village its household chain leads to, before and after the change.
+
+    A record in another village is answered exactly like a record the server does not have
+    (``RECORD_NOT_FOUND``), so refusals cannot be used to probe record ids.
+    """
+    villages = set(device.villages)
+    if change.entity == "divisions":
+        level_before = row.level if row is not None else None
+        level_after = fields.get("level", level_before)
+        if level_before in ABOVE_VILLAGE or level_after in ABOVE_VILLAGE or level_after is None:
+            above = _county_division(session, device, change, row, rows)
+            if above is not None:
+                return above
+            if change.village_code not in villages:
+                return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, change.village_code)
+            if row is None:
+                return _refused(change, ErrorCode.ROLE_NOT_ALLOWED, "县、乡镇级区划只能由县里导入")
+            return _refused(
+                change, ErrorCode.ROLE_NOT_ALLOWED, "县、乡镇级数据只能由县级管理员修改"
+            )
+        if device.role != "admin":
+            if row is not None and set(fields) & TREE_FIELDS:
+                return _refused(
+                    change, ErrorCode.ROLE_NOT_ALLOWED, "行政区划的代码和上级只能由县里修改"
+                )
+            if row is None and level_after != "hamlet":
+                return _refused(change, ErrorCode.ROLE_NOT_ALLOWED, "只能新建自然村(组)")
+    if change.village_code not in villages:
+        return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, change.village_code)
+    if change.entity == "assistance_persons":
+        if row is not None and device.role not in ("reviewer", "admin"):
+            named = _villages_naming_person(session, change.entity_id)
+            if not named or not named <= villages:
+                return _refused(
+                    change,
+                    ErrorCode.ROLE_NOT_ALLOWED,
+                    "该帮扶责任人也负责其他村的农户,只能由县、乡镇修改",
+                )
+        return change.village_code or ""
+    return _check_villages(session, change, model, row, fields, villages, rows)
+
+
+def _villages_naming_person(session: Session, person_id: str) -> set[str]:
+    """The village codes of every household that names the assistance person."""
+    query = (
+        select(Division.code)
+        .join(Household, Household.village_id == Division.id)
+        .where(Household.assistance_person_id == person_id)
+        .distinct()
+    )
+    return set(session.scalars(query))
 
 
 def _county_division(
@@ -312,9 +429,9 @@ def _county_division(
     """
     if device.role != "admin" or change.entity != "divisions" or row is None:
         return None
-    if change.op != "update" or row.level not in ("county", "township"):
+    if change.op != "update" or row.level not in ABOVE_VILLAGE:
         return None
-    if set(change.fields) & {"code", "level", "parent_id"}:
+    if set(change.fields) & TREE_FIELDS:
         return None  # the tree itself is the county's seed, not an edit
     below = {row.id}
     for village in _villages_of(session, device):
@@ -345,6 +462,11 @@ def _check_villages(
         if row is not None
         else None
     )
+    if row is None and change.op != "create":
+        return _refused(change, ErrorCode.RECORD_NOT_FOUND)  # what the merge would answer
+    if row is not None and old_village not in villages:
+        # another village's record (or one that belongs to none): the same answer as no record
+        return _refused(change, ErrorCode.RECORD_NOT_FOUND)
 
     def new_value(name: str) -> Any:
         if name in fields:
@@ -352,16 +474,21 @@ def _check_villages(
         return getattr(row, name) if row is not None else None
 
     new_village = village_code_of(session, change.entity, new_value, lookup=rows.get)
+    if new_village is None:
+        # a parent the server does not have (the answer a foreign key would give)
+        return _refused(change, ErrorCode.INTEGRITY)
+    if new_village not in villages:
+        if change.entity in ("households", "procedure_steps", "divisions"):
+            # placed straight into a village by the change itself: that village may be named
+            return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, new_village)
+        # a parent in another village: the same answer as a parent the server does not have
+        return _refused(change, ErrorCode.INTEGRITY)
     for village in (old_village, new_village):
-        if village is None:
-            continue
-        if village not in villages:
-            return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, village)
-        if village != change.village_code:
+        if village is not None and village != change.village_code:
             return _refused(
                 change, ErrorCode.VILLAGE_MISMATCH, f"{village} ≠ {change.village_code}"
             )
-    return new_village or old_village or change.village_code or ""
+    return new_village
 
 
 def _merge_and_write(
@@ -535,7 +662,7 @@ def _answer_all(
         for entry, seq in zip(rows.feed, seqs, strict=True):
             entry["server_seq"] = seq
     if rows.book:
-        session.execute(insert(LedgerEntry.__table__), rows.book)
+        insert_rows(session, LedgerEntry.__table__, rows.book)
     return answers
 
 
@@ -565,7 +692,47 @@ def _store_answers(
             }
         )
     if rows:
-        session.execute(insert(AppliedChange.__table__), rows)
+        insert_rows(session, AppliedChange.__table__, rows)
+
+
+def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (all with the same keys): on PostgreSQL with one ``COPY`` (an executemany
+    sends one INSERT per row through psycopg's pipeline, and the household book's rows, about
+    nine per change, took the largest share of a push's database time: profiled, issue 11),
+    elsewhere with an executemany."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    # Python-side defaults (``default=utcnow``) are SQLAlchemy's to fill in, COPY does not
+    defaults = {
+        column.name: column.default
+        for column in table.c
+        if column.name not in rows[0] and column.default is not None and not column.primary_key
+    }
+    extra = {
+        name: default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
+        for name, default in defaults.items()
+    }
+    if extra:
+        rows = [{**row, **extra} for row in rows]
+        names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    json_columns = {name for name, column in zip(names, columns, strict=True)
+                    if isinstance(column.type, JSON)}  # fmt: skip
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(row[name], ensure_ascii=False) if name in json_columns else row[name]
+                    for name in names
+                ]
+            )
 
 
 def ingest_batch(session: Session, device: Device, request: PushRequest) -> PushResponse:

@@ -45,7 +45,7 @@ from desktop.store.save import SaveResult, save_household
 from desktop.store.sync_apply import row_values
 from sync.client import SETTING_DEVICE_ID, SETTING_TOKEN, SyncClient
 from sync.protocol import encode_enrollment
-from sync.server.app import PUSH_LOCK_TIMEOUT, create_app
+from sync.server.app import MAX_WAITING_WRITERS, PUSH_LOCK_TIMEOUT, create_app
 from sync.server.devices import create_enrollment_code
 from sync.server.models import ServerBase
 from tests.conftest import _libpq_url
@@ -319,6 +319,9 @@ def _empty(live: LiveServer) -> None:
             connection.execute(text(f"TRUNCATE {', '.join(SERVER_TABLES)} RESTART IDENTITY"))
     seed_divisions(live.db)
     live.app.state.push_lock_timeout = PUSH_LOCK_TIMEOUT
+    live.app.state.max_waiting_writers = MAX_WAITING_WRITERS
+    for limiter in live.app.state.enroll_limiters:
+        limiter.hits.clear()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -397,7 +397,10 @@ def test_a_device_cannot_write_into_another_village_by_naming_its_own(server, ma
         )
 
     assert answer.results[0].outcome == "refused"
-    assert answer.results[0].reason_code is ErrorCode.VILLAGE_NOT_ASSIGNED
+    # the household is in another village: answered like a household the server does not have,
+    # naming no village (issue 11: refusals must not let anyone probe record ids)
+    assert answer.results[0].reason_code is ErrorCode.INTEGRITY
+    assert WEST not in (answer.results[0].message or "")
     with server.db.session() as session:
         assert session.scalar(select(func.count()).where(Member.name == "冒名")) == 0
 
