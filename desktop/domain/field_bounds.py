@@ -26,12 +26,16 @@ from typing import Any, Literal
 
 from desktop.domain.problems import Problem, Severity
 
-Kind = Literal["str", "text", "int", "float", "decimal", "bool", "date", "datetime", "codes"]
+Kind = Literal[
+    "str", "text", "int", "float", "decimal", "bool", "date", "datetime", "codes", "record"
+]
 
 TEXT_MAX_CHARS = 3000
 """A free-text note (Text column) holds at most this many characters."""
 CODES_MAX_ITEMS = 10
 CODE_MAX_CHARS = 4
+RECORD_MAX_ITEMS = 20
+"""A small record (a JSON object such as an operation's details) has at most this many keys."""
 PROBLEM_CODE = "FIELD_BOUND"
 
 
@@ -68,6 +72,7 @@ BOOL = Bound("bool")
 DATE = Bound("date")
 DATETIME = Bound("datetime")
 CODES = Bound("codes", max_length=CODE_MAX_CHARS, maximum=CODES_MAX_ITEMS)
+RECORD = Bound("record", max_length=200, maximum=RECORD_MAX_ITEMS)  # keys and texts ≤ 200 chars
 ID = _s(36)
 CODE2 = _s(2)
 YEAR = _i(1949, 2100)
@@ -204,6 +209,7 @@ FIELD_BOUNDS: dict[str, dict[str, Bound]] = {
         "location_note": TEXT,
         "location_contact": _s(30),
         "assistance_person_id": ID,
+        "operation_id": ID,
         "member_count": _i(0, 50),
         "head_name": _s(40),
         "card_issue": _i(0, 100_000),
@@ -314,6 +320,18 @@ FIELD_BOUNDS: dict[str, dict[str, Bound]] = {
         "government_subsidy": AMOUNT,
         "deleted": BOOL,
     },
+    "household_operations": {
+        "household_id": ID,
+        "operation": _s(20),
+        "done_at": DATETIME,
+        "policy_year": YEAR,
+        "status_before": _s(16),
+        "status_after": _s(16),
+        "actor": _s(40),
+        "reason": TEXT,
+        "detail": RECORD,
+        "deleted": BOOL,
+    },
     "problem_notes": {
         "household_id": ID,
         "rule_code": _s(40),
@@ -418,6 +436,34 @@ def check_value(bound: Bound, value: Any) -> str | None:
             if not isinstance(item, str) or not item or len(item) > (bound.max_length or 0):
                 return "代码列表中有不合法的代码"
         return None
+    if kind == "record":
+        return _record_reason(value, bound)
+    return None
+
+
+def _record_reason(value: Any, bound: Bound) -> str | None:
+    """A flat JSON object: short text keys; values empty, yes/no, finite numbers or short text."""
+    if not isinstance(value, dict):
+        return "应为一组记录项"
+    if bound.maximum is not None and len(value) > bound.maximum:
+        return f"最多 {int(bound.maximum)} 项"
+    for key, item in value.items():
+        if _text_reason(key, bound.max_length) is not None:
+            return "记录项的名称不合法"
+        if item is None or isinstance(item, bool):
+            continue
+        if isinstance(item, int | float):
+            if isinstance(item, float) and not math.isfinite(item):
+                return "应为有限的数字"
+            continue
+        if isinstance(item, list):  # a short list of texts (e.g. Q17's support modes)
+            if len(item) > RECORD_MAX_ITEMS or any(
+                x is not None and _text_reason(x, bound.max_length) is not None for x in item
+            ):
+                return "记录项的内容不合法"
+            continue
+        if _text_reason(item, bound.max_length) is not None:
+            return "记录项的内容不合法"
     return None
 
 

@@ -17,7 +17,7 @@ KIND_OF = [
     (Date, {"date"}),
     (Text, {"text"}),
     (String, {"str"}),
-    (JSON, {"codes"}),
+    (JSON, {"codes", "record"}),
 ]
 
 
@@ -107,3 +107,17 @@ def test_values_the_form_writes_pass():
 def test_a_field_the_table_does_not_know_is_left_to_the_column_check():
     assert check_fields("households", {"no_such_field": object()}) == []
     assert check_fields("no_such_entity", {"x": 1}) == []
+
+
+def test_an_operation_detail_is_a_small_flat_record():
+    fits = {"change_reason": "05", "member_id": "m1", "special_support_change": ["1", "2"]}
+    assert check_fields("household_operations", {"detail": fits}) == []
+    for bad in (
+        ["not", "a", "record"],
+        {"nested": {"deeper": 1}},
+        {f"k{i}": i for i in range(21)},
+        {"note": "长" * 201},
+        {"x": float("inf")},
+    ):
+        (problem,) = check_fields("household_operations", {"detail": bad})
+        assert problem.field == "household_operations.detail"
