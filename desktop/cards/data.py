@@ -37,6 +37,7 @@ from desktop.cards.records import (
 )
 from desktop.domain.codes import code_table
 from desktop.domain.policy import BEIJING, PolicyYear
+from desktop.store.card_register import issues_in_force
 from desktop.store.models import (
     AssistanceMeasure,
     AssistancePerson,
@@ -207,13 +208,15 @@ def card_records(
             .where(Household.id.in_(part))
         ):
             rows[row[0]] = row
+    issues = dict(issues or {})
+    issues.update(issues_in_force(session, [i for i in ids if i not in issues]))
     records = []
     for household_id in ids:
         row = rows.get(household_id)
         if row is None:
             raise NotFound(f"数据库中没有这一户: {household_id}")
         _id, number, village_id, hamlet_id, head, issue, person, phone = row
-        issue = (issues or {}).get(household_id, issue)
+        issue = issues.get(household_id, issue)
         place = _place(divisions, village_id)
         hamlet = divisions[hamlet_id][1] if hamlet_id in divisions else ""
         records.append(
