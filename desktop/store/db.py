@@ -8,9 +8,12 @@ else touches it, so a laptop's data survives every upgrade.
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic import command
@@ -45,7 +48,67 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # No automatic checkpoint inside a commit (it made the slowest saves): IdleCheckpointer runs
+    # a passive one once the file has been quiet for a moment, and SQLite checkpoints when the
+    # last connection closes.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     cursor.close()
+
+
+WAL_AUTOCHECKPOINT_PAGES = 0
+IDLE_CHECKPOINT_SECONDS = 1.0
+
+
+class IdleCheckpointer:
+    """A passive WAL checkpoint in a background thread, once no commit came for a moment.
+
+    A passive checkpoint never waits for a reader or a writer, so it cannot hold a save up; the
+    thread ends when the engine is disposed or collected.
+    """
+
+    def __init__(self, engine: Engine, quiet: float = IDLE_CHECKPOINT_SECONDS) -> None:
+        self._engine = weakref.ref(engine)
+        self._quiet = quiet
+        self._last_commit = 0.0
+        self._dirty = threading.Event()
+        self._stop = threading.Event()
+        self.checkpoints = 0
+        event.listen(engine, "commit", self._committed)
+        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _committed(self, _connection) -> None:  # noqa: ANN001
+        self._last_commit = time.monotonic()
+        self._dirty.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if not self._dirty.wait(timeout=30):
+                if self._engine() is None:
+                    return
+                continue
+            while (left := self._last_commit + self._quiet - time.monotonic()) > 0:
+                if self._stop.wait(left):
+                    return
+            self._dirty.clear()
+            if self._stop.is_set():
+                return
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        engine = self._engine()
+        if engine is None:
+            return
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            self.checkpoints += 1
+        except Exception:  # noqa: BLE001 - a missed checkpoint is caught up by the next one
+            pass
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._dirty.set()
 
 
 def make_engine(target: str | Path | URL, *, key: bytes | None = None) -> Engine:
@@ -111,6 +174,7 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    checkpointer: IdleCheckpointer | None = field(default=None, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -123,6 +187,8 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
 
 
@@ -166,6 +232,8 @@ def open_database(
     sessions = sessionmaker(engine, expire_on_commit=False)
     event.listen(sessions, "before_flush", _guard_registry_writes)
     database = Database(engine=engine, sessions=sessions)
+    if database.is_sqlite and url.database not in (None, "", ":memory:"):
+        database.checkpointer = IdleCheckpointer(engine)
     if migrate and database.is_sqlite:
         from desktop.store.search import ensure_search_index
 
