@@ -105,7 +105,7 @@ from desktop.store.settings import working_policy
 from desktop.ui.division_tree import DivisionTreeModel
 from desktop.ui.household_detail import HouseholdDetailDialog
 from desktop.ui.household_form import DEFAULT_ACTOR, HouseholdForm, NewHouseholdDialog
-from desktop.ui.household_list import COLUMNS, HouseholdListModel
+from desktop.ui.household_list import COLUMNS, HouseholdListModel, InterruptibleQuery
 from desktop.ui.operations_dialogs import (
     INTERNAL_OPERATIONS,
     Subject,
@@ -121,7 +121,7 @@ from desktop.ui.tasks import TaskRunner, in_session
 if TYPE_CHECKING:
     from desktop.store.problems import ListedProblem, ProblemList
 
-SEARCH_DELAY_MS = 150
+SEARCH_DELAY_MS = 0  # search as you type: a search typed over is cancelled, not waited for
 SEARCH_LIMIT = 1000
 UNSYNCED_REFRESH_MS = 60_000
 IDLE_CHECK_MAX_MS = 15_000
@@ -512,6 +512,7 @@ class MainWindow(QMainWindow):
         self.internal = may_see_internal_lists(self.role)
         self.db_path = _database_file(db)
         self._search_generation = 0
+        self._search_job: InterruptibleQuery | None = None
         self._detail_generation = 0
         self.detail_dialog: HouseholdDetailDialog | None = None
         self.forms: dict[str, HouseholdForm] = {}
@@ -628,8 +629,8 @@ class MainWindow(QMainWindow):
         self._show_total(None)
         self.unsynced_label.setText(self.tr("未同步:…"))
 
+        self.list_model.reload()  # the list's first page first: it is what the person waits for
         self.tree_model.reload()
-        self.list_model.reload()
         self.refresh_unsynced()
         self._load_policy()
         if offer_drafts:
@@ -809,7 +810,8 @@ class MainWindow(QMainWindow):
         self.search_box.selectAll()
 
     def search_now(self) -> None:
-        """Run the search for the box's text now (the debounce timer calls this)."""
+        """Run the search for the box's text now (the timer calls this once per burst of input
+        events: keys that arrive together make one search)."""
         self._search_timer.stop()
         self._search_generation += 1
         generation = self._search_generation
@@ -833,7 +835,9 @@ class MainWindow(QMainWindow):
             if generation == self._search_generation:
                 self._show_error(self.tr("搜索失败:{0}").format(error))
 
-        job = in_session(self.db, find_households, query, division)
+        if self._search_job is not None:
+            self._search_job.cancel()  # typed over: stop it, the new one needs the core
+        job = self._search_job = InterruptibleQuery(self.db, find_households, query, division)
         self.runner.run(job, on_done=done, on_error=failed)
 
     def _search_entered(self) -> None:
@@ -1783,8 +1787,8 @@ class MainWindow(QMainWindow):
     def reload_everything(self) -> None:
         """Read the tree, the list, the counts and the policy year again (after a restore or
         a sync brought other data)."""
+        self.list_model.reload()  # the list's first page first: it is what the person waits for
         self.tree_model.reload()
-        self.list_model.reload()
         self.refresh_unsynced()
         self._load_policy()
 
