@@ -158,7 +158,7 @@ def records_of(result: Result[Any], *lists: str) -> Iterator[SimpleNamespace]:
     """
     keys = tuple(result.keys())
     json_keys = tuple(_JSON_NAMES.intersection(keys))
-    for row in result:
+    for row in result.all():  # one fetchall, not a fetchone per row
         values = dict(zip(keys, row, strict=True))
         for name in json_keys:
             values[name] = _json_value(values[name])
