@@ -32,10 +32,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Boolean, Connection, Date, DateTime, Numeric, Table, insert
 from sqlalchemy.orm import Session
 
 from desktop.store.db import registry_writer
@@ -120,11 +121,13 @@ def _table_shape(model: type[Base]) -> _TableShape:
     )
 
 
-_RAW_INSERTS: dict[tuple[Table, str], tuple[str, tuple[tuple[str, ...], tuple[Any, ...]]]] = {}
+_RawInsert = tuple[str, tuple[tuple[str, ...], tuple[Any, ...], tuple[bool, ...]]]
+_RAW_INSERTS: dict[tuple[Table, str], _RawInsert] = {}
 
 
-def _raw_insert(table: Table, dialect: Any) -> tuple[str, tuple[tuple[str, ...], tuple[Any, ...]]]:
-    """(``INSERT`` with ``?`` marks, (column keys, each column's bind processor or None))."""
+def _raw_insert(table: Table, dialect: Any) -> _RawInsert:
+    """(``INSERT`` with ``?`` marks, (column keys, each column's bind processor or None, whether
+    a column's converted value may be reused for the same value object))."""
     key = (table, dialect.name)
     found = _RAW_INSERTS.get(key)
     if found is None:
@@ -132,8 +135,14 @@ def _raw_insert(table: Table, dialect: Any) -> tuple[str, tuple[tuple[str, ...],
         names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
         marks = ", ".join("?" for _ in columns)
         statement = f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) VALUES ({marks})"
-        converters = tuple(c.type._cached_bind_processor(dialect) for c in columns)
-        found = _RAW_INSERTS[key] = (statement, (tuple(c.key for c in columns), converters))
+        converters = tuple(
+            # the driver takes Python's bools as they are (1 and 0)
+            None if isinstance(c.type, Boolean) else c.type._cached_bind_processor(dialect)
+            for c in columns
+        )
+        # only immutable values may be remembered by identity (a JSON list may change)
+        memo = tuple(isinstance(c.type, Date | DateTime | Numeric) for c in columns)
+        found = _RAW_INSERTS[key] = (statement, (tuple(c.key for c in columns), converters, memo))
     return found
 
 
@@ -249,21 +258,31 @@ class BulkLoader:
         if self._dbapi_connection is None:
             connection.execute(insert(table), rows)
             return
-        statement, converters = _raw_insert(table, connection.dialect)
+        statement, (keys, converters, memo) = _raw_insert(table, connection.dialect)
+        values_of = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+        convert = [(i, f) for i, f in enumerate(converters) if f is not None]
+        params: list[Any]
+        if not convert:
+            params = [values_of(row) for row in rows]
+        else:
+            params = []
+            append = params.append
+            # the same value again (a load's one time stamp, a code) is converted once
+            last: list[Any] = [(None, None)] * len(convert)
+            for row in rows:
+                values = list(values_of(row))
+                for n, (i, f) in enumerate(convert):
+                    value = values[i]
+                    if value is not None:
+                        seen, converted = last[n]
+                        if value is not seen or not memo[i]:
+                            converted = f(value)
+                            last[n] = (value, converted)
+                        values[i] = converted
+                append(values)
         cursor = connection.connection.dbapi_connection.cursor()
         try:
-            cursor.executemany(
-                statement,
-                [
-                    tuple(
-                        value if convert is None or value is None else convert(value)
-                        for value, convert in zip(
-                            map(row.__getitem__, converters[0]), converters[1], strict=True
-                        )
-                    )
-                    for row in rows
-                ],
-            )
+            cursor.executemany(statement, params)
         finally:
             cursor.close()
 
