@@ -140,12 +140,13 @@ def _decoded(text: str) -> Any:
     return json.loads(text)
 
 
-def _json_value(text: str | None) -> Any:
+def _json_value(text: Any) -> Any:
     """A JSON column's value from its text: a county holds a few hundred distinct code lists
     (``[]``, ``["01"]`` …) in hundreds of thousands of rows, so each is decoded once and copied."""
     if text is None:
         return None
-    value = _decoded(text)
+    # PostgreSQL's driver hands JSON over decoded already
+    value = _decoded(text) if isinstance(text, str) else text
     return list(value) if isinstance(value, list) else value
 
 
