@@ -248,6 +248,8 @@ class HouseholdListModel(QAbstractTableModel):
         self._run_page_job(
             generation, after=None, on_done=self._if_current(generation, self._first_page_arrived)
         )
+        if self._filters.household_ids is not None:  # a search's few ids count at once, beside it
+            self._count()
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -314,10 +316,12 @@ class HouseholdListModel(QAbstractTableModel):
         self._has_more = page.after is not None
         self.endResetModel()
         self._set_fetching(False)
-        if self._has_more:
-            self._count()
-        else:  # the whole list is on this page: nothing to count
+        if self._total is not None:
+            pass  # counted beside the page already
+        elif not self._has_more:  # the whole list is on this page: nothing to count
             self._total_arrived(len(self._rows))
+        elif self._filters.household_ids is None:
+            self._count()
 
     def _page_arrived(self, page: HouseholdPage) -> None:
         if page.rows:
