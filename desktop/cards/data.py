@@ -37,9 +37,11 @@ from desktop.cards.records import (
 )
 from desktop.domain.codes import code_table
 from desktop.domain.policy import BEIJING, PolicyYear
+from desktop.store.card_register import issues_in_force
 from desktop.store.models import (
     AssistanceMeasure,
     AssistancePerson,
+    CardIssue,
     Division,
     Household,
     Income,
@@ -207,13 +209,15 @@ def card_records(
             .where(Household.id.in_(part))
         ):
             rows[row[0]] = row
+    issues = dict(issues or {})
+    issues.update(issues_in_force(session, [i for i in ids if i not in issues]))
     records = []
     for household_id in ids:
         row = rows.get(household_id)
         if row is None:
             raise NotFound(f"数据库中没有这一户: {household_id}")
         _id, number, village_id, hamlet_id, head, issue, person, phone = row
-        issue = (issues or {}).get(household_id, issue)
+        issue = issues.get(household_id, issue)
         place = _place(divisions, village_id)
         hamlet = divisions[hamlet_id][1] if hamlet_id in divisions else ""
         records.append(
@@ -423,6 +427,34 @@ def _subjects(session: Session, entries: Sequence[Any]) -> dict[tuple[str, str],
     return found
 
 
+CARD_ENTITY = CardIssue.__tablename__
+
+
+def _card_lines(session: Session, household_id: str) -> list[BookEntry]:
+    """The household's cards (一卡) from the card register, as lines of its book: a card issue
+    is no edit of the household, but its history belongs with it."""
+    lines = []
+    previous = 0
+    for issue in session.scalars(
+        select(CardIssue)
+        .where(CardIssue.household_id == household_id, CardIssue.deleted.is_(False))
+        .order_by(CardIssue.issue, CardIssue.issued_at)
+    ):
+        lines.append(
+            BookEntry(
+                at=issue.issued_at,
+                actor=issue.issued_by,
+                subject="户卡",
+                field=field_label("card_issue"),
+                old=str(previous) if previous else "",
+                new=str(issue.issue),
+                reason="补打户卡" if issue.reprint else "首次打印户卡",
+            )
+        )
+        previous = issue.issue
+    return lines
+
+
 def household_book(session: Session, household_id: str, *, internal: bool = False) -> HouseholdBook:
     """The book (一簿) of one household: every recorded change, oldest first (a history reads
     forward, like the paper book). Entries about the internal lists (the marginal and monitored
@@ -434,11 +466,11 @@ def household_book(session: Session, household_id: str, *, internal: bool = Fals
     place = _place(divisions, household.village_id)
     entries = session.scalars(
         select(LedgerEntry)
-        .where(LedgerEntry.household_id == household_id)
+        .where(LedgerEntry.household_id == household_id, LedgerEntry.entity != CARD_ENTITY)
         .order_by(LedgerEntry.at, LedgerEntry.seq)
     ).all()
     subjects = _subjects(session, entries)
-    lines = []
+    lines = _card_lines(session, household_id)
     for entry in entries:
         if not internal and (entry.entity in INTERNAL_ENTITIES or entry.field in INTERNAL_FIELDS):
             continue
@@ -454,6 +486,7 @@ def household_book(session: Session, household_id: str, *, internal: bool = Fals
                 reason=entry.reason or "",
             )
         )
+    lines.sort(key=lambda line: line.at)  # the cards among the edits, in time order
     hamlet = divisions[household.hamlet_id][1] if household.hamlet_id in divisions else ""
     head = session.scalar(select(head_name_column()).where(Household.id == household_id))
     return HouseholdBook(
@@ -605,7 +638,8 @@ def day_report(
     touched = session.execute(
         select(LedgerEntry.household_id, func.count(), first.c.first_at)
         .join(first, first.c.household_id == LedgerEntry.household_id)
-        .where(LedgerEntry.at >= start, LedgerEntry.at < end)
+        # a card issue (one pulled from another laptop is booked too) is no edit of the household
+        .where(LedgerEntry.at >= start, LedgerEntry.at < end, LedgerEntry.entity != CARD_ENTITY)
         .group_by(LedgerEntry.household_id, first.c.first_at)
     ).all()
     created = [h for h, _n, first_at in touched if first_at >= start]

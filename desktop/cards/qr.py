@@ -8,6 +8,7 @@ QR embedded as RGB made the file five times bigger).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import segno
@@ -17,11 +18,12 @@ FIXED_MASK = 2
 
 @dataclass(frozen=True, slots=True)
 class QrSymbol:
-    """A QR code's modules, without the quiet zone: ``rows[y][x]`` is True for a dark module."""
+    """A QR code's modules, without the quiet zone: ``rows[y][x]`` is 1 for a dark module, 0 for
+    a light one (segno's own matrix rows, as bytes: no per-module Python objects)."""
 
     version: int
     error: str
-    rows: tuple[tuple[bool, ...], ...]
+    rows: tuple[bytes, ...]
 
     @property
     def modules(self) -> int:
@@ -34,8 +36,23 @@ def make_qr(text: str, error: str = "M", *, mask: int | None = FIXED_MASK) -> Qr
     ``mask=None`` lets segno score the eight masks (slower, for comparison).
     """
     code = segno.make(text, error=error.lower(), micro=False, mask=mask, boost_error=False)
-    rows = tuple(tuple(bool(v) for v in row) for row in code.matrix_iter(border=0))
-    return QrSymbol(version=int(code.version), error=str(code.error), rows=rows)
+    return QrSymbol(
+        version=int(code.version), error=str(code.error), rows=tuple(map(bytes, code.matrix))
+    )
+
+
+_DARK_RUN = re.compile(b"\x01+")
+
+
+def dark_runs(symbol: QrSymbol) -> list[tuple[int, int, int]]:
+    """(row, start, length) of each horizontal run of dark modules, row by row: one regular
+    expression over the rows joined by a light module (a run never crosses a row)."""
+    width = symbol.modules + 1
+    joined = b"\x00".join(symbol.rows)
+    return [
+        (start // width, start % width, end - start)
+        for start, end in (m.span() for m in _DARK_RUN.finditer(joined))
+    ]
 
 
 def draw_qr(canvas, symbol: QrSymbol, x: float, y_top: float, size: float) -> None:  # noqa: ANN001
@@ -47,15 +64,7 @@ def draw_qr(canvas, symbol: QrSymbol, x: float, y_top: float, size: float) -> No
     format every coordinate as a float, and a smaller file.
     """
     module = size / symbol.modules
-    runs: list[str] = []
-    for row_index, row in enumerate(symbol.rows):
-        run_start = -1
-        for column, dark in enumerate((*row, False)):
-            if dark and run_start < 0:
-                run_start = column
-            elif not dark and run_start >= 0:
-                runs.append(f"{run_start} {row_index} {column - run_start} 1 re")
-                run_start = -1
+    runs = [f"{start} {row} {length} 1 re" for row, start, length in dark_runs(symbol)]
     canvas.saveState()
     canvas.setFillColorRGB(0, 0, 0)
     canvas.transform(module, 0, 0, -module, x, y_top)  # y grows downwards, one unit a module

@@ -2,10 +2,11 @@
 
 A household printed for the first time gets issue 1; a reprint (``reprint=True``) gets the next
 issue, which revokes every older card of that household. The sheet is built first, in memory
-(it can be cancelled: nothing is saved or written then); the new issue numbers are then saved
-through the one save path (``save_household``, reason 首次打印户卡 or 补打户卡: the household book
-and the outbox record them); only then is the file written. Printing cards again without
-``reprint`` prints the issue in force and changes nothing.
+(it can be cancelled: nothing is saved or written then); the new issue numbers are then entered
+in the card register (``desktop.store.card_register``), all of them in one transaction and each
+with its outbox change, so that a reprint revokes the older card on every laptop. A card issue is
+not a household edit: the household's row, book and version are untouched. Only then is the file
+written. Printing cards again without ``reprint`` prints the issue in force and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from desktop.cards.data import card_records
 from desktop.cards.keys import card_key
@@ -25,11 +25,9 @@ from desktop.cards.pdf import write_output
 from desktop.cards.records import Cancelled, Progress
 from desktop.cards.sheet import SheetResult, build_card_sheet
 from desktop.cards.templates import DEFAULT_TEMPLATE, CardTemplate
-from desktop.domain.problems import Problem
-from desktop.store.models import Household, Income, Member
-from desktop.store.save import SaveRefused, save_household
+from desktop.store.card_register import issues_in_force, record_card_issues
 
-FIRST_PRINT_REASON = "首次打印户卡"
+FIRST_PRINT_REASON = "首次打印户卡"  # how a print run is named to the worker
 REPRINT_REASON = "补打户卡"
 
 
@@ -39,14 +37,10 @@ class PrintResult:
 
     sheet: SheetResult
     printed: list[str] = field(default_factory=list)  # household numbers, in print order
-    issued: dict[str, int] = field(default_factory=dict)  # number -> new issue saved
-    refused: dict[str, str] = field(default_factory=dict)  # number -> why no card was printed
-
-
-def _card_issue_only(_household: Household) -> list[Problem]:
-    """Only the card issue changes: the household's data problems are the audit's business, and
-    a lost card must be replaceable whatever they are."""
-    return []
+    issued: dict[str, int] = field(default_factory=dict)  # number -> new issue registered
+    # number -> why no card was printed; a card issue refuses no household (a lost card must be
+    # replaceable whatever the household's data problems are), kept for the callers' reports
+    refused: dict[str, str] = field(default_factory=dict)
 
 
 def print_cards(
@@ -62,7 +56,7 @@ def print_cards(
 ) -> PrintResult:
     """Print the cards of ``household_ids`` (in that order) to ``out``; see the module doc.
 
-    ``progress(done, total)`` counts cards drawn, then issue numbers saved. Raises
+    ``progress(done, total)`` counts cards drawn, then the register's one commit. Raises
     ``BuildCancelled`` if cancelled while the sheet is built (nothing saved, nothing written).
     """
     from desktop.cards.pdf import set_practice_mark
@@ -70,7 +64,7 @@ def print_cards(
 
     set_practice_mark(practice_date(session) is not None)  # 演示 on every page of the demo
     ids = list(dict.fromkeys(household_ids))
-    current = _issues_in_chunks(session, ids)
+    current = issues_in_force(session, ids)
     planned = {h: (current[h] + 1 if reprint else max(1, current[h])) for h in ids if h in current}
     changes = {h: issue for h, issue in planned.items() if issue != current[h]}
     key = card_key(session, create=True)
@@ -88,67 +82,11 @@ def print_cards(
     )
     result = PrintResult(sheet=sheet)
     numbers = {r.household_id: r.household_number for r in records}
-    done = len(records)
-    loaded = _load_for_save(session, list(changes))
-    for household_id, issue in changes.items():
-        household = loaded[household_id]
-        reason = REPRINT_REASON if reprint else FIRST_PRINT_REASON
-        household.card_issue = issue
-        try:
-            save_household(
-                session, household, actor=actor, reason=reason, validator=_card_issue_only
-            )
-        except SaveRefused as exc:
-            session.rollback()
-            result.refused[numbers[household_id]] = (
-                exc.message + ": " + "; ".join(p.message for p in exc.problems)
-            )
-        else:
-            result.issued[numbers[household_id]] = issue
-        done += 1
-        if progress is not None:
-            progress(done, total)
-    kept = [r for r in records if r.household_number not in result.refused]
-    if len(kept) != len(records):  # rare: print again without the households that were refused
-        buffer = io.BytesIO()
-        result.sheet = build_card_sheet(kept, buffer, template=template)
-    result.printed = [r.household_number for r in kept]
+    # every issue of the run in one transaction: the register, not the household, changes
+    record_card_issues(session, changes, actor=actor, reprint=reprint)
+    result.issued = {numbers[h]: issue for h, issue in changes.items()}
+    if progress is not None:
+        progress(total, total)
+    result.printed = [r.household_number for r in records]
     write_output(buffer.getvalue(), out)
     return result
-
-
-def _issues_in_chunks(session: Session, ids: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(ids), 900):
-        found.update(
-            session.execute(
-                select(Household.id, Household.card_issue).where(
-                    Household.id.in_(ids[start : start + 900])
-                )
-            ).all()
-        )
-    return found
-
-
-def _load_for_save(session: Session, ids: Sequence[str]) -> dict[str, Household]:
-    """The households with every row the save walks, loaded a chunk at a time (one query per
-    relationship instead of a dozen lazy loads per household)."""
-    found: dict[str, Household] = {}
-    for start in range(0, len(ids), 500):
-        query = (
-            select(Household)
-            .where(Household.id.in_(ids[start : start + 500]))
-            .options(
-                selectinload(Household.members).selectinload(Member.crosschecks),
-                selectinload(Household.members).selectinload(Member.settlements),
-                selectinload(Household.incomes).selectinload(Income.items),
-                selectinload(Household.measures),
-                selectinload(Household.risks),
-                selectinload(Household.natural_changes),
-                selectinload(Household.procedure_steps),
-                joinedload(Household.assistance_person),
-                joinedload(Household.village),
-            )
-        )
-        found.update((h.id, h) for h in session.scalars(query).unique())
-    return found

@@ -23,6 +23,7 @@ from desktop.cards.payload import (
     parse_card,
     signature_matches,
 )
+from desktop.store.card_register import issues_in_force
 from desktop.store.models import Household
 
 
@@ -118,6 +119,7 @@ def check_card(session: Session, text: str) -> CardCheck:
             issue=code.issue,
         )
     household_id, head, in_force, deleted = row
+    in_force = issues_in_force(session, [household_id]).get(household_id, in_force)
     common = dict(
         household_id=household_id,
         household_number=code.household_number,

@@ -332,6 +332,14 @@ FIELD_BOUNDS: dict[str, dict[str, Bound]] = {
         "detail": RECORD,
         "deleted": BOOL,
     },
+    "card_issues": {
+        "household_id": ID,
+        "issue": _i(0, 10_000),
+        "issued_at": DATETIME,
+        "issued_by": _s(40),
+        "reprint": BOOL,
+        "deleted": BOOL,
+    },
     "problem_notes": {
         "household_id": ID,
         "rule_code": _s(40),

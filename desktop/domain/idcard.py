@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from desktop.domain.problems import Problem, Severity
@@ -107,7 +108,17 @@ def check_id(
     text: str | None, *, today: date | None = None, field: str = "member.id_number"
 ) -> IdInfo:
     """Parse and check a resident ID (18), an old ID (15) or a disability certificate number (20)."""
-    today = today or date.today()
+    return _check_id_cached(text, today or date.today(), field)
+
+
+@lru_cache(maxsize=1 << 18)
+def _check_id_cached(text: str | None, today: date, field: str) -> IdInfo:
+    # Cached per distinct number: the answer depends only on the arguments and is immutable
+    # (frozen IdInfo and Problem), and an audit checks every member's number again each run.
+    return _check_id(text, today, field)
+
+
+def _check_id(text: str | None, today: date, field: str) -> IdInfo:
     number = normalize_id(text)
     found = _Findings(field)
 
@@ -235,6 +246,15 @@ def _kind_for_length(length: int) -> IdKind:
 
 def _bad_characters(number: str, *, check_position: int | None) -> str:
     """The characters that may not stand where they stand, in order, each once."""
+    if number.isascii() and number.isdigit():  # the usual case, without a loop
+        return ""
+    if (
+        check_position == len(number) - 1
+        and number[-1] == "X"
+        and number[:-1].isascii()
+        and number[:-1].isdigit()
+    ):
+        return ""
     bad: list[str] = []
     for position, character in enumerate(number):
         allowed = _is_ascii_digits(character) or (character == "X" and position == check_position)

@@ -26,14 +26,27 @@ The runner only reads: it adds, changes and flushes nothing, and commits nothing
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Result, Table, and_, func, or_, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Result,
+    Table,
+    Text,
+    and_,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from desktop.domain.audit import RULES_BY_ID, audit_household
@@ -67,6 +80,24 @@ ID_KEY_LENGTH = 18  # a resident ID, or the ID part of a 20-character disability
 DUPLICATE_ID_LENGTHS = (18, 20)  # shorter or longer numbers are already R40_ID_LENGTH errors
 MAX_OTHERS_NAMED = 5
 
+_JSON_NAMES = frozenset(
+    column.name
+    for model in (
+        Household,
+        Member,
+        Income,
+        IncomeItem,
+        AssistanceMeasure,
+        Risk,
+        ProcedureStep,
+        CrosscheckResult,
+        MedicalSettlement,
+    )
+    for column in model.__table__.columns  # type: ignore[attr-defined]
+    if isinstance(column.type, JSON)
+)
+"""Names of the JSON columns the audit reads: their text is decoded by ``records_of``."""
+
 HOUSEHOLDS: Table = Household.__table__  # type: ignore[assignment]
 MEMBERS: Table = Member.__table__  # type: ignore[assignment]
 INCOMES: Table = Income.__table__  # type: ignore[assignment]
@@ -89,10 +120,34 @@ class AuditFinding:
     problem: Problem
 
 
-def columns_of(table: Table, protocol: type, *extra: str) -> list[Column[Any]]:
-    """The table's columns the domain reads (the protocol's attributes), plus ``extra``."""
+def columns_of(table: Table, protocol: type, *extra: str) -> list[Any]:
+    """The table's columns the domain reads (the protocol's attributes), plus ``extra``.
+
+    JSON columns come as their stored text (``records_of`` decodes it once per distinct text).
+    """
     names = dict.fromkeys([*protocol.__annotations__, *extra])
-    return [table.c[name] for name in names if name in table.c]
+    return [
+        type_coerce(table.c[name], Text).label(name)
+        if isinstance(table.c[name].type, JSON)
+        else table.c[name]
+        for name in names
+        if name in table.c
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> Any:
+    return json.loads(text)
+
+
+def _json_value(text: Any) -> Any:
+    """A JSON column's value from its text: a county holds a few hundred distinct code lists
+    (``[]``, ``["01"]`` …) in hundreds of thousands of rows, so each is decoded once and copied."""
+    if text is None:
+        return None
+    # PostgreSQL's driver hands JSON over decoded already
+    value = _decoded(text) if isinstance(text, str) else text
+    return list(value) if isinstance(value, list) else value
 
 
 def records_of(result: Result[Any], *lists: str) -> Iterator[SimpleNamespace]:
@@ -103,8 +158,11 @@ def records_of(result: Result[Any], *lists: str) -> Iterator[SimpleNamespace]:
     again for every row, which cost a third of the loading.
     """
     keys = tuple(result.keys())
-    for row in result:
+    json_keys = tuple(_JSON_NAMES.intersection(keys))
+    for row in result.all():  # one fetchall, not a fetchone per row
         values = dict(zip(keys, row, strict=True))
+        for name in json_keys:
+            values[name] = _json_value(values[name])
         for name in lists:
             values[name] = []
         yield SimpleNamespace(**values)

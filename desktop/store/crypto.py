@@ -75,7 +75,6 @@ from desktop.domain.roles import (
     lockout_seconds,
     parse_role,
 )
-from desktop.store.users import WRONG_PIN_PAUSE_S
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -622,6 +621,10 @@ class Keyring:
         count += 1
         self.failures[entry_id] = {"count": count, "last": now.isoformat()}
         self.save()
+        # imported here: listing the keyring's names at start needs no SQLAlchemy (users.py
+        # brings it), so its import overlaps the PIN's scrypt instead of preceding the names
+        from desktop.store.users import WRONG_PIN_PAUSE_S
+
         sleep(WRONG_PIN_PAUSE_S)
         wait = lockout_seconds(count)
         what = "PIN " if entry_id != RECOVERY_ENTRY else "恢复密钥"

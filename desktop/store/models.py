@@ -515,6 +515,24 @@ class HouseholdOperation(Synced, Base):
     household: Mapped[Household] = relationship(back_populates="operations")
 
 
+class CardIssue(Synced, Base):
+    """The card register: one row per household card printed (一卡), synced like the registry.
+
+    Printing a card is not an edit of the household: the issue lives here, not in the household's
+    book. The card in force is the household's highest issue (a reprint revokes every older card
+    on every laptop once the entry has synced); ``Household.card_issue`` only holds what older
+    releases recorded there.
+    """
+
+    __tablename__ = "card_issues"
+
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    issue: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(40))
+    reprint: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # --- local users and drafts (never synced) -------------------------------------------------------
 
 
@@ -638,6 +656,7 @@ REGISTRY_MODELS: tuple[type[Synced], ...] = (
     MedicalSettlement,
     ProblemNote,
     HouseholdOperation,
+    CardIssue,
 )
 """The synced registry tables: only the save path (and bulk loaders) write them."""
 

@@ -211,6 +211,7 @@ PARENT_KEYS: dict[str, tuple[str, type[Synced]]] = {
     "medical_settlements": ("member_id", Member),
     "problem_notes": ("household_id", Household),
     "household_operations": ("household_id", Household),
+    "card_issues": ("household_id", Household),
 }
 """The column that ties each entity to the row above it, up to its administrative village."""
 

@@ -26,7 +26,8 @@ its ``users`` table. A demo database (settings key ``demo_seed``, or a path this
 its demo) shows the demo PIN on the sign-in dialog; no other database does. A plain database
 without any user asks for its first administrator.
 
-After sign-in the day's first backup runs in the runner (``daily_backup_if_due``). After
+After sign-in, once the household list's first page is painted, the day's first backup runs in
+the runner (``daily_backup_if_due``). After
 ``idle_lock_seconds`` without input (setting ``idle_lock_minutes``) the app locks: the open
 forms' drafts are autosaved, every window is hidden, the database is disposed and forgotten,
 and the sign-in dialog asks the same person's PIN again; the PIN reopens the database and
@@ -47,7 +48,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, Qt, QTranslator, Signal
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.domain.resources import resource_path
@@ -321,6 +331,23 @@ def open_for_sign_in(
 # --- the launcher --------------------------------------------------------------------------------
 
 
+def _once_list_is_loaded(window: MainWindow, then: Callable[[], None]) -> None:
+    """Call ``then`` once the household list's first page is in and painted: the day's backup
+    reads the whole file and would slow the first page down if it ran beside it."""
+    model = window.list_model
+    if not model.is_loading:
+        QTimer.singleShot(0, then)
+        return
+
+    def loaded(loading: bool) -> None:
+        if loading:
+            return
+        model.loading_changed.disconnect(loaded)
+        QTimer.singleShot(0, then)  # after the paint that the new rows ask for
+
+    model.loading_changed.connect(loaded)
+
+
 def _dismiss(dialog: QDialog | None) -> None:
     """Close a dialog the launcher replaces, without it counting as the person quitting."""
     if dialog is None:
@@ -567,7 +594,7 @@ class Launcher(QObject):
         window.database_replaced.connect(self._database_replaced)
         window.show()
         self.window_opened.emit(window)
-        window.run_daily_backup()
+        _once_list_is_loaded(window, window.run_daily_backup)
         self._start_idle_lock(window, self.db)
 
     def _start_idle_lock(self, window: MainWindow, db: Database) -> None:

@@ -106,7 +106,7 @@ from desktop.ui.code_labels import ui_code_table
 from desktop.ui.division_tree import DivisionTreeModel
 from desktop.ui.household_detail import HouseholdDetailDialog
 from desktop.ui.household_form import DEFAULT_ACTOR, HouseholdForm, NewHouseholdDialog
-from desktop.ui.household_list import COLUMNS, HouseholdListModel
+from desktop.ui.household_list import COLUMNS, HouseholdListModel, InterruptibleQuery
 from desktop.ui.operations_dialogs import (
     INTERNAL_OPERATIONS,
     Subject,
@@ -122,7 +122,7 @@ from desktop.ui.tasks import TaskRunner, in_session
 if TYPE_CHECKING:
     from desktop.store.problems import ListedProblem, ProblemList
 
-SEARCH_DELAY_MS = 150
+SEARCH_DELAY_MS = 0  # search as you type: a search typed over is cancelled, not waited for
 SEARCH_LIMIT = 1000
 SEARCH_NOTE_HOUSEHOLDS = 200
 """The search's first households checked for a match through a member other than the head."""
@@ -505,10 +505,10 @@ class ProblemListDialog(QDialog):
 # --- the window ----------------------------------------------------------------------------------
 
 
-
 def _practice_clock(day: date) -> Callable[[], datetime]:
     """The demo's now: its practice day at the real time of day (book entries stay in order)."""
     return lambda: datetime.combine(day, datetime.now().time())
+
 
 class MainWindow(QMainWindow):
     """Fieldbook's main window over an open database.
@@ -554,6 +554,7 @@ class MainWindow(QMainWindow):
         self.internal = may_see_internal_lists(self.role)
         self.db_path = _database_file(db)
         self._search_generation = 0
+        self._search_job: InterruptibleQuery | None = None
         self._detail_generation = 0
         self.detail_dialog: HouseholdDetailDialog | None = None
         self.forms: dict[str, HouseholdForm] = {}
@@ -692,8 +693,8 @@ class MainWindow(QMainWindow):
         self._show_total(None)
         self.unsynced_label.setText(self.tr("未同步:…"))
 
+        self.list_model.reload()  # the list's first page first: it is what the person waits for
         self.tree_model.reload()
-        self.list_model.reload()
         self.refresh_unsynced()
         self._load_policy()
         if offer_drafts:
@@ -878,7 +879,8 @@ class MainWindow(QMainWindow):
         self.search_box.selectAll()
 
     def search_now(self) -> None:
-        """Run the search for the box's text now (the debounce timer calls this)."""
+        """Run the search for the box's text now (the timer calls this once per burst of input
+        events: keys that arrive together make one search)."""
         self._search_timer.stop()
         self._search_generation += 1
         generation = self._search_generation
@@ -905,7 +907,9 @@ class MainWindow(QMainWindow):
             if generation == self._search_generation:
                 self._show_error(self.tr("搜索失败:{0}").format(error))
 
-        job = in_session(self.db, find_with_members, query, division)
+        if self._search_job is not None:
+            self._search_job.cancel()  # typed over: stop it, the new one needs the core
+        job = self._search_job = InterruptibleQuery(self.db, find_with_members, query, division)
         self.runner.run(job, on_done=done, on_error=failed)
 
     def _show_search_note(
@@ -1985,8 +1989,8 @@ class MainWindow(QMainWindow):
     def reload_everything(self) -> None:
         """Read the tree, the list, the counts and the policy year again (after a restore or
         a sync brought other data)."""
+        self.list_model.reload()  # the list's first page first: it is what the person waits for
         self.tree_model.reload()
-        self.list_model.reload()
         self.refresh_unsynced()
         self._load_policy()
 

@@ -8,12 +8,14 @@ Run it as a script (pytest does not collect it)::
 1. builds a demo county of ``--households`` households into a fresh SQLite file and treats all of
    them as one village's print run (the demo puts 300 households in a village; the cost of a card
    does not depend on its village);
-2. baseline: ``segno.make`` of every card's payload with segno's defaults (the mask chosen by
-   scoring all eight), and the same with the fixed mask the cards use;
+2. baseline: ``segno.make`` of every card's payload with the fixed mask the cards use (the
+   like-for-like baseline: the goal is a sheet at >= 0.5x of it), and with segno's defaults (the
+   mask chosen by scoring all eight; shown for reference);
 3. the card sheet alone (``build_card_sheet``: text, fonts, vector QR, cut marks, into memory);
-4. the whole first printing (``print_cards``: read, sign, build, save issue 1 for every household
-   through ``save_household``, write the file);
-5. the PDF's size, and how many codes pdftoppm at 150 dpi + zxing-cpp read back.
+4. the whole first printing (``print_cards``: read, sign, build, enter issue 1 of every household
+   in the card register in one transaction, write the file): cards/s (goal >= 200) and commits;
+5. the PDF's size, and how many codes pdftoppm at 150 dpi + zxing-cpp read back (``--no-decode``
+   skips it).
 
 Best of ``--repeat`` runs for 2 and 3. Figures, not pass/fail: the machine's load is printed too.
 """
@@ -37,7 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import segno  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 
 from desktop.cards.data import card_records  # noqa: E402
 from desktop.cards.keys import card_key  # noqa: E402
@@ -76,12 +78,13 @@ def decoded_codes(pdf: Path, dpi: int = 150) -> int | None:
     return found
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2019)
-    args = parser.parse_args()
+    parser.add_argument("--no-decode", action="store_true", help="skip reading the PDF back")
+    args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="fieldbook-cards-bench-"))
     try:
@@ -112,30 +115,34 @@ def main() -> None:
         )
 
         out = folder / "cards.pdf"
+        commits: list[int] = []
         with db.session() as session:
+            event.listen(session, "after_commit", lambda _s: commits.append(1))
             started = time.perf_counter()
             result = print_cards(session, ids, out, actor="bench")
             full_seconds = time.perf_counter() - started
         db.dispose()
 
         started = time.perf_counter()
-        decoded = decoded_codes(out)
+        decoded = None if args.no_decode else decoded_codes(out)
         decode_seconds = time.perf_counter() - started
 
-        qr_rate = n / qr_auto
+        fixed_rate = n / qr_fixed
         sheet_rate = n / sheet_seconds
         full_rate = n / full_seconds
         print(
             f"cards: {n}, QR version(s) {sorted(set(result.sheet.qr_versions))} at error level {template.qr_error}"
         )
-        print(f"plain QR generation (segno defaults):   {qr_rate:8.0f} codes/s")
-        print(f"plain QR generation (fixed mask {FIXED_MASK}):    {n / qr_fixed:8.0f} codes/s")
+        print(f"baseline: plain QR, fixed mask {FIXED_MASK} (segno):  {fixed_rate:8.0f} codes/s")
+        print(f"reference: plain QR, segno choosing its mask: {n / qr_auto:8.0f} codes/s")
         print(
-            f"card sheet (build_card_sheet):          {sheet_rate:8.0f} cards/s  ratio to plain QR {sheet_rate / qr_rate:.2f}"
+            f"card sheet (build_card_sheet):            {sheet_rate:8.0f} cards/s  "
+            f"ratio to the fixed-mask baseline {sheet_rate / fixed_rate:.2f} (goal >= 0.50)"
         )
         print(
-            f"first printing (print_cards, issue saved): {full_rate:5.0f} cards/s  "
-            f"ratio to plain QR {full_rate / qr_rate:.2f}"
+            f"first printing (print_cards, issues registered): {full_rate:5.0f} cards/s (goal >= 200)  "
+            f"ratio to the fixed-mask baseline {full_rate / fixed_rate:.2f}; "
+            f"{len(result.issued)} issues in {len(commits)} commit(s)"
         )
         print(
             f"PDF: {result.sheet.size_bytes / 1024:.0f} KiB for {result.sheet.pages} pages "

@@ -63,7 +63,8 @@ from sync.server.seed import load_registry  # noqa: E402
 
 SEED = 7
 BATCH = 200
-SERVER = ROOT / ".venv" / "bin" / "fieldbook-server"
+# the console script beside the Python that runs this (a worktree shares another's .venv)
+SERVER = Path(sys.executable).with_name("fieldbook-server")
 DEFAULT_PG_URL = os.environ.get(
     "FIELDBOOK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -1,5 +1,5 @@
 """Printing a village's household cards: what they say, that every QR code decodes and verifies,
-and that the issue numbers are recorded through the save path."""
+and that the issue numbers are entered in the card register, not booked as household edits."""
 
 from __future__ import annotations
 
@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 
-from desktop.cards.data import card_household_ids, village_by_code
+from desktop.cards.data import card_household_ids, household_book, village_by_code
 from desktop.cards.keys import card_key, county_code
 from desktop.cards.payload import encode_card
 from desktop.cards.records import BuildCancelled, Place
-from desktop.cards.service import FIRST_PRINT_REASON, REPRINT_REASON, print_cards
+from desktop.cards.service import print_cards
 from desktop.cards.verify import Verdict, check_card
 from desktop.store.db import Database
 from desktop.store.models import (
     AssistancePerson,
+    CardIssue,
     Division,
     Household,
     Income,
@@ -182,37 +183,61 @@ def test_the_font_is_embedded_as_a_subset(printed: Printed) -> None:
     assert any(re.match(r"^/?[A-Z]{6}\+", name) for name, _ in fonts), fonts
 
 
-def test_first_printing_records_issue_one_in_the_book_and_the_outbox(printed: Printed) -> None:
+def test_first_printing_registers_issue_one_without_editing_the_households(
+    printed: Printed,
+) -> None:
     with printed.db.session() as session:
-        issues = session.scalars(
+        register = session.execute(
+            select(CardIssue.household_id, CardIssue.issue, CardIssue.issued_by, CardIssue.reprint)
+        ).all()
+        booked = session.scalar(
+            select(func.count())
+            .select_from(LedgerEntry)
+            .where(LedgerEntry.household_id.in_(printed.ids), LedgerEntry.field == "card_issue")
+        )
+        household_changes = session.scalar(
+            select(func.count())
+            .select_from(OutboxChange)
+            .where(OutboxChange.entity_id.in_(printed.ids))
+        )
+        queued = session.scalars(
+            select(OutboxChange.fields).where(OutboxChange.entity == "card_issues")
+        ).all()
+        versions = session.scalars(
             select(Household.card_issue).where(Household.id.in_(printed.ids))
-        ).all()
-        entries = session.execute(
-            select(
-                LedgerEntry.household_id,
-                LedgerEntry.old_value,
-                LedgerEntry.new_value,
-                LedgerEntry.actor,
-            ).where(LedgerEntry.field == "card_issue", LedgerEntry.reason == FIRST_PRINT_REASON)
-        ).all()
-        outbox = session.scalars(
-            select(OutboxChange.fields).where(OutboxChange.entity_id.in_(printed.ids))
-        ).all()
-    assert set(issues) == {1}
-    assert {e.household_id for e in entries} == set(printed.ids)
-    assert {(e.old_value, e.new_value, e.actor) for e in entries} == {("0", "1", "测试员")}
-    assert sum(1 for fields in outbox if fields.get("card_issue") == 1) == len(printed.ids)
+        )
+    assert sorted(r.household_id for r in register) == sorted(printed.ids)
+    assert {(r.issue, r.issued_by, r.reprint) for r in register} == {(1, "测试员", False)}
+    assert booked == 0 and household_changes == 0
+    assert set(versions) == {0}  # the household's own row is untouched
+    assert sorted(f["household_id"] for f in queued) == sorted(printed.ids)
+    assert {f["issue"] for f in queued} == {1}
+
+
+def test_a_print_run_registers_its_issues_in_one_commit(fresh_db, tmp_path: Path) -> None:
+    db = fresh_db()
+    place = _first_village(db)
+    commits: list[int] = []
+    with db.session() as session:
+        ids = card_household_ids(session, place.village_id)
+        card_key(session, create=True)  # the county's key, made once before any first print
+        event.listen(session, "after_commit", lambda _s: commits.append(1))
+        result = print_cards(session, ids, tmp_path / "village.pdf", actor="测试员")
+    assert len(result.issued) == len(ids) > 1
+    assert len(commits) == 1
 
 
 def test_printing_again_without_reprint_changes_nothing(
     printed: Printed, printed_codes: list[list[str]], tmp_path: Path
 ) -> None:
     with printed.db.session() as session:
-        before = session.scalar(select(LedgerEntry.seq).order_by(LedgerEntry.seq.desc()).limit(1))
+        registered = select(func.count()).select_from(CardIssue)
+        queued = select(func.count()).select_from(OutboxChange)
+        before = session.scalar(registered), session.scalar(queued)
         result = print_cards(session, printed.ids[:3], tmp_path / "again.pdf", actor="测试员")
-        after = session.scalar(select(LedgerEntry.seq).order_by(LedgerEntry.seq.desc()).limit(1))
+        after = session.scalar(registered), session.scalar(queued)
     assert result.issued == {}
-    assert before == after
+    assert before == after and before[0] > 0
     assert decode_qr_pages(tmp_path / "again.pdf")[0] == printed_codes[0][:3]
 
 
@@ -228,13 +253,16 @@ def test_a_reprinted_card_revokes_the_old_one(fresh_db, tmp_path: Path) -> None:
         (old_code,) = decode_qr_pages(tmp_path / "first.pdf")[0]
         (new_code,) = decode_qr_pages(tmp_path / "second.pdf")[0]
         old, new = check_card(session, old_code), check_card(session, new_code)
-        reason = session.scalar(
-            select(LedgerEntry.reason)
-            .where(LedgerEntry.household_id == household_id, LedgerEntry.field == "card_issue")
-            .order_by(LedgerEntry.seq.desc())
-        )
+        register = session.execute(
+            select(CardIssue.issue, CardIssue.reprint)
+            .where(CardIssue.household_id == household_id)
+            .order_by(CardIssue.issue)
+        ).all()
+        book = household_book(session, household_id)
     assert list(result.issued.values()) == [2]
-    assert reason == REPRINT_REASON
+    assert [tuple(r) for r in register] == [(1, False), (2, True)]
+    cards = [(e.subject, e.old, e.new, e.reason) for e in book.entries if e.subject == "户卡"]
+    assert cards == [("户卡", "", "1", "首次打印户卡"), ("户卡", "1", "2", "补打户卡")]
     assert new.verdict is Verdict.VALID and new.issue == 2
     assert old.verdict is Verdict.REVOKED
     assert old.household_id is None and not old.opens_household

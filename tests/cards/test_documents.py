@@ -365,3 +365,26 @@ def test_the_problem_list_leaves_out_marginal_and_monitored_problems_unless_inte
     out = tmp_path / "public.pdf"
     documents.build_problem_list(public, out)
     assert "边缘户" not in pdf_text(out) and "监测户" not in pdf_text(out)
+
+
+def test_printing_a_villages_cards_is_no_edit_in_the_day_report(fresh_db, tmp_path: Path) -> None:
+    from desktop.cards.data import card_household_ids
+    from desktop.cards.service import print_cards
+
+    db = fresh_db()
+    today = datetime.now(UTC).astimezone(BEIJING).date()
+    with db.session() as session:
+        place = _village_with(session, monitored=True)
+        ids = card_household_ids(session, place.village_id)
+        print_cards(session, ids, tmp_path / "cards.pdf", actor="测试员")
+        print_cards(session, ids[:2], tmp_path / "again.pdf", actor="测试员", reprint=True)
+        visited = _load(session, ids[0])
+        visited.last_visit_date = today
+        save_household(session, visited, actor="测试员", reason="入户走访")
+        report = day_report(session, today, village_ids=[place.village_id])
+        number = visited.household_number
+    assert len(ids) > 2
+    assert [h.household_number for h in report.visited] == [number]
+    assert [h.household_number for h in report.changed] == [number]
+    assert not report.created
+    assert [h.household_number for h in report.unsynced] == [number]

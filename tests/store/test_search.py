@@ -309,6 +309,27 @@ def test_the_save_path_keeps_the_index_in_step(session):
     assert find(session, "wangfangfang") == ["6104241002010002"]
 
 
+def test_a_save_that_changes_no_indexed_field_leaves_the_index_alone(session):
+    from desktop.store.save import save_household
+
+    household = session.scalars(
+        select(Household).where(Household.household_number == "6104241002010002")
+    ).one()
+    docs = "SELECT doc_id FROM search_docs WHERE household_id = :h ORDER BY doc_id"
+    before = session.execute(text(docs), {"h": household.id}).scalars().all()
+    head = household.members[0]
+    household.phone = "13900000001"
+    head.phone = "13900000002"
+    save_household(session, household, actor="test", validator=lambda _household: [])
+    kept = session.execute(text(docs), {"h": household.id}).scalars().all()
+    head.left_date = date(2019, 6, 1)
+    save_household(session, household, actor="test", validator=lambda _household: [])
+    after_leaving = session.execute(text(docs), {"h": household.id}).scalars().all()
+    assert kept == before
+    assert len(after_leaving) == len(before) - 1 and not set(after_leaving) & set(before)
+    assert "6104241002010002" not in find(session, "张三")  # the head who left drops out
+
+
 def test_reindex_of_nothing_or_of_an_unknown_household_is_harmless(session):
     reindex_households(session, [])
     reindex_households(session, ["no-such-household"])

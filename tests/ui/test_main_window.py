@@ -24,6 +24,7 @@ from desktop.store.backup import list_backups
 from desktop.store.db import Database, open_database, registry_writer
 from desktop.store.drafts import list_drafts
 from desktop.store.models import (
+    CardIssue,
     Division,
     Household,
     OutboxChange,
@@ -768,9 +769,9 @@ def test_printing_a_villages_cards_builds_them_and_opens_the_preview(
     assert f"已生成 {registered} 张户卡" in window.statusBar().currentMessage()
     with db.session() as session:
         issued = session.scalar(
-            select(func.count()).select_from(Household).where(Household.card_issue == 1)
+            select(func.count()).select_from(CardIssue).where(CardIssue.issue == 1)
         )
-    assert issued == registered  # the first print registered issue 1 through the save path
+    assert issued == registered  # the first print entered issue 1 in the card register
     preview.close()
     assert not pdf.exists()  # printed papers are not left lying around
 
