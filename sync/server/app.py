@@ -519,4 +519,7 @@ def create_app(database_url: str, *, push_lock_timeout: float = PUSH_LOCK_TIMEOU
         """Open conflicts per village, with who and when (reviewers, admins)."""
         return report(authorization, village, reports.conflicts_report)
 
+    from sync.server.web import mount_web  # the staff's web pages (sync/server/web)
+
+    mount_web(app)
     return app

@@ -1,0 +1,124 @@
+"""The staff's pages in a real browser (Debian's chromium) against a real server: sign in, the
+overview, a village, a household, resolving a conflict that then reaches the laptops."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from desktop.store.models import Household
+from sync.server.models import Conflict
+from tests.sync.conftest import EAST
+from tests.web.conftest import PASSWORD, new_household, unique
+
+pytestmark = pytest.mark.slow
+
+
+def sign_in(page, web, name: str, password: str = PASSWORD) -> None:
+    page.goto(f"{web.url}/web/")
+    assert page.url.endswith("/web/signin")
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.press("#password", "Enter")  # by keyboard
+    page.wait_for_url(f"{web.url}/web/")
+
+
+def test_the_county_admin_signs_in_and_sees_the_county_overview_with_its_chart(web, page, shoot):
+    page.goto(f"{web.url}/web/signin")
+    shoot(page, "signin")
+    sign_in(page, web, "县管理员")
+
+    assert page.locator("h1").inner_text() == "全县概况"
+    assert page.locator("#per-day-chart svg").count() == 1  # ECharts drew, from the shipped file
+    assert page.locator("table.grid tbody tr").count() >= 2  # the villages' progress rows
+    assert page.locator("#quota-h").count() == 1  # county office: the quota (Q6) is shown
+    assert page.console_errors == []  # no CSP violation, no script error
+    shoot(page, "overview-county")
+
+
+def test_a_township_reviewer_sees_only_their_township(web, page, shoot):
+    sign_in(page, web, "演示乡审核")
+
+    links = page.locator("a[href^='/web/village/']")
+    codes = {re.sub(r".*/", "", links.nth(i).get_attribute("href")) for i in range(links.count())}
+    assert codes == set(web.demo_villages)
+    assert EAST not in codes
+    shoot(page, "overview-township")
+
+
+def test_a_village_shows_its_households_problems_procedure_and_map(web, page, shoot):
+    sign_in(page, web, "县管理员")
+    village = web.demo_villages[0]
+    page.goto(f"{web.url}/web/village/{village}")
+
+    assert page.locator("#households").is_visible()
+    rows = page.locator("section[aria-labelledby=households] tbody tr")
+    assert rows.count() > 1
+    assert page.locator("#village-map path.leaflet-interactive").count() >= 1  # Leaflet drew
+    assert page.locator("#problems").is_visible()
+    assert page.console_errors == []
+    shoot(page, "village")
+
+    head = rows.nth(0).locator("td").nth(1).inner_text()
+    page.fill("#q", head)
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    found = page.locator("section[aria-labelledby=households] tbody tr")
+    assert head in found.nth(0).inner_text()
+    assert head not in page.url  # a name never stands in a URL
+
+
+def test_a_household_shows_its_form_and_its_book_newest_first(web, page, shoot, make_laptop):
+    laptop = make_laptop(unique("东街-"), web.live, villages=[EAST])
+    household_id, number = new_household(laptop)
+    laptop.edit(household_id, lambda h: setattr(h, "phone", "13711111111"))
+    laptop.client.push()
+    sign_in(page, web, "城关审核")
+
+    page.goto(f"{web.url}/web/household/{household_id}")
+
+    assert number in page.locator("h1").inner_text()
+    book = page.locator("ol.book li")
+    assert book.count() >= 2
+    assert "13711111111" in book.nth(0).inner_text()  # the newest change first, in words
+    assert "联系电话" in book.nth(0).inner_text()
+    assert page.console_errors == []
+    shoot(page, "household")
+
+
+def test_resolving_a_conflict_on_the_page_reaches_both_laptops_at_their_next_sync(
+    web, page, shoot, make_laptop
+):
+    a = make_laptop(unique("东街-"), web.live, villages=[EAST])
+    b = make_laptop(unique("东街-"), web.live, villages=[EAST])
+    household_id, _number = new_household(a)
+    a.client.push()
+    b.client.pull()
+    a.edit(household_id, lambda h: setattr(h, "phone", "13711111111"))
+    b.edit(household_id, lambda h: setattr(h, "phone", "13622222222"))
+    a.client.push()
+    assert b.client.push().conflicts == 1
+    with web.live.db.session() as session:
+        conflict_id = session.scalars(
+            select(Conflict.id).where(Conflict.entity_id == household_id, Conflict.status == "open")
+        ).one()
+    sign_in(page, web, "城关审核")
+    page.goto(f"{web.url}/web/conflicts")
+    form = page.locator(f"form[action='/web/conflicts/{conflict_id}']")
+    assert "13622222222" in page.locator("tr", has=form).inner_text()
+    shoot(page, "conflicts")
+
+    form.locator("input[value=incoming]").check()
+    form.locator("button").click()
+    page.wait_for_load_state()
+
+    assert "已裁决" in page.locator("[role=alert]").inner_text()
+    a.client.pull()
+    b.client.pull()
+    assert a.household(household_id)["phone"] == "13622222222"
+    assert b.household(household_id)["phone"] == "13622222222"
+    with web.live.db.session() as session:
+        assert session.get(Household, household_id).phone == "13622222222"
+        assert session.get(Conflict, conflict_id).status == "resolved"
