@@ -14,6 +14,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from tests.sync.conftest import (  # noqa: F401  (fixtures used by the web tests
     _start,
     demo_template,
     make_laptop,
+    pg_server_session_database,
     sqlite_templates,
 )
 
@@ -58,11 +60,12 @@ class WebServer:
             add_user(session, name, role, PASSWORD, township=township)
         return name
 
-    def signed_in(self, name: str, password: str = PASSWORD) -> httpx.Client:
+    @contextmanager
+    def signed_in(self, name: str, password: str = PASSWORD) -> Iterator[httpx.Client]:
         """An HTTP client with a session of ``name`` (no browser)."""
-        client = httpx.Client(base_url=self.url, timeout=30)
-        signin(client, name, password)
-        return client
+        with httpx.Client(base_url=self.url, timeout=30) as client:
+            assert signin(client, name, password).status_code == 303
+            yield client
 
 
 def csrf_of(html: str) -> str:

@@ -388,6 +388,20 @@ def map_points(
     return points, point
 
 
+def household_labels(session: Session, ids: set[str]) -> dict[str, tuple[str, str]]:
+    """Household id -> (household number, head's name), for lists of conflicts."""
+    if not ids:
+        return {}
+    return {
+        h: (number, head or "")
+        for h, number, head in session.execute(
+            select(Household.id, Household.household_number, Household.head_name).where(
+                Household.id.in_(list(ids))
+            )
+        )
+    }
+
+
 # --- household -----------------------------------------------------------------------------------
 
 FORM_SECTIONS: list[tuple[str, list[str]]] = [

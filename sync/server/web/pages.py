@@ -411,6 +411,10 @@ def mount_web(app: FastAPI) -> None:
             villages = data.villages_in_scope(session, staff)
             names = {v.code: v.name for v in villages}
             found = reports.conflicts_report(session, [v.code for v in villages])
+            households = data.household_labels(
+                session,
+                {c.household_id for v in found.villages for c in v.conflicts if c.household_id},
+            )
         audit(staff.name, "view_conflicts", staff.township_code or "county")
         return page(
             request,
@@ -419,6 +423,7 @@ def mount_web(app: FastAPI) -> None:
             status=status,
             report=found,
             names=names,
+            households=households,
             message=message,
         )
 
