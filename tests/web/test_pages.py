@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from desktop.store.models import Household
+from sync.client import SyncError
 from sync.server.models import Conflict
-from tests.sync.conftest import EAST
+from tests.sync.conftest import EAST, WEST
 from tests.web.conftest import PASSWORD, new_household, unique
 
 pytestmark = pytest.mark.slow
@@ -122,3 +123,38 @@ def test_resolving_a_conflict_on_the_page_reaches_both_laptops_at_their_next_syn
     with web.live.db.session() as session:
         assert session.get(Household, household_id).phone == "13622222222"
         assert session.get(Conflict, conflict_id).status == "resolved"
+
+
+def test_the_county_office_enrolls_a_laptop_from_the_pages_code_and_reassigns_it(
+    web, page, shoot, make_laptop
+):
+    sign_in(page, web, "县管理员")
+    page.goto(f"{web.url}/web/devices")
+    name = unique("西街-")
+    page.fill("#dev-name", name)
+    page.locator(f"form.stack input[value='{WEST}']").check()
+    page.locator("form.stack button").click()
+    page.wait_for_load_state()
+    code = page.locator("#enroll-code").inner_text()
+    assert code.startswith("FBE1:")
+    assert page.locator("img.qr").get_attribute("src").startswith("data:image/svg+xml")
+    assert page.console_errors == []
+    shoot(page, "devices")
+
+    laptop = make_laptop(unique("新笔记本-"))  # not enrolled yet
+    laptop.client.enroll(code)
+    assert laptop.client.villages() == [WEST]
+
+    page.goto(f"{web.url}/web/devices")
+    row = page.locator("tr", has_text=name)
+    row.locator("summary").click()
+    row.locator(f"input[value='{EAST}']").check()
+    row.locator("details button").click()
+    page.wait_for_load_state()
+    laptop.client.status()
+    assert laptop.client.villages() == [EAST, WEST]
+
+    page.locator("tr", has_text=name).locator("button.danger").click()
+    page.wait_for_load_state()
+    with pytest.raises(SyncError):
+        laptop.client.pull()

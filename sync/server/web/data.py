@@ -254,6 +254,49 @@ def overview(
     )
 
 
+DEVICE_ROLES = {"field_worker": "驻村工作队", "reviewer": "乡镇审核", "admin": "县级管理"}
+
+
+@dataclass
+class DeviceRow:
+    device_id: str
+    name: str
+    role: str
+    villages: list[str]
+    enrolled_at: datetime
+    last_seen_at: datetime | None
+    last_acked_seq: int
+    revoked: bool
+    stale: bool
+    unsynced_hint: str
+
+
+def device_lines(session: Session) -> list[DeviceRow]:
+    """Every enrolled laptop (not the web's own devices), newest first."""
+    from sync.server.web.resolve import WEB_HOSTNAME
+
+    now = utcnow()
+    rows = []
+    for d in session.scalars(select(Device).order_by(Device.enrolled_at.desc())):
+        if d.hostname == WEB_HOSTNAME:
+            continue
+        stale = not d.revoked and (d.last_seen_at is None or now - d.last_seen_at > STALE_AFTER)
+        # The server cannot count a laptop's unsent changes; the days since its last sync are
+        # the estimate a township office acts on.
+        if d.last_seen_at is None:
+            hint = "从未同步"
+        else:
+            days = (now - d.last_seen_at).days
+            hint = "今天同步过" if days == 0 else f"{days} 天的修改可能未同步"
+        rows.append(
+            DeviceRow(
+                d.device_id, d.name, d.role, list(d.villages), d.enrolled_at, d.last_seen_at,
+                d.last_acked_seq, d.revoked, stale, hint,
+            )
+        )  # fmt: skip
+    return rows
+
+
 # --- village --------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import segno
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -20,15 +21,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop.cards.labels import book_value, entity_label, field_label
 from desktop.domain.procedure import is_notice, notice_days, step_label
+from desktop.store.models import utcnow
 from desktop.store.problems import village_problem_list
 from desktop.store.procedures import village_steps
 from desktop.store.save import to_book
 from desktop.store.settings import working_policy
+from sync.protocol import encode_enrollment
 from sync.server import reports
 from sync.server.db import WriterBusy, writer_session
+from sync.server.devices import create_enrollment_code
+from sync.server.models import Device
 from sync.server.web import accounts, data
 from sync.server.web.accounts import Staff
-from sync.server.web.resolve import Decision, ResolveFailed, decide
+from sync.server.web.resolve import WEB_HOSTNAME, Decision, ResolveFailed, decide
 
 HERE = Path(__file__).parent
 PREFIX = "/web"
@@ -453,6 +458,110 @@ def mount_web(app: FastAPI) -> None:
         return conflicts_page(
             request, staff, f"已裁决 {len(closed)} 个冲突, 各笔记本下次同步时收到"
         )
+
+    # --- devices (the county office) ----------------------------------------------------------
+
+    def admin_only(staff: Staff) -> None:
+        if not staff.is_admin:
+            raise PageError(403, "只有县级管理员可以管理笔记本")
+
+    def devices_page(request: Request, staff: Staff, status: int = 200, **extra: Any) -> Response:
+        with database.session() as session:
+            villages = data.villages_in_scope(session, staff)
+            rows = data.device_lines(session)
+        audit(staff.name, "view_devices", "county")
+        return page(
+            request,
+            "devices.html",
+            staff,
+            status=status,
+            devices=rows,
+            villages=villages,
+            names={v.code: v.name for v in villages},
+            roles=data.DEVICE_ROLES,
+            failed=status >= 400,
+            **extra,
+        )
+
+    @router.get(f"{PREFIX}/devices", include_in_schema=False)
+    def devices(request: Request, staff: StaffDep) -> Response:
+        admin_only(staff)
+        return devices_page(request, staff)
+
+    @router.post(f"{PREFIX}/devices/enroll", include_in_schema=False)
+    def enroll(
+        request: Request,
+        staff: StaffDep,
+        name: Annotated[str, Form(max_length=60)] = "",
+        role: Annotated[str, Form(max_length=20)] = "field_worker",
+        villages: Annotated[list[str] | None, Form()] = None,
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        admin_only(staff)
+        chosen = sorted(set(villages or []))
+        with database.session() as session:
+            known = {v.code for v in data.villages_in_scope(session, staff)}
+        problem = None
+        if not name.strip():
+            problem = "请填写笔记本名称"
+        elif not chosen or not set(chosen) <= known:
+            problem = "请至少选择一个村"
+        elif role not in data.DEVICE_ROLES:
+            problem = "角色不正确"
+        if problem:
+            return devices_page(request, staff, status=422, message=problem)
+        with database.session() as session:
+            code = create_enrollment_code(session, name=name.strip(), villages=chosen, role=role)
+        text = encode_enrollment(code, str(request.base_url).rstrip("/"))
+        qr = segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+        audit(staff.name, "enroll_device", ",".join(chosen)[:100])
+        return devices_page(request, staff, enrolled={"name": name.strip(), "text": text, "qr": qr})
+
+    @router.post(f"{PREFIX}/devices/{{device_id}}/villages", include_in_schema=False)
+    def reassign(
+        request: Request,
+        staff: StaffDep,
+        device_id: str,
+        villages: Annotated[list[str] | None, Form()] = None,
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        admin_only(staff)
+        chosen = sorted(set(villages or []))
+        with the_writer() as session:
+            known = {v.code for v in data.villages_in_scope(session, staff)}
+            device = session.get(Device, device_id[:36])
+            if device is None or device.hostname == WEB_HOSTNAME:
+                raise PageError(404, "没有这台笔记本")
+            if not set(chosen) <= known:
+                raise PageError(422, "村代码不正确")
+            device.villages = chosen
+            session.commit()
+        audit(staff.name, "assign_villages", device_id[:36])
+        return devices_page(
+            request, staff, message="已保存; 笔记本下次同步时按新的村下载, 未同步的修改不会丢失"
+        )
+
+    @router.post(f"{PREFIX}/devices/{{device_id}}/revoke", include_in_schema=False)
+    def revoke(
+        request: Request,
+        staff: StaffDep,
+        device_id: str,
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        admin_only(staff)
+        with the_writer() as session:
+            device = session.get(Device, device_id[:36])
+            if device is None or device.hostname == WEB_HOSTNAME:
+                raise PageError(404, "没有这台笔记本")
+            if not device.revoked:
+                device.revoked = True
+                device.revoked_at = utcnow()
+            session.commit()
+        audit(staff.name, "revoke_device", device_id[:36])
+        return devices_page(request, staff, message="已停用; 这台笔记本不能再同步")
 
     app.include_router(router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="web-static")
