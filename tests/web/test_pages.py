@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -158,3 +159,25 @@ def test_the_county_office_enrolls_a_laptop_from_the_pages_code_and_reassigns_it
     page.wait_for_load_state()
     with pytest.raises(SyncError):
         laptop.client.pull()
+
+
+def test_each_report_downloads_as_a_workbook_openpyxl_reads(web, page, shoot, tmp_path):
+    sign_in(page, web, "县管理员")
+    page.goto(f"{web.url}/web/reports")
+    assert page.console_errors == []
+    shoot(page, "reports")
+    links = page.locator("main a[href$='.xlsx'], main a[href*='.xlsx?']")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert any("quota" in h for h in hrefs) and any("registry" in h for h in hrefs)
+    assert sum("problems" in h for h in hrefs) >= 4
+
+    for href in hrefs:
+        with page.expect_download() as info:
+            page.locator(f"a[href='{href}']").click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        workbook = openpyxl.load_workbook(path)
+        assert workbook.sheetnames, href
+        if "registry" in href and "township" not in href:
+            households = workbook[workbook.sheetnames[0]]
+            assert households.max_row > 40  # the demo county's households, and their header

@@ -4,18 +4,21 @@ No ``from __future__ import annotations`` here: FastAPI resolves the routes' ``A
 dependencies, which name a local of ``mount_web``, when the routes are defined."""
 
 import secrets
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -562,6 +565,81 @@ def mount_web(app: FastAPI) -> None:
             session.commit()
         audit(staff.name, "revoke_device", device_id[:36])
         return devices_page(request, staff, message="已停用; 这台笔记本不能再同步")
+
+    # --- reports: xlsx downloads (the CLI's own writers) ------------------------------------------
+
+    @router.get(f"{PREFIX}/reports", include_in_schema=False)
+    def reports_page(request: Request, staff: StaffDep) -> Response:
+        with database.session() as session:
+            villages = data.villages_in_scope(session, staff)
+            towns = data.townships_in_scope(session, staff)
+        return page(request, "reports.html", staff, villages=villages, townships=towns)
+
+    def xlsx(write: Callable[[Session, Path], Any], filename: str) -> Response:
+        folder = Path(tempfile.mkdtemp(prefix="fieldbook-web-"))
+        path = folder / filename
+        try:
+            with database.session() as session:
+                write(session, path)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return FileResponse(
+            path,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=filename,
+            background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+        )
+
+    @router.get(f"{PREFIX}/reports/quota.xlsx", include_in_schema=False)
+    def quota_xlsx(staff: StaffDep) -> Response:
+        if not staff.internal:
+            raise PageError(403, "边缘户和脱贫监测户规模仅限审核员和管理员查看 (第6问)")
+
+        def write(session: Session, path: Path) -> None:
+            from desktop.store.quota import export_quota_report, quota_report
+
+            codes = {v.code for v in data.villages_in_scope(session, staff)}
+            wanted = reports.counties_of(session, codes)
+            policy = working_policy(session)
+            lines = [q for q in quota_report(session, policy=policy) if q.county_code in wanted]
+            export_quota_report(lines, path, policy=policy)
+
+        audit(staff.name, "download_quota", staff.township_code or "county")
+        return xlsx(write, "quota.xlsx")
+
+    @router.get(f"{PREFIX}/reports/problems/{{code}}.xlsx", include_in_schema=False)
+    def problems_xlsx(staff: StaffDep, code: str) -> Response:
+        with database.session() as session:
+            village = village_of(session, staff, code)
+
+        def write(session: Session, path: Path) -> None:
+            from desktop.store.problems import export_problem_list
+
+            listed = village_problem_list(session, village.id, internal=staff.internal)
+            export_problem_list(listed, path)
+
+        audit(staff.name, "download_problem_list", village.code)
+        return xlsx(write, f"problems-{village.code}.xlsx")
+
+    @router.get(f"{PREFIX}/reports/registry.xlsx", include_in_schema=False)
+    def registry_xlsx(staff: StaffDep, township: str | None = None) -> Response:
+        with database.session() as session:
+            try:
+                villages = data.villages_in_scope(session, staff, (township or "")[:20] or None)
+            except data.NotYours as exc:
+                raise PageError(404, "没有这个乡镇, 或不在您的管辖范围内") from exc
+
+        def write(session: Session, path: Path) -> None:
+            from desktop.store.exchange import export_registry
+
+            export_registry(
+                session, path, village_ids=[v.id for v in villages], internal=staff.internal
+            )
+
+        scope = township or staff.township_code or "county"
+        audit(staff.name, "download_registry", scope)
+        return xlsx(write, f"registry-{scope}.xlsx")
 
     app.include_router(router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="web-static")
