@@ -27,13 +27,21 @@ def sign_in(page, web, name: str, password: str = PASSWORD) -> None:
     page.wait_for_url(f"{web.url}/web/")
 
 
-def test_the_county_admin_signs_in_and_sees_the_county_overview_with_its_chart(web, page, shoot):
+def test_the_county_admin_signs_in_and_sees_the_county_overview_with_its_chart(
+    web, page, shoot, make_laptop
+):
+    laptop = make_laptop(unique("东街-"), web.live, villages=[EAST])
+    for _ in range(2):
+        new_household(laptop)
+    laptop.client.sync()
     page.goto(f"{web.url}/web/signin")
     shoot(page, "signin")
     sign_in(page, web, "县管理员")
 
     assert page.locator("h1").inner_text() == "全县概况"
     assert page.locator("#per-day-chart svg").count() == 1  # ECharts drew, from the shipped file
+    assert page.locator("#per-day-chart svg path").count() >= 1  # today's bar
+    assert laptop.name in page.locator("section[aria-labelledby=dev-h]").inner_text()
     assert page.locator("table.grid tbody tr").count() >= 2  # the villages' progress rows
     assert page.locator("#quota-h").count() == 1  # county office: the quota (Q6) is shown
     assert page.console_errors == []  # no CSP violation, no script error

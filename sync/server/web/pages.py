@@ -107,7 +107,7 @@ def mount_web(app: FastAPI) -> None:
     templates.env.filters["shown"] = lambda value, name: (
         "空" if value is None else book_value(name, to_book(value)) or "空"
     )
-    problem_counts = data.ProblemCounts()
+    cache = data.FeedCache()
     router = APIRouter()
 
     with database.session() as session:
@@ -277,7 +277,7 @@ def mount_web(app: FastAPI) -> None:
             else:
                 code = township or staff.township_code
                 title = next((n for c, n in towns if c == code), code or "") + "概况"
-            view = data.overview(session, staff, villages, title, problem_counts)
+            view = data.overview(session, staff, villages, title, cache)
         audit(staff.name, "view_overview", township or staff.township_code or "county")
         if view.quota is not None:
             audit(staff.name, "view_quota", township or staff.township_code or "county")
@@ -321,9 +321,7 @@ def mount_web(app: FastAPI) -> None:
                 )
             else:
                 rows, total, cursor = data.household_list(session, staff, village, asked, policy)
-            problems = village_problem_list(
-                session, village.id, policy=policy, internal=staff.internal
-            )
+            problems = cache.problem_list(session, village, policy, internal=staff.internal)
             steps = [
                 {
                     "operation": s.operation,
