@@ -57,6 +57,18 @@ def test_a_township_reviewer_sees_only_their_township(web, page, shoot):
     assert EAST not in codes
     shoot(page, "overview-township")
 
+    page.goto(f"{web.url}/web/village/{EAST}")  # another township's village, by URL
+    assert "不在您的管辖范围内" in page.locator("[role=alert]").inner_text()
+    shoot(page, "not-yours")
+    page.goto(f"{web.url}/web/password")
+    page.fill("#old", PASSWORD)
+    page.fill("#new", "another-password-1")
+    page.fill("#again", "another-password-2")
+    page.press("#again", "Enter")
+    page.wait_for_load_state()
+    assert "不一致" in page.locator("[role=alert]").inner_text()
+    shoot(page, "password")
+
 
 def test_a_village_shows_its_households_problems_procedure_and_map(web, page, shoot):
     sign_in(page, web, "县管理员")
