@@ -91,6 +91,9 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--tiny", action="store_true", help="smoke run: 300 households")
+    parser.add_argument(
+        "--county", type=Path, help="the demo county file to use (built there if missing, kept)"
+    )
     args = parser.parse_args()
     if args.tiny:
         args.households, args.requests = 300, 5

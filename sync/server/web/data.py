@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -136,10 +136,19 @@ class FeedCache:
         self._lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], Any] = {}
 
-    def get(self, session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    def get(
+        self,
+        session: Session,
+        key: tuple[Any, ...],
+        compute: Callable[[], Any],
+        *,
+        also: tuple[Any, ...] = (),
+    ) -> Any:
+        """``compute()``'s value for ``key`` while the data stay as they were (``also``: more
+        state the value depends on)."""
         top = session.scalar(select(func.max(ChangeLogEntry.server_seq))) or 0
         households = session.scalar(select(func.count()).select_from(Household)) or 0
-        full = (*key, top, households, utcnow().date())
+        full = (*key, top, households, utcnow().date(), *also)
         with self._lock:
             if full in self._cache:
                 return self._cache[full]
@@ -173,6 +182,51 @@ class FeedCache:
             ("list", village.id, policy.year, internal),
             lambda: village_problem_list(session, village.id, policy=policy, internal=internal),
         )
+
+
+def overview_devices(session: Session, codes: list[str]) -> list[DeviceLine]:
+    """The laptops with villages among ``codes``, with their last sync, stale ones marked."""
+    from sync.server.web.resolve import WEB_HOSTNAME
+
+    wanted = set(codes)
+    now = utcnow()
+    return [
+        DeviceLine(
+            name=d.name,
+            villages=[c for c in d.villages if c in wanted],
+            last_seen_at=d.last_seen_at,
+            stale=d.last_seen_at is None or now - d.last_seen_at > STALE_AFTER,
+            role=d.role,
+        )
+        for d in session.scalars(
+            select(Device).where(Device.revoked.is_(False)).order_by(Device.name)
+        )
+        if wanted.intersection(d.villages) and d.hostname != WEB_HOSTNAME
+    ]
+
+
+def cached_overview(
+    session: Session, staff: Staff, villages: list[Village], title: str, cache: FeedCache
+) -> Overview:
+    """The overview, recomputed when the feed, the households, the day, the conflicts or the
+    devices' sync times change (a sync that brings no change still moves a laptop's time; the
+    progress rows show it)."""
+    conflicts = session.execute(
+        select(func.count(), func.max(Conflict.id), func.max(Conflict.resolved_at)).where(
+            Conflict.status == "open"
+        )
+    ).one()
+    devices = session.execute(
+        select(func.count(), func.max(Device.last_seen_at), func.max(Device.revoked_at))
+    ).one()
+    view = cache.get(
+        session,
+        ("overview", staff.internal, title, tuple(v.id for v in villages)),
+        lambda: overview(session, staff, villages, title, cache),
+        also=(*conflicts, *devices),
+    )
+    # the laptops' list is read every time: reassigning villages moves no clock
+    return replace(view, devices=overview_devices(session, [v.code for v in villages]))
 
 
 def overview(
@@ -218,21 +272,7 @@ def overview(
         )
         for i in range(CHART_DAYS)
     ]
-    wanted = set(codes)
-    now = utcnow()
-    devices = [
-        DeviceLine(
-            name=d.name,
-            villages=[c for c in d.villages if c in wanted],
-            last_seen_at=d.last_seen_at,
-            stale=d.last_seen_at is None or now - d.last_seen_at > STALE_AFTER,
-            role=d.role,
-        )
-        for d in session.scalars(
-            select(Device).where(Device.revoked.is_(False)).order_by(Device.name)
-        )
-        if wanted.intersection(d.villages)
-    ]
+    devices = overview_devices(session, codes)
     open_conflicts = (
         session.scalar(
             select(func.count()).where(Conflict.status == "open", Conflict.village_code.in_(codes))

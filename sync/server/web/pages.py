@@ -277,7 +277,7 @@ def mount_web(app: FastAPI) -> None:
             else:
                 code = township or staff.township_code
                 title = next((n for c, n in towns if c == code), code or "") + "概况"
-            view = data.overview(session, staff, villages, title, cache)
+            view = data.cached_overview(session, staff, villages, title, cache)
         audit(staff.name, "view_overview", township or staff.township_code or "county")
         if view.quota is not None:
             audit(staff.name, "view_quota", township or staff.township_code or "county")
