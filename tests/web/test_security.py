@@ -196,3 +196,34 @@ def test_search_is_a_post_so_no_name_stands_in_a_url(web, make_laptop):
         )
     assert found.status_code == 200
     assert number in found.text  # 张建国 by pinyin initials
+
+
+def test_odd_requests_answer_4xx_never_500(web):
+    with web.signed_in("城关审核") as client:
+        token = csrf_of(client.get("/web/").text)
+        answers = {
+            "huge conflict id": client.post(
+                "/web/conflicts/99999999999999999999", data={"csrf_token": token}
+            ),
+            "unknown conflict": client.post(
+                "/web/conflicts/2147483647", data={"csrf_token": token, "choice": "server"}
+            ),
+            "quote in a household id": client.get("/web/household/' OR 1=1 --"),
+            "nul in a village code": client.get("/web/village/%00"),
+            "unknown township export": client.get("/web/reports/registry.xlsx?township=x"),
+            "devices, not an admin": client.get("/web/devices"),
+            "revoke, not an admin": client.post(
+                "/web/devices/x/revoke", data={"csrf_token": token}
+            ),
+            "long search": client.post(
+                f"/web/village/{EAST}/search", data={"csrf_token": token, "q": "张" * 500}
+            ),
+            "odd search": client.post(
+                f"/web/village/{EAST}/search", data={"csrf_token": token, "q": '"*) OR ( 1'}
+            ),
+        }
+    statuses = {name: answer.status_code for name, answer in answers.items()}
+    assert statuses["odd search"] == 200
+    del statuses["odd search"]
+    assert all(400 <= status < 500 for status in statuses.values()), statuses
+    assert statuses["devices, not an admin"] == 403

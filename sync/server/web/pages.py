@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -441,7 +442,7 @@ def mount_web(app: FastAPI) -> None:
     def resolve(
         request: Request,
         staff: StaffDep,
-        conflict_id: int,
+        conflict_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
         choice: Annotated[str, Form(max_length=10)] = "",
         typed: Annotated[str, Form(max_length=200)] = "",
         csrf_token: Annotated[str, Form(max_length=100)] = "",
