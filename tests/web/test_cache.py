@@ -26,3 +26,28 @@ def test_a_cached_result_is_reused_until_the_feed_moves(web, make_laptop):
         other_key = cache.get(session, ("other",), compute)
 
     assert (first, again, after_sync, other_key) == (1, 1, 2, 3)
+
+
+def test_a_sync_into_one_village_re_audits_that_village_only(web, make_laptop):
+    from desktop.store.settings import working_policy
+    from sync.server.web.accounts import Staff
+    from sync.server.web.data import village_in_scope
+
+    cache = FeedCache()
+    admin = Staff(1, "x", "county_admin", None, "t", "h")
+    with web.live.db.session() as session:
+        policy = working_policy(session)
+        east = village_in_scope(session, admin, EAST)
+        other = village_in_scope(session, admin, web.demo_villages[0])
+        east_before = cache.problem_list(session, east, policy, internal=True)
+        other_before = cache.problem_list(session, other, policy, internal=True)
+        assert cache.problem_list(session, east, policy, internal=True) is east_before
+    laptop = make_laptop(unique("东街-"), web.live, villages=[EAST])
+    new_household(laptop)
+    laptop.client.push()
+    with web.live.db.session() as session:
+        east_after = cache.problem_list(session, east, policy, internal=True)
+        other_after = cache.problem_list(session, other, policy, internal=True)
+
+    assert other_after is other_before
+    assert east_after is not east_before

@@ -124,31 +124,23 @@ class Overview:
 
 
 class FeedCache:
-    """Results of the audit (a county's open-problem count, a village's problem list), kept
-    until the data can have changed: the key holds the change feed's last ``server_seq``, the
-    number of households (a registry load bypasses the feed) and the day (procedure rules count
-    days). Auditing a county takes about a minute at 50,000 households and a village of 400 about
-    half a second, while most page views happen between two syncs."""
+    """Results kept until the data they come from can have changed.
 
-    MAX_ENTRIES = 512
+    The audit is the costly part of the pages (about half a second for a village of 400
+    households, a minute or more for a county of 50,000), while most views happen between two
+    syncs. A village's problem list is kept under its village's state: the last ``server_seq``
+    of the village in the change feed (every synced edit, explanations included, moves it), its
+    number of households (a registry load bypasses the feed) and the day (procedure rules count
+    days); a sync into one village re-audits that village only. Other values (the overview) are
+    kept under the whole feed's state (``get``)."""
+
+    MAX_ENTRIES = 2048
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], Any] = {}
 
-    def get(
-        self,
-        session: Session,
-        key: tuple[Any, ...],
-        compute: Callable[[], Any],
-        *,
-        also: tuple[Any, ...] = (),
-    ) -> Any:
-        """``compute()``'s value for ``key`` while the data stay as they were (``also``: more
-        state the value depends on)."""
-        top = session.scalar(select(func.max(ChangeLogEntry.server_seq))) or 0
-        households = session.scalar(select(func.count()).select_from(Household)) or 0
-        full = (*key, top, households, utcnow().date(), *also)
+    def _lookup(self, full: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         with self._lock:
             if full in self._cache:
                 return self._cache[full]
@@ -159,29 +151,75 @@ class FeedCache:
             self._cache[full] = value
         return value
 
-    def problem_counts(self, session: Session, codes: list[str]) -> tuple[int, int]:
-        """(open problems, of which errors) over the villages."""
+    def get(
+        self,
+        session: Session,
+        key: tuple[Any, ...],
+        compute: Callable[[], Any],
+        *,
+        also: tuple[Any, ...] = (),
+    ) -> Any:
+        """``compute()``'s value for ``key`` while the whole feed, the number of households and
+        the day stay as they were (``also``: more state the value depends on)."""
+        top = session.scalar(select(func.max(ChangeLogEntry.server_seq))) or 0
+        households = session.scalar(select(func.count()).select_from(Household)) or 0
+        return self._lookup((*key, top, households, utcnow().date(), *also), compute)
 
-        def compute() -> tuple[int, int]:
-            found = reports.problems_report(session, codes, limit=0)
-            return (
-                sum(v.errors + v.warnings for v in found.villages),
-                sum(v.errors for v in found.villages),
-            )
-
-        return self.get(session, ("counts", frozenset(codes)), compute)
+    @staticmethod
+    def village_states(session: Session, villages: list[Village]) -> dict[str, tuple[int, int]]:
+        """Village id -> (its last feed ``server_seq``, its number of households)."""
+        codes = [v.code for v in villages]
+        seqs = dict(
+            session.execute(
+                select(ChangeLogEntry.village_code, func.max(ChangeLogEntry.server_seq))
+                .where(ChangeLogEntry.village_code.in_(codes))
+                .group_by(ChangeLogEntry.village_code)
+            ).all()
+        )
+        counts = dict(
+            session.execute(
+                select(Household.village_id, func.count())
+                .where(Household.village_id.in_([v.id for v in villages]))
+                .group_by(Household.village_id)
+            ).all()
+        )
+        return {v.id: (seqs.get(v.code, 0), counts.get(v.id, 0)) for v in villages}
 
     def problem_list(
-        self, session: Session, village: Village, policy: Any, *, internal: bool
+        self,
+        session: Session,
+        village: Village,
+        policy: Any,
+        *,
+        internal: bool,
+        state: tuple[int, int] | None = None,
     ) -> Any:
         """The village's problem list with explanations (``desktop.store.problems``)."""
         from desktop.store.problems import village_problem_list
 
-        return self.get(
-            session,
-            ("list", village.id, policy.year, internal),
+        state = state or self.village_states(session, [village])[village.id]
+        return self._lookup(
+            ("list", village.id, policy.year, internal, *state, utcnow().date()),
             lambda: village_problem_list(session, village.id, policy=policy, internal=internal),
         )
+
+    def open_problems(
+        self, session: Session, villages: list[Village], *, internal: bool
+    ) -> tuple[int, int]:
+        """(open problems, of which errors) over the villages: neither fixed nor explained."""
+        from desktop.store.settings import working_policy
+
+        policy = working_policy(session)
+        states = self.village_states(session, villages)
+        rows = [
+            r
+            for v in villages
+            for r in self.problem_list(
+                session, v, policy, internal=internal, state=states[v.id]
+            ).rows
+            if not r.explained
+        ]
+        return len(rows), sum(1 for r in rows if r.problem.is_error)
 
 
 def overview_devices(session: Session, codes: list[str]) -> list[DeviceLine]:
@@ -281,7 +319,7 @@ def overview(
     )
     open_problems = errors = None
     if cache is not None and codes:
-        open_problems, errors = cache.problem_counts(session, codes)
+        open_problems, errors = cache.open_problems(session, villages, internal=staff.internal)
     quota = None
     internal_counts: dict[str, int] = {}
     if staff.internal:
@@ -371,14 +409,26 @@ class ListRequest:
     status: str | None = None
     flag: str | None = None  # marginal | monitored | away (internal ones need the role)
     visited: str | None = None  # yes | no
+    problems: bool = False  # only households with open problems (neither fixed nor explained)
     after_number: str | None = None
     after_id: str | None = None
 
 
 def household_list(
-    session: Session, staff: Staff, village: Village, asked: ListRequest, policy: Any
+    session: Session,
+    staff: Staff,
+    village: Village,
+    asked: ListRequest,
+    policy: Any,
+    problems: Any = None,
 ) -> tuple[list[HouseholdRow], int, tuple[str, str] | None]:
-    """A page of the village's households under the filters, its total and the next cursor."""
+    """A page of the village's households under the filters, its total and the next cursor
+    (``problems``: the village's problem list, for the open-problems filter)."""
+    with_problems = None
+    if asked.problems and problems is not None:
+        with_problems = tuple(
+            sorted({r.household_id for r in problems.rows if r.household_id and not r.explained})
+        )
     filters = HouseholdFilter(
         division_id=village.id,
         status=asked.status or None,
@@ -386,6 +436,7 @@ def household_list(
         monitored=True if asked.flag == "monitored" and staff.internal else None,
         visited_since=policy.work_start if asked.visited == "yes" else None,
         not_visited_since=policy.work_start if asked.visited == "no" else None,
+        household_ids=with_problems,
     )
     after = (asked.after_number, asked.after_id) if asked.after_number and asked.after_id else None
     page = household_page(session, filters, after=after, limit=LIST_PAGE, internal=staff.internal)

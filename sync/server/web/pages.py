@@ -314,6 +314,7 @@ def mount_web(app: FastAPI) -> None:
         with database.session() as session:
             village = village_of(session, staff, code)
             policy = working_policy(session)
+            problems = cache.problem_list(session, village, policy, internal=staff.internal)
             if query is not None:
                 rows, total, cursor = (
                     data.search_village(session, staff, village, query),
@@ -321,8 +322,9 @@ def mount_web(app: FastAPI) -> None:
                     None,
                 )
             else:
-                rows, total, cursor = data.household_list(session, staff, village, asked, policy)
-            problems = cache.problem_list(session, village, policy, internal=staff.internal)
+                rows, total, cursor = data.household_list(
+                    session, staff, village, asked, policy, problems
+                )
             steps = [
                 {
                     "operation": s.operation,
@@ -373,6 +375,7 @@ def mount_web(app: FastAPI) -> None:
         status: str | None = None,
         flag: str | None = None,
         visited: str | None = None,
+        problems: str | None = None,
         after_number: str | None = None,
         after_id: str | None = None,
     ) -> Response:
@@ -380,6 +383,7 @@ def mount_web(app: FastAPI) -> None:
             status=status if status in data.status_labels() else None,
             flag=flag if flag in ("marginal", "monitored") else None,
             visited=visited if visited in ("yes", "no") else None,
+            problems=problems == "open",
             after_number=(after_number or "")[:30] or None,
             after_id=(after_id or "")[:36] or None,
         )
