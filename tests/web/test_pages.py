@@ -226,3 +226,25 @@ def test_the_village_list_filters_to_households_with_open_problems(web, make_lap
         }
 
     assert listed(with_problems) == with_open_problem(every) != set()
+
+
+def test_the_pages_work_by_keyboard_alone(web, page):
+    sign_in(page, web, "演示乡审核")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"  # skip to the content
+    target = f"/web/village/{web.demo_villages[0]}"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('href')") == target:
+            break
+    else:
+        pytest.fail("the first village's link is not reachable by Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{web.url}{target}")
+    page.focus("#q")
+    page.keyboard.type("wang")  # pinyin, typed
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "“查找” 找到" in page.locator("main").inner_text()
+    found = page.locator("section[aria-labelledby=households] tbody tr")
+    assert "没有符合条件" not in found.nth(0).inner_text()
