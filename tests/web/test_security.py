@@ -227,3 +227,20 @@ def test_odd_requests_answer_4xx_never_500(web):
     del statuses["odd search"]
     assert all(400 <= status < 500 for status in statuses.values()), statuses
     assert statuses["devices, not an admin"] == 403
+
+
+def test_changing_the_password_ends_the_users_other_sessions(web):
+    name = web.add_user(unique("审核"), "county_admin")
+    new = "a-new-password-2019"
+    with web.signed_in(name) as other, web.signed_in(name) as client:
+        token = csrf_of(client.get("/web/password").text)
+        changed = client.post(
+            "/web/password",
+            data={"old": PASSWORD, "new": new, "again": new, "csrf_token": token},
+        )
+        assert changed.status_code == 200 and "密码已修改" in changed.text
+        assert client.get("/web/").status_code == 200  # this session goes on
+        assert other.get("/web/").status_code == 303  # the other one is over
+    with httpx.Client(base_url=web.url) as fresh:
+        assert signin(fresh, name).status_code == 401  # the old password no longer works
+        assert signin(fresh, name, new).status_code == 303

@@ -249,6 +249,16 @@ def close_session(session: Session, session_hash: str) -> None:
     session.commit()
 
 
+def close_other_sessions(session: Session, user_id: int, keep_hash: str) -> None:
+    """End every session of a user but one (after a password change; commits)."""
+    session.execute(
+        delete(StaffSession).where(
+            StaffSession.user_id == user_id, StaffSession.token_hash != keep_hash
+        )
+    )
+    session.commit()
+
+
 def csrf_matches(expected: str, given: str | None) -> bool:
     """Whether a form's CSRF token is the session's (constant time)."""
     return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())

@@ -261,6 +261,7 @@ def mount_web(app: FastAPI) -> None:
                 accounts.set_password(session, user, old, new)
             except accounts.AccountError as exc:
                 return page(request, "password.html", staff, status=422, message=str(exc))
+            accounts.close_other_sessions(session, staff.id, staff.session_hash)
         audit(staff.name, "password_changed")
         return page(request, "password.html", staff, message="密码已修改", done=True)
 
