@@ -51,3 +51,28 @@ def test_a_sync_into_one_village_re_audits_that_village_only(web, make_laptop):
 
     assert other_after is other_before
     assert east_after is not east_before
+
+
+def test_the_overview_never_audits_while_it_waits_the_worker_fills_the_counts_in(web):
+    from desktop.store.settings import working_policy
+    from sync.server.web.accounts import Staff
+    from sync.server.web.data import villages_in_scope
+
+    admin = Staff(1, "x", "county_admin", None, "t", "h")
+    cache = FeedCache(web.live.db)
+    with web.live.db.session() as session:
+        villages = villages_in_scope(session, admin)
+        first = cache.open_problems(session, villages, internal=True)
+    assert cache.wait_idle()
+    with web.live.db.session() as session:
+        second = cache.open_problems(session, villages, internal=True)
+        policy = working_policy(session)
+        expected = [
+            r
+            for v in villages
+            for r in FeedCache().problem_list(session, v, policy, internal=True).rows
+            if not r.explained
+        ]
+
+    assert first[2] == len(villages)  # all pending at first
+    assert second == (len(expected), sum(r.problem.is_error for r in expected), 0)

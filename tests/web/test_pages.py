@@ -64,8 +64,8 @@ def test_a_township_reviewer_sees_only_their_township(web, page, shoot):
     page.fill("#old", PASSWORD)
     page.fill("#new", "another-password-1")
     page.fill("#again", "another-password-2")
-    page.press("#again", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#again", "Enter")
     assert "不一致" in page.locator("[role=alert]").inner_text()
     shoot(page, "password")
 
@@ -85,8 +85,8 @@ def test_a_village_shows_its_households_problems_procedure_and_map(web, page, sh
 
     head = rows.nth(0).locator("td").nth(1).inner_text()
     page.fill("#q", head)
-    page.press("#q", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#q", "Enter")
     found = page.locator("section[aria-labelledby=households] tbody tr")
     assert head in found.nth(0).inner_text()
     assert head not in page.url  # a name never stands in a URL
@@ -133,8 +133,8 @@ def test_resolving_a_conflict_on_the_page_reaches_both_laptops_at_their_next_syn
     shoot(page, "conflicts")
 
     form.locator("input[value=incoming]").check()
-    form.locator("button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.locator("button").click()
 
     assert "已裁决" in page.locator("[role=alert]").inner_text()
     a.client.pull()
@@ -154,8 +154,8 @@ def test_the_county_office_enrolls_a_laptop_from_the_pages_code_and_reassigns_it
     name = unique("西街-")
     page.fill("#dev-name", name)
     page.locator(f"form.stack input[value='{WEST}']").check()
-    page.locator("form.stack button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form.stack button").click()
     code = page.locator("#enroll-code").inner_text()
     assert code.startswith("FBE1:")
     assert page.locator("img.qr").get_attribute("src").startswith("data:image/svg+xml")
@@ -170,13 +170,13 @@ def test_the_county_office_enrolls_a_laptop_from_the_pages_code_and_reassigns_it
     row = page.locator("tr", has_text=name)
     row.locator("summary").click()
     row.locator(f"input[value='{EAST}']").check()
-    row.locator("details button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        row.locator("details button").click()
     laptop.client.status()
     assert laptop.client.villages() == [EAST, WEST]
 
-    page.locator("tr", has_text=name).locator("button.danger").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("tr", has_text=name).locator("button.danger").click()
     with pytest.raises(SyncError):
         laptop.client.pull()
 
@@ -243,8 +243,8 @@ def test_the_pages_work_by_keyboard_alone(web, page):
     page.wait_for_url(f"{web.url}{target}")
     page.focus("#q")
     page.keyboard.type("wang")  # pinyin, typed
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "“查找” 找到" in page.locator("main").inner_text()
     found = page.locator("section[aria-labelledby=households] tbody tr")
     assert "没有符合条件" not in found.nth(0).inner_text()

@@ -121,6 +121,7 @@ class Overview:
     problem_errors: int | None
     quota: Any | None
     internal_counts: dict[str, int] = field(default_factory=dict)
+    problems_pending: int = 0
 
 
 class FeedCache:
@@ -136,9 +137,14 @@ class FeedCache:
 
     MAX_ENTRIES = 2048
 
-    def __init__(self) -> None:
+    def __init__(self, database: Any = None) -> None:
         self._lock = threading.Lock()
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._latest: dict[tuple[str, int, bool], Any] = {}
+        self._database = database  # None: no background audits
+        self._jobs: list[tuple[Village, Any, bool, tuple[int, int]]] = []
+        self._queued: set[tuple[Any, ...]] = set()
+        self._worker: threading.Thread | None = None
 
     def _lookup(self, full: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -194,32 +200,84 @@ class FeedCache:
         internal: bool,
         state: tuple[int, int] | None = None,
     ) -> Any:
-        """The village's problem list with explanations (``desktop.store.problems``)."""
+        """The village's problem list with explanations (``desktop.store.problems``), audited
+        now unless it is kept for the village's current state."""
         from desktop.store.problems import village_problem_list
 
         state = state or self.village_states(session, [village])[village.id]
-        return self._lookup(
-            ("list", village.id, policy.year, internal, *state, utcnow().date()),
-            lambda: village_problem_list(session, village.id, policy=policy, internal=internal),
+        key = ("list", village.id, policy.year, internal, *state, utcnow().date())
+        listed = self._lookup(
+            key, lambda: village_problem_list(session, village.id, policy=policy, internal=internal)
         )
+        with self._lock:
+            self._latest[(village.id, policy.year, internal)] = listed
+        return listed
 
     def open_problems(
         self, session: Session, villages: list[Village], *, internal: bool
-    ) -> tuple[int, int]:
-        """(open problems, of which errors) over the villages: neither fixed nor explained."""
+    ) -> tuple[int, int, int]:
+        """(open problems, of which errors, villages still being audited) over the villages;
+        open: neither fixed nor explained.
+
+        Never audits while the page waits: a village whose list is not kept for its current
+        state counts with its previous list (or not at all, the first time) and is audited by
+        the background worker; the overview says how many villages are pending."""
         from desktop.store.settings import working_policy
 
         policy = working_policy(session)
         states = self.village_states(session, villages)
-        rows = [
-            r
-            for v in villages
-            for r in self.problem_list(
-                session, v, policy, internal=internal, state=states[v.id]
-            ).rows
-            if not r.explained
-        ]
-        return len(rows), sum(1 for r in rows if r.problem.is_error)
+        rows: list[Any] = []
+        pending = 0
+        for v in villages:
+            key = ("list", v.id, policy.year, internal, *states[v.id], utcnow().date())
+            with self._lock:
+                listed = self._cache.get(key)
+                if listed is None:
+                    pending += 1
+                    listed = self._latest.get((v.id, policy.year, internal))
+                    self._enqueue(v, policy, internal, states[v.id])
+            if listed is not None:
+                rows.extend(r for r in listed.rows if not r.explained)
+        return len(rows), sum(1 for r in rows if r.problem.is_error), pending
+
+    # --- the background worker (the caller holds self._lock) ---
+
+    def _enqueue(
+        self, village: Village, policy: Any, internal: bool, state: tuple[int, int]
+    ) -> None:
+        if self._database is None:
+            return
+        job = (village, policy.year, internal, state)
+        if job in self._queued:
+            return
+        self._queued.add(job)
+        self._jobs.append((village, policy, internal, state))
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, name="web-audit", daemon=True)
+            self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if not self._jobs:
+                    self._worker = None
+                    return
+                village, policy, internal, state = self._jobs.pop(0)
+            try:
+                with self._database.session() as session:
+                    self.problem_list(session, village, policy, internal=internal, state=state)
+            except Exception:  # a failed audit leaves the village pending; the next view retries
+                pass
+            finally:
+                with self._lock:
+                    self._queued.discard((village, policy.year, internal, state))
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Whether the background audits finished within ``timeout`` seconds (for tests)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+        return self._worker is None or not self._worker.is_alive()
 
 
 def overview_devices(session: Session, codes: list[str]) -> list[DeviceLine]:
@@ -263,8 +321,16 @@ def cached_overview(
         lambda: overview(session, staff, villages, title, cache),
         also=(*conflicts, *devices),
     )
-    # the laptops' list is read every time: reassigning villages moves no clock
-    return replace(view, devices=overview_devices(session, [v.code for v in villages]))
+    # read every time: reassigning villages moves no clock, and problem counts fill in as the
+    # background audits finish
+    problems, errors, pending = cache.open_problems(session, villages, internal=staff.internal)
+    return replace(
+        view,
+        devices=overview_devices(session, [v.code for v in villages]),
+        open_problems=problems,
+        problem_errors=errors,
+        problems_pending=pending,
+    )
 
 
 def overview(
@@ -318,8 +384,6 @@ def overview(
         or 0
     )
     open_problems = errors = None
-    if cache is not None and codes:
-        open_problems, errors = cache.open_problems(session, villages, internal=staff.internal)
     quota = None
     internal_counts: dict[str, int] = {}
     if staff.internal:

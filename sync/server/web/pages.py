@@ -108,7 +108,7 @@ def mount_web(app: FastAPI) -> None:
     templates.env.filters["shown"] = lambda value, name: (
         "空" if value is None else book_value(name, to_book(value)) or "空"
     )
-    cache = data.FeedCache()
+    cache = data.FeedCache(database)
     router = APIRouter()
 
     with database.session() as session:
