@@ -109,6 +109,7 @@ def mount_web(app: FastAPI) -> None:
         "空" if value is None else book_value(name, to_book(value)) or "空"
     )
     cache = data.FeedCache(database)
+    app.state.web_cache = cache  # tests and the benchmark wait for its background audits
     router = APIRouter()
 
     with database.session() as session:
