@@ -45,6 +45,9 @@ def test_the_county_admin_signs_in_and_sees_the_county_overview_with_its_chart(
     assert page.locator("table.grid tbody tr").count() >= 2  # the villages' progress rows
     assert page.locator("#quota-h").count() == 1  # county office: the quota (Q6) is shown
     assert page.console_errors == []  # no CSP violation, no script error
+    assert web.live.app.state.web_cache.wait_idle()  # the villages' audits, in the background
+    page.reload()
+    assert "正在核查" not in page.locator("section.tiles").inner_text()
     shoot(page, "overview-county")
 
 
