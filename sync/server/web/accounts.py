@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.domain.roles import Role, lockout_seconds, may_see_internal_lists
@@ -168,9 +169,13 @@ def cookie_key(session: Session) -> str:
     """The cookie-signing key, made on first use and kept in the database (commits)."""
     row = session.get(WebKey, COOKIE_KEY)
     if row is None:
-        row = WebKey(name=COOKIE_KEY, value=secrets.token_urlsafe(48))
-        session.add(row)
-        session.commit()
+        session.add(WebKey(name=COOKIE_KEY, value=secrets.token_urlsafe(48)))
+        try:
+            session.commit()
+        except IntegrityError:  # another server process made it first: use theirs
+            session.rollback()
+        row = session.get(WebKey, COOKIE_KEY)
+        assert row is not None
     return row.value
 
 
