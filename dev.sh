@@ -31,6 +31,8 @@ DEBIAN_PACKAGES=(
     libreoffice-calc-nogui
     # objdump: PyInstaller's desktop build (tests/test_build.py) needs it on Linux
     binutils
+    # the server's web pages are tested in a real browser (tests/web, Playwright drives it)
+    chromium chromium-driver
 )
 
 say() { printf 'dev.sh: %s\n' "$*" >&2; }

@@ -767,6 +767,9 @@ def create_app(
         """Open conflicts per village, with who and when (reviewers, admins)."""
         return report(authorization, village, reports.conflicts_report)
 
+    from sync.server.web import mount_web  # the staff's web pages (sync/server/web)
+
+    mount_web(app)
     return app
 
 

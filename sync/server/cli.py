@@ -11,6 +11,7 @@
     fieldbook-server import-bundle  [--db URL] FILE [--json]
     fieldbook-server import-registry [--db URL] FILE… [--dry-run] [--report OUT.xlsx] [--json]
     fieldbook-server report  [--db URL] progress|quota|problems|conflicts [--village CODE]
+    fieldbook-server user add NAME --role township_reviewer|county_admin [--township CODE] [--db URL]
 
 ``migrate`` brings the database to this release's schema, one migrator at a time however many
 run at once (a PostgreSQL advisory lock, a lock file beside a SQLite file); ``serve`` refuses to
@@ -131,6 +132,13 @@ def _parser() -> argparse.ArgumentParser:
     report = with_db(commands.add_parser("report", help="print a county report as JSON"))
     report.add_argument("kind", choices=REPORT_KINDS)
     report.add_argument("--village", action="append", help="only these villages (repeatable)")
+
+    user = commands.add_parser("user", help="staff accounts of the web pages")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    user_add = with_db(user_commands.add_parser("add", help="add a staff account"))
+    user_add.add_argument("name", help="the sign-in name")
+    user_add.add_argument("--role", required=True, choices=("township_reviewer", "county_admin"))
+    user_add.add_argument("--township", metavar="CODE", help="a township reviewer's township")
     return parser
 
 
@@ -335,6 +343,31 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user(args: argparse.Namespace) -> int:
+    from sync.server.web.accounts import AccountError, add_user
+
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("密码: ")
+        if getpass.getpass("再输一次: ") != password:
+            print("两次输入的密码不一致", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    database = open_server_database(args.db)
+    try:
+        with database.session() as session:
+            add_user(session, args.name, args.role, password, township=args.township)
+    except AccountError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    print(f"已添加用户 {args.name}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fieldbook-server`` console script."""
     args = _parser().parse_args(argv)
@@ -348,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import-bundle": _import_bundle,
         "import-registry": _import_registry,
         "report": _report,
+        "user": _user,
     }
     return handler[args.command](args)
 
