@@ -3190,7 +3190,7 @@
 <context>
     <name>HouseholdListModel</name>
     <message>
-        <location filename="../../desktop/ui/household_list.py" line="+295"/>
+        <location filename="../../desktop/ui/household_list.py" line="+349"/>
         <source>读取农户列表失败:{0}</source>
         <translation>Could not read the household list: {0}</translation>
     </message>
@@ -3227,7 +3227,7 @@
     <message>
         <location line="+1"/>
         <source>人均纯收入(元)</source>
-        <translation>Net income per person (yuan)</translation>
+        <translation>Net income/person (yuan)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3382,7 +3382,7 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+409"/>
+        <location filename="../../desktop/ui/app.py" line="+436"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -3800,7 +3800,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+580"/>
+        <location filename="../../desktop/ui/main_window.py" line="+587"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -3840,7 +3840,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Marginal and monitored households are for internal use only and must not be made public</translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+164"/>
         <source>搜索结果太多,只显示前 {0} 户,请输入更多字</source>
         <translation>Too many results: only the first {0} households are shown; type more</translation>
     </message>
@@ -3850,7 +3850,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+290"/>
+        <location line="+294"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -3860,7 +3860,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-560"/>
+        <location line="-565"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -3875,7 +3875,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Please choose a village on the left first</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+105"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
@@ -4070,20 +4070,20 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Mark monitored…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>读取政策年度失败:{0}</source>
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-326"/>
-        <location line="+356"/>
+        <location line="-331"/>
+        <location line="+361"/>
         <location line="+11"/>
         <location line="+141"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-635"/>
+        <location line="-640"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -4113,7 +4113,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Auditing, please wait…</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+144"/>
         <source>没有找到“{0}”。可以输入姓名、拼音首字母、身份证号(3 位以上)或户编号;按 Esc 清空搜索,显示全部农户。</source>
         <translation>Nothing found for “{0}”. Type a name, pinyin initials, 3+ digits of an ID number or a household number; Esc clears the search and shows every household.</translation>
     </message>
@@ -4193,7 +4193,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>End monitoring…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>演示日期:{0}</source>
         <translation>Practice date: {0}</translation>
     </message>
@@ -4740,7 +4740,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1870"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1882"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>

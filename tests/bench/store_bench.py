@@ -153,8 +153,8 @@ class WorkTimer:
         original_policy = save_module._audit_under_working_policy
         seconds = self.seconds
 
-        def policy(session: Any) -> Any:
-            validate = original_policy(session)
+        def policy(session: Any, *args: Any) -> Any:
+            validate = original_policy(session, *args)
 
             def timed(household: Any) -> Any:
                 started = time.perf_counter()

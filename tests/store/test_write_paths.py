@@ -35,6 +35,11 @@ ALLOWED_WRITERS = {
     "desktop/store/bulk.py": {"BULK_WRITER"},
     "desktop/store/demo.py": {"bulk"},
     "desktop/selfcheck.py": {"selfcheck"},
+    # a print run's card issues: card-register rows and their outbox changes, never a household edit
+    "desktop/store/card_register.py": {"cards"},
+    # the national system's export: new households in bulk, and on a stand-alone laptop the fields
+    # a newer export changed (the national system's record is the authority there), each booked
+    "desktop/store/registry_import/load.py": {"bulk"},
 }
 SAVING_IMPORTS = {
     "desktop/store/exchange.py": "commit_assistance_import",
@@ -42,6 +47,7 @@ SAVING_IMPORTS = {
     "desktop/store/procedures.py": "record_household_step",
     "desktop/store/quota.py": "mark_household",
     "desktop/store/household_edit.py": "save_form",
+    "desktop/store/verification.py": "commit_verification_import",
 }
 
 
