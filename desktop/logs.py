@@ -240,6 +240,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 DATABASE_ERROR = "数据库出错,这次的操作没有完成。"
 FILE_ERROR = "读写文件出错(磁盘已满、文件被占用或没有权限?),这次的操作没有完成。"
 UNKNOWN_ERROR = "程序出了意外的错误,这次的操作没有完成。"
+GENERAL_MESSAGES = (DATABASE_ERROR, FILE_ERROR, UNKNOWN_ERROR)
 
 
 def _from_database(error: BaseException) -> bool:

@@ -16,7 +16,7 @@ import logging
 from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.logs import log_failure, user_message
+from desktop.logs import GENERAL_MESSAGES, log_failure, user_message
 from desktop.ui.style import apply_readable_font
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,12 @@ def install_qt_message_handler() -> None:
 
 def error_text(what: str, error: BaseException) -> str:
     """Log ``error`` under ``what`` (English, no personal data) and return the Chinese text to
-    show: the message and where the details are."""
+    show: the project's own message as it is, else a general sentence and where the details are."""
     reference = log_failure(what, error, log)
-    return f"{user_message(error)}\n详细情况已记入日志({reference})。"
+    message = user_message(error)
+    if message not in GENERAL_MESSAGES:
+        return message
+    return f"{message}\n详细情况已记入日志({reference})。"
 
 
 def show_error(

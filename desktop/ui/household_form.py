@@ -481,7 +481,9 @@ class HouseholdForm(QMainWindow):
     def _load_failed(self, error: BaseException) -> None:
         if self._closed:
             return
-        self.show_banner(self.tr("读取农户信息失败:{0}").format(error_text("loading the form", error)))
+        self.show_banner(
+            self.tr("读取农户信息失败:{0}").format(error_text("loading the form", error))
+        )
         self.header.setText(self.tr("无法打开"))
 
     def _loaded(self, data: FormData) -> None:
