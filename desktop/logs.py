@@ -168,9 +168,10 @@ def current_log_file() -> Path | None:
 
 
 def rotating_handler(
-    path: Path, *, max_bytes: int = MAX_BYTES, backups: int = BACKUPS
+    path: Path | str, *, max_bytes: int = MAX_BYTES, backups: int = BACKUPS
 ) -> logging.Handler:
     """A size-rotating file handler writing redacted JSON lines to ``path``."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", delay=True

@@ -152,12 +152,14 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
-    from sync.server.logs import configure_server_logging
+    from sync.server.logs import configure_server_logging, uvicorn_log_config
 
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         print("--ssl-certfile 和 --ssl-keyfile 需要同时给出", file=sys.stderr)
         return 2
-    configure_server_logging(Path(args.log_file) if args.log_file else None)
+    log_file = Path(args.log_file) if args.log_file else None
+    if args.workers <= 1:
+        configure_server_logging(log_file)
     try:
         app = create_app(args.db, migrate=args.migrate)
     except SchemaMismatch as exc:
@@ -175,6 +177,7 @@ def _serve(args: argparse.Namespace) -> int:
             {
                 "factory": True,
                 "workers": args.workers,
+                "log_config": uvicorn_log_config(log_file),  # applied in every worker
             },
         )
     uvicorn.run(
@@ -184,7 +187,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
-        log_config=None,  # uvicorn's loggers propagate to the redacted log configured above
+        **({} if "log_config" in extra else {"log_config": None}),  # None: the log above
     )
     return 0
 

@@ -4,7 +4,9 @@
 ``$FIELDBOOK_SERVER_LOG``, else ``fieldbook-server.log`` in the user's log folder. uvicorn is
 then started with ``log_config=None`` so that its error and access loggers propagate here and
 pass the same ``RedactingFilter``: no ID number or phone reaches the file, from a request's URL,
-a refused value or a traceback. The lines, the filter and the hooks are ``desktop.logs``'s.
+a refused value or a traceback. The same lines are printed (plain) on standard error. With
+``--workers`` > 1 uvicorn applies ``uvicorn_log_config()`` in each worker process instead.
+The lines, the filter and the hooks are ``desktop.logs``'s.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from desktop.logs import LogSetup, configure_logging
 
 LOG_FILE_ENV = "FIELDBOOK_SERVER_LOG"
 LOG_FILE_NAME = "fieldbook-server.log"
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def default_server_log_file() -> Path:
@@ -38,9 +43,9 @@ def configure_server_logging(
     setup = configure_logging(path or default_server_log_file(), level=level)
     if console:
         stream = logging.StreamHandler()
-        stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        stream.setFormatter(logging.Formatter(CONSOLE_FORMAT))
         setup.add_handler(stream)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in UVICORN_LOGGERS:
         # uvicorn's default config gives these their own console handlers; here they go to the
         # root's redacted file (and stay at INFO, so each request leaves one access line)
         logger = logging.getLogger(name)
@@ -60,3 +65,31 @@ def _restorer(logger: logging.Logger) -> Callable[[], None]:
         logger.setLevel(level)
 
     return restore
+
+
+def uvicorn_log_config(path: Path | None = None, *, level: str = "INFO") -> dict[str, Any]:
+    """The same file as a ``logging.config`` dict, for ``--workers`` > 1: uvicorn applies it in
+    each worker process, which ``configure_server_logging`` in the supervisor never reaches.
+
+    The processes share the file; a rotation by one leaves the others writing to the rotated
+    file until they rotate too, so with several workers the backups turn over sooner."""
+    quiet = {"handlers": [], "propagate": True, "level": level}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact": {"()": "desktop.logs.RedactingFilter"}},
+        "formatters": {"plain": {"format": CONSOLE_FORMAT}},
+        "handlers": {
+            "file": {
+                "()": "desktop.logs.rotating_handler",
+                "path": str(path or default_server_log_file()),
+            },
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "filters": ["redact"],
+            },
+        },
+        "root": {"handlers": ["file", "console"], "level": level},
+        "loggers": {name: dict(quiet) for name in UVICORN_LOGGERS},
+    }

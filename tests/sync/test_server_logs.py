@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from desktop.logs import REDACTED_ID, LogSetup
@@ -13,6 +15,7 @@ from desktop.store.models import Household, new_id
 from sync.protocol import PULL_PATH, PUSH_PATH
 from sync.server.logs import configure_server_logging
 from tests.sync.conftest import EAST, auth, credentials
+from tests.sync.test_processes import SERVER, served
 
 ID_NUMBER = "610424197005010011"
 
@@ -64,3 +67,24 @@ def test_a_refused_id_number_and_one_in_a_url_never_reach_the_servers_log(
     assert any(PUSH_PATH in line for line in access)
     assert any(f"{PULL_PATH}?since={REDACTED_ID}" in line for line in access)
     assert ID_NUMBER not in written
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_writes_its_log_file_with_the_id_number_of_a_url_redacted(tmp_path, workers):
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    assert subprocess.run([*SERVER, "migrate", "--db", url], check=False).returncode == 0
+    log_file = tmp_path / "logs" / "server.log"
+
+    with served(
+        url, tmp_path / "console.txt", "--workers", workers, "--log-file", str(log_file)
+    ) as base:
+        answered = httpx.get(f"{base}{PULL_PATH}?since={ID_NUMBER}", timeout=10)
+
+    assert 400 <= answered.status_code < 500
+    status = str(answered.status_code)
+    entries = [json.loads(line) for line in log_file.read_text(encoding="utf-8").splitlines()]
+    access = [e["message"] for e in entries if e["logger"] == "uvicorn.access"]
+    assert any(f"GET {PULL_PATH}?since={REDACTED_ID}" in line and status in line for line in access)
+    printed = (tmp_path / "console.txt").read_text(encoding="utf-8", errors="replace")
+    assert f"?since={REDACTED_ID}" in printed
+    assert ID_NUMBER not in log_file.read_text(encoding="utf-8") and ID_NUMBER not in printed
