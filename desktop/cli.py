@@ -269,7 +269,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``fieldbook``; returns the exit status."""
+    """Run ``fieldbook``; returns the exit status.
+
+    Run as the program (``argv`` None) it first sends the process's logging and its uncaught
+    exceptions to the rotating log file (``desktop.logs``); a call from Python with its own
+    ``argv`` (a test, a script) leaves the caller's logging alone.
+    """
+    if argv is None:
+        from desktop.logs import configure_logging
+
+        configure_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_check:

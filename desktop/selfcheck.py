@@ -287,7 +287,7 @@ def entry_point(argv: Sequence[str] | None = None) -> int:
         return main([a for a in args if a != SELF_CHECK_FLAG])
     from desktop.cli import main as fieldbook
 
-    return fieldbook(args)
+    return fieldbook(None if argv is None else args)  # None: the program's own start, logged
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.store.crypto import (
+    SQLITE_BUSY,
+    SQLITE_LOCKED,
     CryptoError,
     Keyring,
     KeyringError,
@@ -44,6 +46,7 @@ from desktop.store.crypto import (
     key_from_engine,
     key_id,
     keyring_path,
+    sqlite_error_code,
 )
 
 if TYPE_CHECKING:
@@ -474,7 +477,7 @@ def in_use(db_path: str | Path, key: bytes | None) -> bool:
             connection.execute("ROLLBACK")
             return False
         except Exception as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if sqlite_error_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED):
                 return True
         finally:
             connection.close()

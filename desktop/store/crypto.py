@@ -116,6 +116,10 @@ class WrongKey(CryptoError):
     """The key does not open this database (or the file is not a database at all)."""
 
 
+class DatabaseUnreadable(CryptoError):
+    """The file could not be read at all (disk, lock, permissions): nothing says the key is wrong."""
+
+
 class KeyringError(CryptoError):
     """The keyring beside the database is missing, damaged or does not fit the database."""
 
@@ -187,8 +191,31 @@ def is_encrypted_file(path: str | Path) -> bool | None:
     return header != SQLITE_HEADER
 
 
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CORRUPT, SQLITE_NOTADB = 5, 6, 11, 26
+"""SQLite's primary result codes (https://sqlite.org/rescode.html), the same in sqlcipher3."""
+
+
+def sqlite_error_code(exc: BaseException) -> int | None:
+    """The primary SQLite result code of a ``sqlite3``/``sqlcipher3`` error (its extended code's
+    low byte), or ``None`` for anything else."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _says_the_key_is_wrong(exc: BaseException) -> bool:
+    """A wrong key reads as "not a database" (SQLITE_NOTADB; a damaged file may say CORRUPT)."""
+    code = sqlite_error_code(exc)
+    if code is not None:
+        return code in (SQLITE_NOTADB, SQLITE_CORRUPT)
+    # a module without error codes: "not a database" is a plain DatabaseError, whereas the
+    # disk's and the locks' errors are OperationalErrors, and OSError is the system's
+    name = type(exc).__name__
+    return name == "DatabaseError" and not isinstance(exc, OSError)
+
+
 def check_key(path: str | Path, key: bytes | None) -> None:
-    """Raise ``WrongKey`` unless ``key`` (``None``: no encryption) opens the database at ``path``."""
+    """Raise ``WrongKey`` unless ``key`` (``None``: no encryption) opens the database at ``path``;
+    ``DatabaseUnreadable`` when the file cannot be read at all (a disk or lock error)."""
     if key is not None:
         check_key_shape(key)
     connection = None
@@ -196,6 +223,11 @@ def check_key(path: str | Path, key: bytes | None) -> None:
         connection = connect_raw(path, key)
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except Exception as exc:
+        if not _says_the_key_is_wrong(exc):
+            # the disk, a lock, permissions: the key was never tried, so never "wrong PIN"
+            raise DatabaseUnreadable(
+                "无法读取数据库文件(磁盘出错、文件被占用或没有权限),与密钥和 PIN 码无关"
+            ) from exc
         if key is None:
             raise WrongKey("数据库已加密:请先登录解锁,或用恢复密钥打开") from exc
         raise WrongKey("密钥不正确,无法打开数据库(或文件已损坏、不是数据库)") from exc

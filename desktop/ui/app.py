@@ -62,6 +62,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.domain.resources import resource_path
 from desktop.domain.roles import ROLE_ORDER, LocalUser, Role, SignInResult
+from desktop.ui.errors import error_text, install_qt_message_handler
 from desktop.ui.progress import ProgressTask, run_with_progress
 from desktop.ui.signin import FirstUserDialog, RecoveryKeyDialog, SignInDialog
 from desktop.ui.style import apply_readable_font
@@ -756,12 +757,11 @@ class Launcher(QObject):
     def _failed(self, error: BaseException) -> None:
         self.task = None
         self.failed = True
-        log.error("opening the database failed", exc_info=(type(error), error, error.__traceback__))
         box = QMessageBox(QMessageBox.Icon.Critical, self.tr("无法打开数据库"), "")
         box.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)  # exit_requested says the code
         box.setText(self.tr("无法打开数据库文件:\n{0}").format(self.path))
         box.setInformativeText(self.tr("请联系乡镇管理员。已有数据不会被删除。"))
-        box.setDetailedText(f"{type(error).__name__}: {error}")
+        box.setDetailedText(error_text("opening the database failed", error))  # never SQL text
         apply_readable_font(box)
         box.finished.connect(lambda _result: self.exit_requested.emit(1))
         self.error_box = box
@@ -787,6 +787,7 @@ def run_app(
     app.setApplicationName("Fieldbook")
     app.setApplicationDisplayName("Fieldbook")
     app.setQuitOnLastWindowClosed(True)
+    install_qt_message_handler()
     settings = settings if settings is not None else app_settings()
     translators = install_translators(app, choose_language(lang, settings))
     apply_readable_font(app)
@@ -811,6 +812,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("db", nargs="?", help="数据库文件")
     parser.add_argument("--lang", choices=LANGUAGES, help="界面语言")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if argv is None:  # the program's own start: its log and uncaught exceptions to the file
+        from desktop.logs import configure_logging
+
+        configure_logging()
     return run_app(Path(args.db) if args.db else None, lang=args.lang)
 
 

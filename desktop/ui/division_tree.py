@@ -12,6 +12,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from desktop.store.db import Database
 from desktop.store.queries import DivisionNode, division_nodes, household_counts
+from desktop.ui.errors import error_text
 from desktop.ui.tasks import TaskRunner
 
 DIVISION_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -59,7 +60,11 @@ class DivisionTreeModel(QStandardItemModel):
 
         def failed(error: BaseException) -> None:
             if generation == self._generation:
-                self.load_failed.emit(self.tr("读取行政区划失败:{0}").format(error))
+                self.load_failed.emit(
+                    self.tr("读取行政区划失败:{0}").format(
+                        error_text("reading the divisions", error)
+                    )
+                )
 
         self._runner.run(lambda: _load(self._db), on_done=done, on_error=failed)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.errors import error_text
 from desktop.ui.geometry import fit_window
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner, in_session
@@ -76,7 +77,9 @@ class DraftsDialog(QDialog):
         self.runner.run(
             in_session(self.db, list_drafts, user_name=self.actor),
             on_done=self._show,
-            on_error=lambda error: self.summary.setText(self.tr("读取草稿失败:{0}").format(error)),
+            on_error=lambda error: self.summary.setText(
+                self.tr("读取草稿失败:{0}").format(error_text("listing drafts", error))
+            ),
         )
 
     def _show(self, drafts: list[Any]) -> None:

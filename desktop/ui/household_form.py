@@ -104,6 +104,7 @@ from desktop.store.household_edit import (
 )
 from desktop.store.save import SaveRefused
 from desktop.ui.code_labels import ui_code_table
+from desktop.ui.errors import error_text
 from desktop.ui.form_fields import FIELD_LABELS, PROBLEM_STYLE, FieldBinder
 from desktop.ui.form_models import ROW_ID_ROLE, ProblemListModel, utc_text
 from desktop.ui.form_tabs import (
@@ -480,7 +481,9 @@ class HouseholdForm(QMainWindow):
     def _load_failed(self, error: BaseException) -> None:
         if self._closed:
             return
-        self.show_banner(self.tr("读取农户信息失败:{0}").format(error))
+        self.show_banner(
+            self.tr("读取农户信息失败:{0}").format(error_text("loading the form", error))
+        )
         self.header.setText(self.tr("无法打开"))
 
     def _loaded(self, data: FormData) -> None:
@@ -1320,7 +1323,11 @@ class HouseholdForm(QMainWindow):
             if first is not None:
                 self.go_to_problem(first)
         else:
-            self.show_banner(self.tr("保存失败,填写的内容都还在,可以再试一次:{0}").format(error))
+            self.show_banner(
+                self.tr("保存失败,填写的内容都还在,可以再试一次:{0}").format(
+                    error_text("saving a household", error)  # never the database's own text
+                )
+            )
         self._status(self.tr("没有保存"))
         self._schedule_autosave()
 
@@ -1370,7 +1377,9 @@ class HouseholdForm(QMainWindow):
 
         def failed(error: BaseException) -> None:
             if not self._closed:
-                self.autosave_label.setText(self.tr("草稿自动保存失败:{0}").format(error))
+                self.autosave_label.setText(
+                    self.tr("草稿自动保存失败:{0}").format(error_text("autosaving a draft", error))
+                )
 
         self.runner.run(job, on_done=done, on_error=failed, serial=True)
 

@@ -41,6 +41,7 @@ from desktop.store.queries import (
     household_page,
 )
 from desktop.ui.code_labels import ui_code_table
+from desktop.ui.errors import error_text
 from desktop.ui.tasks import TaskRunner, in_session
 
 COLUMNS: tuple[HouseholdColumn, ...] = tuple(HouseholdColumn)
@@ -346,7 +347,9 @@ class HouseholdListModel(QAbstractTableModel):
             self.endResetModel()
         self._has_more = False  # no retry loop on a broken query; reload() tries again
         self._set_fetching(False)
-        self.load_failed.emit(self.tr("读取农户列表失败:{0}").format(error))
+        self.load_failed.emit(
+            self.tr("读取农户列表失败:{0}").format(error_text("reading the household list", error))
+        )
 
     def _set_fetching(self, fetching: bool) -> None:
         if fetching != self._fetching:

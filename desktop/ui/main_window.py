@@ -104,6 +104,7 @@ from desktop.store.search import search_households
 from desktop.store.settings import practice_date, working_policy
 from desktop.ui.code_labels import ui_code_table
 from desktop.ui.division_tree import DivisionTreeModel
+from desktop.ui.errors import error_text
 from desktop.ui.household_detail import HouseholdDetailDialog
 from desktop.ui.household_form import DEFAULT_ACTOR, HouseholdForm, NewHouseholdDialog
 from desktop.ui.household_list import COLUMNS, HouseholdListModel, InterruptibleQuery
@@ -382,7 +383,11 @@ class ProblemListDialog(QDialog):
 
         def failed(error: BaseException) -> None:
             if generation == self._generation:
-                self.summary.setText(self.tr("无法读取问题清单:{0}").format(error))
+                self.summary.setText(
+                    self.tr("无法读取问题清单:{0}").format(
+                        error_text("reading the problem list", error)
+                    )
+                )
 
         job = in_session(self.db, village_problem_list, self.village_id, internal=self.internal)
         self.runner.run(job, on_done=done, on_error=failed)
@@ -497,7 +502,11 @@ class ProblemListDialog(QDialog):
             if isinstance(error, ProblemNoteError):
                 self.message.setText(str(error))
             else:
-                self.message.setText(self.tr("情况说明没有保存:{0}").format(error))
+                self.message.setText(
+                    self.tr("情况说明没有保存:{0}").format(
+                        error_text("saving a problem note", error)
+                    )
+                )
 
         self.runner.run(job, on_done=done, on_error=failed, serial=True)
 
@@ -782,7 +791,7 @@ class MainWindow(QMainWindow):
         self.runner.run(
             in_session(self.db, find),
             on_done=lambda ids: self._apply_filters(household_ids=tuple(ids)),
-            on_error=lambda exc: self._show_error(str(exc)),
+            on_error=lambda exc: self._show_error(error_text("the audit filter", exc)),
         )
 
     def _make_table(self) -> QTableView:
@@ -905,7 +914,7 @@ class MainWindow(QMainWindow):
 
         def failed(error: BaseException) -> None:
             if generation == self._search_generation:
-                self._show_error(self.tr("搜索失败:{0}").format(error))
+                self._show_error(self.tr("搜索失败:{0}").format(error_text("searching", error)))
 
         if self._search_job is not None:
             self._search_job.cancel()  # typed over: stop it, the new one needs the core
@@ -1200,7 +1209,9 @@ class MainWindow(QMainWindow):
 
         def failed(error: BaseException) -> None:
             self.policy_label.setText(self.tr("政策年度:未配置"))
-            self._show_error(self.tr("读取政策年度失败:{0}").format(error))
+            self._show_error(
+                self.tr("读取政策年度失败:{0}").format(error_text("reading the policy year", error))
+            )
 
         self.runner.run(
             in_session(
@@ -1405,7 +1416,9 @@ class MainWindow(QMainWindow):
             dialog.open()
 
         def failed(error: BaseException) -> None:
-            self._show_error(self.tr("读取农户信息失败:{0}").format(error))
+            self._show_error(
+                self.tr("读取农户信息失败:{0}").format(error_text("reading a household", error))
+            )
 
         job = in_session(self.db, household_detail, household_id, internal=self.internal)
         self.runner.run(job, on_done=done, on_error=failed)
@@ -1639,7 +1652,9 @@ class MainWindow(QMainWindow):
             self._show_message(self.tr("没有生成文件"), str(error), warning=True)
         else:
             self._show_message(
-                self.tr("没有生成文件"), self.tr("生成失败:{0}").format(error), warning=True
+                self.tr("没有生成文件"),
+                self.tr("生成失败:{0}").format(error_text("printing", error)),
+                warning=True,
             )
 
     def show_preview(self, pdf: Path) -> None:
@@ -1865,7 +1880,7 @@ class MainWindow(QMainWindow):
             self._show_message(self.tr("备份完成"), text)
 
         def failed(error: BaseException) -> None:
-            self._show_message(self.tr("备份失败"), str(error), warning=True)
+            self._show_message(self.tr("备份失败"), error_text("backing up", error), warning=True)
 
         self.runner.run(lambda: backup_now(db), on_done=done, on_error=failed, serial=True)
 
@@ -1884,7 +1899,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 15000)
 
         def failed(error: BaseException) -> None:
-            self._show_message(self.tr("自动备份失败"), str(error), warning=True)
+            self._show_message(
+                self.tr("自动备份失败"), error_text("the daily backup", error), warning=True
+            )
 
         self.runner.run(lambda: daily_backup_if_due(db), on_done=done, on_error=failed, serial=True)
 
@@ -1959,7 +1976,9 @@ class MainWindow(QMainWindow):
             if error is not None:
                 self._show_message(
                     self.tr("恢复失败"),
-                    self.tr("没有恢复,数据库保持原样:{0}").format(error),
+                    self.tr("没有恢复,数据库保持原样:{0}").format(
+                        error_text("restoring a backup", error)
+                    ),
                     warning=True,
                 )
                 return
@@ -1979,7 +1998,9 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             self._show_message(
                 self.tr("无法重新打开数据库"),
-                self.tr("请关闭程序后重新启动:{0}").format(error),
+                self.tr("请关闭程序后重新启动:{0}").format(
+                    error_text("reopening after a restore", error)
+                ),
                 warning=True,
             )
 

@@ -22,6 +22,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewW
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.cards.records import BuildCancelled, Cancelled, Progress
+from desktop.ui.errors import error_text
 from desktop.ui.geometry import fit_window
 from desktop.ui.tasks import TaskRunner
 
@@ -135,7 +136,9 @@ def start_build(
             QMessageBox.warning(
                 parent,
                 QCoreApplication.translate("print_preview", "生成失败"),
-                QCoreApplication.translate("print_preview", "没有生成文件:{0}").format(exc),
+                QCoreApplication.translate("print_preview", "没有生成文件:{0}").format(
+                    error_text("building a PDF", exc)
+                ),
             )
 
     dialog.build_progress = state  # type: ignore[attr-defined] - for tests and callers

@@ -51,6 +51,7 @@ from desktop.domain.roles import (
     SignInResult,
     pin_problem,
 )
+from desktop.ui.errors import error_text
 from desktop.ui.roles import role_label  # the translated names; the rule is the domain's
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner
@@ -325,7 +326,9 @@ class SignInDialog(QDialog):
         self._checking = False
         self._set_inputs_enabled(True)
         self.pin_edit.clear()
-        self._show_message(self.tr("无法核对 PIN 码:{0}").format(error))
+        self._show_message(
+            self.tr("无法核对 PIN 码:{0}").format(error_text("checking a PIN", error))
+        )
 
     # --- the lockout -------------------------------------------------------------------------
 
@@ -488,7 +491,9 @@ class FirstUserDialog(QDialog):
         if isinstance(error, UserError):
             self.message_label.setText(str(error))
         else:
-            self.message_label.setText(self.tr("无法创建用户:{0}").format(error))
+            self.message_label.setText(
+                self.tr("无法创建用户:{0}").format(error_text("creating a user", error))
+            )
 
 
 class RecoveryKeyDialog(QDialog):

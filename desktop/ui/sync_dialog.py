@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.errors import error_text
 from desktop.ui.geometry import fit_window
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner
@@ -151,8 +152,7 @@ class SyncWorker(QObject):
             self.failed.emit(exc.code.value, exc.message)
             return
         except Exception as exc:  # noqa: BLE001 - shown as one line, logged with its traceback
-            log.exception("sync failed")
-            self.failed.emit("INTERNAL", f"同步出错: {exc}")
+            self.failed.emit("INTERNAL", f"同步出错: {error_text('syncing', exc)}")
             return
         payload = receipt_payload(pushed, pulled)
         payload.update(
@@ -318,7 +318,11 @@ class SyncDialog(QDialog):
         self.runner.run(
             lambda: _pending_and_enrollment(self.db),
             on_done=done,
-            on_error=lambda exc: self.summary.setText(self.tr("无法读取本机数据: {0}").format(exc)),
+            on_error=lambda exc: self.summary.setText(
+                self.tr("无法读取本机数据: {0}").format(
+                    error_text("reading the pending changes", exc)
+                )
+            ),
         )
 
     # --- the sync -----------------------------------------------------------------------------
@@ -574,7 +578,9 @@ class SyncDialog(QDialog):
         self.runner.run(
             build,
             on_done=done,
-            on_error=lambda exc: self.status.setText(self.tr("回执没有生成: {0}").format(exc)),
+            on_error=lambda exc: self.status.setText(
+                self.tr("回执没有生成: {0}").format(error_text("building a receipt", exc))
+            ),
         )
 
     # --- closing --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.errors import error_text
 from desktop.ui.geometry import fit_window
 from desktop.ui.style import apply_readable_font
 from desktop.ui.sync_dialog import describe_issue
@@ -130,7 +131,9 @@ class SyncHistoryDialog(QDialog):
         self.changed.emit(open_count)
 
     def _failed(self, error: BaseException) -> None:
-        self.summary.setText(self.tr("无法读取同步记录:{0}").format(error))
+        self.summary.setText(
+            self.tr("无法读取同步记录:{0}").format(error_text("reading the sync history", error))
+        )
 
     def _update_buttons(self) -> None:
         item = self.list.currentItem()

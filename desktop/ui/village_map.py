@@ -58,6 +58,7 @@ from desktop.location.mbtiles import (
 )
 from desktop.location.queries import MapHousehold, VillageMap, village_map
 from desktop.ui.code_labels import ui_code_table
+from desktop.ui.errors import error_text
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner, in_session
 
@@ -442,7 +443,11 @@ class VillageMapWidget(QWidget):
 
         def failed(error: BaseException) -> None:
             if generation == self._generation:
-                self.title.setText(self.tr("无法读取村地图: {0}").format(error))
+                self.title.setText(
+                    self.tr("无法读取村地图: {0}").format(
+                        error_text("reading the village map", error)
+                    )
+                )
 
         runner.run(in_session(db, village_map, village_id), on_done=done, on_error=failed)
 

@@ -2,7 +2,7 @@
 
     fieldbook-server migrate [--db URL]
     fieldbook-server serve   [--db URL] [--host H] [--port P] [--ssl-certfile F --ssl-keyfile F]
-                             [--migrate] [--workers N]
+                             [--migrate] [--workers N] [--log-file FILE]
     fieldbook-server enroll  [--db URL] --name NAME --villages CODE [CODE …] [--server-url URL]
                              [--role field_worker|reviewer|admin] [--qr FILE] [--days N]
     fieldbook-server revoke  [--db URL] DEVICE_ID
@@ -34,6 +34,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 
 from sync.protocol import encode_enrollment
 from sync.server.db import (
@@ -78,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes (reads in parallel; one writer)"
+    )
+    serve.add_argument(
+        "--log-file",
+        help="the rotating log file (default: $FIELDBOOK_SERVER_LOG or fieldbook-server.log "
+        "in the user's log folder)",
     )
     with_db(commands.add_parser("migrate", help="migrate the database to this release (locked)"))
 
@@ -146,10 +152,14 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.server.app import create_app
+    from sync.server.logs import configure_server_logging, uvicorn_log_config
 
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         print("--ssl-certfile 和 --ssl-keyfile 需要同时给出", file=sys.stderr)
         return 2
+    log_file = Path(args.log_file) if args.log_file else None
+    if args.workers <= 1:
+        configure_server_logging(log_file)
     try:
         app = create_app(args.db, migrate=args.migrate)
     except SchemaMismatch as exc:
@@ -167,6 +177,7 @@ def _serve(args: argparse.Namespace) -> int:
             {
                 "factory": True,
                 "workers": args.workers,
+                "log_config": uvicorn_log_config(log_file),  # applied in every worker
             },
         )
     uvicorn.run(
@@ -176,6 +187,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
+        **({} if "log_config" in extra else {"log_config": None}),  # None: the log above
     )
     return 0
 
