@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Programs the tests start log into one folder of this run, not the user's real log folder.
+_TEST_LOGS = Path(tempfile.mkdtemp(prefix="fieldbook-test-logs-"))
+os.environ.setdefault("FIELDBOOK_LOG_DIR", str(_TEST_LOGS))
+os.environ.setdefault("FIELDBOOK_SERVER_LOG", str(_TEST_LOGS / "fieldbook-server.log"))
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
