@@ -105,6 +105,7 @@ from sync.server.keys import county_keys
 from sync.server.models import ChangeLogEntry, Conflict, Device
 from sync.server.push import ingest_batch
 from sync.server.resolve import resolve_conflict
+from sync.server.snapshot import mount_snapshot, visible_feed
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 """A request body may be at most this large after decompression (guards against zip bombs)."""
@@ -602,18 +603,21 @@ def create_app(
                         village_code=row.village_code,
                         version=row.version,
                         op=row.op,  # type: ignore[arg-type]
-                        fields=row.fields,
+                        fields=fields,
                         deleted=row.deleted,
                         origin=row.origin,
                         edited_at=row.edited_at,
                     )
-                    for row in page
+                    # a field worker's device never receives the internal lists (Q6)
+                    for row, fields in visible_feed(session, device, page)
                 ],
                 next_since=page[-1].server_seq if page else since,
                 has_more=len(rows) > limit,
             )
 
         return device_session(authorization, work)
+
+    mount_snapshot(app, device_session)  # GET /v1/sync/snapshot (sync.server.snapshot)
 
     @app.get(STATUS_PATH, response_model=StatusResponse, responses=ERROR_RESPONSES, tags=["sync"])
     def status(authorization: Annotated[str | None, Header()] = None) -> StatusResponse:
