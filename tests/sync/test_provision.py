@@ -298,7 +298,8 @@ def test_the_snapshot_answers_bad_requests_with_4xx(server: LiveServer, tmp_path
 def _fieldbook(*args: str, stdin: str = "", cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     return subprocess.run(
-        [sys.executable, "-m", "desktop.cli", *args],
+        # as the installed ``fieldbook`` script runs it (``desktop.cli:main``)
+        [sys.executable, "-c", "import sys; from desktop.cli import main; sys.exit(main())", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -337,6 +338,46 @@ def test_enroll_on_an_empty_folder_provisions_the_laptop_headless(
     wrong = _fieldbook("sync", "--db", str(path), "--user", "王芳", stdin="999999\n", cwd=tmp_path)
     assert wrong.returncode == 2 and "PIN" in wrong.stderr
     assert SETTING_SNAPSHOT.startswith("sync.")
+
+
+def test_headless_commands_unlock_an_encrypted_database_with_user_and_pin(
+    server: LiveServer, tmp_path: Path
+):
+    ids = seed_registry(server, east=3, west=2)
+    path = tmp_path / "laptop.db"
+    done = provision(
+        path, "王芳", PIN, server.enrollment_code("w", [EAST]), crypto_options=FAST,
+        client_options={"sleep": lambda _s: None},
+    )  # fmt: skip
+    done.db.dispose()
+    info = _fieldbook(
+        "info", "--db", str(path), "--user", "王芳", "--json", stdin=f"{PIN}\n", cwd=tmp_path
+    )
+    assert info.returncode == 0, info.stderr
+    assert f'"households": {len(ids[EAST])}' in info.stdout
+    audit = _fieldbook("audit", "--db", str(path), "--user", "王芳", stdin=f"{PIN}\n", cwd=tmp_path)
+    assert audit.returncode in (0, 1), audit.stderr
+    assert "共" in audit.stdout
+    out = tmp_path / "export.xlsx"
+    export = _fieldbook(
+        "export", "--db", str(path), "--user", "王芳", "--out", str(out), stdin=f"{PIN}\n",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert export.returncode == 0, export.stderr
+    assert out.is_file()
+    pdf = tmp_path / "cards.pdf"
+    cards = _fieldbook(
+        "cards", "--db", str(path), "--user", "王芳", "--village", EAST, "--out", str(pdf),
+        stdin=f"{PIN}\n", cwd=tmp_path,
+    )  # fmt: skip
+    assert cards.returncode == 0, cards.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    for command in (["info"], ["audit"], ["export", "--out", str(out)]):
+        wrong = _fieldbook(
+            *command, "--db", str(path), "--user", "王芳", stdin="000000\n", cwd=tmp_path
+        )
+        assert wrong.returncode == 2, (command, wrong.stderr)
+        assert "PIN" in wrong.stderr
 
 
 @pytest.mark.parametrize("pin", ["12", "abcd"])
