@@ -21,6 +21,7 @@ local edit is never overwritten. All under ``registry_writer(session, "sync")``.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,7 @@ class DownloadReceipt:
     bytes: int = 0
     complete: bool = True
     cancelled: bool = False
+    seconds: float = 0.0
 
 
 # --- the snapshot state ----------------------------------------------------------------------------
@@ -212,6 +214,25 @@ def download_villages(
     _device_id, token, url = client._credentials()
     db: Database = client.db
     receipt = DownloadReceipt()
+    started = time.perf_counter()
+    try:
+        _download(client, db, token, url, receipt, limit, progress, cancel, max_pages)
+    finally:
+        receipt.seconds = time.perf_counter() - started
+    return receipt
+
+
+def _download(
+    client: SyncClient,
+    db: Database,
+    token: str,
+    url: str,
+    receipt: DownloadReceipt,
+    limit: int,
+    progress: Callable[[str, int], None] | None,
+    cancel: Cancel | None,
+    max_pages: int | None,
+) -> None:
     for village in client.villages():
         with db.session() as session:
             state = _needs_snapshot(session, village)
@@ -222,10 +243,10 @@ def download_villages(
             if cancel is not None and cancel():
                 receipt.cancelled = True
                 receipt.complete = False
-                return receipt
+                return
             if max_pages is not None and receipt.pages >= max_pages:
                 receipt.complete = False
-                return receipt
+                return
             params: dict[str, Any] = {"village": village, "limit": limit}
             if state["after"]:
                 params["after"] = state["after"]
@@ -260,7 +281,6 @@ def download_villages(
                 progress(village, receipt.rows[village])
             if state["done"]:
                 break
-    return receipt
 
 
 # --- from nothing ----------------------------------------------------------------------------------

@@ -390,3 +390,17 @@ def test_enroll_refuses_a_bad_pin_and_leaves_nothing(server: LiveServer, tmp_pat
     assert answer.returncode == 2 and "PIN" in answer.stderr
     assert not path.exists()
     _ = new_id, date
+
+
+def test_the_provision_bench_prints_both_provisioning_figures_at_a_tiny_size():
+    bench = Path(__file__).resolve().parents[1] / "bench" / "provision_bench.py"
+    done = subprocess.run(
+        [sys.executable, str(bench), "--figures", "provision", "--village-households", "8"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "bytes on the wire" in done.stdout
+    assert "ratio provisioning/raw" in done.stdout
