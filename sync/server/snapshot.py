@@ -18,13 +18,15 @@ notes on internal audit rules: ``visible_fields`` decides, and the pull feed ask
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Query
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import JSON, Date, DateTime, Float, Numeric, func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.operations import INTERNAL_OPERATIONS
@@ -47,7 +49,8 @@ from desktop.store.models import (
     Risk,
     Synced,
 )
-from desktop.store.sync_apply import row_values
+from desktop.store.save import to_wire
+from desktop.store.sync_apply import row_values, synced_columns
 from sync.protocol import API_PREFIX, ErrorCode
 from sync.server.errors import ERROR_RESPONSES, ApiError
 from sync.server.models import ChangeLogEntry, Device
@@ -242,15 +245,14 @@ def snapshot_page(
     household_ids = select(Household.id).where(Household.village_id.in_(village_ids))
     cursor_phase, cursor_id = phase, last_id
 
-    def add(obj: Synced) -> bool:
+    def add(entity: str, entity_id: str, version: int, values: dict[str, Any]) -> bool:
         """Add a row if visible; ``True`` when the page is full."""
         nonlocal cursor_id
-        entity = obj.__tablename__  # type: ignore[attr-defined]
-        fields = visible_fields(internal, entity, row_values(obj))
-        cursor_id = obj.id
+        fields = visible_fields(internal, entity, values)
+        cursor_id = entity_id
         if fields is not None:
             rows.append(
-                SnapshotRow(entity=entity, entity_id=obj.id, version=obj.version, fields=fields)
+                SnapshotRow(entity=entity, entity_id=entity_id, version=version, fields=fields)
             )
         return len(rows) >= limit
 
@@ -259,20 +261,28 @@ def snapshot_page(
         ids = [d.id for d in chain]
         start = ids.index(cursor_id) + 1 if cursor_id in ids else 0
         for obj in chain[start:]:
-            if add(obj):
+            if add("divisions", obj.id, obj.version, row_values(obj)):
                 return _page(village, rows, 0, cursor_id, True, feed_cursor)
         cursor_phase, cursor_id = 1, ""
     while cursor_phase <= len(phases):
         model, where = phases[cursor_phase - 1]
         assert where is not None
+        entity = model.__tablename__  # type: ignore[attr-defined]
+        columns = _wire_columns(model)
         while True:  # a table may take several reads when rows are left out (Q6)
-            query = select(model).where(where(village_ids, household_ids))
+            query = select(
+                model.id, model.version, *(getattr(model, key) for key, _c in columns)
+            ).where(where(village_ids, household_ids))
             if cursor_id:
                 query = query.where(model.id > cursor_id)
             wanted = limit - len(rows) + 1
-            batch = list(session.scalars(query.order_by(model.id).limit(wanted)))
+            batch = list(session.execute(query.order_by(model.id).limit(wanted)))
             for obj in batch:
-                if add(obj):
+                values = {
+                    key: (value if convert is None or value is None else convert(value))
+                    for (key, convert), value in zip(columns, obj[2:], strict=True)
+                }
+                if add(entity, obj[0], obj[1], values):
                     more = obj is not batch[-1] or _more_after(
                         session, phases, cursor_phase, cursor_id, village_ids, household_ids
                     )
@@ -281,6 +291,34 @@ def snapshot_page(
                 break
         cursor_phase, cursor_id = cursor_phase + 1, ""
     return _page(village, rows, len(phases) + 1, "", False, feed_cursor)
+
+
+@functools.cache
+def _wire_columns(model: type[Synced]) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """The synced columns of ``model`` with the conversion of a stored value to its canonical
+    wire form (what ``row_values`` gives, without checking values the database already holds)."""
+    out: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for key, column in synced_columns(model).items():
+        kind = column.type
+        convert: Callable[[Any], Any] | None = None
+        if isinstance(kind, DateTime | Date):
+            convert = _iso
+        elif isinstance(kind, Float):
+            convert = float
+        elif isinstance(kind, Numeric):
+            convert = functools.partial(_decimal, Decimal(1).scaleb(-(kind.scale or 0)))
+        elif isinstance(kind, JSON):
+            convert = to_wire
+        out.append((key, convert))
+    return out
+
+
+def _iso(value: Any) -> Any:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _decimal(step: Decimal, value: Any) -> str:
+    return format(Decimal(str(value)).quantize(step), "f")
 
 
 def _more_after(

@@ -28,6 +28,7 @@ from desktop.store.models import (
     SyncState,
     new_id,
 )
+from desktop.store.sync_apply import MODELS_BY_ENTITY, row_values
 from sync.client import SyncClient
 from sync.provision import SETTING_SNAPSHOT, download_villages, provision, snapshot_state
 from sync.server.models import ChangeLogEntry
@@ -243,6 +244,11 @@ def test_a_field_worker_receives_no_internal_flags_or_risks(server: LiveServer, 
     assert {"risks", "household_operations", "problem_notes"} <= {r["entity"] for r in full}
     assert next(r for r in full if r["entity_id"] == flagged)["fields"]["marginal"] is True
     assert len({(r["entity"], r["entity_id"]) for r in full}) == len(full)  # no row twice
+    with server.db.session() as session:  # each row as the feed would carry it
+        for row in full:
+            stored = session.get(MODELS_BY_ENTITY[row["entity"]], row["entity_id"])
+            assert row["fields"] == row_values(stored)
+            assert row["version"] == stored.version
 
     # the pull feed obeys the same rule
     with server.db.session() as session:
