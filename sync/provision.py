@@ -29,25 +29,26 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from desktop.store.db import Database, registry_writer
 from desktop.store.models import LedgerEntry, Setting, SyncState, utcnow
 from desktop.store.sync_apply import (
     SYNC_WRITER,
-    canonical_fields,
     from_wire,
     local_versions,
     model_for,
     reindex,
+    synced_columns,
     write_remote_fields,
 )
 from sync.client import SERVER_ACTOR, Cancel, SyncClient, SyncError, _pending_by_entity
 from sync.merge import fields_to_take, pull_is_news, version_after_pull
-from sync.protocol import API_PREFIX, ErrorCode
+from sync.protocol import API_PREFIX, ErrorCode, error_message
 
 SNAPSHOT_PATH = f"{API_PREFIX}/sync/snapshot"
-SNAPSHOT_LIMIT = 1000
+SNAPSHOT_LIMIT = 5000
 SETTING_SNAPSHOT = "sync.snapshot."
 PROVISION_REASON = "登记本机:下载"
 
@@ -139,14 +140,10 @@ def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int,
         model = model_for(row.entity)
         if model is None:  # an entity a newer server knows
             continue
-        try:
-            fields = canonical_fields(row.entity, row.fields)
-        except ValueError as exc:
-            raise SyncError(
-                ErrorCode.INTEGRITY,
-                f"服务器发来的数据不完整({row.entity} {row.entity_id})",
-                details={"error": str(exc)[:300]},
-            ) from exc
+        columns = synced_columns(model)
+        # the server wrote these values into the same columns: only names this release lacks
+        # (a newer server's column) are left out
+        fields = {name: value for name, value in row.fields.items() if name in columns}
         household_id = row.entity_id if row.entity == "households" else fields.get("household_id")
         if household_id:
             households.add(household_id)
@@ -263,7 +260,14 @@ def _download(
                 "done": not page.has_more,
             }
             with db.session() as session, registry_writer(session, SYNC_WRITER):
-                written, households = apply_snapshot_rows(session, page.rows)
+                try:
+                    written, households = apply_snapshot_rows(session, page.rows)
+                except (ValueError, SQLAlchemyError) as exc:
+                    raise SyncError(
+                        ErrorCode.INTEGRITY,
+                        f"{error_message(ErrorCode.INTEGRITY)}(村 {village} 的下载)",
+                        details={"error": type(exc).__name__},
+                    ) from exc
                 session.merge(Setting(key=SETTING_SNAPSHOT + village, value=json.dumps(state)))
                 if state["done"]:
                     pulled = session.get(SyncState, village)

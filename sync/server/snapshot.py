@@ -56,8 +56,8 @@ from sync.server.errors import ERROR_RESPONSES, ApiError
 from sync.server.models import ChangeLogEntry, Device
 
 SNAPSHOT_PATH = f"{API_PREFIX}/sync/snapshot"
-MAX_SNAPSHOT_LIMIT = 2000
-DEFAULT_SNAPSHOT_LIMIT = 1000
+MAX_SNAPSHOT_LIMIT = 5000
+DEFAULT_SNAPSHOT_LIMIT = 2000
 CURSOR_PATTERN = re.compile(r"^(\d{1,2}):([0-9A-Za-z-]{0,36})$")
 
 INTERNAL_HOUSEHOLD_FIELDS = ("marginal", "monitored")
