@@ -6,6 +6,8 @@
   ``batch_id``, body gzip/zstd/plain JSON); one answer per change (see ``sync.server.push``);
 - ``GET  /v1/sync/pull``   the change feed of one assigned village after ``since``, oldest first,
   tombstones included;
+- ``GET  /v1/sync/snapshot`` one assigned village's rows in keyset pages, parents first, with the
+  feed cursor to pull from afterwards (``sync.server.snapshot``; a laptop provisioned from nothing);
 - ``GET  /v1/sync/status`` the device's villages and acknowledged seq, server time, protocol;
 - ``POST /v1/enroll``      a one-time enrollment code for a device id, token, and the county's
   card key (safe to retry with the same public key);
