@@ -45,6 +45,19 @@ class UsageError(Exception):
     """A mistake in how a command was called: exit status 2 with a Chinese message."""
 
 
+def open_for_command(args: argparse.Namespace) -> Any:
+    """The command's database, an encrypted one unlocked with ``--user`` and the PIN read from
+    standard input (``echo 1234 | fieldbook info --db … --user 张伟``)."""
+    from desktop.store.crypto import CryptoError, key_for_command
+    from desktop.store.db import open_database
+
+    path = _existing_db(args)
+    try:
+        return open_database(path, key=key_for_command(path, user=getattr(args, "user", None)))
+    except CryptoError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 # --- check-id ------------------------------------------------------------------------------------
 
 
@@ -117,12 +130,12 @@ FLAG_LABELS = {"marginal": "边缘户", "monitored": "脱贫监测户", "away_lo
 
 def cmd_info(args: argparse.Namespace) -> int:
     from desktop.domain.codes import code_table
-    from desktop.store.db import current_revision, head_revision, open_database
+    from desktop.store.db import current_revision, head_revision
     from desktop.store.overview import database_overview
 
     statuses = code_table("status")
 
-    db = open_database(_existing_db(args))
+    db = open_for_command(args)
     try:
         with db.session() as session:
             overview = database_overview(session)
@@ -159,10 +172,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from desktop.domain.policy import policy_year
     from desktop.store.audit import audit_database
-    from desktop.store.db import open_database
     from desktop.store.settings import working_policy
 
-    db = open_database(_existing_db(args))
+    db = open_for_command(args)
     try:
         with db.session() as session:
             policy = policy_year(args.year) if args.year else working_policy(session)
@@ -258,9 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = add("info", cmd_info, "数据库概况: 结构版本, 按状态/村/标识的户数")
     info.add_argument("--db", required=True)
+    info.add_argument("--user", help="用此用户的 PIN 解锁加密数据库 (PIN 从标准输入读取)")
 
     audit = add("audit", cmd_audit, "数据质量审核, 输出问题清单")
     audit.add_argument("--db", required=True)
+    audit.add_argument("--user", help="用此用户的 PIN 解锁加密数据库 (PIN 从标准输入读取)")
     audit.add_argument("--year", type=int, help="政策年度 (默认: 数据库设定的年度, 否则按今天)")
 
     for module_name in COMMAND_MODULES:

@@ -1,12 +1,16 @@
 """The laptop's sync commands for ``fieldbook``: enroll, sync, and bundles for USB transfer.
 
-    fieldbook enroll --db PATH [--ca-file CA.pem] CODE
-    fieldbook sync   --db PATH [--batch-size N] [--no-pull] [--retries N]
+    fieldbook enroll --db PATH [--user NAME] [--ca-file CA.pem] CODE
+    fieldbook sync   --db PATH [--user NAME] [--batch-size N] [--no-pull] [--retries N]
     fieldbook bundle export --db PATH --out FILE
     fieldbook bundle import --db PATH FILE
 
 ``CODE`` is the text the county's ``fieldbook-server enroll`` printed (``FBE1:…``, it carries the
-server's address) or what a scanner read from its QR image. ``sync`` pushes the outbox in batches
+server's address) or what a scanner read from its QR image. ``enroll`` on a path with no database
+provisions the laptop from nothing (``sync.provision``): it creates the encrypted database with
+the user ``--user`` (PIN from standard input when that is not a terminal), prints the recovery key
+once, enrolls, downloads the assigned villages and pulls. An encrypted database is unlocked with
+``--user`` and the PIN on standard input. ``sync`` also finishes a cut download first. ``sync`` pushes the outbox in batches
 and pulls the assigned villages, then prints the receipt (sent, applied, merged, conflicts,
 refused). ``bundle export`` writes every unsent change as one signed file for a USB stick;
 ``bundle import`` pushes such a file (this laptop's or another's) to the server. Every command
@@ -31,12 +35,14 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add ``enroll``, ``sync`` and ``bundle`` to the ``fieldbook`` parser."""
     enroll = add("enroll", cmd_enroll, "用县里给的登记码登记本机 (同步前只需一次)")
-    enroll.add_argument("--db", required=True, help="本机的数据库文件")
+    enroll.add_argument("--db", required=True, help="本机的数据库文件 (不存在时新建加密数据库)")
+    enroll.add_argument("--user", help="本机的用户 (新建时为第一位用户; PIN 从标准输入读取)")
     enroll.add_argument("--ca-file", help="县里的根证书文件 (服务器用 HTTPS 时)")
     enroll.add_argument("code", metavar="CODE", help="登记码 (FBE1:… 文字, 或扫描二维码所得)")
 
     sync = add("sync", cmd_sync, "同步: 分批上传本机的修改, 再下载所负责村的修改")
     sync.add_argument("--db", required=True, help="本机的数据库文件")
+    sync.add_argument("--user", help="用此用户的 PIN 解锁加密数据库 (PIN 从标准输入读取)")
     sync.add_argument("--batch-size", type=int, default=200, help="每批上传的修改条数")
     sync.add_argument("--no-pull", action="store_true", help="只上传, 不下载")
     sync.add_argument(
@@ -73,12 +79,29 @@ def _fail(args: argparse.Namespace, status: int, code: str, message: str) -> int
 
 
 def _open(args: argparse.Namespace) -> Any:
+    """The open database, ``None`` when there is no file; an encrypted one is unlocked with
+    ``--user`` and the PIN from standard input (raises ``CryptoError``)."""
+    from desktop.store.crypto import key_for_command
     from desktop.store.db import open_database
 
     path = Path(args.db)
     if not path.is_file():
         return None
-    return open_database(path)
+    key = key_for_command(path, user=getattr(args, "user", None))
+    return open_database(path, key=key)
+
+
+def _open_or_fail(args: argparse.Namespace) -> tuple[Any, int | None]:
+    """``(db, None)``, or ``(None, exit status)`` after printing why the database did not open."""
+    from desktop.store.crypto import CryptoError
+
+    try:
+        db = _open(args)
+    except CryptoError as exc:
+        return None, _fail(args, EXIT_USAGE, "UNLOCK_FAILED", str(exc))
+    if db is None:
+        return None, _fail(args, EXIT_USAGE, "NO_DATABASE", f"找不到数据库文件: {args.db}")
+    return db, None
 
 
 def _client(db: Any, **options: Any) -> Any:
@@ -98,12 +121,19 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     """``fieldbook enroll``: redeem the code, keep the device's identity and the county's keys."""
     from sync.client import SyncError
 
-    db = _open(args)
+    if not Path(args.db).exists():
+        from sync.provision import cmd_provision
+
+        return cmd_provision(args)
+    db, status = _open_or_fail(args)
     if db is None:
-        return _fail(args, EXIT_USAGE, "NO_DATABASE", f"找不到数据库文件: {args.db}")
+        return status  # type: ignore[return-value]
     try:
         with _client(db, ca_file=args.ca_file) as client:
             enrolled = client.enroll(args.code)
+            from sync.provision import resume_download
+
+            resume_download(client)  # a provisioning cut short: finish its villages
     except ValueError as exc:  # a code that is not one
         return _fail(args, EXIT_USAGE, "ENROLLMENT_CODE_INVALID", str(exc))
     except SyncError as exc:
@@ -168,8 +198,12 @@ def run_sync(
 
     Raises ``sync.client.SyncError``.
     """
+    from sync.provision import download_villages
+
     with _client(db, batch_size=batch_size, max_attempts=retries + 1) as client:
         pushed = client.push()
+        if pull:  # a village whose first download was cut (or is new) comes by snapshot first
+            download_villages(client)
         pulled = client.pull() if pull else None
     return receipt_payload(pushed, pulled)
 
@@ -182,9 +216,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return _fail(
             args, EXIT_USAGE, "INVALID_REQUEST", "--batch-size 须为正整数, --retries 不能为负"
         )
-    db = _open(args)
+    db, status = _open_or_fail(args)
     if db is None:
-        return _fail(args, EXIT_USAGE, "NO_DATABASE", f"找不到数据库文件: {args.db}")
+        return status  # type: ignore[return-value]
     try:
         payload = run_sync(
             db, batch_size=args.batch_size, pull=not args.no_pull, retries=args.retries

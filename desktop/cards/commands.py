@@ -52,11 +52,18 @@ def _day(text: str | None, option: str) -> date | None:
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
+    from desktop.store.crypto import CryptoError, key_for_command
     from desktop.store.db import open_database
 
     if "://" not in str(args.db) and not Path(args.db).exists():
         raise FileNotFoundError(f"找不到数据库文件: {args.db}")
-    return open_database(args.db)
+    if "://" in str(args.db):
+        return open_database(args.db)
+    try:  # an encrypted file: --user and the PIN on standard input
+        key = key_for_command(args.db, user=getattr(args, "user", None))
+    except CryptoError as exc:
+        raise FileNotFoundError(str(exc)) from exc  # answered like a missing file: exit 2
+    return open_database(args.db, key=key)
 
 
 def _actor() -> str:
@@ -218,6 +225,7 @@ def register(add: Add) -> None:
     """Add ``cards`` and ``print-list`` to the ``fieldbook`` command."""
     cards = add("cards", cmd_cards, "打印二维码户卡(PDF): 一个村的建档立卡户, 或指定户编号")
     cards.add_argument("--db", required=True, help="数据库文件")
+    cards.add_argument("--user", help="用此用户的 PIN 解锁加密数据库 (PIN 从标准输入读取)")
     which = cards.add_mutually_exclusive_group(required=True)
     which.add_argument("--village", metavar="CODE", help="行政村代码(12位): 打印该村全部建档立卡户")
     which.add_argument("--household", metavar="NUMBER", nargs="+", help="户编号(可多个)")

@@ -44,6 +44,7 @@ def register(add: Add) -> None:
 
     command = add("export", cmd_export, "导出户、成员、收入和帮扶措施 (全国系统的列)")
     command.add_argument("--db", required=True)
+    command.add_argument("--user", help="用此用户的 PIN 解锁加密数据库 (PIN 从标准输入读取)")
     command.add_argument("--out", required=True, metavar="FILE.xlsx")
     command.add_argument("--village", action="append", metavar="CODE", help="只导出这些行政村")
     command.add_argument(
@@ -144,12 +145,18 @@ def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
 
 
 def _open(args: argparse.Namespace):
+    from desktop.store.crypto import CryptoError, key_for_command
     from desktop.store.db import open_database
 
     target = str(args.db)
     if "://" not in target and not Path(target).exists():
         raise _usage(f"找不到数据库文件: {target}")
-    return open_database(target)
+    if "://" in target:
+        return open_database(target)
+    try:  # an encrypted file: --user and the PIN on standard input
+        return open_database(target, key=key_for_command(target, user=getattr(args, "user", None)))
+    except CryptoError as exc:
+        raise _usage(str(exc)) from exc
 
 
 def _policy(args: argparse.Namespace, session):

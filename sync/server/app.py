@@ -6,6 +6,8 @@
   ``batch_id``, body gzip/zstd/plain JSON); one answer per change (see ``sync.server.push``);
 - ``GET  /v1/sync/pull``   the change feed of one assigned village after ``since``, oldest first,
   tombstones included;
+- ``GET  /v1/sync/snapshot`` one assigned village's rows in keyset pages, parents first, with the
+  feed cursor to pull from afterwards (``sync.server.snapshot``; a laptop provisioned from nothing);
 - ``GET  /v1/sync/status`` the device's villages and acknowledged seq, server time, protocol;
 - ``POST /v1/enroll``      a one-time enrollment code for a device id, token, and the county's
   card key (safe to retry with the same public key);
@@ -105,6 +107,7 @@ from sync.server.keys import county_keys
 from sync.server.models import ChangeLogEntry, Conflict, Device
 from sync.server.push import ingest_batch
 from sync.server.resolve import resolve_conflict
+from sync.server.snapshot import mount_snapshot, visible_feed
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 """A request body may be at most this large after decompression (guards against zip bombs)."""
@@ -602,18 +605,21 @@ def create_app(
                         village_code=row.village_code,
                         version=row.version,
                         op=row.op,  # type: ignore[arg-type]
-                        fields=row.fields,
+                        fields=fields,
                         deleted=row.deleted,
                         origin=row.origin,
                         edited_at=row.edited_at,
                     )
-                    for row in page
+                    # a field worker's device never receives the internal lists (Q6)
+                    for row, fields in visible_feed(session, device, page)
                 ],
                 next_since=page[-1].server_seq if page else since,
                 has_more=len(rows) > limit,
             )
 
         return device_session(authorization, work)
+
+    mount_snapshot(app, device_session)  # GET /v1/sync/snapshot (sync.server.snapshot)
 
     @app.get(STATUS_PATH, response_model=StatusResponse, responses=ERROR_RESPONSES, tags=["sync"])
     def status(authorization: Annotated[str | None, Header()] = None) -> StatusResponse:

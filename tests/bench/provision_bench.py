@@ -15,8 +15,20 @@ Run it as a script (pytest does not collect it)::
    incomes, measures) inserted into an empty database of the same schema with the driver's
    ``executemany`` in one transaction; printed with the ratio import ÷ raw (goal ≥ 0.25).
 
-The second figure of issue 14 (provisioning a laptop over loopback) comes with the provisioning
-work. Figures, not pass/fail: the machine's load is printed with them.
+Second figure (``--village-households 300``): provisioning a laptop over loopback.
+
+4. a demo county of about twice that many households is the server's database (SQLite, or
+   ``--pg-url``: the same rows copied into a fresh PostgreSQL database); a real uvicorn server on
+   127.0.0.1 serves it; a field-worker laptop for its largest village is provisioned from
+   nothing (``sync.provision.provision``: new encrypted database, enroll, snapshot pages, pull):
+   seconds (the download alone, and all of it) and bytes on the wire;
+5. the baseline: the very rows the laptop ended up with, copied raw (the driver's
+   ``executemany`` in one transaction) into an empty encrypted laptop database of the same schema,
+   and the size of those rows as the database file holds them; printed with the ratio
+   provisioning ÷ raw (goal <= 2).
+
+``--figures import,provision`` chooses the figures. Figures, not pass/fail: the machine's load is
+printed with them.
 """
 
 from __future__ import annotations
@@ -117,8 +129,7 @@ def _raw_baseline(source_db, target: str) -> tuple[float, int]:
                 from psycopg.types.json import Json
 
                 rows = [
-                    tuple(Json(v) if isinstance(v, list | dict) else v for v in row)
-                    for row in rows
+                    tuple(Json(v) if isinstance(v, list | dict) else v for v in row) for row in rows
                 ]
             rows_by_table[table] = rows
     finally:
@@ -153,10 +164,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--households", type=int, default=50_000)
     parser.add_argument("--formats", default="xlsx,csv")
     parser.add_argument("--pg-url", help="also run on PostgreSQL (a server URL ending in /DB)")
+    parser.add_argument("--village-households", type=int, default=300)
+    parser.add_argument("--figures", default="import,provision")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="provision-bench-"))
     print(f"load average: {os.getloadavg()}  cpus: {os.cpu_count()}")
+    if "provision" in args.figures.split(","):
+        try:
+            _measure_provision(args, work)
+        finally:
+            _drop_created()
+    if "import" not in args.figures.split(","):
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
     started = time.perf_counter()
     county = open_database(work / "county.db")
     build_demo_county(county, households=args.households)
@@ -206,6 +227,143 @@ def _measure(args: argparse.Namespace, work: Path, files: dict[str, list[Path]])
                 f"{raw_seconds:.2f} s = {raw_rate:,.0f} households/s; "
                 f"ratio import/raw = {rate / raw_rate:.3f} (goal >= 0.25)"
             )
+
+
+# --- the second figure: provisioning a laptop over loopback ----------------------------------------
+
+
+def _serve(database_url: str):  # noqa: ANN202 - (server, thread, url)
+    import socket
+    import threading
+
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    app = create_app(database_url)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the sync server did not start")
+        time.sleep(0.01)
+    return app, server, thread, f"http://127.0.0.1:{port}"
+
+
+def _copy_rows(source, target_db) -> int:  # noqa: ANN001
+    """Every registry row of ``source`` into ``target_db`` (the same schema), raw; rows copied."""
+    from desktop.store.models import REGISTRY_MODELS, Base
+
+    order = [t for t in Base.metadata.sorted_tables if t in {m.__table__ for m in REGISTRY_MODELS}]
+    total = 0
+    reader = source.engine.raw_connection()
+    writer = target_db.engine.raw_connection()
+    try:
+        read, write = reader.cursor(), writer.cursor()
+        mark = "?" if target_db.is_sqlite else "%s"
+        for table in order:
+            columns = ", ".join(f'"{c.name}"' for c in table.columns)
+            read.execute(f'SELECT {columns} FROM "{table.name}"')
+            rows = [tuple(r) for r in read.fetchall()]
+            if not target_db.is_sqlite:
+                from psycopg.types.json import Json
+
+                rows = [
+                    tuple(Json(v) if isinstance(v, list | dict) else v for v in r) for r in rows
+                ]
+            marks = ", ".join([mark] * len(table.columns))
+            if rows:
+                write.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', rows)
+            total += len(rows)
+        writer.commit()
+    finally:
+        reader.close()
+        writer.close()
+    return total
+
+
+def _measure_provision(args: argparse.Namespace, work: Path) -> None:
+    from desktop.store.crypto import new_database_key
+    from desktop.store.models import REGISTRY_MODELS
+    from sync.protocol import encode_enrollment
+    from sync.provision import provision
+    from sync.server.devices import create_enrollment_code
+
+    county_path = work / "server-county.db"
+    engines = [("sqlite", f"sqlite:///{county_path}")]
+    if args.pg_url:
+        engines.append(("postgresql", _fresh(args.pg_url, "provision_server")))
+    village = ""
+    for _name, url in engines:  # the same deterministic county on each server
+        county = open_database(url)
+        build_demo_county(county, households=2 * args.village_households)
+        with county.session() as session:
+            village, count = session.execute(
+                select(Division.code, func.count(Household.id))
+                .join(Household, Household.village_id == Division.id)
+                .group_by(Division.code)
+                .order_by(func.count(Household.id).desc(), Division.code)
+            ).first()
+        county.dispose()
+    for engine_name, url in engines:
+        app, server, thread, base = _serve(url)
+        try:
+            # the first laptop a server provisions also pays for compiling its SQL statements
+            # (once per server process): printed, then a second laptop is the figure
+            for run in ("first laptop", "next laptop"):
+                with app.state.database.session() as session:
+                    code = create_enrollment_code(session, name="bench", villages=[village])
+                laptop_path = work / f"laptop-{engine_name}-{run[0]}.db"
+                t0 = time.perf_counter()
+                done = provision(
+                    laptop_path, "bench", "246810", encode_enrollment(code, base),
+                    crypto_options={"n": 2**12, "user_n": 2**12},  # scrypt is not the point
+                )  # fmt: skip
+                total_seconds = time.perf_counter() - t0
+                if run == "first laptop":
+                    assert done.download is not None
+                    print(
+                        f"[{engine_name} server] first laptop (cold server): download "
+                        f"{done.download.seconds:.2f} s, all of it {total_seconds:.2f} s"
+                    )
+                    done.db.dispose()
+        finally:
+            server.should_exit = True
+            thread.join(30)
+        download = done.download
+        assert download is not None and download.complete
+        with done.db.session() as session:
+            households = session.scalar(select(func.count()).select_from(Household))
+            rows = sum(
+                session.scalar(select(func.count()).select_from(m)) or 0 for m in REGISTRY_MODELS
+            )
+        raw_db = open_database(work / f"raw-{engine_name}.db", key=new_database_key())
+        t0 = time.perf_counter()
+        copied = _copy_rows(done.db, raw_db)
+        raw_seconds = time.perf_counter() - t0
+        raw_db.dispose()
+        done.db.dispose()
+        raw_bytes = sum(
+            p.stat().st_size for p in work.glob(f"raw-{engine_name}.db*") if p.is_file()
+        )
+        seconds = download.seconds
+        print(
+            f"[{engine_name} server] provision village {village} ({count} households, "
+            f"{households} on the laptop, {rows} rows): download {seconds:.2f} s in "
+            f"{download.pages} pages, {download.bytes:,} bytes on the wire; all of it "
+            f"(new encrypted database, enroll, download, pull) {total_seconds:.2f} s"
+        )
+        print(
+            f"[{engine_name} server] raw copy of the same {copied} rows into an encrypted laptop "
+            f"file: {raw_seconds:.2f} s, {raw_bytes:,} bytes; ratio provisioning/raw = "
+            f"{seconds / raw_seconds:.1f}x time (goal <= 2), "
+            f"{download.bytes / raw_bytes:.2f}x bytes"
+        )
 
 
 if __name__ == "__main__":
