@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -102,8 +103,13 @@ def test_redaction_leaves_ids_dates_and_household_numbers_alone():
 
 
 def test_an_uncaught_exception_of_the_program_ends_up_in_its_log(tmp_path):
+    # A plain SQLite file whose pages are garbage: its header says SQLite, its body is not.
+    sound = tmp_path / "sound.db"
+    with sqlite3.connect(sound) as connection:
+        connection.execute("CREATE TABLE t (a)")
+    connection.close()
     not_a_database = tmp_path / "garbage.db"
-    not_a_database.write_text("this is no database", encoding="utf-8")
+    not_a_database.write_bytes(sound.read_bytes()[:100] + b"\xff" * 3996 + b"garbage" * 2000)
     env = {**os.environ, LOG_DIR_ENV: str(tmp_path / "logs"), "PYTHONPATH": str(ROOT)}
 
     run = subprocess.run(
@@ -117,7 +123,7 @@ def test_an_uncaught_exception_of_the_program_ends_up_in_its_log(tmp_path):
     assert run.returncode == 1
     (entry,) = [e for e in lines(tmp_path / "logs" / LOG_FILE_NAME) if e["level"] == "CRITICAL"]
     assert entry["logger"] == "fieldbook.uncaught"
-    assert "WrongKey" in entry["exception"] and "cmd_info" in entry["exception"]
+    assert "malformed" in entry["exception"] and "cmd_info" in entry["exception"]
 
 
 def test_an_uncaught_exception_in_a_thread_ends_up_in_the_log(tmp_path):
