@@ -43,7 +43,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from desktop.domain.audit import RULES, RULES_BY_ID, SAVE_EXEMPT, HouseholdAudit
 from desktop.domain.clock import FixedClock
@@ -56,6 +56,13 @@ ERROR_RULES = tuple(r for r in RULES if r.severity is Severity.ERROR and r.id no
 """The audit rules a laptop's save refuses on (errors not exempt from the save)."""
 
 _INTERNAL_ROLES = frozenset({"reviewer", "admin"})
+_LOADED = (  # what the audit reads of a household, loaded with one query per table
+    selectinload(Household.members),
+    selectinload(Household.incomes),
+    selectinload(Household.measures),
+    selectinload(Household.risks),
+    selectinload(Household.procedure_steps),
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,8 @@ class HouseholdRules:
         wanted = [i for i in set(household_ids) if i not in self.before]
         if not wanted:
             return
-        for household in self.session.scalars(select(Household).where(Household.id.in_(wanted))):
+        query = select(Household).where(Household.id.in_(wanted)).options(*_LOADED)
+        for household in self.session.scalars(query):
             if household.deleted:
                 continue
             self.before[household.id] = Before(
@@ -147,7 +155,8 @@ class HouseholdRules:
                 if not record.deleted:
                     operations.setdefault(record.household_id, []).append(record)
         found: dict[str, Break] = {}
-        for household in self.session.scalars(select(Household).where(Household.id.in_(ids))):
+        query = select(Household).where(Household.id.in_(ids)).options(*_LOADED)
+        for household in self.session.scalars(query):
             if household.deleted:
                 continue
             problem = self._first_break(household, operations.get(household.id, []))
