@@ -27,7 +27,9 @@ Per change, in order:
 
 6. the households the batch wrote are judged on the domain's error-level rules
    (``sync.server.rules``); where the batch breaks one, the batch is applied again with every
-   change of that household refused (``RULE_BROKEN``, the rule's code and message).
+   change of that household refused (``RULE_BROKEN``, the rule's code and message). Not for the
+   registry import's device (``sync.server.registry_import``): the national system's export
+   enters as it stands.
 
 Every answered change (refused ones too) is stored in ``applied_changes`` and moves the device's
 ``last_acked_seq``.
@@ -826,8 +828,13 @@ def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
 def ingest_batch(session: Session, device: Device, request: PushRequest) -> PushResponse:
     """Answer every change of a batch (the caller commits the transaction); see the docstring."""
     from desktop.domain.clock import SYSTEM_CLOCK
+    from sync.server.registry_import import IMPORT_DEVICE_ID
 
-    rules = HouseholdRules(session, role=device.role, today=SYSTEM_CLOCK.now().date())
+    rules = None
+    if device.device_id != IMPORT_DEVICE_ID:
+        # the national system's newer export is the registry as decided there (its exits come
+        # with no operation record of ours): it enters as it stands, like the first import
+        rules = HouseholdRules(session, role=device.role, today=SYSTEM_CLOCK.now().date())
     refuse: dict[str, ChangeResult] = {}
     careful = False
     with registry_writer(session, SYNC_WRITER), session.no_autoflush:

@@ -13,6 +13,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -22,12 +23,32 @@ from desktop.store.save import save_household
 from desktop.store.settings import POLICY_YEAR_KEY, set_setting
 from sync.protocol import PUSH_PATH, ErrorCode
 from sync.receipt import build_receipt_pdf, refusal_line
+from sync.server.db import open_server_database
 from sync.server.models import AppliedChange
+from sync.server.registry_import import import_registry_server
+from tests.store.test_registry_import import (
+    column,
+    exported,  # noqa: F401 - the module's fixture
+    read_sheets,
+    write_xlsx,
+)
 from tests.sync.conftest import auth, no_problems, outbox_batch
 
 IN_WINDOW = datetime(2019, 11, 5, 10, 0)
 HEAD = "张建国"
 NUMBER = "6104241002010001"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def registry_server(request, tmp_path):
+    """A server database for ``import_registry_server`` (no HTTP: the import runs in-process)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'server.db'}"
+    else:
+        url = request.getfixturevalue("pg_database_url")
+    database = open_server_database(url)
+    yield database
+    database.dispose()
 
 
 def _laptop(server, make_laptop):
@@ -178,3 +199,32 @@ def test_a_phone_edit_of_a_household_already_without_a_head_still_applies(server
 
     assert (receipt.sent, receipt.applied, receipt.refused) == (1, 1, 0)
     assert _server_household(server, household_id).phone == "13911112222"
+
+
+def test_a_newer_national_export_goes_in_as_it_stands_even_where_it_breaks_a_rule(
+    exported,  # noqa: F811
+    registry_server,
+    tmp_path,
+):
+    # the national system's export is the registry as decided there: the server's import device
+    # is not judged by the laptop's rules (a household without a head is listed by the audit)
+    import_registry_server(registry_server, [exported])
+    sheets = read_sheets(exported)
+    members = sheets["家庭成员"]
+    number, relation = column(members, "户编号"), column(members, "与户主关系")
+    headless = members[2][number]
+    for row in members[2:]:
+        if row[number] == headless and row[relation] == "户主":
+            row[relation] = "其他"
+
+    result = import_registry_server(registry_server, [write_xlsx(sheets, tmp_path / "newer.xlsx")])
+
+    with registry_server.session() as session:
+        household = session.scalars(
+            select(Household).where(Household.household_number == headless)
+        ).one()
+        assert not [m for m in household.current_members if m.relation == "01"]
+        refused = session.scalars(
+            select(AppliedChange).where(AppliedChange.outcome == "refused")
+        ).all()
+    assert refused == [] and result.conflicts == 0
