@@ -116,6 +116,7 @@ from sync.protocol import (
     decode_enrollment,
     error_message,
 )
+from sync.receipt import name_refusals
 
 SETTING_DEVICE_ID = "sync.device_id"
 SETTING_DEVICE_NAME = "sync.device_name"
@@ -189,6 +190,8 @@ class Refusal:
     entity_id: str
     code: str | None
     message: str | None
+    household_number: str | None = None  # the laptop's own (sync.receipt.name_refusals)
+    head_name: str | None = None
 
 
 @dataclass
@@ -627,6 +630,7 @@ class SyncClient:
                     household_id = self._take_server_fields(session, row, take)
                     if household_id:
                         households.add(household_id)
+            name_refusals(session, [r for r in receipt.refusals if r.household_number is None])
             session.flush()
             if states:
                 session.execute(

@@ -126,6 +126,7 @@ class ErrorCode(StrEnum):
     RECORD_NOT_FOUND = "RECORD_NOT_FOUND"
     BASE_VERSION_AHEAD = "BASE_VERSION_AHEAD"
     INTEGRITY = "INTEGRITY"
+    RULE_BROKEN = "RULE_BROKEN"  # the merged household breaks an error-level domain rule
     # client-side only (never sent by the server)
     NETWORK = "NETWORK"
     NOT_ENROLLED = "NOT_ENROLLED"
@@ -166,6 +167,7 @@ ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.RECORD_NOT_FOUND: "服务器上没有这条记录",
     ErrorCode.BASE_VERSION_AHEAD: "本机记录的版本比服务器还新,服务器数据可能已被恢复到旧备份",
     ErrorCode.INTEGRITY: "数据引用了服务器上不存在的记录,或与已有记录重复",
+    ErrorCode.RULE_BROKEN: "修改后的农户不符合业务规则,未被接受",
     ErrorCode.NETWORK: "无法连接服务器,请检查网络后重试",
     ErrorCode.NOT_ENROLLED: "本机尚未登记,请先用登记码登记",
 }

@@ -8,11 +8,16 @@ page with reportlab and the desktop's Chinese font (``desktop.cards.fonts``).
 
 Context keys the dialog adds: ``device`` (the laptop's enrolled name), ``server`` (its address),
 ``started_at`` and ``finished_at`` (ISO text, local time).
+
+A refused change is listed by its household's number and head (``name_refusals`` fills them in
+from the laptop's own database when the push is answered: the server never sends a name) and the
+server's reason, e.g. a rule the merged household broke (``RULE_BROKEN``, the rule's message).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,6 +31,40 @@ OUTCOME_LABELS = (
     ("pulled", "下载修改"),
 )
 MAX_REFUSALS_LISTED = 20
+
+
+def name_refusals(session: Any, refusals: Iterable[Any]) -> None:
+    """Fill in each refusal's ``household_number`` and ``head_name`` from the laptop's database
+    (objects with those attributes, or dicts); a change that belongs to no household is left."""
+    from desktop.store.models import Household
+    from desktop.store.sync_apply import household_id_of, model_for
+
+    for refusal in refusals:
+        get = refusal.get if isinstance(refusal, dict) else lambda k, r=refusal: getattr(r, k)
+        model = model_for(get("entity"))
+        row = session.get(model, get("entity_id")) if model is not None else None
+        household_id = household_id_of(session, row) if row is not None else None
+        household = session.get(Household, household_id) if household_id else None
+        if household is None:
+            continue
+        # the derived head name is empty while the household has no single head (the very
+        # refusal may be about that): then the first member recorded as head names it
+        heads = [m.name for m in household.current_members if m.relation == "01" and m.name]
+        head = household.head_name or (heads[0] if heads else None)
+        for key, value in (("household_number", household.household_number), ("head_name", head)):
+            if isinstance(refusal, dict):
+                refusal[key] = value
+            else:
+                setattr(refusal, key, value)
+
+
+def refusal_line(refusal: dict[str, Any]) -> str:
+    """One refused change as the receipt lists it: household number, head, the server's reason."""
+    why = refusal.get("message") or refusal.get("code") or ""
+    if refusal.get("household_number"):
+        head = refusal.get("head_name") or "未填户主"
+        return f"户 {refusal['household_number']} {head}(户主): {why}"
+    return f"{refusal.get('entity', '')} {str(refusal.get('entity_id') or '')[:8]}: {why}"
 
 
 def _when(text: str | None) -> str:
@@ -78,7 +117,7 @@ def build_receipt_pdf(payload: dict[str, Any], out: Path | str | BinaryIO) -> No
         canvas.drawString(margin, y, f"被拒的修改 ({len(refusals)} 条, 本机仍保留所填内容):")
         y -= 6 * MM
         for refusal in refusals[:MAX_REFUSALS_LISTED]:
-            line = f"{refusal.get('entity', '')} {refusal.get('entity_id', '')[:8]}: {refusal.get('message') or ''}"
+            line = refusal_line(refusal)
             text, size = fit_text(line, font, 9, width - 2 * margin, 6)
             canvas.setFont(font, size)
             canvas.drawString(margin, y, text)

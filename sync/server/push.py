@@ -25,6 +25,12 @@ Per change, in order:
    constraint error (a missing parent, a duplicate household number) refuses only this change:
    ``INTEGRITY``.
 
+6. the households the batch wrote are judged on the domain's error-level rules
+   (``sync.server.rules``); where the batch breaks one, the batch is applied again with every
+   change of that household refused (``RULE_BROKEN``, the rule's code and message). Not for the
+   registry import's device (``sync.server.registry_import``): the national system's export
+   enters as it stands.
+
 Every answered change (refused ones too) is stored in ``applied_changes`` and moves the device's
 ``last_acked_seq``.
 
@@ -77,6 +83,7 @@ from sync.protocol import (
 )
 from sync.server.errors import ApiError
 from sync.server.models import AppliedChange, ChangeLogEntry, Conflict, Device, RecordVersions
+from sync.server.rules import HouseholdRules, operation_ids, rule_message
 
 _MISSING = object()
 
@@ -596,10 +603,87 @@ def _merge_and_write(
     return _Answer(change, result, entry)
 
 
+class RulesBroken(Exception):
+    """The merged batch breaks a domain rule: the refusals to give when it is applied again."""
+
+    def __init__(self, refusals: dict[str, ChangeResult]) -> None:
+        super().__init__(f"{len(refusals)} changes break a rule")
+        self.refusals = refusals
+
+
+def _households_of(session: Session, changes: Iterable[Change], rows: BatchRows) -> set[str]:
+    """The existing households a batch's changes write into (read before anything is applied)."""
+    from desktop.store.sync_apply import PARENT_KEYS
+
+    found: set[str] = set()
+    for change in changes:
+        model = model_for(change.entity)
+        if model is None:
+            continue
+        if change.entity == "households":
+            found.add(change.entity_id)
+            continue
+        row = rows.get(model, change.entity_id)
+        if row is None:  # a new row: its parent (in the registry already, or new too)
+            link = PARENT_KEYS.get(change.entity)
+            parent_id = change.fields.get(link[0]) if link else None
+            if not isinstance(parent_id, str):
+                continue
+            if link[1] is Household:
+                found.add(parent_id)
+                continue
+            row = rows.get(link[1], parent_id)
+            if row is None:
+                continue
+        household_id = household_id_of(session, row, lookup=rows.get)
+        if household_id is not None:
+            found.add(household_id)
+    return found
+
+
+def _check_rules(
+    session: Session, answers: list[_Answer], rows: BatchRows, rules: HouseholdRules
+) -> None:
+    """Raise ``RulesBroken`` when a household the batch wrote breaks a rule it did not before.
+
+    Runs after everything is flushed; the rows are read again (the relationships the audit
+    reads were loaded before the merge)."""
+    touched = {entry["household_id"] for entry in rows.feed if entry.get("household_id")}
+    if not touched:
+        return
+    session.expire_all()
+    created = [a.change for a in answers if a.entry is not None]
+    breaks = rules.breaks(touched, operation_ids(created))
+    if not breaks:
+        return
+    refusals: dict[str, ChangeResult] = {}
+    for answer in answers:
+        broken = breaks.get(answer.entry["household_id"]) if answer.entry is not None else None
+        if broken is not None:
+            refusals[answer.change.change_id] = ChangeResult(
+                change_id=answer.change.change_id,
+                outcome="refused",
+                reason_code=ErrorCode.RULE_BROKEN,
+                message=error_message(ErrorCode.RULE_BROKEN, rule_message(broken)),
+            )
+    raise RulesBroken(refusals)
+
+
 def _answer_all(
-    session: Session, device: Device, request: PushRequest, *, careful: bool
+    session: Session,
+    device: Device,
+    request: PushRequest,
+    *,
+    careful: bool,
+    refuse: dict[str, ChangeResult] | None = None,
+    rules: HouseholdRules | None = None,
 ) -> list[_Answer]:
-    """Answer every change of the batch; ``careful``: one savepoint and flush per change."""
+    """Answer every change of the batch; ``careful``: one savepoint and flush per change.
+
+    ``refuse``: changes answered with the given refusal without being applied (they broke a rule
+    on an earlier attempt); ``rules``: judge the households the batch wrote (``_check_rules``).
+    """
+    refuse = refuse or {}
     ids = [change.change_id for change in request.changes]
     known: dict[str, AppliedChange] = {
         row.change_id: row
@@ -607,6 +691,8 @@ def _answer_all(
     }
     check_sequence(device, request, set(known))
     rows = BatchRows(session, request.changes)
+    if rules is not None:
+        rules.remember(_households_of(session, request.changes, rows))
     if not careful:
         rows.updates = RowUpdates()
     answers: list[_Answer] = []
@@ -631,7 +717,9 @@ def _answer_all(
             refused = _refused(change, ErrorCode.DEVICE_SEQ_REUSED, str(change.device_seq))
             answers.append(_Answer(change, refused, new=False))
             continue
-        if careful:
+        if change.change_id in refuse:
+            answer = _Answer(change, refuse[change.change_id])
+        elif careful:
             book_mark, feed_mark = len(rows.book), len(rows.feed)
             try:
                 with session.begin_nested():
@@ -651,6 +739,8 @@ def _answer_all(
     session.flush()
     if rows.updates is not None:
         rows.updates.flush(session)
+    if rules is not None:
+        _check_rules(session, answers, rows, rules)
     if rows.feed:
         # one INSERT for the batch's feed rows; RETURNING in parameter order gives each its
         # server_seq, and the rows are numbered in the order the changes were applied
@@ -737,15 +827,38 @@ def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
 
 def ingest_batch(session: Session, device: Device, request: PushRequest) -> PushResponse:
     """Answer every change of a batch (the caller commits the transaction); see the docstring."""
+    from desktop.domain.clock import SYSTEM_CLOCK
+    from sync.server.registry_import import IMPORT_DEVICE_ID
+
+    rules = None
+    if device.device_id != IMPORT_DEVICE_ID:
+        # the national system's newer export is the registry as decided there (its exits come
+        # with no operation record of ours): it enters as it stands, like the first import
+        rules = HouseholdRules(session, role=device.role, today=SYSTEM_CLOCK.now().date())
+    refuse: dict[str, ChangeResult] = {}
+    careful = False
     with registry_writer(session, SYNC_WRITER), session.no_autoflush:
-        try:
-            with session.begin_nested():
-                answers = _answer_all(session, device, request, careful=False)
-        except (IntegrityError, DataError):
-            # the savepoint is rolled back (and the device's seq with it); rows whose new values
-            # were only in memory are read again; then change by change
-            session.expire_all()
-            answers = _answer_all(session, device, request, careful=True)
+        # each round refuses at least one more change, so this ends
+        for _round in range(len(request.changes) + 2):
+            try:
+                with session.begin_nested():
+                    answers = _answer_all(
+                        session, device, request, careful=careful, refuse=refuse, rules=rules
+                    )
+                break
+            except RulesBroken as broken:
+                # applied again with the breaking households' changes refused
+                session.expire_all()
+                refuse.update(broken.refusals)
+            except (IntegrityError, DataError):
+                if careful:
+                    raise
+                # the savepoint is rolled back (and the device's seq with it); rows whose new
+                # values were only in memory are read again; then change by change
+                session.expire_all()
+                careful = True
+        else:  # pragma: no cover - every round refuses a new change
+            raise RuntimeError("the batch's rule checks did not settle")
         _store_answers(session, device, request, answers)
         session.flush()
     return PushResponse(

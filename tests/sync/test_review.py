@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.cards.keys import CARD_KEY
+from desktop.store.db import registry_writer
 from desktop.store.models import Division, Household, Member, Setting
 from desktop.store.sync_apply import WireValueError
 from sync.client import SyncError
@@ -293,11 +294,19 @@ def test_the_county_reports_progress_quota_problems_and_conflicts_for_a_reviewer
             .order_by(Household.household_number)
         ).first()
 
-    def bad_id_number(household: Household) -> None:
-        household.current_members[0].id_number = "610727199206213821"  # wrong check digit
+    # The server refuses a pushed edit that breaks an error rule (sync.server.rules): the bad ID
+    # number is already on the server (as a registry loaded with its problems), the push an
+    # unrelated edit of that household.
+    with server.db.session() as session, registry_writer(session, "test"):
+        head = session.get(Household, household_id).current_members[0]
+        head.id_number = "610727199206213821"  # wrong check digit
+        session.commit()
 
-    worker.edit(household_id, bad_id_number)
-    worker.client.push()
+    def new_phone(household: Household) -> None:
+        household.phone = "13911112222"
+
+    worker.edit(household_id, new_phone)
+    assert worker.client.push().applied == 1
 
     progress = reviewer.client.report("progress")
     quota = reviewer.client.report("quota")
