@@ -524,6 +524,7 @@ class SyncClient:
                             .limit(self.batch_size)
                         )
                     )
+                    _complete_operations(session, rows)
                 if not rows:
                     break
                 request = PushRequest(
@@ -989,6 +990,48 @@ def _pending_by_entity(
         ):
             out[entity_id].append((seq, fields))
     return out
+
+
+OPERATION_LOOKAHEAD = 50
+"""How far past a full batch the client looks for a status change's operation record."""
+
+
+def _operation_records_missing(rows: list[OutboxChange]) -> set[str]:
+    wanted = {
+        row.fields["operation_id"]
+        for row in rows
+        if row.entity == "households" and (row.fields or {}).get("operation_id")
+    }
+    present = {row.entity_id for row in rows if row.entity == "household_operations"}
+    return wanted - present
+
+
+def _complete_operations(session: Session, rows: list[OutboxChange]) -> None:
+    """Extend a batch that ends between a status change and its operation record.
+
+    The server judges a household's status change together with the operation that allows it
+    (``sync.server.rules``); a batch cut between the two would get a lawful change refused.
+    """
+    missing = _operation_records_missing(rows)
+    while missing and rows:
+        more = list(
+            session.scalars(
+                select(OutboxChange)
+                .where(
+                    OutboxChange.state == "pending",
+                    OutboxChange.device_seq > rows[-1].device_seq,
+                )
+                .order_by(OutboxChange.device_seq)
+                .limit(OPERATION_LOOKAHEAD)
+            )
+        )
+        if not more:
+            return
+        for row in more:
+            rows.append(row)
+            missing = _operation_records_missing(rows)
+            if not missing:
+                return
 
 
 def _change_of(row: OutboxChange) -> Change:

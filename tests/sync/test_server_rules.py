@@ -125,6 +125,19 @@ def test_a_pushed_exit_with_its_operation_dated_in_the_window_is_applied(server,
     assert household.status == "exited" and household.operation_id == record.id
 
 
+def test_a_batch_never_ends_between_a_status_change_and_its_operation_record(
+    server, make_laptop
+):
+    laptop, household_id = _laptop(server, make_laptop)
+    _exit_on_laptop(laptop, household_id)
+    laptop.client.batch_size = 1  # the exit's two changes would otherwise go in two batches
+
+    receipt = laptop.client.push()
+
+    assert (receipt.sent, receipt.applied, receipt.refused) == (2, 2, 0)
+    assert _server_household(server, household_id).status == "exited"
+
+
 def test_a_pushed_exit_whose_operation_is_dated_outside_the_window_is_refused(server, make_laptop):
     laptop, household_id = _laptop(server, make_laptop)
     _exit_on_laptop(laptop, household_id)
