@@ -192,6 +192,7 @@ def test_each_report_downloads_as_a_workbook_openpyxl_reads(web, page, shoot, tm
     links = page.locator("main a[href$='.xlsx'], main a[href*='.xlsx?']")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert any("quota" in h for h in hrefs) and any("registry" in h for h in hrefs)
+    assert sum("population-change" in h for h in hrefs) == 3  # Q9: by village, township, county
     assert sum("problems" in h for h in hrefs) >= 4
 
     for href in hrefs:
@@ -201,6 +202,9 @@ def test_each_report_downloads_as_a_workbook_openpyxl_reads(web, page, shoot, tm
         info.value.save_as(path)
         workbook = openpyxl.load_workbook(path)
         assert workbook.sheetnames, href
+        if "population-change" in href:
+            sheet = workbook[workbook.sheetnames[0]]
+            assert "贫困人口增减" in str(sheet["A1"].value), href
         if "registry" in href and "township" not in href:
             households = workbook[workbook.sheetnames[0]]
             assert households.max_row > 40  # the demo county's households, and their header

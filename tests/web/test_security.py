@@ -212,6 +212,7 @@ def test_odd_requests_answer_4xx_never_500(web):
             "nul in a village code": client.get("/web/village/%00"),
             "unknown township export": client.get("/web/reports/registry.xlsx?township=x"),
             "devices, not an admin": client.get("/web/devices"),
+            "county report, not an admin": client.get("/web/reports/population-change.xlsx"),
             "revoke, not an admin": client.post(
                 "/web/devices/x/revoke", data={"csrf_token": token}
             ),
@@ -227,6 +228,9 @@ def test_odd_requests_answer_4xx_never_500(web):
     del statuses["odd search"]
     assert all(400 <= status < 500 for status in statuses.values()), statuses
     assert statuses["devices, not an admin"] == 403
+    assert statuses["county report, not an admin"] == 403
+    with web.signed_in("县管理员") as client:
+        assert client.get("/web/reports/population-change.xlsx?level=x").status_code == 400
 
 
 def test_changing_the_password_ends_the_users_other_sessions(web):

@@ -646,6 +646,28 @@ def mount_web(app: FastAPI) -> None:
         audit(staff.name, "download_registry", scope)
         return xlsx(write, f"registry-{scope}.xlsx")
 
+    @router.get(f"{PREFIX}/reports/population-change.xlsx", include_in_schema=False)
+    def population_change_xlsx(staff: StaffDep, level: str = "village") -> Response:
+        """The 贫困人口增减 report for the 11-10 filing (Q9): the county's, for its office."""
+        from desktop.store.population_change import LEVELS
+
+        if not staff.is_admin:
+            raise PageError(403, "贫困人口增减表按全县汇总, 仅县级管理员下载 (第9问)")
+        if level not in LEVELS:
+            raise PageError(400, "汇总级别应为 village、township 或 county")
+
+        def write(session: Session, path: Path) -> None:
+            from desktop.store.population_change import (
+                population_change,
+                write_population_change_xlsx,
+            )
+
+            report = population_change(session, policy=working_policy(session), level=level)
+            write_population_change_xlsx(report, path)
+
+        audit(staff.name, "download_population_change", "county")
+        return xlsx(write, f"population-change-{level}.xlsx")
+
     app.include_router(router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="web-static")
     app.add_middleware(SecurityHeaders)
