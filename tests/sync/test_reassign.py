@@ -11,12 +11,14 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from desktop.store.models import Household, LedgerEntry, Member, OutboxChange, Setting, SyncState
 from desktop.store.sync_history import record_sync_issues, resolve_sync_issue
 from sync.commands import receipt_text, run_sync
 from sync.reassign import RELEASE_REASON, release_villages
+from sync.receipt import build_receipt_pdf
 from sync.server.models import Device
 from tests.sync.conftest import EAST, WEST, Laptop, LiveServer, credentials
 from tests.sync.test_provision import id_numbers, seed_registry
@@ -77,6 +79,10 @@ def test_a_reassigned_village_moves_with_the_old_laptops_accepted_edit(
     assert [r["village"] for r in moved["reassigned"]] == [WEST]
     assert moved["reassigned"][0]["removed"]
     assert "已改派给其他笔记本,本机数据已移除" in receipt_text(moved)
+    pdf = tmp_path / "receipt.pdf"
+    build_receipt_pdf(moved, pdf)  # the printed receipt says it too
+    printed = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "本机数据已移除" in printed.replace("\n", "")
     assert households_in(a, ids[WEST]) == 0
     assert households_in(a, ids[EAST]) == 3  # the village it keeps is untouched
     assert search_hits(a, ids[WEST]) == 0
