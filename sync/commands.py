@@ -188,6 +188,7 @@ def receipt_text(payload: dict[str, Any]) -> str:
         lines.append("有冲突的字段已保留服务器的值, 本机的值交乡镇审核员裁决")
     if payload["cancelled"]:
         lines.append("同步已取消, 其余修改下次同步时上传")
+    lines += [release["message"] for release in payload.get("reassigned", ())]
     return "\n".join(lines)
 
 
@@ -199,13 +200,18 @@ def run_sync(
     Raises ``sync.client.SyncError``.
     """
     from sync.provision import download_villages
+    from sync.reassign import release_villages
 
     with _client(db, batch_size=batch_size, max_attempts=retries + 1) as client:
         pushed = client.push()
+        # the villages the county assigns now: one moved away is dropped once nothing is unsent
+        released = release_villages(db, client.status().villages)
         if pull:  # a village whose first download was cut (or is new) comes by snapshot first
             download_villages(client)
         pulled = client.pull() if pull else None
-    return receipt_payload(pushed, pulled)
+    payload = receipt_payload(pushed, pulled)
+    payload["reassigned"] = [{**asdict(r), "message": r.message} for r in released]
+    return payload
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
