@@ -402,6 +402,7 @@ class Launcher(QObject):
         self.client_options = client_options
         self.first_start: Any = None
         self.first_download: Any = None
+        self.resumed: dict[str, Any] | None = None  # resume_after_sign_in's holder, once
         self.app = app
         self.path = path
         self.runner = runner
@@ -489,6 +490,7 @@ class Launcher(QObject):
 
             def downloaded(_result: Any) -> None:
                 self.first_download = None
+                self.resumed = {}  # a download cancelled just now resumes at the next start
                 self._unlocked.append(laptop.db)
                 self._signed_in(laptop.user)
 
@@ -645,6 +647,16 @@ class Launcher(QObject):
         window.database_replaced.connect(self._database_replaced)
         window.show()
         self.window_opened.emit(window)
+        if self.encrypted and self.first_download is None and self.resumed is None:
+            from desktop.ui.first_start import resume_after_sign_in  # a cut first download
+
+            self.resumed = resume_after_sign_in(
+                self.db,
+                self.runner,
+                client_options=self.client_options,
+                parent=window,
+                then=window.reload_everything,
+            )
         _once_list_is_loaded(window, window.run_daily_backup)
         self._start_idle_lock(window, self.db)
 

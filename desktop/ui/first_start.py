@@ -9,13 +9,14 @@ server is one Chinese line on the dialog, and the new files are removed: nothing
 
 On success ``enrolled(NewLaptop)`` is emitted; ``FirstDownload`` then shows the recovery
 key once and downloads the assigned villages behind a progress bar with a cancel button. What was
-downloaded is kept page by page; a cancelled or cut download is finished by ``fieldbook sync``
-(``sync.provision.resume_download``). The PIN and the recovery key are never logged.
+downloaded is kept page by page; a cancelled or cut download is finished after the next sign-in
+(``resume_after_sign_in``) or by ``fieldbook sync`` (``sync.provision.resume_download``). The PIN and the recovery key are never logged.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,6 +129,17 @@ def download_assigned(
     except SyncError as exc:
         return Downloaded(False, rows, exc.message)
     return Downloaded(True, rows)
+
+
+def download_unfinished(db: Database) -> bool:
+    """Whether an assigned village still needs its snapshot (a first download cut or cancelled,
+    even before its first page); reads the local file only."""
+    from sync.client import SyncClient
+    from sync.provision import _needs_snapshot  # the download's own test, not a copy of it
+
+    villages = SyncClient(db).villages()
+    with db.session() as session:
+        return any(_needs_snapshot(session, village) is not None for village in villages)
 
 
 def failure_line(error: BaseException) -> str:
@@ -280,9 +292,9 @@ class FirstStartDialog(QDialog):
 
 
 class FirstDownload(QObject):
-    """Show the recovery key once; when it is closed, download the villages with a progress bar
-    and cancel, say how it ended when not complete, then ``finished(result)`` (a ``Downloaded``,
-    or ``None`` when cancelled)."""
+    """Show the recovery key once (when there is one); when it is closed, download the villages
+    with a progress bar and cancel, say how it ended when not complete, then ``finished(result)``
+    (a ``Downloaded``, or ``None`` when cancelled). ``resume_after_sign_in`` finishes a cut one."""
 
     finished = Signal(object)
 
@@ -301,15 +313,17 @@ class FirstDownload(QObject):
         self.parent_widget = parent
         self.task: ProgressTask[Downloaded] | None = None
         self.box: QMessageBox | None = None
-        self.recovery_dialog: RecoveryKeyDialog | None = RecoveryKeyDialog(
-            laptop.recovery_key, parent=parent
-        )
-        self.recovery_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.recovery_dialog.finished.connect(self._start_download)
+        self.recovery_dialog: RecoveryKeyDialog | None = None
+        if laptop.recovery_key:
+            self.recovery_dialog = RecoveryKeyDialog(laptop.recovery_key, parent=parent)
+            self.recovery_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.recovery_dialog.finished.connect(self._start_download)
 
     def start(self) -> None:
-        """Show the recovery key (the download starts when it is closed)."""
-        assert self.recovery_dialog is not None
+        """Show the recovery key (the download starts when it is closed), or download now."""
+        if self.recovery_dialog is None:
+            self._start_download(0)
+            return
         self.recovery_dialog.show()
         self.recovery_dialog.raise_()
         self.recovery_dialog.activateWindow()
@@ -335,7 +349,7 @@ class FirstDownload(QObject):
         if result is not None and result.complete:
             self.finished.emit(result)
             return
-        text = self.tr("下载没有完成:已下载的部分已保存,下次同步时接着下载。")
+        text = self.tr("下载没有完成:已下载的部分已保存,下次启动时接着下载。")
         if result is not None and result.problem:
             text = result.problem + "\n" + text
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("下载没有完成"), text)
@@ -344,3 +358,35 @@ class FirstDownload(QObject):
         box.finished.connect(lambda _r: self.finished.emit(result))
         self.box = box
         box.open()
+
+
+def resume_after_sign_in(
+    db: Database,
+    runner: TaskRunner,
+    *,
+    client_options: dict[str, Any] | None = None,
+    parent: QWidget | None = None,
+    then: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """At the next start: when the first download was cut or cancelled, finish it behind the
+    same progress bar. Returns a holder: ``"checked"`` once looked, ``"download"`` while the
+    ``FirstDownload`` runs; ``then()`` after it."""
+    holder: dict[str, Any] = {"checked": False}
+
+    def found(unfinished: bool) -> None:
+        holder["checked"] = True
+        if not unfinished:
+            return
+        laptop = NewLaptop(db, None, "", [])  # type: ignore[arg-type] - no user or key needed
+        download = FirstDownload(laptop, runner, client_options=client_options, parent=parent)
+        def finished(_result: Downloaded | None) -> None:
+            holder.pop("download", None)
+            if then is not None:
+                then()  # the main window shows what came
+
+        download.finished.connect(finished)
+        holder["download"] = download
+        download.start()
+
+    runner.run(lambda: download_unfinished(db), on_done=found, on_error=lambda _e: found(False))
+    return holder

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../desktop/ui/first_start.py" line="+171"/>
+        <location filename="../../desktop/ui/first_start.py" line="+183"/>
         <source>Fieldbook 首次启动</source>
         <translation>Fieldbook first start</translation>
     </message>
@@ -84,7 +84,7 @@
         <translation>Creating the encrypted database and enrolling…</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+61"/>
         <source>登记本机</source>
         <translation>Enroll this laptop</translation>
     </message>
@@ -95,8 +95,8 @@
     </message>
     <message>
         <location line="+14"/>
-        <source>下载没有完成:已下载的部分已保存,下次同步时接着下载。</source>
-        <translation>The download did not finish: what was downloaded is kept, and the next sync continues it.</translation>
+        <source>下载没有完成:已下载的部分已保存,下次启动时接着下载。</source>
+        <translation>The download did not finish: what was downloaded is kept, and it continues at the next start.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -3485,7 +3485,7 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+449"/>
+        <location filename="../../desktop/ui/app.py" line="+450"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -3495,12 +3495,12 @@
         <translation>First start: building a demo county ({0} households), please wait…</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+107"/>
         <source>演示数据库:各演示账号的 PIN 码都是 {0}</source>
         <translation>Demo database: every demo account&apos;s PIN is {0}</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+181"/>
         <source>Fieldbook 已锁定,未保存的内容已存为草稿。请输入 PIN 码继续。</source>
         <translation>Fieldbook is locked; unsaved work was kept as drafts. Type your PIN to continue.</translation>
     </message>

@@ -2,6 +2,8 @@
 from a real sync server on 127.0.0.1 (the county's enrollment code, a PIN, the recovery key shown
 once, the assigned village downloaded) and opens the main window; a bad code leaves nothing."""
 
+# ruff: noqa: F811 - the live server's fixtures are imported from tests/sync/conftest.py
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -175,3 +177,61 @@ def test_the_pins_must_match_before_anything_is_made(launch, tmp_path: Path, ser
     dialog.enroll_button.click()
     assert "两次输入的 PIN 码不一致" in dialog.message.text()
     assert not path.exists()
+
+
+def test_a_cancelled_download_says_so_and_finishes_after_the_next_sign_in(
+    launch, qtbot, tmp_path: Path, server: LiveServer, shown_keys: list[str]
+):
+    import threading
+
+    ids = seed_registry(server)
+    path = tmp_path / "data" / "fieldbook.db"
+    path.parent.mkdir()
+    launcher = launch(path)
+    dialog = launcher.first_start
+    _fill(dialog, server.enrollment_code("王芳的电脑", [EAST]))
+    dialog.enroll_button.click()
+    qtbot.waitUntil(lambda: launcher.first_download is not None, timeout=60_000)
+    download = launcher.first_download
+    # Hold the serial worker so the cancel is in before the download's first page.
+    gate = threading.Event()
+    launcher.runner.run(gate.wait, on_done=lambda _r: None, serial=True)
+    download.recovery_dialog.copied_box.setChecked(True)
+    download.recovery_dialog.continue_button.click()
+    task = download.task
+    assert task is not None and task.dialog is not None and task.dialog.isVisible()
+    task.cancel()
+    gate.set()
+
+    qtbot.waitUntil(lambda: download.box is not None, timeout=60_000)
+    assert "下次启动时接着下载" in download.box.text()
+    download.box.accept()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=60_000)
+    with launcher.db.session() as session:
+        assert set(session.scalars(select(Household.id))) == set()
+    assert first_start.download_unfinished(launcher.db)
+    assert launcher.resumed == {}  # not resumed at once: the person just cancelled
+
+    launcher.window.close()
+    launcher.db.dispose()
+    launcher.db = None
+    launcher.window = None
+    again = launch(path)
+    signin = again.signin
+    qtbot.waitUntil(lambda: signin.user_list.count() == 1, timeout=30_000)
+    signin.user_list.setCurrentRow(0)
+    signin.pin_edit.setText(PIN)
+    signin.sign_in_button.click()
+    qtbot.waitUntil(lambda: again.window is not None, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: again.resumed is not None
+        and again.resumed["checked"]
+        and "download" not in again.resumed,
+        timeout=60_000,
+    )
+    with again.db.session() as session:
+        assert set(session.scalars(select(Household.id))) == set(ids[EAST])
+    assert not first_start.download_unfinished(again.db)
+    qtbot.waitUntil(lambda: not again.window.list_model.is_loading, timeout=30_000)
+    assert again.window.list_model.rowCount() == len(ids[EAST])  # the list shows what came
+    assert len(shown_keys) == 1
