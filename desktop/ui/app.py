@@ -18,7 +18,9 @@ no database file yet: a demo county of ``DEMO_HOUSEHOLDS`` households (seed ``DE
 built behind a progress dialog into a new *encrypted* database (``enroll_database``), with the
 demo users (``DEMO_USERS``, PIN ``DEMO_PIN``) in its ``users`` table and its keyring; its
 recovery key is then shown once (``RecoveryKeyDialog``) to be copied out for the county
-administrator. An encrypted database is not opened before sign-in: the sign-in dialog lists the
+administrator. ``run_app`` first asks whether to build that demo (演示) or to enroll this laptop
+with the county's code (登记本机, ``desktop.ui.first_start``: the worker's own encrypted database,
+its villages downloaded, then the main window). An encrypted database is not opened before sign-in: the sign-in dialog lists the
 people of its keyring (``Keyring.load(path).users()``) and the PIN unlocks it
 (``unlock_database``, in the runner: scrypt is slow on purpose). A plain database (an older
 laptop's, no keyring) is opened before sign-in as it always was, and the PIN is checked against
@@ -391,8 +393,16 @@ class Launcher(QObject):
         user_n: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
         idle_seconds: float | None = None,
+        offer_enrollment: bool = False,
+        client_options: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        # First start: 演示 or 登记本机 (desktop.ui.first_start) instead of the demo at once.
+        self.offer_enrollment = offer_enrollment
+        self.client_options = client_options
+        self.first_start: Any = None
+        self.first_download: Any = None
+        self.resumed: dict[str, Any] | None = None  # resume_after_sign_in's holder, once
         self.app = app
         self.path = path
         self.runner = runner
@@ -428,6 +438,9 @@ class Launcher(QObject):
         build_demo = not self.path.exists()
         path, households = self.path, self.demo_households
         options = {"encrypt": self.encrypt, "wrap_n": self.wrap_n, "user_n": self.user_n}
+        if build_demo and self.offer_enrollment:
+            self._offer_first_start()
+            return
         if build_demo:
             self.task = run_with_progress(
                 self.runner,
@@ -450,6 +463,45 @@ class Launcher(QObject):
             on_error=self._failed,
             serial=True,
         )
+
+    def _offer_first_start(self) -> None:
+        """演示 builds the demo county as before; 登记本机 creates and enrolls the database,
+        shows its recovery key, downloads the villages, then opens the main window."""
+        from desktop.ui.first_start import FirstDownload, FirstStartDialog
+
+        crypto = {k: v for k, v in (("n", self.wrap_n), ("user_n", self.user_n)) if v}
+        dialog = FirstStartDialog(
+            self.path, self.runner, crypto_options=crypto, client_options=self.client_options
+        )
+        dialog.rejected.connect(lambda: self.exit_requested.emit(0))
+
+        def demo() -> None:
+            self.first_start = None
+            _dismiss(dialog)
+            self.offer_enrollment = False
+            self.start()
+
+        def enrolled(laptop: Any) -> None:
+            self.first_start = None
+            _dismiss(dialog)
+            self.settings.setValue(LAST_DATABASE_KEY, str(self.path.resolve()))
+            self.encrypted = True
+            download = FirstDownload(laptop, self.runner, client_options=self.client_options)
+
+            def downloaded(_result: Any) -> None:
+                self.first_download = None
+                self.resumed = {}  # a download cancelled just now resumes at the next start
+                self._unlocked.append(laptop.db)
+                self._signed_in(laptop.user)
+
+            download.finished.connect(downloaded)
+            self.first_download = download
+            download.start()
+
+        dialog.demo_chosen.connect(demo)
+        dialog.enrolled.connect(enrolled)
+        self.first_start = dialog
+        dialog.show()
 
     def _last_user(self) -> str | None:
         last = self.settings.value(LAST_USER_KEY)
@@ -595,6 +647,16 @@ class Launcher(QObject):
         window.database_replaced.connect(self._database_replaced)
         window.show()
         self.window_opened.emit(window)
+        if self.encrypted and self.first_download is None and self.resumed is None:
+            from desktop.ui.first_start import resume_after_sign_in  # a cut first download
+
+            self.resumed = resume_after_sign_in(
+                self.db,
+                self.runner,
+                client_options=self.client_options,
+                parent=window,
+                then=window.reload_everything,
+            )
         _once_list_is_loaded(window, window.run_daily_backup)
         self._start_idle_lock(window, self.db)
 
@@ -779,7 +841,8 @@ def run_app(
     """Run the desktop app until it is closed; returns the process exit code.
 
     ``db_path`` and ``lang`` override the remembered database and language (see the module's
-    docstring). A missing database file is created with the demo county.
+    docstring). A missing database file is made by the first start's choice: the demo county
+    or this laptop's enrollment (``desktop.ui.first_start``).
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -793,7 +856,8 @@ def run_app(
     apply_readable_font(app)
 
     runner = QtTaskRunner()
-    launcher = Launcher(app, choose_database(db_path, settings), runner=runner, settings=settings)
+    path = choose_database(db_path, settings)
+    launcher = Launcher(app, path, runner=runner, settings=settings, offer_enrollment=True)
     launcher.translators = translators
     launcher.exit_requested.connect(app.exit)
     launcher.start()

@@ -2,6 +2,109 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../desktop/ui/first_start.py" line="+183"/>
+        <source>Fieldbook 首次启动</source>
+        <translation>Fieldbook first start</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>本机还没有数据库。请选择:</source>
+        <translation>This laptop has no database yet. Please choose:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>演示(练习用的演示县)</source>
+        <translation>Demo (the practice county)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>登记本机(用县里发的登记码)</source>
+        <translation>Enroll this laptop (with the county&apos;s enrollment code)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>用扫描枪扫描登记二维码, 或粘贴县里发的登记码 FBE1:…</source>
+        <translation>Scan the enrollment QR code, or paste the enrollment code from the county (FBE1:…)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>登记码:</source>
+        <translation>Enrollment code:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>您的姓名:</source>
+        <translation>Your name:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>设置 PIN 码:</source>
+        <translation>Choose a PIN:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>再输入一次:</source>
+        <translation>PIN again:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>登记</source>
+        <translation>Enroll</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>没有登记: {0}</source>
+        <translation>Not enrolled: {0}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>请先扫描或粘贴登记码</source>
+        <translation>Please scan or paste the enrollment code first</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>请输入您的姓名</source>
+        <translation>Please enter your name</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>两次输入的 PIN 码不一致</source>
+        <translation>The two PINs differ</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>正在新建加密数据库并登记…</source>
+        <translation>Creating the encrypted database and enrolling…</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <source>登记本机</source>
+        <translation>Enroll this laptop</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>正在下载负责的村…</source>
+        <translation>Downloading your villages…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>下载没有完成:已下载的部分已保存,下次启动时接着下载。</source>
+        <translation>The download did not finish: what was downloaded is kept, and it continues at the next start.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>下载没有完成</source>
+        <translation>Download not finished</translation>
+    </message>
+</context>
+<context>
     <name>AssistanceTab</name>
     <message>
         <location filename="../../desktop/ui/form_tabs.py" line="+384"/>
@@ -1461,17 +1564,17 @@
 <context>
     <name>DivisionTreeModel</name>
     <message>
-        <location filename="../../desktop/ui/division_tree.py" line="+44"/>
+        <location filename="../../desktop/ui/division_tree.py" line="+45"/>
         <source>行政区划</source>
         <translation>Divisions</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>读取行政区划失败:{0}</source>
         <translation>Could not read the divisions: {0}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>{0}({1}户)</source>
         <translation>{0} ({1} households)</translation>
     </message>
@@ -1479,7 +1582,7 @@
 <context>
     <name>DraftsDialog</name>
     <message>
-        <location filename="../../desktop/ui/drafts_dialog.py" line="+48"/>
+        <location filename="../../desktop/ui/drafts_dialog.py" line="+49"/>
         <source>我的草稿</source>
         <translation>My drafts</translation>
     </message>
@@ -1499,12 +1602,12 @@
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>读取草稿失败:{0}</source>
         <translation>Could not read the drafts: {0}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>新建农户</source>
         <translation>New household</translation>
     </message>
@@ -1635,7 +1738,7 @@
 <context>
     <name>FirstUserDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin.py" line="+411"/>
+        <location filename="../../desktop/ui/signin.py" line="+414"/>
         <source>创建管理员账号 - Fieldbook</source>
         <translation>Create the administrator - Fieldbook</translation>
     </message>
@@ -1685,7 +1788,7 @@
         <translation>The two PINs differ; please type it again</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>无法创建用户:{0}</source>
         <translation>Could not create the user: {0}</translation>
     </message>
@@ -2708,7 +2811,7 @@
 <context>
     <name>HouseholdForm</name>
     <message>
-        <location filename="../../desktop/ui/household_form.py" line="+142"/>
+        <location filename="../../desktop/ui/household_form.py" line="+143"/>
         <source>户基本信息</source>
         <translation>Household</translation>
     </message>
@@ -2908,12 +3011,12 @@
         <translation>{0}…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>读取农户信息失败:{0}</source>
         <translation>Could not read the household: {0}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>无法打开</source>
         <translation>Cannot open</translation>
     </message>
@@ -3135,12 +3238,12 @@
         <translation>Not saved: {0}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>保存失败,填写的内容都还在,可以再试一次:{0}</source>
         <translation>Saving failed; everything you typed is still here, you can try again: {0}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>没有保存</source>
         <translation>Not saved</translation>
     </message>
@@ -3150,13 +3253,13 @@
         <translation>Draft saved automatically at {0}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>草稿自动保存失败:{0}</source>
         <translation>Could not save the draft: {0}</translation>
     </message>
     <message>
-        <location line="-623"/>
-        <location line="+665"/>
+        <location line="-628"/>
+        <location line="+671"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
@@ -3176,8 +3279,8 @@
         <translation>Save</translation>
     </message>
     <message>
-        <location line="-238"/>
-        <location line="+239"/>
+        <location line="-244"/>
+        <location line="+245"/>
         <source>不保存</source>
         <translation>Don&apos;t save</translation>
     </message>
@@ -3190,12 +3293,12 @@
 <context>
     <name>HouseholdListModel</name>
     <message>
-        <location filename="../../desktop/ui/household_list.py" line="+349"/>
+        <location filename="../../desktop/ui/household_list.py" line="+351"/>
         <source>读取农户列表失败:{0}</source>
         <translation>Could not read the household list: {0}</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>户编号</source>
         <translation>Household no.</translation>
     </message>
@@ -3382,7 +3485,7 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+436"/>
+        <location filename="../../desktop/ui/app.py" line="+450"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -3392,12 +3495,12 @@
         <translation>First start: building a demo county ({0} households), please wait…</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+107"/>
         <source>演示数据库:各演示账号的 PIN 码都是 {0}</source>
         <translation>Demo database: every demo account&apos;s PIN is {0}</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+181"/>
         <source>Fieldbook 已锁定,未保存的内容已存为草稿。请输入 PIN 码继续。</source>
         <translation>Fieldbook is locked; unsaved work was kept as drafts. Type your PIN to continue.</translation>
     </message>
@@ -3412,7 +3515,7 @@
         <translation>Switch user: choose your name and type your PIN. {0}&apos;s forms were kept as drafts.</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+79"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
@@ -3800,7 +3903,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+587"/>
+        <location filename="../../desktop/ui/main_window.py" line="+596"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -4070,20 +4173,20 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Mark monitored…</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>读取政策年度失败:{0}</source>
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-331"/>
-        <location line="+361"/>
+        <location line="-332"/>
+        <location line="+363"/>
         <location line="+11"/>
         <location line="+141"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-640"/>
+        <location line="-642"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -4198,7 +4301,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Practice date: {0}</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <location line="+1"/>
         <source>正在读取政策年度…</source>
         <translation>Reading the policy year…</translation>
@@ -4234,12 +4337,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>This household no longer exists (it may have been deleted); please refresh the list</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>读取农户信息失败:{0}</source>
         <translation>Could not read the household: {0}</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>发现未保存的草稿</source>
         <translation>Unsaved drafts found</translation>
     </message>
@@ -4305,12 +4408,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>No file was made</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>生成失败:{0}</source>
         <translation>Could not make the file: {0}</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>{0}没有建档立卡户,没有户卡可打印</source>
         <translation>{0} has no registered households: no cards to print</translation>
     </message>
@@ -4410,12 +4513,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Today&apos;s automatic backup is done: {0}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>自动备份失败</source>
         <translation>Automatic backup failed</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <location line="+22"/>
         <location line="+8"/>
         <source>不能恢复</source>
@@ -4470,7 +4573,7 @@ The current database is backed up first; after the restore the database is opene
         <translation>Not restored; the database is unchanged: {0}</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>已从 {0} 恢复:{1} 户,一簿 {2} 条,未同步 {3} 条。</source>
         <translation>Restored from {0}: {1} households, {2} book entries, {3} unsynced changes.</translation>
     </message>
@@ -4496,7 +4599,7 @@ The current database is backed up first; after the restore the database is opene
         <translation>Please close Fieldbook and start it again: {0}</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+153"/>
         <source>没有找到编号为 {0} 的农户</source>
         <translation>No household numbered {0}</translation>
     </message>
@@ -4740,7 +4843,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1882"/>
+        <location filename="../../desktop/ui/main_window.py" line="-1902"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>
@@ -5067,12 +5170,12 @@ The current database is backed up first; after the restore the database is opene
     </message>
     <message>
         <location line="+1"/>
-        <location line="+133"/>
+        <location line="+137"/>
         <source>情况说明</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-118"/>
         <source>说明情况…</source>
         <translation>Explain…</translation>
     </message>
@@ -5092,12 +5195,12 @@ The current database is backed up first; after the restore the database is opene
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>无法读取问题清单:{0}</source>
         <translation>Cannot read the problem list: {0}</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>错误</source>
         <translation>Error</translation>
     </message>
@@ -5138,7 +5241,7 @@ The current database is backed up first; after the restore the database is opene
 Explanation:</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>情况说明没有保存:{0}</source>
         <translation>The explanation was not saved: {0}</translation>
     </message>
@@ -5273,7 +5376,7 @@ Explanation:</translation>
 <context>
     <name>RecoveryKeyDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin.py" line="+14"/>
+        <location filename="../../desktop/ui/signin.py" line="+15"/>
         <source>恢复密钥 - Fieldbook</source>
         <translation>Recovery key - Fieldbook</translation>
     </message>
@@ -5401,7 +5504,7 @@ Write it down and give it to the county administrator; do not keep it on this la
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/ui/signin.py" line="-413"/>
+        <location filename="../../desktop/ui/signin.py" line="-417"/>
         <source>登录 - Fieldbook</source>
         <translation>Sign in - Fieldbook</translation>
     </message>
@@ -5487,12 +5590,12 @@ Write it down and give it to the county administrator; do not keep it on this la
         <translation>This user does not exist or is disabled; please choose another</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>无法核对 PIN 码:{0}</source>
         <translation>Could not check the PIN: {0}</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>PIN 码连续输错次数过多,请等 {0} 秒后再试。</source>
         <translation>Too many wrong PINs. Please wait {0} seconds and try again.</translation>
     </message>
@@ -5526,13 +5629,13 @@ Write it down and give it to the county administrator; do not keep it on this la
     </message>
     <message>
         <location line="+1"/>
-        <location line="+101"/>
+        <location line="+105"/>
         <location line="+194"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-294"/>
+        <location line="-298"/>
         <source>打印回执</source>
         <translation>Print receipt</translation>
     </message>
@@ -5542,7 +5645,7 @@ Write it down and give it to the county administrator; do not keep it on this la
         <translation>Close</translation>
     </message>
     <message>
-        <location line="-187"/>
+        <location line="-186"/>
         <source>户 {0} {1}(户主)</source>
         <translation>Household {0} {1} (head)</translation>
     </message>
@@ -5587,7 +5690,7 @@ Write it down and give it to the county administrator; do not keep it on this la
         <translation>{0}: {1} {2} — {3}</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+149"/>
         <source>打开农户</source>
         <translation>Open household</translation>
     </message>
@@ -5624,12 +5727,12 @@ Write it down and give it to the county administrator; do not keep it on this la
 Changes to upload: {2}</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>无法读取本机数据: {0}</source>
         <translation>Cannot read this laptop&apos;s data: {0}</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
     </message>
@@ -5731,7 +5834,7 @@ Everything saved on this laptop is still here; you can sync later.</translation>
         <translation>Sync again</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>回执没有生成: {0}</source>
         <translation>No receipt was made: {0}</translation>
     </message>
@@ -5739,7 +5842,7 @@ Everything saved on this laptop is still here; you can sync later.</translation>
 <context>
     <name>SyncHistoryDialog</name>
     <message>
-        <location filename="../../desktop/ui/sync_history.py" line="+57"/>
+        <location filename="../../desktop/ui/sync_history.py" line="+58"/>
         <source>同步问题</source>
         <translation>Sync problems</translation>
     </message>
@@ -5789,7 +5892,7 @@ Everything saved on this laptop is still here; you can sync later.</translation>
         <translation>No sync problems to deal with.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>无法读取同步记录:{0}</source>
         <translation>Cannot read the sync history: {0}</translation>
     </message>
@@ -5924,7 +6027,7 @@ Everything saved on this laptop is still here; you can sync later.</translation>
 <context>
     <name>VillageMapView</name>
     <message>
-        <location filename="../../desktop/ui/village_map.py" line="+179"/>
+        <location filename="../../desktop/ui/village_map.py" line="+180"/>
         <source>, 精度约 {0:g} 米</source>
         <translation>, accuracy about {0:g} m</translation>
     </message>
@@ -5988,7 +6091,7 @@ Everything saved on this laptop is still here; you can sync later.</translation>
         <translation>This village cannot be found</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>无法读取村地图: {0}</source>
         <translation>Could not read the village map: {0}</translation>
     </message>
@@ -5996,7 +6099,7 @@ Everything saved on this laptop is still here; you can sync later.</translation>
 <context>
     <name>print_preview</name>
     <message>
-        <location filename="../../desktop/ui/print_preview.py" line="+95"/>
+        <location filename="../../desktop/ui/print_preview.py" line="+96"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -6016,7 +6119,7 @@ Everything saved on this laptop is still here; you can sync later.</translation>
         <translation>No file was made: {0}</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+124"/>
         <source>打印预览 - {0}</source>
         <translation>Print preview - {0}</translation>
     </message>
