@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 import desktop.ui.first_start as first_start
@@ -42,6 +43,7 @@ def settings(tmp_path) -> QSettings:
 def launch(qapp, qtbot, settings):
     """A ``Launcher`` that offers the first-start choice; shut down afterwards."""
     started: list[tuple[Launcher, QtTaskRunner]] = []
+    before = set(QApplication.topLevelWidgets())
 
     def start(path: Path) -> Launcher:
         runner = QtTaskRunner()
@@ -71,6 +73,12 @@ def launch(qapp, qtbot, settings):
                 widget.deleteLater()
         if launcher.db is not None:
             launcher.db.dispose()
+    # Every window the launchers opened (main windows replaced on the way, message boxes, the
+    # progress and recovery-key dialogs) goes, so that none stays active for the next test.
+    for widget in set(QApplication.topLevelWidgets()) - before:
+        widget.close()
+        widget.deleteLater()
+    QApplication.processEvents()
 
 
 @pytest.fixture
