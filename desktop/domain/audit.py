@@ -34,6 +34,7 @@ from typing import Literal
 
 from desktop.domain import income as income_rules
 from desktop.domain.audit_guide import GUIDE_RULES
+from desktop.domain.clock import today as clock_today
 from desktop.domain.codes import code_table, implied_sex
 from desktop.domain.geo import LatLon
 from desktop.domain.idcard import IdInfo, age_on, check_id
@@ -905,7 +906,7 @@ def rule_catalogue(policy: PolicyYear | None = None) -> list[RuleInfo]:
 
     Descriptions name the thresholds of ``policy`` (default: the year in force today).
     """
-    figures = dataclasses.asdict(policy or policy_for(date.today()))
+    figures = dataclasses.asdict(policy or policy_for(clock_today()))
     return [RuleInfo(r.id, r.severity, r.level, r.description.format(**figures)) for r in RULES]
 
 
@@ -953,7 +954,7 @@ def audit_household(
     ``committee`` is the village committee's point (default: read from ``household.village``);
     ``fast_distances`` measures with the haversine, for whole-database runs.
     """
-    today = on or date.today()
+    today = on or clock_today()
     if policy is None:
         policy = policy_for(today)
     audit = HouseholdAudit(household, policy, today)

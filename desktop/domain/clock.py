@@ -58,6 +58,12 @@ class CallableClock:
 SYSTEM_CLOCK = SystemClock()
 
 
+def today(clock: Clock | None = None) -> date:
+    """The clock's day: the default a rule uses when its caller named no day (the system clock,
+    the one place that reads the machine's time)."""
+    return (clock or SYSTEM_CLOCK).now().date()
+
+
 def as_clock(value: Clock | Callable[[], datetime] | datetime | date | None) -> Clock:
     """Any way a caller names *now* as a ``Clock``; None is the system clock."""
     if value is None:

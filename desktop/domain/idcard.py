@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
+from desktop.domain.clock import today as clock_today
 from desktop.domain.problems import Problem, Severity
 
 IdKind = Literal["resident18", "legacy15", "disability20", "unknown"]
@@ -108,7 +109,7 @@ def check_id(
     text: str | None, *, today: date | None = None, field: str = "member.id_number"
 ) -> IdInfo:
     """Parse and check a resident ID (18), an old ID (15) or a disability certificate number (20)."""
-    return _check_id_cached(text, today or date.today(), field)
+    return _check_id_cached(text, today or clock_today(), field)
 
 
 @lru_cache(maxsize=1 << 18)
