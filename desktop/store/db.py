@@ -24,6 +24,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.store.models import REGISTRY_MODELS
+from desktop.store.writer import SerialWriter
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -219,6 +220,8 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     checkpointer: IdleCheckpointer | None = field(default=None, repr=False)
+    writer: SerialWriter = field(default_factory=SerialWriter, repr=False)
+    """The one writer of this database in this process (``desktop.store.writer``)."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -231,6 +234,7 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        self.writer.shutdown()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         self.engine.dispose()
