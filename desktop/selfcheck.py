@@ -7,7 +7,8 @@ path, finds it with the search index, renders its household card as a PDF (when
 the sign-in dialog on Qt's offscreen platform. Each step prints one line; the exit status is 0
 when every step passed, 1 otherwise. Nothing outside the temporary folder is touched.
 
-``entry_point`` is what the PyInstaller build runs: ``--self-check`` there, else ``fieldbook``.
+``fieldbook --self-check [--no-gui]`` (``desktop.cli.main``, the one entry point of the console
+script and the built program) runs ``run_self_check``.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-SELF_CHECK_FLAG = "--self-check"
 PIN = "20191130"
 ADMIN = "自检管理员"
 REGION = "610727"
@@ -272,23 +272,3 @@ def run_self_check(
     out.write("自检通过\n" if report.ok else "自检失败\n")
     out.flush()
     return report
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``fieldbook --self-check [--no-gui]``: 0 when every step passed, 1 otherwise."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    return 0 if run_self_check(gui="--no-gui" not in args).ok else 1
-
-
-def entry_point(argv: Sequence[str] | None = None) -> int:
-    """The built program's entry: ``--self-check`` runs the self-check, anything else ``fieldbook``."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if SELF_CHECK_FLAG in args:
-        return main([a for a in args if a != SELF_CHECK_FLAG])
-    from desktop.cli import main as fieldbook
-
-    return fieldbook(None if argv is None else args)  # None: the program's own start, logged
-
-
-if __name__ == "__main__":
-    raise SystemExit(entry_point())

@@ -3,7 +3,7 @@
 The field worker and the township reviewer sign it; it lists how many changes went up and how
 the server answered them (applied, merged, duplicate, conflicts, refused), each refused change
 with its reason, and how many changes came down. ``build_receipt_pdf(payload, out)`` takes the
-plain data of ``sync.commands.receipt_payload`` (plus the context keys below) and writes an A5
+plain data of ``sync.rounds.receipt_payload`` (plus the context keys below) and writes an A5
 page with reportlab and the desktop's Chinese font (``desktop.cards.fonts``).
 
 Context keys the dialog adds: ``device`` (the laptop's enrolled name), ``server`` (its address),

@@ -113,7 +113,7 @@ class SyncWorker(QObject):
 
     ``run()`` pushes then pulls; ``batch(done, total)`` after each pushed batch,
     ``pulling(village)`` while the feed of a village comes down, then exactly one of
-    ``finished(receipt)`` (a dict, ``sync.commands.receipt_payload`` plus context) or
+    ``finished(receipt)`` (a dict, ``sync.rounds.receipt_payload`` plus context) or
     ``failed(code, message)``. ``cancel()`` may be called from any thread.
     """
 
@@ -135,7 +135,7 @@ class SyncWorker(QObject):
     @Slot()
     def run(self) -> None:
         from sync.client import SyncClient, SyncError
-        from sync.commands import receipt_payload
+        from sync.rounds import receipt_payload
 
         started = datetime.now().astimezone()
         try:

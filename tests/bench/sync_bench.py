@@ -275,7 +275,7 @@ def raw_insert(backend: str, url: str, rows: list[tuple]) -> float:
 def device_sync(path: str, ready: Any, go: Any, results: Any) -> None:
     """One device's ``fieldbook sync`` (push, then pull), started when every device is ready."""
     from desktop.store.db import open_database as open_laptop
-    from sync.commands import run_sync
+    from sync.rounds import run_sync
 
     db = open_laptop(path)
     ready.set()

@@ -14,7 +14,7 @@ from desktop.store.models import Division, Household, ProcedureStep
 from desktop.store.procedures import delete_village_step
 from tests.cards.conftest import decode_qr_pages, pdf_text
 
-MODULE = "desktop.cards.commands"
+MODULE = "desktop.cli.cards"
 
 
 @pytest.fixture(autouse=True)

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 import desktop.cli as cli
-from desktop.location.commands import register
+from desktop.cli.gps import register
 
 
 @pytest.fixture
 def fieldbook(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     """Run ``fieldbook`` with the gps command registered; returns (status, json lines, stderr)."""
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.location.commands",))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.cli.gps",))
 
     def run(*argv: str) -> tuple[int, list[dict], str]:
         status = cli.main(list(argv))
@@ -137,7 +137,7 @@ def test_the_command_runs_as_a_separate_process(log) -> None:
     import subprocess
 
     code = (
-        "import sys, desktop.cli as cli; cli.COMMAND_MODULES = ('desktop.location.commands',); "
+        "import sys, desktop.cli as cli; cli.COMMAND_MODULES = ('desktop.cli.gps',); "
         "sys.exit(cli.main(sys.argv[1:]))"
     )
     proc = subprocess.run(

@@ -49,7 +49,7 @@ from desktop.store.settings import set_setting
 FAST_N = 2**12
 ADMIN = "测试管理员"
 PIN = "24680135"
-COMMANDS = "desktop.store.backup_commands"
+COMMANDS = "desktop.cli.backup"
 COMPARED_TABLES = ("households", "members", "incomes", "ledger", "outbox", "settings", "drafts")
 
 

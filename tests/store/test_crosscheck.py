@@ -372,7 +372,7 @@ def test_the_crosscheck_commands_export_preview_commit_and_review(
     db, _places, ids = county
     path = Path(db.engine.url.database)
     db.dispose()
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.store.procedure_commands",))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.cli.procedures",))
     out = tmp_path / "list.xlsx"
     assert cli.main(["crosscheck", "export", "--db", str(path), "--out", str(out)]) == 0
     assert out.is_file() and "4 人" in capsys.readouterr().out

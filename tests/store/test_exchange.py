@@ -303,7 +303,7 @@ def test_the_export_and_import_commands(county, tmp_path, monkeypatch, capsys) -
     path = Path(db.engine.url.database)
     son = id_of(db, "张小明")
     db.dispose()
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.store.procedure_commands",))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.cli.procedures",))
     out = tmp_path / "all.xlsx"
     assert (
         cli.main(["export", "--db", str(path), "--out", str(out), "--village", "610727101201"]) == 0

@@ -304,7 +304,7 @@ def test_the_problems_command(county, tmp_path, monkeypatch, capsys) -> None:
     db, _places, _ids = county
     path = Path(db.engine.url.database)
     db.dispose()
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.store.procedure_commands",))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.cli.procedures",))
     out = tmp_path / "list.xlsx"
     argv = ["problems", "--db", str(path), "--village", EAST_CODE, "--on", "2019-11-20"]
     assert cli.main([*argv, "--out", str(out)]) == 1

@@ -261,7 +261,7 @@ def test_the_quota_command(county, tmp_path, monkeypatch, capsys) -> None:
     db, _places, _ids = county
     path = Path(db.engine.url.database)
     db.dispose()
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.store.procedure_commands",))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("desktop.cli.procedures",))
     assert cli.main(["quota", "--db", str(path), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["internal"] is True and payload["counties"][0]["limit"] == 150

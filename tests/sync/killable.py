@@ -13,7 +13,7 @@ def run_sync(db_path: str, batch_size: int, ready: Any) -> None:
     """``fieldbook sync --db PATH --batch-size N``, saying when the database is open (so the
     kills land in the sync, not in the process's start-up)."""
     from desktop.store.db import open_database
-    from sync.commands import run_sync as fieldbook_sync
+    from sync.rounds import run_sync as fieldbook_sync
 
     db = open_database(db_path)
     ready.set()

@@ -2,7 +2,7 @@
 drops, delays and duplicates requests. Afterwards the server holds every change exactly once and
 the outcome is the one a clean network gives.
 
-The killed client is a real process running ``fieldbook sync``'s handler (``sync.commands``),
+The killed client is a real process running ``fieldbook sync``'s round (``sync.rounds.run_sync``),
 forked from a ``multiprocessing`` fork server that has the client's modules imported already, so
 fifty kills cost seconds rather than fifty interpreter start-ups. ``SIGKILL`` gives it no chance
 to clean up: a request may be half sent, an answer applied on the server and never received, a
@@ -31,7 +31,7 @@ KILLS = 50
 FORK_SERVER = multiprocessing.get_context("forkserver")
 FORK_SERVER.set_forkserver_preload(
     [
-        "sync.commands",
+        "sync.rounds",
         "sync.client",
         "desktop.store.db",
         "desktop.store.search",

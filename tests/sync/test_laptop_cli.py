@@ -1,8 +1,9 @@
-"""``fieldbook enroll``, ``fieldbook sync`` and ``fieldbook bundle`` (``sync.commands``) through the
+"""``fieldbook enroll``, ``fieldbook sync`` and ``fieldbook bundle`` (``desktop.cli.sync``) through the
 ``fieldbook`` parser, with their exit codes: 0 done, 1 conflicts/refusals/server errors, 2 usage."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -16,10 +17,10 @@ from tests.sync.conftest import EAST
 
 @pytest.fixture
 def fieldbook(monkeypatch, capsys):
-    """``fieldbook(*argv)`` -> (exit status, stdout, stderr), with ``sync.commands`` registered
+    """``fieldbook(*argv)`` -> (exit status, stdout, stderr), with ``desktop.cli.sync`` registered
     as the lead registers it in ``COMMAND_MODULES``."""
-    if "sync.commands" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "sync.commands"))
+    if "desktop.cli.sync" not in cli.COMMAND_MODULES:
+        monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "desktop.cli.sync"))
 
     def run(*argv: str) -> tuple[int, str, str]:
         status = cli.main(list(argv))
@@ -103,6 +104,24 @@ def test_an_unreachable_server_exits_1_and_keeps_the_outbox(server, make_laptop,
     assert json.loads(out)["error"]["code"] == "NETWORK" and "无法连接服务器" in err
     with laptop.db.session() as session:
         assert set(session.scalars(select(OutboxChange.state))) == {"pending"}
+
+
+def test_a_refused_enrolment_on_a_new_path_leaves_no_file_behind(
+    server, make_laptop, fieldbook, monkeypatch, tmp_path
+):
+    code = server.enrollment_code("东街-1", [EAST])
+    first = make_laptop("东街-1")
+    assert fieldbook("enroll", "--db", laptop_path(first), code)[0] == 0  # the code is used now
+    folder = tmp_path / "new"
+    path = folder / "laptop.db"
+    monkeypatch.setattr("sys.stdin", io.StringIO("24680135\n"))
+
+    status, out, err = fieldbook("enroll", "--db", str(path), "--user", "王芳", "--json", code)
+
+    assert status == 1
+    assert json.loads(out)["error"]["code"] != "ENROLLMENT_CODE_INVALID" and err
+    assert "恢复密钥" not in out  # no key is shown for a database that is not kept
+    assert not folder.exists()
 
 
 def test_bundle_export_and_import_through_the_commands(server, make_laptop, fieldbook, tmp_path):

@@ -151,7 +151,7 @@ def test_serve_refuses_a_database_newer_than_itself(fresh_url):
 
 PUSH_SCRIPT = (
     "import sys; from desktop.store.db import open_database; "
-    "from sync.commands import run_sync; "
+    "from sync.rounds import run_sync; "
     "run_sync(open_database(sys.argv[1]), batch_size=4, pull=False)"
 )
 

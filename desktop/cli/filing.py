@@ -16,17 +16,23 @@ handlers, so ``fieldbook --help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-ACTOR = "命令行"
-
-Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+from desktop.cli.common import (
+    ACTOR,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    Add,
+    UsageError,
+    add_database_options,
+    emit,
+    existing_file,
+    issue_lines,
+    open_for_command,
+    policy_for,
+)
 
 
 def register(add: Add) -> None:
@@ -45,7 +51,7 @@ def register(add: Add) -> None:
     edit.add_argument("--committee", metavar="LAT,LON", help="村委会位置 (手工输入的经纬度)")
     edit.add_argument("--actor", default=ACTOR, help="记入修改记录的操作人")
     for action in (show, edit):
-        action.add_argument("--db", required=True)
+        add_database_options(action)
         action.add_argument("--village", required=True, metavar="CODE")
         action.add_argument("--year", type=int, help="政策年度 (默认数据库的工作年度)")
         action.add_argument("--json", action="store_true", help="输出 JSON")
@@ -55,7 +61,7 @@ def register(add: Add) -> None:
     change = kinds.add_parser(
         "population-change", help="贫困人口增减情况表 (新识别、返贫、脱贫、自然增减; 户数和人数)"
     )
-    change.add_argument("--db", required=True)
+    add_database_options(change)
     change.add_argument("--out", required=True, metavar="FILE", help="输出文件: .xlsx 或 .pdf")
     change.add_argument("--level", choices=["village", "township", "county"], default="village")
     change.add_argument("--year", type=int, help="政策年度 (默认数据库的工作年度)")
@@ -66,7 +72,7 @@ def register(add: Add) -> None:
         cmd_import_verification,
         "导入行业部门核实的贫困户属性和两不愁三保障、饮水安全 (xlsx, 按户主或成员证件号码匹配)",
     )
-    command.add_argument("--db", required=True)
+    add_database_options(command)
     command.add_argument("file", metavar="FILE.xlsx")
     command.add_argument("--dry-run", action="store_true", help="只列出不一致之处, 不写入数据库")
     command.add_argument("--actor", default=ACTOR, help="记入户簿的操作人")
@@ -77,42 +83,6 @@ def register(add: Add) -> None:
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def _usage(message: str) -> Exception:
-    from desktop.cli import UsageError
-
-    return UsageError(message)
-
-
-def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
-    if args.json:
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _open(args: argparse.Namespace):
-    from desktop.store.db import open_database
-
-    target = str(args.db)
-    if "://" not in target and not Path(target).exists():
-        raise _usage(f"找不到数据库文件: {target}")
-    return open_database(target)
-
-
-def _policy(args: argparse.Namespace, session):
-    from desktop.domain.policy import PolicyError, policy_year
-    from desktop.store.settings import working_policy
-
-    year = getattr(args, "year", None)
-    if year is None:
-        return working_policy(session)
-    try:
-        return policy_year(year)
-    except PolicyError as exc:
-        raise _usage(str(exc)) from exc
 
 
 def _beijing(moment: Any) -> str:
@@ -164,10 +134,10 @@ def cmd_village(args: argparse.Namespace) -> int:
     )
 
     changes = _village_changes(args) if args.action == "set" else {}
-    db = _open(args)
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            policy = _policy(args, session)
+            policy = policy_for(args, session)
             try:
                 if args.action == "show":
                     info = read_village_info(session, args.village)
@@ -192,10 +162,10 @@ def cmd_village(args: argparse.Namespace) -> int:
                         f"{b.old_value or '(空)'} → {b.new_value or '(空)'}"
                         for b in book
                     ]
-                    _emit(args, payload, "\n".join(lines))
+                    emit(args, payload, "\n".join(lines))
                     return EXIT_OK
                 if not changes:
-                    raise _usage(
+                    raise UsageError(
                         "没有要修改的内容: 请给出 --poor、--exited-year、--task-force 或 --committee"
                     )
                 try:
@@ -212,11 +182,11 @@ def cmd_village(args: argparse.Namespace) -> int:
                         [f"未保存: {refused.message}"]
                         + [f"  {p.message}" for p in refused.problems if p.is_error]
                     )
-                    _emit(args, payload, text)
+                    emit(args, payload, text)
                     return EXIT_PROBLEMS
                 info = read_village_info(session, args.village)
             except VillageNotFound as exc:
-                raise _usage(str(exc)) from exc
+                raise UsageError(str(exc)) from exc
     finally:
         db.dispose()
     payload = {
@@ -232,7 +202,7 @@ def cmd_village(args: argparse.Namespace) -> int:
         else "内容没有变化, 未写入"
     )
     lines += [f"  提示: {p.message}" for p in result.warnings]
-    _emit(args, payload, "\n".join(lines))
+    emit(args, payload, "\n".join(lines))
     return EXIT_OK
 
 
@@ -255,7 +225,7 @@ def _village_changes(args: argparse.Namespace) -> dict[str, Any]:
         try:
             choice = from_typed(parse_coordinates(args.committee))
         except CoordinateError as exc:
-            raise _usage(str(exc)) from exc
+            raise UsageError(str(exc)) from exc
         changes.update(
             committee_latitude=choice.latitude,
             committee_longitude=choice.longitude,
@@ -274,11 +244,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".pdf"):
-        raise _usage(f"输出文件应为 .xlsx 或 .pdf: {out}")
-    db = _open(args)
+        raise UsageError(f"输出文件应为 .xlsx 或 .pdf: {out}")
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            policy = _policy(args, session)
+            policy = policy_for(args, session)
             report = population_change(session, policy=policy, level=args.level)
     finally:
         db.dispose()
@@ -293,7 +263,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             build_population_change(report, out)
         except FontNotFound as exc:
-            raise _usage(str(exc)) from exc
+            raise UsageError(str(exc)) from exc
     keys = report.keys()
     payload = {
         "file": str(out),
@@ -326,20 +296,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             ),
         ]
     )
-    _emit(args, payload, text)
+    emit(args, payload, text)
     return EXIT_OK
 
 
 # --- import-verification ----------------------------------------------------------------------------
-
-
-def _issue_lines(title: str, issues: list[dict[str, Any]]) -> list[str]:
-    if not issues:
-        return []
-    return [f"{title} {len(issues)} 行:"] + [
-        f"  第{i['row']}行 {i.get('name') or ''} {i.get('id_number') or ''}: {i['reason']}"
-        for i in issues
-    ]
 
 
 def cmd_import_verification(args: argparse.Namespace) -> int:
@@ -349,19 +310,17 @@ def cmd_import_verification(args: argparse.Namespace) -> int:
         preview_verification_import,
     )
 
-    file = Path(args.file)
-    if not file.is_file():
-        raise _usage(f"找不到文件: {file}")
-    db = _open(args)
+    file = existing_file(args.file)
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            policy = _policy(args, session)
+            policy = policy_for(args, session)
             try:
                 preview = preview_verification_import(
                     session, file, policy=policy, today=args.today
                 )
             except ExchangeError as exc:
-                raise _usage(str(exc)) from exc
+                raise UsageError(str(exc)) from exc
         payload = preview.summary()
         lines = [
             f"文件 {file.name} 工作表 {preview.sheet}: 读取 {preview.rows_read} 行",
@@ -379,9 +338,9 @@ def cmd_import_verification(args: argparse.Namespace) -> int:
                 f"    {d['label']}: 登记为{d['registered']}, 部门核实为{d['verified']}"
                 for d in household["differences"]
             ]
-        lines += _issue_lines("未匹配", payload["unmatched"])
-        lines += _issue_lines("无法确定归属", payload["ambiguous"])
-        lines += _issue_lines("不能使用", payload["invalid"])
+        lines += issue_lines("未匹配", payload["unmatched"])
+        lines += issue_lines("无法确定归属", payload["ambiguous"])
+        lines += issue_lines("不能使用", payload["invalid"])
         if payload["name_differs"]:
             lines.append(f"姓名与登记不一致 {len(payload['name_differs'])} 行 (按证件号码匹配):")
             lines += [
@@ -396,7 +355,7 @@ def cmd_import_verification(args: argparse.Namespace) -> int:
                 result = commit_verification_import(db, preview, actor=args.actor)
             except ImportRefused as exc:
                 payload["error"] = exc.message
-                _emit(args, payload, "\n".join([*lines, exc.message]))
+                emit(args, payload, "\n".join([*lines, exc.message]))
                 return EXIT_PROBLEMS
             payload["committed"] = True
             payload["households"] = result.households
@@ -408,5 +367,5 @@ def cmd_import_verification(args: argparse.Namespace) -> int:
             lines.append("没有需要修改的内容")
     finally:
         db.dispose()
-    _emit(args, payload, "\n".join(lines))
+    emit(args, payload, "\n".join(lines))
     return EXIT_PROBLEMS if preview.has_issues else EXIT_OK

@@ -15,32 +15,22 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+from desktop.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    Add,
+    UsageError,
+    add_database_options,
+    emit,
+    open_for_command,
+)
+
 KINDS = ("publicity", "problems", "day-report", "book")
 NOTICE_STEPS = ("first_notice", "second_notice", "announcement")
-
-Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
-
-
-def _usage(message: str) -> int:
-    sys.stderr.write(f"fieldbook: {message}\n")
-    return EXIT_USAGE
-
-
-def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
-    if args.json:
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(text.rstrip("\n") + "\n")
-
 
 def _day(text: str | None, option: str) -> date | None:
     if text is None:
@@ -49,21 +39,6 @@ def _day(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"{option} 应为 YYYY-MM-DD 格式的日期: {text}") from exc
-
-
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from desktop.store.crypto import CryptoError, key_for_command
-    from desktop.store.db import open_database
-
-    if "://" not in str(args.db) and not Path(args.db).exists():
-        raise FileNotFoundError(f"找不到数据库文件: {args.db}")
-    if "://" in str(args.db):
-        return open_database(args.db)
-    try:  # an encrypted file: --user and the PIN on standard input
-        key = key_for_command(args.db, user=getattr(args, "user", None))
-    except CryptoError as exc:
-        raise FileNotFoundError(str(exc)) from exc  # answered like a missing file: exit 2
-    return open_database(args.db, key=key)
 
 
 def _actor() -> str:
@@ -90,10 +65,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
     from desktop.cards.service import print_cards
     from desktop.cards.templates import TemplateError
 
-    try:
-        db = _open(args)
-    except FileNotFoundError as exc:
-        return _usage(str(exc))
+    db = open_for_command(args)
     try:
         with db.session() as session:
             if args.village:
@@ -113,7 +85,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
                 template=args.template,
             )
     except (NotFound, TemplateError, CardKeyError, CardPayloadError, FontNotFound) as exc:
-        return _usage(str(exc))
+        raise UsageError(str(exc)) from exc
     finally:
         db.dispose()
     payload = {
@@ -131,7 +103,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
             ("补打" if args.reprint else "首次打印") + f"并登记新版次: {len(result.issued)} 户"
         )
     lines.extend(f"未打印 {number}: {why}" for number, why in result.refused.items())
-    _emit(args, payload, "\n".join(lines))
+    emit(args, payload, "\n".join(lines))
     return EXIT_PROBLEMS if result.refused else EXIT_OK
 
 
@@ -147,15 +119,12 @@ def cmd_print_list(args: argparse.Namespace) -> int:
         start, end = _day(args.start, "--start"), _day(args.end, "--end")
         day = _day(args.date, "--date")
     except ValueError as exc:
-        return _usage(str(exc))
+        raise UsageError(str(exc)) from exc
     if args.kind == "book" and not args.household:
-        return _usage("--kind book 需要 --household 户编号")
+        raise UsageError("--kind book 需要 --household 户编号")
     if args.kind in ("publicity", "problems") and not args.village:
-        return _usage(f"--kind {args.kind} 需要 --village 行政村代码")
-    try:
-        db = _open(args)
-    except FileNotFoundError as exc:
-        return _usage(str(exc))
+        raise UsageError(f"--kind {args.kind} 需要 --village 行政村代码")
+    db = open_for_command(args)
     status = EXIT_OK
     try:
         with db.session() as session:
@@ -167,10 +136,10 @@ def cmd_print_list(args: argparse.Namespace) -> int:
                         session, place.village_id, start=start, end=end, step=args.notice
                     )
                 except data.NoticeDatesMissing as exc:
-                    return _usage(str(exc) + "(用 --start/--end 指定)")
+                    raise UsageError(str(exc) + "(用 --start/--end 指定)") from exc
                 except data.NoticeTooShort as exc:
                     if start or end:
-                        return _usage(str(exc))
+                        raise UsageError(str(exc)) from exc
                     sys.stderr.write(f"fieldbook: {exc}\n")
                     return EXIT_PROBLEMS
                 result = documents.build_publicity_list(publicity, args.out)
@@ -207,14 +176,14 @@ def cmd_print_list(args: argparse.Namespace) -> int:
                 result = documents.build_household_book(book, args.out)
                 summary = {"entries": len(book.entries)}
     except (data.NotFound, FontNotFound) as exc:
-        return _usage(str(exc))
+        raise UsageError(str(exc)) from exc
     finally:
         db.dispose()
     payload = {"out": str(args.out), "kind": args.kind, "pages": result.pages, **summary}
     text = f"已生成 {args.out}: {result.pages} 页; " + ", ".join(
         f"{k} {v}" for k, v in summary.items()
     )
-    _emit(args, payload, text)
+    emit(args, payload, text)
     return status
 
 
@@ -224,8 +193,7 @@ def cmd_print_list(args: argparse.Namespace) -> int:
 def register(add: Add) -> None:
     """Add ``cards`` and ``print-list`` to the ``fieldbook`` command."""
     cards = add("cards", cmd_cards, "打印二维码户卡(PDF): 一个村的建档立卡户, 或指定户编号")
-    cards.add_argument("--db", required=True, help="数据库文件")
-    cards.add_argument("--user", help="用此用户的 PIN 解锁加密数据库 (PIN 从标准输入读取)")
+    add_database_options(cards)
     which = cards.add_mutually_exclusive_group(required=True)
     which.add_argument("--village", metavar="CODE", help="行政村代码(12位): 打印该村全部建档立卡户")
     which.add_argument("--household", metavar="NUMBER", nargs="+", help="户编号(可多个)")
@@ -241,7 +209,7 @@ def register(add: Add) -> None:
         cmd_print_list,
         "打印公示名单、问题清单、工作日报或户的一簿(PDF)",
     )
-    lists.add_argument("--db", required=True, help="数据库文件")
+    add_database_options(lists)
     lists.add_argument("--village", metavar="CODE", help="行政村代码(12位)")
     lists.add_argument("--kind", required=True, choices=KINDS, help="打印哪一种")
     lists.add_argument("--household", metavar="NUMBER", help="户编号(--kind book)")

@@ -16,38 +16,25 @@ Heavy imports happen inside the handlers.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
-
-
-def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
-    if args.json:
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(text.rstrip("\n") + "\n")
-
-
-def _fail(args: argparse.Namespace, code: int, message: str) -> int:
-    if args.json:
-        json.dump({"error": message}, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-    sys.stderr.write(f"fieldbook: {message}\n")
-    return code
+from desktop.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Add,
+    UnlockFailed,
+    default_database_path,
+    emit,
+    fail,
+    open_for_command,
+)
 
 
 def _db_path(args: argparse.Namespace) -> Path:
     if args.db:
         return Path(args.db).expanduser()
-    from desktop.cli import default_database_path
-
     return default_database_path()
 
 
@@ -95,40 +82,37 @@ def cmd_backup(args: argparse.Namespace) -> int:
         default_backup_folder,
         list_backups,
     )
-    from desktop.store.crypto import CryptoError, key_for_command
-    from desktop.store.db import open_database
 
     db_path = _db_path(args)
     if args.list:
         folder = Path(args.to) if args.to else default_backup_folder(db_path)
         backups = list_backups(folder, db_path=db_path)
         lines = [_backup_line(b) for b in backups] or [f"{folder} 里没有 {db_path.name} 的备份"]
-        _emit(
+        emit(
             args,
             {"folder": str(folder), "backups": [_backup_row(b) for b in backups]},
             "\n".join(lines),
         )
         return EXIT_OK
     if not db_path.is_file():
-        return _fail(args, EXIT_USAGE, f"找不到数据库文件: {db_path}")
+        return fail(args, EXIT_USAGE, f"找不到数据库文件: {db_path}")
     try:
-        key = key_for_command(db_path, user=args.user, recovery=args.recovery)
-        db = open_database(db_path, key=key)
-    except CryptoError as exc:
-        return _fail(args, EXIT_PROBLEMS, str(exc))
+        db = open_for_command(args, db_path)
+    except UnlockFailed as exc:
+        return fail(args, EXIT_PROBLEMS, str(exc))
     try:
         if args.to:
             info = backup_engine(db.engine, Path(args.to).expanduser(), reason="manual")
         else:
             info = backup_now(db)
     except BackupError as exc:
-        return _fail(args, EXIT_PROBLEMS, str(exc))
+        return fail(args, EXIT_PROBLEMS, str(exc))
     finally:
         db.dispose()
     text = f"已备份: {info.path} ({_size(info.size)}, {'加密' if info.encrypted else '未加密'})"
     if info.fallback_message:
         text += "\n" + info.fallback_message
-    _emit(args, {**_backup_row(info), "message": info.fallback_message}, text)
+    emit(args, {**_backup_row(info), "message": info.fallback_message}, text)
     return EXIT_OK
 
 
@@ -175,14 +159,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     db_path = _db_path(args)
     if bool(args.backup) == bool(args.latest):
-        return _fail(args, EXIT_USAGE, "请给出备份文件,或用 --latest 恢复最新的备份")
+        return fail(args, EXIT_USAGE, "请给出备份文件,或用 --latest 恢复最新的备份")
 
     db_keyrings = [Keyring.load(db_path)] if Keyring.exists_for(db_path) else []
     key: bytes | None = None
     if args.backup:
         backup = Path(args.backup).expanduser()
         if not backup.is_file():
-            return _fail(args, EXIT_USAGE, f"找不到备份文件: {backup}")
+            return fail(args, EXIT_USAGE, f"找不到备份文件: {backup}")
     else:
         folders = [Path(args.source).expanduser()] if args.source else []
         if not folders:
@@ -190,13 +174,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 try:
                     key = unlock_with(db_keyrings, user=args.user, recovery=args.recovery)
                 except CryptoError as exc:
-                    return _fail(args, EXIT_PROBLEMS, str(exc))
+                    return fail(args, EXIT_PROBLEMS, str(exc))
             configured = _configured_folder(db_path, key)
             folders = [f for f in (configured, default_backup_folder(db_path)) if f is not None]
         found = [b for folder in folders if (b := latest_backup(folder, db_path=db_path))]
         if not found:
             where = "、".join(str(f) for f in folders)
-            return _fail(args, EXIT_USAGE, f"在 {where} 里没有找到 {db_path.name} 的备份")
+            return fail(args, EXIT_USAGE, f"在 {where} 里没有找到 {db_path.name} 的备份")
         backup = max(found, key=lambda b: b.created).path
 
     if is_encrypted_file(backup):
@@ -207,13 +191,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
             try:
                 key = unlock_with(keyrings, user=args.user, recovery=args.recovery)
             except CryptoError as exc:
-                return _fail(args, EXIT_PROBLEMS, str(exc))
+                return fail(args, EXIT_PROBLEMS, str(exc))
     else:
         key = None
     try:
         result = restore_backup(backup, db_path, key=key)
     except (BackupError, CryptoError) as exc:
-        return _fail(args, EXIT_PROBLEMS, str(exc))
+        return fail(args, EXIT_PROBLEMS, str(exc))
     lines = [
         f"已从备份恢复: {result.restored_from}",
         f"数据库: {result.db_path}",
@@ -235,7 +219,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         "ledger_entries": result.ledger_entries,
         "outbox_changes": result.outbox_changes,
     }
-    _emit(args, payload, "\n".join(lines))
+    emit(args, payload, "\n".join(lines))
     return EXIT_OK
 
 

@@ -19,17 +19,21 @@ Heavy imports happen inside the handlers, so ``fieldbook --help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path
-from typing import Any
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-ACTOR = "命令行"
-
-Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+from desktop.cli.common import (
+    ACTOR,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    Add,
+    UsageError,
+    add_database_options,
+    emit,
+    existing_file,
+    issue_lines,
+    open_for_command,
+    policy_for,
+)
 
 
 def register(add: Add) -> None:
@@ -37,14 +41,13 @@ def register(add: Add) -> None:
     command = add(
         "import-assistance", cmd_import_assistance, "导入行业部门帮扶措施 (xlsx, 按证件号码匹配)"
     )
-    command.add_argument("--db", required=True)
+    add_database_options(command)
     command.add_argument("file", metavar="FILE.xlsx")
     command.add_argument("--commit", action="store_true", help="写入数据库 (默认只预览)")
     command.add_argument("--actor", default=ACTOR, help="记入户簿的操作人")
 
     command = add("export", cmd_export, "导出户、成员、收入和帮扶措施 (全国系统的列)")
-    command.add_argument("--db", required=True)
-    command.add_argument("--user", help="用此用户的 PIN 解锁加密数据库 (PIN 从标准输入读取)")
+    add_database_options(command)
     command.add_argument("--out", required=True, metavar="FILE.xlsx")
     command.add_argument("--village", action="append", metavar="CODE", help="只导出这些行政村")
     command.add_argument(
@@ -72,7 +75,7 @@ def register(add: Add) -> None:
     imported.add_argument("--actor", default=ACTOR)
     review = actions.add_parser("review", help="比对发现问题的人员和评议结论")
     for action in (export, imported, review):
-        action.add_argument("--db", required=True)
+        add_database_options(action)
         action.add_argument("--year", type=int)
         action.add_argument("--json", action="store_true", help="输出 JSON")
 
@@ -81,7 +84,7 @@ def register(add: Add) -> None:
         cmd_quota,
         "边缘户和脱贫监测户规模核对 (占全县基准年底建档立卡贫困人口的比例, 见政策年度文件)",
     )
-    command.add_argument("--db", required=True)
+    add_database_options(command)
     command.add_argument("--county", metavar="CODE")
     command.add_argument(
         "--set-base",
@@ -94,7 +97,7 @@ def register(add: Add) -> None:
     command.add_argument("--year", type=int)
 
     command = add("problems", cmd_problems, "一个行政村的问题清单 (xlsx)")
-    command.add_argument("--db", required=True)
+    add_database_options(command)
     command.add_argument("--village", required=True, metavar="CODE")
     command.add_argument("--out", metavar="FILE.xlsx")
     command.add_argument(
@@ -106,7 +109,7 @@ def register(add: Add) -> None:
     command = add(
         "operation", cmd_operation, "办理脱贫、新识别、返贫或解除监测 (按数据库的日期检查)"
     )
-    command.add_argument("--db", required=True)
+    add_database_options(command)
     command.add_argument("--household", required=True, metavar="NUMBER", help="户编号")
     command.add_argument(
         "--op", required=True, choices=["identify", "return", "exit", "end_monitoring"]
@@ -130,48 +133,6 @@ def _as_of_day(text: str) -> date | str:
         raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD 或 work-start: {text}") from exc
 
 
-def _usage(message: str) -> Exception:
-    from desktop.cli import UsageError
-
-    return UsageError(message)
-
-
-def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
-    if args.json:
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _open(args: argparse.Namespace):
-    from desktop.store.crypto import CryptoError, key_for_command
-    from desktop.store.db import open_database
-
-    target = str(args.db)
-    if "://" not in target and not Path(target).exists():
-        raise _usage(f"找不到数据库文件: {target}")
-    if "://" in target:
-        return open_database(target)
-    try:  # an encrypted file: --user and the PIN on standard input
-        return open_database(target, key=key_for_command(target, user=getattr(args, "user", None)))
-    except CryptoError as exc:
-        raise _usage(str(exc)) from exc
-
-
-def _policy(args: argparse.Namespace, session):
-    from desktop.domain.policy import PolicyError, policy_year
-    from desktop.store.settings import working_policy
-
-    year = getattr(args, "year", None)
-    if year is None:
-        return working_policy(session)
-    try:
-        return policy_year(year)
-    except PolicyError as exc:
-        raise _usage(str(exc)) from exc
-
-
 def _villages(session, codes: list[str] | None) -> list[str] | None:
     from sqlalchemy import select
 
@@ -188,26 +149,8 @@ def _villages(session, codes: list[str] | None) -> list[str] | None:
     )
     missing = [c for c in codes if c not in found]
     if missing:
-        raise _usage("找不到行政村: " + "、".join(missing))
+        raise UsageError("找不到行政村: " + "、".join(missing))
     return [found[c] for c in codes]
-
-
-def _issue_lines(title: str, issues: list[dict[str, Any]]) -> list[str]:
-    if not issues:
-        return []
-    lines = [f"{title} {len(issues)} 行:"]
-    lines += [
-        f"  第{i['row']}行 {i.get('name') or ''} {i.get('id_number') or ''}: {i['reason']}"
-        for i in issues
-    ]
-    return lines
-
-
-def _existing_file(path: str) -> Path:
-    file = Path(path)
-    if not file.is_file():
-        raise _usage(f"找不到文件: {file}")
-    return file
 
 
 # --- import-assistance -------------------------------------------------------------------------------
@@ -221,22 +164,22 @@ def cmd_import_assistance(args: argparse.Namespace) -> int:
         preview_assistance_import,
     )
 
-    file = _existing_file(args.file)
-    db = _open(args)
+    file = existing_file(args.file)
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            policy = _policy(args, session)
+            policy = policy_for(args, session)
             try:
                 preview = preview_assistance_import(session, file, policy=policy)
             except ExchangeError as exc:
-                raise _usage(str(exc)) from exc
+                raise UsageError(str(exc)) from exc
         payload = preview.summary()
         lines = [
             f"文件 {file.name} 工作表 {preview.sheet}: 读取 {preview.rows_read} 行",
             f"  可导入 {len(preview.new)} 条, 已登记过 {len(preview.already_recorded)} 条",
-            *_issue_lines("未匹配", payload["unmatched"]),
-            *_issue_lines("无法确定归属", payload["ambiguous"]),
-            *_issue_lines("内容有误", payload["invalid"]),
+            *issue_lines("未匹配", payload["unmatched"]),
+            *issue_lines("无法确定归属", payload["ambiguous"]),
+            *issue_lines("内容有误", payload["invalid"]),
         ]
         if payload["name_differs"]:
             lines.append(f"姓名与登记不一致 {len(payload['name_differs'])} 行 (按证件号码匹配):")
@@ -250,7 +193,7 @@ def cmd_import_assistance(args: argparse.Namespace) -> int:
                 result = commit_assistance_import(db, preview, actor=args.actor)
             except ImportRefused as exc:
                 payload["error"] = exc.message
-                _emit(args, payload, "\n".join([*lines, exc.message]))
+                emit(args, payload, "\n".join([*lines, exc.message]))
                 return EXIT_PROBLEMS
             payload["committed"] = True
             payload["households"] = result.households
@@ -259,7 +202,7 @@ def cmd_import_assistance(args: argparse.Namespace) -> int:
             lines.append("预览完毕, 未写入数据库 (加 --commit 写入)")
     finally:
         db.dispose()
-    _emit(args, payload, "\n".join(lines))
+    emit(args, payload, "\n".join(lines))
     return EXIT_PROBLEMS if preview.has_issues else EXIT_OK
 
 
@@ -269,10 +212,10 @@ def cmd_import_assistance(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.store.exchange import export_registry
 
-    db = _open(args)
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            policy = _policy(args, session)
+            policy = policy_for(args, session)
             villages = _villages(session, args.village)
             as_of = policy.work_start if args.as_of == "work-start" else args.as_of
             summary = export_registry(
@@ -295,7 +238,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         + "\n"
         + "\n".join(f"  {sheet}: {count} 行" for sheet, count in summary.sheets.items())
     )
-    _emit(args, payload, text)
+    emit(args, payload, text)
     return EXIT_OK
 
 
@@ -313,14 +256,14 @@ def cmd_crosscheck(args: argparse.Namespace) -> int:
 def _crosscheck_export(args: argparse.Namespace) -> int:
     from desktop.store.crosscheck import export_crosscheck
 
-    db = _open(args)
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            summary = export_crosscheck(session, args.out, policy=_policy(args, session))
+            summary = export_crosscheck(session, args.out, policy=policy_for(args, session))
     finally:
         db.dispose()
     count = sum(summary.sheets.values())
-    _emit(
+    emit(
         args,
         {"file": str(summary.path), "persons": count},
         f"已导出比对名单 {summary.path}: {count} 人",
@@ -332,15 +275,15 @@ def _crosscheck_import(args: argparse.Namespace) -> int:
     from desktop.store.crosscheck import commit_crosscheck_import, preview_crosscheck_import
     from desktop.store.exchange import ExchangeError, ImportRefused
 
-    file = _existing_file(args.file)
-    db = _open(args)
+    file = existing_file(args.file)
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            policy = _policy(args, session)
+            policy = policy_for(args, session)
             try:
                 preview = preview_crosscheck_import(session, file, policy=policy)
             except ExchangeError as exc:
-                raise _usage(str(exc)) from exc
+                raise UsageError(str(exc)) from exc
         payload = preview.summary()
         lines = [
             f"文件 {file.name} 工作表 {preview.sheet}: 匹配 {len(preview.matched)} 人, "
@@ -349,9 +292,9 @@ def _crosscheck_import(args: argparse.Namespace) -> int:
                 f"  {m['household_number']} {m['name']}: {'、'.join(m['findings'])}"
                 for m in payload["flagged"]
             ),
-            *_issue_lines("未匹配", payload["unmatched"]),
-            *_issue_lines("无法确定归属", payload["ambiguous"]),
-            *_issue_lines("内容有误", payload["invalid"]),
+            *issue_lines("未匹配", payload["unmatched"]),
+            *issue_lines("无法确定归属", payload["ambiguous"]),
+            *issue_lines("内容有误", payload["invalid"]),
         ]
         if preview.not_returned:
             lines.append(f"名单中 {len(preview.not_returned)} 人没有比对结果")
@@ -363,7 +306,7 @@ def _crosscheck_import(args: argparse.Namespace) -> int:
                 )
             except ImportRefused as exc:
                 payload["error"] = exc.message
-                _emit(args, payload, "\n".join([*lines, exc.message]))
+                emit(args, payload, "\n".join([*lines, exc.message]))
                 return EXIT_PROBLEMS
             payload["committed"] = True
             lines.append(f"已记录 {result.rows} 人的比对结果, 涉及 {result.households} 户")
@@ -373,7 +316,7 @@ def _crosscheck_import(args: argparse.Namespace) -> int:
             lines.append("预览完毕, 未写入数据库 (加 --commit 写入)")
     finally:
         db.dispose()
-    _emit(args, payload, "\n".join(lines))
+    emit(args, payload, "\n".join(lines))
     return EXIT_PROBLEMS if preview.has_issues else EXIT_OK
 
 
@@ -381,10 +324,10 @@ def _crosscheck_review(args: argparse.Namespace) -> int:
     from desktop.domain.procedure import DECISION_LABELS
     from desktop.store.crosscheck import crosscheck_review
 
-    db = _open(args)
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            rows = crosscheck_review(session, policy=_policy(args, session))
+            rows = crosscheck_review(session, policy=policy_for(args, session))
     finally:
         db.dispose()
     payload = [
@@ -406,7 +349,7 @@ def _crosscheck_review(args: argparse.Namespace) -> int:
     ]
     undecided = sum(1 for r in rows if not r.decided)
     lines.append(f"比对发现问题 {len(rows)} 人, 未登记评议结论 {undecided} 人")
-    _emit(args, payload, "\n".join(lines))
+    emit(args, payload, "\n".join(lines))
     return EXIT_PROBLEMS if undecided else EXIT_OK
 
 
@@ -416,21 +359,21 @@ def _crosscheck_review(args: argparse.Namespace) -> int:
 def cmd_quota(args: argparse.Namespace) -> int:
     from desktop.store.quota import export_quota_report, quota_report, quota_rows, set_quota_base
 
-    db = _open(args)
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            policy = _policy(args, session)
+            policy = policy_for(args, session)
             if args.set_base is not None:
                 if not args.county:
-                    raise _usage("--set-base 需要同时指定 --county")
+                    raise UsageError("--set-base 需要同时指定 --county")
                 try:
                     set_quota_base(session, args.county, args.set_base, actor=args.actor)
                 except (LookupError, ValueError) as exc:
-                    raise _usage(str(exc)) from exc
+                    raise UsageError(str(exc)) from exc
             try:
                 report = quota_report(session, policy=policy, county=args.county)
             except LookupError as exc:
-                raise _usage(str(exc)) from exc
+                raise UsageError(str(exc)) from exc
             if args.out:
                 export_quota_report(report, args.out, policy=policy)
     finally:
@@ -447,7 +390,7 @@ def cmd_quota(args: argparse.Namespace) -> int:
         )
         lines += [f"  {p.message}" for p in line.check.problems]
     problems = [p for line in report for p in line.check.problems]
-    _emit(args, {"counties": rows, "internal": True}, "\n".join(lines))
+    emit(args, {"counties": rows, "internal": True}, "\n".join(lines))
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
@@ -458,16 +401,16 @@ def cmd_problems(args: argparse.Namespace) -> int:
     from desktop.domain.problems import Severity
     from desktop.store.problems import export_problem_list, field_label, village_problem_list
 
-    db = _open(args)
+    db = open_for_command(args)
     try:
         with db.session() as session:
-            policy = _policy(args, session)
+            policy = policy_for(args, session)
             try:
                 listed = village_problem_list(
                     session, args.village, policy=policy, on=args.on, internal=args.internal
                 )
             except LookupError as exc:
-                raise _usage(str(exc)) from exc
+                raise UsageError(str(exc)) from exc
             if args.out:
                 export_problem_list(listed, args.out)
     finally:
@@ -509,7 +452,7 @@ def cmd_problems(args: argparse.Namespace) -> int:
     )
     if args.out:
         lines.append(f"已导出 {args.out}")
-    _emit(args, payload, "\n".join(lines))
+    emit(args, payload, "\n".join(lines))
     open_problems = [r for r in listed.rows if not r.explained]
     return EXIT_PROBLEMS if open_problems else EXIT_OK
 
@@ -525,7 +468,7 @@ def cmd_operation(args: argparse.Namespace) -> int:
     from desktop.store.models import Household
     from desktop.store.save import SaveRefused, session_clock
 
-    db = _open(args)
+    db = open_for_command(args)
     internal = may_see_internal_lists(args.role)
     try:
         with db.session() as session:
@@ -535,7 +478,7 @@ def cmd_operation(args: argparse.Namespace) -> int:
                 )
             )
             if household_id is None:
-                raise _usage(f"找不到户编号 {args.household}")
+                raise UsageError(f"找不到户编号 {args.household}")
             clock = session_clock(session)
             data = load_form(session, household_id=household_id, key="cli", internal=internal)
             assert data.payload is not None
@@ -546,7 +489,7 @@ def cmd_operation(args: argparse.Namespace) -> int:
                 )
             except ValueError as exc:  # the transition table refuses it outright
                 problems = [{"code": "OP_NOT_ALLOWED_FROM_STATUS", "message": str(exc)}]
-                _emit(args, {"saved": False, "problems": problems}, f"不能办理: {exc}")
+                emit(args, {"saved": False, "problems": problems}, f"不能办理: {exc}")
                 return EXIT_PROBLEMS
             try:
                 saved = save_form(
@@ -562,10 +505,10 @@ def cmd_operation(args: argparse.Namespace) -> int:
                     {"code": p.code, "message": p.message} for p in refused.problems if p.is_error
                 ] or [{"code": p.code, "message": p.message} for p in refused.problems]
                 text = "不能办理: " + "; ".join(p["message"] for p in problems)
-                _emit(args, {"saved": False, "problems": problems}, text)
+                emit(args, {"saved": False, "problems": problems}, text)
                 return EXIT_PROBLEMS
         status = saved.payload["household"]["status"]
-        _emit(
+        emit(
             args,
             {"saved": True, "household": args.household, "status": status},
             f"已办理, 户编号 {args.household} 现为 {status}, 户簿记录 {saved.ledger_entries} 条",
