@@ -42,7 +42,8 @@ from desktop.store.sync_apply import (
     synced_columns,
     village_code_of,
 )
-from sync.client import SyncClient, SyncError
+from sync.client import SyncClient
+from sync.client.transport import SyncError
 from sync.merge import DELETED
 from sync.protocol import ConflictItem, ErrorCode, ResolveResponse
 

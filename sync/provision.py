@@ -43,7 +43,9 @@ from desktop.store.sync_apply import (
     synced_columns,
     write_remote_fields,
 )
-from sync.client import SERVER_ACTOR, Cancel, SyncClient, SyncError, _pending_by_entity
+from sync.client import SyncClient
+from sync.client.local import SERVER_ACTOR, pending_by_entity
+from sync.client.transport import Cancel, SyncError
 from sync.merge import fields_to_take, pull_is_news, version_after_pull
 from sync.protocol import API_PREFIX, ErrorCode, error_message
 
@@ -119,7 +121,7 @@ def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int,
     """
     keys = [(r.entity, r.entity_id) for r in rows if model_for(r.entity) is not None]
     have = local_versions(session, keys)
-    pending = _pending_by_entity(
+    pending = pending_by_entity(
         session, (r.entity_id for r in rows if (r.entity, r.entity_id) in have)
     )
     now = utcnow()
@@ -206,7 +208,7 @@ def download_villages(
 
     ``progress(village, rows so far)`` after each page; ``cancel()`` before each page;
     ``max_pages`` stops after that many pages (``complete`` is then ``False``).
-    Raises ``sync.client.SyncError``.
+    Raises ``sync.client.transport.SyncError``.
     """
     _device_id, token, url = client._credentials()
     db: Database = client.db

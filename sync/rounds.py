@@ -55,7 +55,7 @@ def run_sync(
 ) -> dict[str, Any]:
     """Push, then pull, on an open laptop database; the receipt as ``receipt_payload``.
 
-    Raises ``sync.client.SyncError``.
+    Raises ``sync.client.transport.SyncError``.
     """
     from sync.client import SyncClient
     from sync.provision import download_villages

@@ -93,7 +93,8 @@ def _sync_error_status(code: str) -> int:
 
 def cmd_enroll(args: argparse.Namespace) -> int:
     """``fieldbook enroll``: redeem the code, keep the device's identity and the county's keys."""
-    from sync.client import SyncClient, SyncError
+    from sync.client import SyncClient
+    from sync.client.transport import SyncError
     from sync.provision import resume_download
 
     if not Path(args.db).exists():
@@ -165,7 +166,8 @@ def _provision(args: argparse.Namespace) -> int:
     from desktop.domain.roles import pin_problem
     from desktop.store.crypto import CryptoError
     from desktop.store.users import UserError
-    from sync.client import SyncClient, SyncError
+    from sync.client import SyncClient
+    from sync.client.transport import SyncError
     from sync.protocol import decode_enrollment
     from sync.provision import create_encrypted_database, download_villages
 
@@ -254,7 +256,7 @@ def _provision(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """``fieldbook sync``: push, then pull, and print the receipt."""
-    from sync.client import SyncError
+    from sync.client.transport import SyncError
     from sync.rounds import receipt_text, run_sync
 
     if args.batch_size < 1 or args.retries < 0:
@@ -291,7 +293,8 @@ def cmd_bundle_usage(args: argparse.Namespace) -> int:
 
 def cmd_bundle_export(args: argparse.Namespace) -> int:
     """``fieldbook bundle export``: the pending outbox as a signed file."""
-    from sync.client import SyncClient, SyncError
+    from sync.client import SyncClient
+    from sync.client.transport import SyncError
 
     db, status = _open_or_fail(args)
     if db is None:
@@ -324,7 +327,8 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
 def cmd_bundle_import(args: argparse.Namespace) -> int:
     """``fieldbook bundle import``: push a bundle file to the server through this laptop."""
     from sync.bundle import BundleError
-    from sync.client import SyncClient, SyncError
+    from sync.client import SyncClient
+    from sync.client.transport import SyncError
 
     db, status = _open_or_fail(args)
     if db is None:

@@ -53,7 +53,7 @@ def _current(db: Database) -> Any:
 class EnrollDialog(QDialog):
     """Enroll this laptop (see the module docstring).
 
-    ``enrolled(enrollment)`` is emitted with the ``sync.client.Enrollment`` on success.
+    ``enrolled(enrollment)`` is emitted with the ``sync.client.enrolment.Enrollment`` on success.
     """
 
     enrolled = Signal(object)

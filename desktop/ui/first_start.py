@@ -106,7 +106,8 @@ def download_assigned(
     A cut (server or network) is not an error here: what came is kept and ``problem`` says why
     the rest did not; a cancel raises ``Cancelled`` after the last whole page.
     """
-    from sync.client import SyncClient, SyncError
+    from sync.client import SyncClient
+    from sync.client.transport import SyncError
     from sync.provision import download_villages
 
     rows = 0
@@ -144,7 +145,7 @@ def download_unfinished(db: Database) -> bool:
 
 def failure_line(error: BaseException) -> str:
     """One Chinese line for a failed enrolment (a refused code, no server, a bad PIN)."""
-    from sync.client import SyncError
+    from sync.client.transport import SyncError
 
     if isinstance(error, SyncError):
         return error.message

@@ -134,7 +134,8 @@ class SyncWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        from sync.client import SyncClient, SyncError
+        from sync.client import SyncClient
+        from sync.client.transport import SyncError
         from sync.rounds import receipt_payload
 
         started = datetime.now().astimezone()

@@ -7,7 +7,7 @@ without passing through ``save_household`` (which runs ``check_transition``) or 
 
 - ``save``: only ``desktop/store/save.py`` (``save_household``, and ``save_village_rows``, which
   refuses a household whose status or flags changed);
-- ``sync``: the pull apply (``sync_apply``, ``sync/client.py``) and the server's push apply, where
+- ``sync``: the pull apply (``sync_apply``, ``sync/client/``) and the server's push apply, where
   the server's merge runs ``desktop.domain.operations.check_transition``;
 - ``bulk``: the bulk loader and the demo county (a baseline, no outbox);
 - ``selfcheck``: the self-check's own temporary database.
@@ -30,7 +30,8 @@ ROOTS = (Path(desktop.__file__).parent, Path(sync.__file__).parent)
 ALLOWED_WRITERS = {
     "desktop/store/save.py": {"save"},
     "desktop/store/sync_apply.py": {"SYNC_WRITER"},
-    "sync/client.py": {"SYNC_WRITER"},
+    "sync/client/pull.py": {"SYNC_WRITER"},
+    "sync/client/push.py": {"SYNC_WRITER"},
     "sync/server/push.py": {"SYNC_WRITER"},
     # a new laptop's villages in snapshot pages, as the server holds them (like a pull)
     "sync/provision.py": {"SYNC_WRITER"},

@@ -43,7 +43,8 @@ from desktop.store.models import (
 )
 from desktop.store.save import SaveResult, save_household
 from desktop.store.sync_apply import row_values
-from sync.client import SETTING_DEVICE_ID, SETTING_TOKEN, SyncClient
+from sync.client import SyncClient
+from sync.client.transport import SETTING_DEVICE_ID, SETTING_TOKEN
 from sync.protocol import encode_enrollment
 from sync.server.app import MAX_WAITING_WRITERS, PUSH_LOCK_TIMEOUT, create_app
 from sync.server.devices import create_enrollment_code

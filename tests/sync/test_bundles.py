@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from desktop.store.models import Household, OutboxChange
 from sync.bundle import BundleError, new_sealing_key, open_body, read_envelope, sealing_public_key
-from sync.client import SyncError
+from sync.client.transport import SyncError
 from sync.protocol import ErrorCode
 from sync.server import cli
 from sync.server.keys import bundle_private_key

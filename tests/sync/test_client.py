@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from desktop.store.models import OutboxChange, SyncState
-from sync.client import SyncClient, SyncError
+from sync.client import SyncClient
+from sync.client.transport import SyncError
 from sync.protocol import ErrorCode, encode_enrollment
 from tests.sync.conftest import EAST, WEST
 
@@ -105,3 +107,28 @@ def test_pull_keeps_one_cursor_per_assigned_village(server, make_laptop):
             EAST: 4,
             WEST: 8,
         }
+
+
+def test_push_records_and_pull_applies_on_the_databases_one_writer(server, make_laptop):
+    """Every commit a push or a pull makes on the laptop runs on ``Database.writer``'s thread."""
+    a = make_laptop("A", server, batch_size=3)
+    b = make_laptop("B", server)
+    for k in range(2):
+        a.create_household(f"610424100201000{k}", seq=k)
+    committed_on: dict[str, list[str]] = {"A": [], "B": []}
+    for laptop in (a, b):
+        event.listen(
+            laptop.db.engine,
+            "commit",
+            lambda _conn, name=laptop.name: committed_on[name].append(
+                threading.current_thread().name
+            ),
+        )
+
+    pushed = a.client.push()
+    pulled = b.client.pull()
+
+    assert pushed.batches == 3 and pulled.changes == 8
+    assert len(committed_on["A"]) == 3 and committed_on["B"]
+    writers = {name for names in committed_on.values() for name in names}
+    assert all(name.startswith("fieldbook-writer") for name in writers), writers

@@ -22,7 +22,7 @@ from desktop.store.models import (
     utcnow,
 )
 from desktop.store.save import SaveRefused
-from sync.client import SyncError
+from sync.client.transport import SyncError
 from sync.protocol import (
     ENROLL_PATH,
     PULL_PATH,

@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 from sqlalchemy import select
 
 from desktop.store.models import OutboxChange
-from sync.client import SyncError
+from sync.client.transport import SyncError
 from sync.protocol import ErrorCode, encode_enrollment
 from sync.server.app import create_app
 from sync.server.devices import create_enrollment_code

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from desktop import cli
 from desktop.store.models import OutboxChange, Setting
-from sync.client import SETTING_DEVICE_ID
+from sync.client.transport import SETTING_DEVICE_ID
 from tests.sync.conftest import EAST
 
 

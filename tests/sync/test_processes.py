@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from desktop.store.models import Member
-from sync.client import SyncError
+from sync.client.transport import SyncError
 from sync.protocol import STATUS_PATH, encode_enrollment
 from sync.server.db import open_server_database
 from sync.server.devices import create_enrollment_code

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from desktop.store.models import Household, LedgerEntry, Member, OutboxChange, Setting, SyncState
 from desktop.store.sync_history import record_sync_issues, resolve_sync_issue
-from sync.rounds import receipt_text, run_sync
 from sync.reassign import RELEASE_REASON, release_villages
 from sync.receipt import build_receipt_pdf
+from sync.rounds import receipt_text, run_sync
 from sync.server.models import Device
 from tests.sync.conftest import EAST, WEST, Laptop, LiveServer, credentials
 from tests.sync.test_provision import id_numbers, seed_registry

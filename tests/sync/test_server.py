@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.store.models import Household, LedgerEntry, Member, OutboxChange, new_id
-from sync.client import SyncClient, SyncError
+from sync.client import SyncClient
+from sync.client.transport import SyncError
 from sync.protocol import (
     CONFLICTS_PATH,
     ENROLL_PATH,

@@ -17,7 +17,7 @@ from desktop.store.models import OutboxChange, Setting
 from desktop.ui.enroll_dialog import EnrollDialog
 from desktop.ui.sync_dialog import SyncDialog
 from desktop.ui.tasks import ImmediateTaskRunner
-from sync.client import SETTING_DEVICE_ID, SETTING_SERVER_URL
+from sync.client.transport import SETTING_DEVICE_ID, SETTING_SERVER_URL
 from tests.sync.conftest import EAST, LaptopFactory, LiveServer, _empty, _start, laptop_template
 
 SYNC_TIMEOUT_MS = 30_000

@@ -124,7 +124,7 @@ def test_a_network_failure_is_one_chinese_line_that_offers_the_usb_bundle(
         probe.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
     from desktop.store.models import Setting
-    from sync.client import SETTING_SERVER_URL
+    from sync.client.transport import SETTING_SERVER_URL
 
     with refused_laptop.db.session() as session:  # the township's server is out of reach
         session.get(Setting, SETTING_SERVER_URL).value = dead

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.store.models import Household
-from sync.client import SyncError
+from sync.client.transport import SyncError
 from sync.server.models import Conflict
 from tests.sync.conftest import EAST, WEST
 from tests.web.conftest import PASSWORD, new_household, unique
