@@ -5,7 +5,7 @@ Run it as a script (pytest does not collect it)::
     .venv/bin/python tests/bench/audit_bench.py [--households 50000] [--seed 7] [--repeat 3]
 
 The demo county is built once into the temporary folder (``fieldbook-audit-bench/``) and reused
-by later runs (rebuilt when ``desktop/store/demo.py`` is newer than it). Then, each timed ``--repeat`` times (best run kept), the one audit runner
+by later runs (rebuilt when ``desktop/store/demo_generator.py`` is newer than it). Then, each timed ``--repeat`` times (best run kept), the one audit runner
 (``desktop.store.audit.audit_database``: every rule of ``desktop.domain.audit.RULES``, core and
 guide, on one ``HouseholdAudit`` per household, and the database-wide duplicate-ID query)
 against its own loading alone (``desktop.store.audit.iter_chunks``: the keyset chunks of light
@@ -44,7 +44,7 @@ from desktop.store.demo import build_demo_county  # noqa: E402
 from desktop.store.models import Household  # noqa: E402
 
 ON = date(2019, 11, 30)  # the 2019 snapshot date, as the demo county is built for
-DEMO_SOURCE = ROOT / "desktop" / "store" / "demo.py"  # a cached county older than it is rebuilt
+DEMO_SOURCE = ROOT / "desktop" / "store" / "demo_generator.py"  # a cached county older than it is rebuilt
 
 
 def demo_database(households: int, seed: int) -> Database:

@@ -21,14 +21,8 @@ from desktop.domain.procedure import REQUIRED_STEPS
 from desktop.store.audit import audit_database
 from desktop.store.bulk import BulkLoader, BulkLoadError
 from desktop.store.db import Database, open_database
-from desktop.store.demo import (
-    COUNTY_CODE,
-    DEMO_REASON,
-    REGION_CODE,
-    DemoDatabaseNotEmpty,
-    DemoSummary,
-    build_demo_county,
-)
+from desktop.store.demo import DEMO_REASON, DemoDatabaseNotEmpty, build_demo_county
+from desktop.store.demo_generator import COUNTY_CODE, REGION_CODE, DemoSummary
 from desktop.store.models import (
     Base,
     Division,
