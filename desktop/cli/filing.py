@@ -304,7 +304,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_import_verification(args: argparse.Namespace) -> int:
-    from desktop.store.exchange import ExchangeError, ImportRefused
+    from desktop.store.exchange.columns import ExchangeError
+    from desktop.store.exchange.importing import ImportRefused
     from desktop.store.verification import (
         commit_verification_import,
         preview_verification_import,

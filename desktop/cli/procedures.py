@@ -157,12 +157,12 @@ def _villages(session, codes: list[str] | None) -> list[str] | None:
 
 
 def cmd_import_assistance(args: argparse.Namespace) -> int:
-    from desktop.store.exchange import (
-        ExchangeError,
-        ImportRefused,
+    from desktop.store.exchange.assistance_import import (
         commit_assistance_import,
         preview_assistance_import,
     )
+    from desktop.store.exchange.columns import ExchangeError
+    from desktop.store.exchange.importing import ImportRefused
 
     file = existing_file(args.file)
     db = open_for_command(args)
@@ -210,7 +210,7 @@ def cmd_import_assistance(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.store.exchange import export_registry
+    from desktop.store.exchange.registry_export import export_registry
 
     db = open_for_command(args)
     try:
@@ -273,7 +273,8 @@ def _crosscheck_export(args: argparse.Namespace) -> int:
 
 def _crosscheck_import(args: argparse.Namespace) -> int:
     from desktop.store.crosscheck import commit_crosscheck_import, preview_crosscheck_import
-    from desktop.store.exchange import ExchangeError, ImportRefused
+    from desktop.store.exchange.columns import ExchangeError
+    from desktop.store.exchange.importing import ImportRefused
 
     file = existing_file(args.file)
     db = open_for_command(args)

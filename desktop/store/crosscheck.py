@@ -32,20 +32,17 @@ from desktop.domain import procedure as rules
 from desktop.domain.codes import code_table
 from desktop.domain.policy import PolicyYear
 from desktop.store.db import Database
-from desktop.store.exchange import (
-    ExportSummary,
+from desktop.store.exchange.columns import column_map
+from desktop.store.exchange.importing import (
     ImportRefused,
     ImportResult,
     RowIssue,
-    add_sheet,
-    column_map,
     holders_by_id,
-    id_key,
     import_transaction,
-    new_workbook,
-    read_sheet,
-    save_workbook,
 )
+from desktop.store.exchange.reading import id_key, read_sheet
+from desktop.store.exchange.registry_export import ExportSummary
+from desktop.store.exchange.writing import add_sheet, new_workbook, save_workbook
 from desktop.store.models import CrosscheckResult, Division, Household, Member
 from desktop.store.procedures import (
     candidate_household_ids,

@@ -231,7 +231,7 @@ def write_population_change_xlsx(report: PopulationChange, path: str | Path) -> 
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from desktop.store.exchange import save_workbook
+    from desktop.store.exchange.writing import save_workbook
 
     workbook = Workbook()
     ws = workbook.active

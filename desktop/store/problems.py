@@ -27,14 +27,9 @@ from sqlalchemy.orm import Session
 from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem, Severity
 from desktop.store.audit import audit_database, in_chunks
-from desktop.store.exchange import (
-    ColumnSpec,
-    ExportSummary,
-    add_sheet,
-    column_map,
-    new_workbook,
-    save_workbook,
-)
+from desktop.store.exchange.columns import ColumnSpec, column_map
+from desktop.store.exchange.registry_export import ExportSummary
+from desktop.store.exchange.writing import add_sheet, new_workbook, save_workbook
 from desktop.store.models import Division, Household, Member, ProblemNote
 from desktop.store.procedures import village_findings
 from desktop.store.save import save_village_rows

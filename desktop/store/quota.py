@@ -26,13 +26,9 @@ from desktop.domain.income import per_capita_net_income
 from desktop.domain.operations import Operation, OperationRecord
 from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem, Severity
-from desktop.store.exchange import (
-    ColumnSpec,
-    ExportSummary,
-    add_sheet,
-    new_workbook,
-    save_workbook,
-)
+from desktop.store.exchange.columns import ColumnSpec
+from desktop.store.exchange.registry_export import ExportSummary
+from desktop.store.exchange.writing import add_sheet, new_workbook, save_workbook
 from desktop.store.models import Division, Household, Risk
 from desktop.store.save import SaveResult, save_household, save_village_rows
 from desktop.store.settings import working_policy

@@ -29,16 +29,15 @@ from desktop.domain.idcard import check_id
 from desktop.domain.monitoring import ASSURANCES
 from desktop.domain.policy import PolicyYear
 from desktop.store.db import Database
-from desktop.store.exchange import (
+from desktop.store.exchange.columns import column_map
+from desktop.store.exchange.importing import (
     ImportRefused,
     ImportResult,
     RowIssue,
-    column_map,
     holders_by_id,
-    id_key,
     import_transaction,
-    read_sheet,
 )
+from desktop.store.exchange.reading import id_key, read_sheet
 from desktop.store.models import Household
 from desktop.store.settings import working_policy
 

@@ -32,7 +32,7 @@ from sqlalchemy import select, update  # noqa: E402
 from desktop.domain.policy import BEIJING  # noqa: E402
 from desktop.store.db import open_database  # noqa: E402
 from desktop.store.demo import build_demo_county  # noqa: E402
-from desktop.store.exchange import export_registry  # noqa: E402
+from desktop.store.exchange.registry_export import export_registry  # noqa: E402
 from desktop.store.models import Household, LedgerEntry  # noqa: E402
 from desktop.store.save import save_household  # noqa: E402
 

@@ -50,7 +50,7 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from desktop.store.db import open_database  # noqa: E402
 from desktop.store.demo import build_demo_county  # noqa: E402
-from desktop.store.exchange import export_registry  # noqa: E402
+from desktop.store.exchange.registry_export import export_registry  # noqa: E402
 from desktop.store.models import (  # noqa: E402
     AssistanceMeasure,
     Division,

@@ -245,7 +245,7 @@ def test_no_policy_number_or_date_is_written_in_the_package_code(path):
 def test_the_package_scan_covers_the_files_named_in_issue_12():
     names = {p.relative_to(PACKAGE_DIR).as_posix() for p in _package_files()}
     assert {
-        "store/exchange.py",
+        "store/exchange/assistance_import.py",
         "store/quota.py",
         "cli/procedures.py",
         "ui/form_tabs.py",

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from desktop import cli
 from desktop.domain.policy import BEIJING
 from desktop.store.as_of import day_start_utc, from_book, rewind_to
-from desktop.store.exchange import export_registry
+from desktop.store.exchange.registry_export import export_registry
 from desktop.store.models import Household, LedgerEntry, Member
 from desktop.store.save import save_household
 from tests.store.guide_fixtures import (

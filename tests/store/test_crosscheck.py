@@ -24,7 +24,7 @@ from desktop.store.crosscheck import (
     record_decision,
 )
 from desktop.store.db import registry_writer
-from desktop.store.exchange import ImportRefused
+from desktop.store.exchange.importing import ImportRefused
 from desktop.store.models import CrosscheckResult, LedgerEntry, Member, OutboxChange
 from desktop.store.procedures import StepEntry, household_procedure, record_village_step
 from tests.store.guide_fixtures import (

@@ -20,14 +20,14 @@ from sqlalchemy import select
 from desktop import cli
 from desktop.store.crosscheck import preview_crosscheck_import
 from desktop.store.db import registry_writer
-from desktop.store.exchange import (
-    INTERNAL_MARK,
-    ExchangeError,
-    ImportRefused,
+from desktop.store.exchange.assistance_import import (
     commit_assistance_import,
-    export_registry,
     preview_assistance_import,
 )
+from desktop.store.exchange.columns import ExchangeError
+from desktop.store.exchange.importing import ImportRefused
+from desktop.store.exchange.registry_export import export_registry
+from desktop.store.exchange.writing import INTERNAL_MARK
 from desktop.store.models import AssistanceMeasure, Household, LedgerEntry, Member, Risk
 from tests.store.guide_fixtures import (
     POLICY,

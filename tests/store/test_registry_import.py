@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from desktop.store.audit import audit_database
 from desktop.store.db import Database, open_database
 from desktop.store.demo import build_demo_county
-from desktop.store.exchange import export_registry
+from desktop.store.exchange.registry_export import export_registry
 from desktop.store.models import Division, Household, Income, LedgerEntry, Member, OutboxChange
 from desktop.store.registry_import import RegistryFileError, import_registry
 

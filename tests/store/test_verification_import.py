@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from desktop import cli
 from desktop.domain.idcard import make_id_number
-from desktop.store.exchange import ImportRefused
+from desktop.store.exchange.importing import ImportRefused
 from desktop.store.models import Household, LedgerEntry, Member, OutboxChange
 from desktop.store.save import save_household
 from desktop.store.verification import (

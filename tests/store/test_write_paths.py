@@ -47,7 +47,7 @@ ALLOWED_WRITERS = {
     "desktop/store/registry_import/load.py": {"bulk"},
 }
 SAVING_IMPORTS = {
-    "desktop/store/exchange.py": "commit_assistance_import",
+    "desktop/store/exchange/assistance_import.py": "commit_assistance_import",
     "desktop/store/crosscheck.py": "commit_crosscheck_import",
     "desktop/store/procedures.py": "record_household_step",
     "desktop/store/quota.py": "mark_household",

@@ -36,7 +36,8 @@ from typing import Any
 from desktop.domain.codes import code_table
 from desktop.domain.idcard import check_id, normalize_id
 from desktop.domain.income import income_totals
-from desktop.store.exchange import ColumnMap, ColumnSpec, _normalise_header, column_map, parse_bool
+from desktop.store.exchange.columns import ColumnMap, ColumnSpec, column_map
+from desktop.store.exchange.reading import normalise_header, parse_bool
 from desktop.store.registry_import.reader import RawSheet, RegistryFileError, read_file
 
 HEADER_SCAN_ROWS = 12
@@ -154,15 +155,15 @@ class ImportPlan:
 
 
 def _column_names(spec: ColumnSpec) -> set[str]:
-    names = {_normalise_header(a) for a in (spec.header, *spec.aliases)}
+    names = {normalise_header(a) for a in (spec.header, *spec.aliases)}
     if spec.national:
-        names.add(_normalise_header(spec.national).upper())
+        names.add(normalise_header(spec.national).upper())
     return names
 
 
 def _match_row(values: tuple[Any, ...], colmap: ColumnMap) -> dict[str, int]:
     """Fields of ``colmap`` named by this row, with their column index."""
-    names = [_normalise_header(v) for v in values]
+    names = [normalise_header(v) for v in values]
     found: dict[str, int] = {}
     for spec in colmap.columns:
         wanted = _column_names(spec)
@@ -226,7 +227,7 @@ def _missing(colmap: ColumnMap, positions: dict[str, int]) -> list[str]:
 
 
 def _title_matches(raw: RawSheet, colmap: ColumnMap) -> bool:
-    title = _normalise_header(raw.title)
+    title = normalise_header(raw.title)
     return colmap.sheet in title or (
         raw.path.suffix.lower() == ".csv" and colmap.sheet in raw.path.stem
     )
@@ -286,7 +287,7 @@ def _code_lookup(table: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for code in _all_codes(table):
         entry = code_table(table).entry(code) or {}
-        keys = {code, _normalise_header(entry.get("label"))}
+        keys = {code, normalise_header(entry.get("label"))}
         if code.isdigit():
             keys.add(str(int(code)))
         national = entry.get("national")
@@ -317,7 +318,7 @@ def resolve_code(table: str, value: Any) -> str:
         lookup = _LOOKUPS[table] = _code_lookup(table)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _normalise_header(value)
+    text = normalise_header(value)
     if text in lookup:
         return lookup[text]
     if text.isdigit() and str(int(text)) in lookup:

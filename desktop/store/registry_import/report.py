@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.store.exchange import ColumnSpec, add_sheet, new_workbook, save_workbook
+from desktop.store.exchange.columns import ColumnSpec
+from desktop.store.exchange.writing import add_sheet, new_workbook, save_workbook
 from desktop.store.registry_import.parse import KIND_LABELS, ImportPlan
 
 REPORT_COLUMNS = (

@@ -636,7 +636,7 @@ def mount_web(app: FastAPI) -> None:
                 raise PageError(404, "没有这个乡镇, 或不在您的管辖范围内") from exc
 
         def write(session: Session, path: Path) -> None:
-            from desktop.store.exchange import export_registry
+            from desktop.store.exchange.registry_export import export_registry
 
             export_registry(
                 session, path, village_ids=[v.id for v in villages], internal=staff.internal
