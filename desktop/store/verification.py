@@ -31,18 +31,19 @@ from desktop.domain.policy import PolicyYear
 from desktop.store.db import Database
 from desktop.store.exchange.columns import column_map
 from desktop.store.exchange.importing import (
+    ImportPreview,
     ImportRefused,
     ImportResult,
     RowIssue,
     holders_by_id,
     import_transaction,
+    match_holder,
 )
 from desktop.store.exchange.reading import id_key, read_sheet
 from desktop.store.models import Household
 from desktop.store.settings import working_policy
 
 VERIFIED_FIELDS: dict[str, str] = {"attribute": "贫困户属性", **ASSURANCES}
-REGISTERED = ("poor", "exited", "exited_stable")
 
 
 def shown(name: str, value: Any) -> str:
@@ -91,19 +92,14 @@ class VerifiedHousehold:
         return bool(self.name_in_file) and self.name_in_file != self.person
 
 
-@dataclass
-class VerificationPreview:
+@dataclass(kw_only=True)
+class VerificationPreview(ImportPreview):
     """What a verification import would change; nothing has been written."""
 
-    path: Path
-    sheet: str
     due: date
     today: date
     mismatched: list[VerifiedHousehold] = field(default_factory=list)
     confirmed: list[VerifiedHousehold] = field(default_factory=list)
-    unmatched: list[RowIssue] = field(default_factory=list)
-    ambiguous: list[RowIssue] = field(default_factory=list)
-    invalid: list[RowIssue] = field(default_factory=list)
 
     @property
     def late(self) -> bool:
@@ -117,15 +113,8 @@ class VerificationPreview:
             for x in (self.mismatched, self.confirmed, self.unmatched, self.ambiguous, self.invalid)
         )
 
-    @property
-    def has_issues(self) -> bool:
-        return bool(self.unmatched or self.ambiguous or self.invalid)
-
     def summary(self) -> dict[str, Any]:
         """The preview as plain data (for ``--json``)."""
-
-        def issue(i: RowIssue) -> dict[str, Any]:
-            return {"row": i.row, "id_number": i.id_number, "name": i.name, "reason": i.reason}
 
         def household(h: VerifiedHousehold) -> dict[str, Any]:
             return {
@@ -153,9 +142,7 @@ class VerificationPreview:
             "late": self.late,
             "mismatched": [household(h) for h in self.mismatched],
             "confirmed": [household(h) for h in self.confirmed],
-            "unmatched": [issue(i) for i in self.unmatched],
-            "ambiguous": [issue(i) for i in self.ambiguous],
-            "invalid": [issue(i) for i in self.invalid],
+            **self.issues(),
             "name_differs": [
                 household(h) for h in self.mismatched + self.confirmed if h.name_differs
             ],
@@ -239,28 +226,10 @@ def preview_verification_import(
         if problems:
             preview.invalid.append(RowIssue(row.number, number, name, "；".join(problems)))
             continue
-        found = holders.get(id_key(number) or "", [])
-        if not found:
-            preview.unmatched.append(
-                RowIssue(row.number, number, name, "没有找到持有此证件号码的现有家庭成员")
-            )
-            continue
-        if len(found) > 1:
-            numbers = "、".join(sorted({h.household_number for h in found}))
-            preview.ambiguous.append(
-                RowIssue(row.number, number, name, f"此证件号码登记在多名成员上(户编号 {numbers})")
-            )
-            continue
-        holder = found[0]
-        if holder.status not in REGISTERED:
-            preview.invalid.append(
-                RowIssue(
-                    row.number,
-                    number,
-                    name,
-                    f"{holder.name}所在户({holder.household_number})是一般农户,不是建档立卡户",
-                )
-            )
+        holder = match_holder(
+            preview, row.number, number, name, holders.get(id_key(number) or "", [])
+        )
+        if holder is None:
             continue
         matched.append(
             (

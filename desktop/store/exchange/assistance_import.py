@@ -18,11 +18,13 @@ from desktop.domain.policy import PolicyYear
 from desktop.store.db import Database
 from desktop.store.exchange.columns import column_map
 from desktop.store.exchange.importing import (
+    ImportPreview,
     ImportRefused,
     ImportResult,
     RowIssue,
     holders_by_id,
     import_transaction,
+    match_holder,
 )
 from desktop.store.exchange.reading import id_key, read_sheet
 from desktop.store.models import (
@@ -54,17 +56,12 @@ class MeasureRow:
         return bool(self.name_in_file) and self.name_in_file != self.member_name
 
 
-@dataclass
-class AssistancePreview:
+@dataclass(kw_only=True)
+class AssistancePreview(ImportPreview):
     """What an assistance import would do; nothing has been written."""
 
-    path: Path
-    sheet: str
     new: list[MeasureRow] = field(default_factory=list)
     already_recorded: list[MeasureRow] = field(default_factory=list)
-    unmatched: list[RowIssue] = field(default_factory=list)
-    ambiguous: list[RowIssue] = field(default_factory=list)
-    invalid: list[RowIssue] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -76,15 +73,8 @@ class AssistancePreview:
             + len(self.invalid)
         )
 
-    @property
-    def has_issues(self) -> bool:
-        return bool(self.unmatched or self.ambiguous or self.invalid)
-
     def summary(self) -> dict[str, Any]:
         """The preview as plain data (for ``--json`` and the report)."""
-
-        def issue(i: RowIssue) -> dict[str, Any]:
-            return {"row": i.row, "id_number": i.id_number, "name": i.name, "reason": i.reason}
 
         def measure(m: MeasureRow) -> dict[str, Any]:
             return {
@@ -104,9 +94,7 @@ class AssistancePreview:
             "rows_read": self.rows_read,
             "new": [measure(m) for m in self.new],
             "already_recorded": [measure(m) for m in self.already_recorded],
-            "unmatched": [issue(i) for i in self.unmatched],
-            "ambiguous": [issue(i) for i in self.ambiguous],
-            "invalid": [issue(i) for i in self.invalid],
+            **self.issues(),
             "name_differs": [measure(m) for m in self.new if m.name_differs],
         }
 
@@ -195,29 +183,8 @@ def preview_assistance_import(
         if key is None:
             preview.invalid.append(RowIssue(row.number, number, name, "证件号码不足18位"))
             continue
-        if not found:
-            preview.unmatched.append(
-                RowIssue(row.number, number, name, "没有找到持有此证件号码的现有家庭成员")
-            )
-            continue
-        if len(found) > 1:
-            numbers = "、".join(sorted({h.household_number for h in found}))
-            preview.ambiguous.append(
-                RowIssue(
-                    row.number, number, name, f"此证件号码登记在多名成员上（户编号 {numbers}）"
-                )
-            )
-            continue
-        holder = found[0]
-        if holder.status == "ordinary":
-            preview.invalid.append(
-                RowIssue(
-                    row.number,
-                    number,
-                    name,
-                    f"{holder.name}所在户（{holder.household_number}）是一般农户，不是建档立卡户",
-                )
-            )
+        holder = match_holder(preview, row.number, number, name, found)
+        if holder is None:
             continue
         measure = MeasureRow(
             row=row.number,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -57,6 +58,61 @@ class RowIssue:
     id_number: str | None
     name: str | None
     reason: str
+
+
+REGISTERED = frozenset({"poor", "exited", "exited_stable"})
+"""The statuses of registered (建档立卡) households: the only ones a department's file is about."""
+ISSUE_KINDS = ("unmatched", "ambiguous", "invalid")
+
+
+@dataclass(kw_only=True)
+class ImportPreview:
+    """What every import's preview lists besides its own rows: the rows it will not take."""
+
+    path: Path
+    sheet: str
+    unmatched: list[RowIssue] = field(default_factory=list)
+    ambiguous: list[RowIssue] = field(default_factory=list)
+    invalid: list[RowIssue] = field(default_factory=list)
+
+    @property
+    def has_issues(self) -> bool:
+        return bool(self.unmatched or self.ambiguous or self.invalid)
+
+    def issues(self) -> dict[str, list[dict[str, Any]]]:
+        """The rows not taken, as plain data by reason (for ``--json`` and the reports)."""
+        return {kind: [asdict(i) for i in getattr(self, kind)] for kind in ISSUE_KINDS}
+
+
+def match_holder(
+    preview: ImportPreview, row: int, number: str | None, name: str | None, found: list[Holder]
+) -> Holder | None:
+    """The one current member (``found``) carrying the row's ID number, in a registered
+    household; otherwise the row goes on the preview's unmatched, ambiguous or invalid list and
+    the answer is ``None``."""
+    if not found:
+        preview.unmatched.append(
+            RowIssue(row, number, name, "没有找到持有此证件号码的现有家庭成员")
+        )
+        return None
+    if len(found) > 1:
+        numbers = "、".join(sorted({h.household_number for h in found}))
+        preview.ambiguous.append(
+            RowIssue(row, number, name, f"此证件号码登记在多名成员上（户编号 {numbers}）")
+        )
+        return None
+    holder = found[0]
+    if holder.status not in REGISTERED:
+        preview.invalid.append(
+            RowIssue(
+                row,
+                number,
+                name,
+                f"{holder.name}所在户（{holder.household_number}）是一般农户，不是建档立卡户",
+            )
+        )
+        return None
+    return holder
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ ID_KEY_LENGTH = 18
 
 
 def normalise_header(text: Any) -> str:
+    """A header cell as compared with a column's aliases: no spaces, no *, ASCII brackets."""
     if text is None:
         return ""
     cleaned = str(text).strip().replace("（", "(").replace("）", ")").replace("*", "")
@@ -80,6 +81,7 @@ def parse_bool(value: Any) -> bool | None:
 
 
 def parse_int(value: Any) -> int:
+    """A cell as a whole number (``3``, ``3.0``, ``"3"``); raises ``ValueError`` otherwise."""
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int):
@@ -93,6 +95,7 @@ def parse_int(value: Any) -> int:
 
 
 def parse_number(value: Any) -> Decimal:
+    """A cell as an exact number (``1,200.50`` reads); raises ``ValueError`` otherwise."""
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int | Decimal):

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -37,7 +37,7 @@ from desktop.domain.codes import code_table
 from desktop.domain.idcard import check_id, normalize_id
 from desktop.domain.income import income_totals
 from desktop.store.exchange.columns import ColumnMap, ColumnSpec, column_map
-from desktop.store.exchange.reading import normalise_header, parse_bool
+from desktop.store.exchange.reading import normalise_header, parse_bool, parse_int, parse_number
 from desktop.store.registry_import.reader import RawSheet, RegistryFileError, read_file
 
 HEADER_SCAN_ROWS = 12
@@ -337,34 +337,6 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _int(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ValueError(value)
-    text = str(value).strip()
-    if text.endswith(".0"):
-        text = text[:-2]
-    return int(text)
-
-
-def _number(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    try:
-        return Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation as exc:
-        raise ValueError(value) from exc
-
-
 def _date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -384,9 +356,9 @@ def convert(spec: ColumnSpec, value: Any) -> Any:
     if kind == "bool":
         return parse_bool(value)
     if kind == "int":
-        return _int(value)
+        return parse_int(value)
     if kind == "number":
-        return _number(value)
+        return parse_number(value)
     if kind == "date":
         return _date(value)
     if kind == "code" and spec.table:
