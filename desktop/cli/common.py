@@ -128,3 +128,50 @@ def issue_lines(title: str, issues: list[dict[str, Any]]) -> list[str]:
         f"  第{i['row']}行 {i.get('name') or ''} {i.get('id_number') or ''}: {i['reason']}"
         for i in issues
     ]
+
+
+def name_differs_lines(payload: dict[str, Any]) -> list[str]:
+    """The rows matched by ID number whose name is not the registered one."""
+    if not payload["name_differs"]:
+        return []
+    return [f"姓名与登记不一致 {len(payload['name_differs'])} 行 (按证件号码匹配):"] + [
+        f"  第{m['row']}行 文件中为 {m['name_in_file']}, 登记为 {m['name']}"
+        for m in payload["name_differs"]
+    ]
+
+
+def run_import(
+    args: argparse.Namespace,
+    read: Callable[[Any, Path, Any], Any],
+    describe: Callable[[Any, dict[str, Any]], list[str]],
+    commit: Callable[[Any, Any, dict[str, Any], list[str]], None],
+) -> int:
+    """An import command: ``read(session, file, policy)`` previews ``args.file`` (a file that does
+    not read is a usage error), ``describe(preview, payload)`` gives the lines a person reads, and
+    ``commit(db, preview, payload, lines)`` writes (or says why not), adding to both. A refused
+    household (``ImportRefused``) rolls the import back and exits 1, as do rows not taken."""
+    from desktop.store.exchange.columns import ExchangeError
+    from desktop.store.exchange.importing import ImportRefused
+
+    file = existing_file(args.file)
+    db = open_for_command(args)
+    try:
+        with db.session() as session:
+            policy = policy_for(args, session)
+            try:
+                preview = read(session, file, policy)
+            except ExchangeError as exc:
+                raise UsageError(str(exc)) from exc
+        payload = preview.summary()
+        lines = describe(preview, payload)
+        payload["committed"] = False
+        try:
+            commit(db, preview, payload, lines)
+        except ImportRefused as exc:
+            payload["error"] = exc.message
+            emit(args, payload, "\n".join([*lines, exc.message]))
+            return EXIT_PROBLEMS
+    finally:
+        db.dispose()
+    emit(args, payload, "\n".join(lines))
+    return EXIT_PROBLEMS if preview.has_issues else EXIT_OK

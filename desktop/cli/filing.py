@@ -28,10 +28,11 @@ from desktop.cli.common import (
     UsageError,
     add_database_options,
     emit,
-    existing_file,
     issue_lines,
+    name_differs_lines,
     open_for_command,
     policy_for,
+    run_import,
 )
 
 
@@ -304,27 +305,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_import_verification(args: argparse.Namespace) -> int:
-    from desktop.store.exchange.columns import ExchangeError
-    from desktop.store.exchange.importing import ImportRefused
     from desktop.store.verification import (
         commit_verification_import,
         preview_verification_import,
     )
 
-    file = existing_file(args.file)
-    db = open_for_command(args)
-    try:
-        with db.session() as session:
-            policy = policy_for(args, session)
-            try:
-                preview = preview_verification_import(
-                    session, file, policy=policy, today=args.today
-                )
-            except ExchangeError as exc:
-                raise UsageError(str(exc)) from exc
-        payload = preview.summary()
+    def describe(preview: Any, payload: dict[str, Any]) -> list[str]:
         lines = [
-            f"文件 {file.name} 工作表 {preview.sheet}: 读取 {preview.rows_read} 行",
+            f"文件 {preview.path.name} 工作表 {preview.sheet}: 读取 {preview.rows_read} 行",
             f"  与登记不一致 {len(preview.mismatched)} 户, 与登记一致 {len(preview.confirmed)} 户",
         ]
         if preview.late:
@@ -342,31 +330,26 @@ def cmd_import_verification(args: argparse.Namespace) -> int:
         lines += issue_lines("未匹配", payload["unmatched"])
         lines += issue_lines("无法确定归属", payload["ambiguous"])
         lines += issue_lines("不能使用", payload["invalid"])
-        if payload["name_differs"]:
-            lines.append(f"姓名与登记不一致 {len(payload['name_differs'])} 行 (按证件号码匹配):")
-            lines += [
-                f"  第{m['row']}行 文件中为 {m['name_in_file']}, 登记为 {m['name']}"
-                for m in payload["name_differs"]
-            ]
-        payload["committed"] = False
+        return lines + name_differs_lines(payload)
+
+    def commit(db: Any, preview: Any, payload: dict[str, Any], lines: list[str]) -> None:
         if args.dry_run:
             lines.append("试运行, 未写入数据库 (去掉 --dry-run 写入)")
-        elif preview.mismatched:
-            try:
-                result = commit_verification_import(db, preview, actor=args.actor)
-            except ImportRefused as exc:
-                payload["error"] = exc.message
-                emit(args, payload, "\n".join([*lines, exc.message]))
-                return EXIT_PROBLEMS
-            payload["committed"] = True
-            payload["households"] = result.households
-            payload["fields"] = result.rows
-            lines.append(
-                f"已按部门核实结果修改 {result.households} 户的 {result.rows} 项, 已记入户簿并等待同步"
-            )
-        else:
+            return
+        if not preview.mismatched:
             lines.append("没有需要修改的内容")
-    finally:
-        db.dispose()
-    emit(args, payload, "\n".join(lines))
-    return EXIT_PROBLEMS if preview.has_issues else EXIT_OK
+            return
+        result = commit_verification_import(db, preview, actor=args.actor)
+        payload["committed"] = True
+        payload["households"] = result.households
+        payload["fields"] = result.rows
+        lines.append(
+            f"已按部门核实结果修改 {result.households} 户的 {result.rows} 项, 已记入户簿并等待同步"
+        )
+
+    return run_import(
+        args,
+        lambda s, f, p: preview_verification_import(s, f, policy=p, today=args.today),
+        describe,
+        commit,
+    )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import Any
 
 from desktop.cli.common import (
     ACTOR,
@@ -29,11 +30,14 @@ from desktop.cli.common import (
     UsageError,
     add_database_options,
     emit,
-    existing_file,
     issue_lines,
+    name_differs_lines,
     open_for_command,
     policy_for,
+    run_import,
 )
+
+PREVIEW_ONLY = "预览完毕, 未写入数据库 (加 --commit 写入)"
 
 
 def register(add: Add) -> None:
@@ -161,49 +165,29 @@ def cmd_import_assistance(args: argparse.Namespace) -> int:
         commit_assistance_import,
         preview_assistance_import,
     )
-    from desktop.store.exchange.columns import ExchangeError
-    from desktop.store.exchange.importing import ImportRefused
 
-    file = existing_file(args.file)
-    db = open_for_command(args)
-    try:
-        with db.session() as session:
-            policy = policy_for(args, session)
-            try:
-                preview = preview_assistance_import(session, file, policy=policy)
-            except ExchangeError as exc:
-                raise UsageError(str(exc)) from exc
-        payload = preview.summary()
-        lines = [
-            f"文件 {file.name} 工作表 {preview.sheet}: 读取 {preview.rows_read} 行",
+    def describe(preview: Any, payload: dict[str, Any]) -> list[str]:
+        return [
+            f"文件 {preview.path.name} 工作表 {preview.sheet}: 读取 {preview.rows_read} 行",
             f"  可导入 {len(preview.new)} 条, 已登记过 {len(preview.already_recorded)} 条",
             *issue_lines("未匹配", payload["unmatched"]),
             *issue_lines("无法确定归属", payload["ambiguous"]),
             *issue_lines("内容有误", payload["invalid"]),
+            *name_differs_lines(payload),
         ]
-        if payload["name_differs"]:
-            lines.append(f"姓名与登记不一致 {len(payload['name_differs'])} 行 (按证件号码匹配):")
-            lines += [
-                f"  第{m['row']}行 文件中为 {m['name_in_file']}, 登记为 {m['name']}"
-                for m in payload["name_differs"]
-            ]
-        payload["committed"] = False
-        if args.commit:
-            try:
-                result = commit_assistance_import(db, preview, actor=args.actor)
-            except ImportRefused as exc:
-                payload["error"] = exc.message
-                emit(args, payload, "\n".join([*lines, exc.message]))
-                return EXIT_PROBLEMS
-            payload["committed"] = True
-            payload["households"] = result.households
-            lines.append(f"已写入 {result.rows} 条帮扶措施, 涉及 {result.households} 户")
-        else:
-            lines.append("预览完毕, 未写入数据库 (加 --commit 写入)")
-    finally:
-        db.dispose()
-    emit(args, payload, "\n".join(lines))
-    return EXIT_PROBLEMS if preview.has_issues else EXIT_OK
+
+    def commit(db: Any, preview: Any, payload: dict[str, Any], lines: list[str]) -> None:
+        if not args.commit:
+            lines.append(PREVIEW_ONLY)
+            return
+        result = commit_assistance_import(db, preview, actor=args.actor)
+        payload["committed"] = True
+        payload["households"] = result.households
+        lines.append(f"已写入 {result.rows} 条帮扶措施, 涉及 {result.households} 户")
+
+    return run_import(
+        args, lambda s, f, p: preview_assistance_import(s, f, policy=p), describe, commit
+    )
 
 
 # --- export ------------------------------------------------------------------------------------------
@@ -273,21 +257,10 @@ def _crosscheck_export(args: argparse.Namespace) -> int:
 
 def _crosscheck_import(args: argparse.Namespace) -> int:
     from desktop.store.crosscheck import commit_crosscheck_import, preview_crosscheck_import
-    from desktop.store.exchange.columns import ExchangeError
-    from desktop.store.exchange.importing import ImportRefused
 
-    file = existing_file(args.file)
-    db = open_for_command(args)
-    try:
-        with db.session() as session:
-            policy = policy_for(args, session)
-            try:
-                preview = preview_crosscheck_import(session, file, policy=policy)
-            except ExchangeError as exc:
-                raise UsageError(str(exc)) from exc
-        payload = preview.summary()
+    def describe(preview: Any, payload: dict[str, Any]) -> list[str]:
         lines = [
-            f"文件 {file.name} 工作表 {preview.sheet}: 匹配 {len(preview.matched)} 人, "
+            f"文件 {preview.path.name} 工作表 {preview.sheet}: 匹配 {len(preview.matched)} 人, "
             f"发现问题 {len(preview.flagged)} 人",
             *(
                 f"  {m['household_number']} {m['name']}: {'、'.join(m['findings'])}"
@@ -299,26 +272,23 @@ def _crosscheck_import(args: argparse.Namespace) -> int:
         ]
         if preview.not_returned:
             lines.append(f"名单中 {len(preview.not_returned)} 人没有比对结果")
-        payload["committed"] = False
-        if args.commit:
-            try:
-                result = commit_crosscheck_import(
-                    db, preview, actor=args.actor, checked_date=args.checked_date
-                )
-            except ImportRefused as exc:
-                payload["error"] = exc.message
-                emit(args, payload, "\n".join([*lines, exc.message]))
-                return EXIT_PROBLEMS
-            payload["committed"] = True
-            lines.append(f"已记录 {result.rows} 人的比对结果, 涉及 {result.households} 户")
-            if preview.flagged:
-                lines.append("发现问题的人员须经第二次评议登记结论后, 程序才能继续")
-        else:
-            lines.append("预览完毕, 未写入数据库 (加 --commit 写入)")
-    finally:
-        db.dispose()
-    emit(args, payload, "\n".join(lines))
-    return EXIT_PROBLEMS if preview.has_issues else EXIT_OK
+        return lines
+
+    def commit(db: Any, preview: Any, payload: dict[str, Any], lines: list[str]) -> None:
+        if not args.commit:
+            lines.append(PREVIEW_ONLY)
+            return
+        result = commit_crosscheck_import(
+            db, preview, actor=args.actor, checked_date=args.checked_date
+        )
+        payload["committed"] = True
+        lines.append(f"已记录 {result.rows} 人的比对结果, 涉及 {result.households} 户")
+        if preview.flagged:
+            lines.append("发现问题的人员须经第二次评议登记结论后, 程序才能继续")
+
+    return run_import(
+        args, lambda s, f, p: preview_crosscheck_import(s, f, policy=p), describe, commit
+    )
 
 
 def _crosscheck_review(args: argparse.Namespace) -> int:
