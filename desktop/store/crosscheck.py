@@ -39,6 +39,7 @@ from desktop.store.exchange.importing import (
     RowIssue,
     holders_by_id,
     import_transaction,
+    save_in_import,
 )
 from desktop.store.exchange.reading import id_key, read_sheet
 from desktop.store.exchange.registry_export import ExportSummary
@@ -48,7 +49,7 @@ from desktop.store.procedures import (
     candidate_household_ids,
     crosscheck_results_of_year,
 )
-from desktop.store.save import SaveRefused, SaveResult, save_household
+from desktop.store.save import SaveResult, save_household
 from desktop.store.settings import working_policy
 
 FLAGS = tuple(rules.CROSSCHECK_FLAGS)
@@ -374,21 +375,7 @@ def commit_crosscheck_import(
                     result.checked_date = day
                     for name, value in match.flags.items():
                         setattr(result, name, value)
-            try:
-                saved = save_household(
-                    session,
-                    household,
-                    actor=actor,
-                    reason=IMPORT_REASON,
-                )
-            except SaveRefused as refused:
-                raise ImportRefused(
-                    household.household_number,
-                    refused.problems,
-                    f"户编号 {household.household_number} 不能保存（{refused.message}："
-                    + "；".join(p.message for p in refused.problems if p.is_error)
-                    + "），整个导入已撤销，没有写入任何数据。",
-                ) from refused
+            saved = save_in_import(session, household, actor=actor, reason=IMPORT_REASON)
             changes += len(saved.change_ids)
     return ImportResult(households=len(by_household), rows=len(preview.matched), change_ids=changes)
 

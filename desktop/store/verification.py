@@ -38,6 +38,7 @@ from desktop.store.exchange.importing import (
     holders_by_id,
     import_transaction,
     match_holder,
+    save_in_import,
 )
 from desktop.store.exchange.reading import id_key, read_sheet
 from desktop.store.models import Household
@@ -291,8 +292,6 @@ def commit_verification_import(
     """Set the departments' values where they differ, through each household's save, in one
     transaction. A household changed since the preview, or whose save is refused, rolls the
     whole import back (``ImportRefused`` naming it)."""
-    from desktop.store.save import SaveRefused, save_household
-
     changes = 0
     fields = 0
     with import_transaction(db) as session:
@@ -313,16 +312,7 @@ def commit_verification_import(
             with session.no_autoflush:
                 for difference in entry.differences:
                     setattr(household, difference.field, difference.verified)
-            try:
-                result = save_household(session, household, actor=actor, reason=reason)
-            except SaveRefused as refused:
-                raise ImportRefused(
-                    household.household_number,
-                    refused.problems,
-                    f"户编号 {household.household_number} 不能保存({refused.message}:"
-                    + "；".join(p.message for p in refused.problems if p.is_error)
-                    + "),整个导入已撤销,没有写入任何数据。",
-                ) from refused
+            result = save_in_import(session, household, actor=actor, reason=reason)
             changes += len(result.change_ids)
             fields += len(entry.differences)
     return ImportResult(households=len(preview.mismatched), rows=fields, change_ids=changes)

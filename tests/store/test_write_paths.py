@@ -46,6 +46,7 @@ ALLOWED_WRITERS = {
     # a newer export changed (the national system's record is the authority there), each booked
     "desktop/store/registry_import/load.py": {"bulk"},
 }
+IMPORT_SAVE = ("desktop/store/exchange/importing.py", "save_in_import")
 SAVING_IMPORTS = {
     "desktop/store/exchange/assistance_import.py": "commit_assistance_import",
     "desktop/store/crosscheck.py": "commit_crosscheck_import",
@@ -94,5 +95,7 @@ def test_only_the_save_the_sync_apply_and_the_bulk_loaders_declare_registry_writ
 
 def test_every_import_and_command_that_changes_households_goes_through_the_save() -> None:
     root = ROOTS[0].parent
+    # an import's save: save_household, its refusal turned into ImportRefused
+    assert "save_household" in _calls(root / IMPORT_SAVE[0], IMPORT_SAVE[1])
     for relative, function in SAVING_IMPORTS.items():
-        assert "save_household" in _calls(root / relative, function), relative
+        assert {"save_household", IMPORT_SAVE[1]} & _calls(root / relative, function), relative

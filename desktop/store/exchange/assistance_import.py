@@ -19,12 +19,12 @@ from desktop.store.db import Database
 from desktop.store.exchange.columns import column_map
 from desktop.store.exchange.importing import (
     ImportPreview,
-    ImportRefused,
     ImportResult,
     RowIssue,
     holders_by_id,
     import_transaction,
     match_holder,
+    save_in_import,
 )
 from desktop.store.exchange.reading import id_key, read_sheet
 from desktop.store.models import (
@@ -239,8 +239,6 @@ def commit_assistance_import(
     A household whose save is refused (an error in its data) rolls the whole import back and
     raises ``ImportRefused`` naming it.
     """
-    from desktop.store.save import SaveRefused, save_household
-
     by_household: dict[str, list[MeasureRow]] = defaultdict(list)
     for m in preview.new:
         by_household[m.household_id].append(m)
@@ -267,15 +265,6 @@ def commit_assistance_import(
                             received=True,
                         )
                     )
-            try:
-                result = save_household(session, household, actor=actor, reason=reason)
-            except SaveRefused as refused:
-                raise ImportRefused(
-                    household.household_number,
-                    refused.problems,
-                    f"户编号 {household.household_number} 不能保存（{refused.message}："
-                    + "；".join(p.message for p in refused.problems if p.is_error)
-                    + "），整个导入已撤销，没有写入任何数据。",
-                ) from refused
+            result = save_in_import(session, household, actor=actor, reason=reason)
             changes += len(result.change_ids)
     return ImportResult(households=len(by_household), rows=len(preview.new), change_ids=changes)

@@ -185,3 +185,20 @@ class ImportResult:
     households: int
     rows: int
     change_ids: int
+
+
+def save_in_import(session: Session, household: Any, *, actor: str, reason: str) -> Any:
+    """Save one household of an import through ``save_household``; a refused save raises
+    ``ImportRefused`` naming the household, and the import's one transaction rolls back."""
+    from desktop.store.save import SaveRefused, save_household
+
+    try:
+        return save_household(session, household, actor=actor, reason=reason)
+    except SaveRefused as refused:
+        raise ImportRefused(
+            household.household_number,
+            refused.problems,
+            f"户编号 {household.household_number} 不能保存（{refused.message}："
+            + "；".join(p.message for p in refused.problems if p.is_error)
+            + "），整个导入已撤销，没有写入任何数据。",
+        ) from refused
