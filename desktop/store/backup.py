@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
-    from desktop.store.db import Database
+    from desktop.store.engine import Database
 
 BACKUP_FOLDER_SETTING = "backup_folder"
 """Setting: the folder backups go to (another disk, a USB stick); default ``backups/`` beside
@@ -443,7 +443,7 @@ def _safety_backup(
 ) -> BackupInfo | None:
     """Back up the current database before a restore; ``None`` if it cannot be opened with
     ``key``. Raises ``BackupError`` when another program still has it open."""
-    from desktop.store.db import make_engine
+    from desktop.store.engine import make_engine
 
     try:
         check_key(db_path, key)

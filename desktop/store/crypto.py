@@ -75,15 +75,27 @@ from desktop.domain.roles import (
     lockout_seconds,
     parse_role,
 )
+from desktop.store.engine import (
+    KEY_BYTES,
+    SQLITE_CORRUPT,
+    SQLITE_NOTADB,
+    CryptoError,
+    check_key_shape,
+    connect_raw,
+    key_pragma_value,
+    sqlcipher_module,
+    sqlite_error_code,
+)
+
+# SQLCipher's keying moved to desktop.store.engine; these names are still called from here.
+from desktop.store.engine import SQLITE_BUSY as SQLITE_BUSY
+from desktop.store.engine import SQLITE_LOCKED as SQLITE_LOCKED
+from desktop.store.engine import encrypted_engine as encrypted_engine
+from desktop.store.engine import key_from_engine as key_from_engine
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-    from sqlalchemy.engine import URL
     from sqlalchemy.orm import Session
 
-    from desktop.store.db import Database
-
-KEY_BYTES = 32
 KEYRING_SUFFIX = ".keys"
 KEYRING_FORMAT = "fieldbook-keyring/1"
 CIPHER = "sqlcipher4-raw-key"
@@ -108,10 +120,6 @@ DEFAULT_IDLE_LOCK_MINUTES = 10.0
 MIN_IDLE_LOCK_MINUTES = 1.0
 
 
-class CryptoError(Exception):
-    """Encryption at rest went wrong; ``str(error)`` is a Chinese message for the person."""
-
-
 class WrongKey(CryptoError):
     """The key does not open this database (or the file is not a database at all)."""
 
@@ -132,46 +140,9 @@ def new_database_key() -> bytes:
     return secrets.token_bytes(KEY_BYTES)
 
 
-def check_key_shape(key: bytes) -> bytes:
-    """``key`` itself if it is a 32-byte key; raises ``CryptoError`` otherwise."""
-    if not isinstance(key, bytes | bytearray) or len(key) != KEY_BYTES:
-        raise CryptoError(f"数据库密钥应为 {KEY_BYTES} 字节")
-    return bytes(key)
-
-
-def key_pragma_value(key: bytes) -> str:
-    """The value of SQLCipher's ``PRAGMA key`` for a raw key: ``x'<hex>'``."""
-    return f"x'{check_key_shape(key).hex()}'"
-
-
 def key_id(key: bytes) -> str:
     """A short public name of a key (HMAC of a constant): tells keyrings and backups apart."""
     return hmac.new(check_key_shape(key), b"fieldbook key id", hashlib.sha256).hexdigest()[:16]
-
-
-def sqlcipher_module() -> Any:
-    """The SQLCipher DB-API module (``sqlcipher3``); raises ``CryptoError`` if it is missing."""
-    try:
-        import sqlcipher3.dbapi2 as module
-    except ImportError as exc:  # pragma: no cover - the wheel is a dependency
-        raise CryptoError("缺少 SQLCipher(sqlcipher3-binary),无法打开加密数据库") from exc
-    return module
-
-
-def connect_raw(path: str | Path, key: bytes | None) -> Any:
-    """A DB-API connection to ``path``: SQLCipher with ``key``, plain ``sqlite3`` without.
-
-    The key is set before anything reads the file; nothing checks it yet (``check_key`` does).
-    """
-    if key is None:
-        import sqlite3
-
-        return sqlite3.connect(str(path))
-    connection = sqlcipher_module().connect(str(path))
-    connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our error, not a log
-    connection.execute(f'PRAGMA key = "{key_pragma_value(key)}"')
-    connection.execute("PRAGMA temp_store = MEMORY")
-    return connection
 
 
 def file_header(path: str | Path) -> bytes | None:
@@ -189,17 +160,6 @@ def is_encrypted_file(path: str | Path) -> bool | None:
     if not header:
         return None
     return header != SQLITE_HEADER
-
-
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CORRUPT, SQLITE_NOTADB = 5, 6, 11, 26
-"""SQLite's primary result codes (https://sqlite.org/rescode.html), the same in sqlcipher3."""
-
-
-def sqlite_error_code(exc: BaseException) -> int | None:
-    """The primary SQLite result code of a ``sqlite3``/``sqlcipher3`` error (its extended code's
-    low byte), or ``None`` for anything else."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return code & 0xFF if isinstance(code, int) else None
 
 
 def _says_the_key_is_wrong(exc: BaseException) -> bool:
@@ -251,40 +211,6 @@ def check_database_key(path: str | Path, key: bytes | None) -> None:
     if not encrypted:
         raise WrongKey("数据库没有加密,不能用密钥打开(可先用 encrypt_database_file 加密)")
     check_key(path, key)
-
-
-def encrypted_engine(url: URL, key: bytes) -> Engine:
-    """A SQLAlchemy engine on the SQLCipher file of ``url`` (``sqlite+pysqlcipher``, raw key).
-
-    A ``QueuePool`` like a plain SQLite file's engine (the dialect's own default is one
-    connection per thread). The key travels as the URL's password, which SQLAlchemy never shows
-    when it prints the URL; every connection also gets ``temp_store=MEMORY``.
-    """
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.pool import QueuePool
-
-    sqlcipher_module()
-    cipher_url = url.set(drivername="sqlite+pysqlcipher", password=key_pragma_value(key))
-    engine = create_engine(cipher_url, poolclass=QueuePool)
-    event.listen(engine, "connect", _cipher_pragmas)
-    return engine
-
-
-def _cipher_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA temp_store = MEMORY")
-    cursor.close()
-
-
-def key_from_engine(engine: Engine) -> bytes | None:
-    """The key an engine from ``encrypted_engine`` opens its file with (``None``: plain)."""
-    password = engine.url.password
-    if engine.url.drivername != "sqlite+pysqlcipher" or not password:
-        return None
-    text = str(password)
-    if not (text.startswith("x'") and text.endswith("'")):
-        return None
-    return bytes.fromhex(text[2:-1])
 
 
 def encrypt_database_file(path: str | Path, key: bytes) -> None:
@@ -715,104 +641,19 @@ class Keyring:
 
 # --- enrollment and sign-in ----------------------------------------------------------------------
 
-
-@dataclass
-class Enrollment:
-    """A newly encrypted database: open, with its first administrator and the recovery key."""
-
-    db: Database
-    user: LocalUser
-    key: bytes
-    recovery_key: str
-    keyring: Keyring
+_MOVED_TO_SIGNIN = ("Enrollment", "SignedIn", "enroll_database", "unlock_database")
 
 
-def enroll_database(
-    db_path: str | Path,
-    admin_name: str,
-    admin_secret: str,
-    *,
-    n: int = WRAP_N,
-    user_n: int | None = None,
-) -> Enrollment:
-    """Create a new encrypted database at ``db_path`` with its first county administrator.
+def __getattr__(name: str) -> Any:
+    """The sign-in steps moved to ``desktop.store.signin`` (they open the database, which sits
+    above this module); this keeps ``from desktop.store.crypto import unlock_database`` working
+    until the callers in ``desktop/ui/app.py``, ``desktop/selfcheck.py`` and
+    ``sync/provision.py`` import from there."""
+    if name in _MOVED_TO_SIGNIN:
+        import importlib
 
-    Makes a random key, opens (migrates) the database with it, adds the administrator to the
-    ``users`` table, and writes the keyring with the administrator's wrapped key and a recovery
-    key. Print ``recovery_key`` for the county administrator: it is not stored anywhere.
-    Raises ``CryptoError`` if a database or keyring is already there, ``UserError`` for a bad
-    name or PIN (nothing is left behind then).
-    """
-    from desktop.store.db import open_database
-    from desktop.store.users import SCRYPT_N, add_user
-
-    db_path = Path(db_path)
-    if db_path.exists() or keyring_path(db_path).exists():
-        raise CryptoError(f"数据库 {db_path} 已存在,不能重新登记加密")
-    key = new_database_key()
-    db = open_database(db_path, key=key)
-    try:
-        with db.session() as session:
-            user = add_user(session, admin_name, Role.ADMIN, admin_secret, n=user_n or SCRYPT_N)
-            session.commit()
-        keyring = Keyring.new(db_path, key)
-        keyring.add_user(user.id, user.name, user.role, admin_secret, key, n=n)
-        recovery = keyring.set_recovery(key, n=n)
-        keyring.save()
-    except BaseException:
-        db.dispose()
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-        keyring_path(db_path).unlink(missing_ok=True)
-        raise
-    return Enrollment(db=db, user=user, key=key, recovery_key=recovery, keyring=keyring)
-
-
-@dataclass
-class SignedIn:
-    """The end of an encrypted sign-in: the result, and the open database when it was right."""
-
-    result: SignInResult
-    db: Database | None = None
-    key: bytes | None = field(default=None, repr=False)
-
-
-def unlock_database(
-    db_path: str | Path,
-    user_id: str,
-    secret: str,
-    *,
-    migrate: bool = True,
-    now: datetime | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> SignedIn:
-    """Sign in to an encrypted database: unwrap its key with the PIN, open it, check the user.
-
-    The user must also be in the ``users`` table and active (otherwise the database is closed
-    again and the answer is ``NO_SUCH_USER``). Raises ``KeyringError`` when the keyring is
-    missing or damaged.
-    """
-    from desktop.store.db import open_database
-    from desktop.store.users import get_user
-
-    keyring = Keyring.load(db_path)
-    unlocked = keyring.unlock(user_id, secret, now=now, sleep=sleep)
-    if not unlocked.ok:
-        return SignedIn(unlocked.result)
-    assert unlocked.key is not None
-    db = open_database(db_path, migrate=migrate, key=unlocked.key)
-    try:
-        with db.session() as session:
-            user = get_user(session, user_id)
-    except BaseException:
-        db.dispose()
-        raise
-    if user is None or not user.active:
-        db.dispose()
-        return SignedIn(
-            SignInResult(SignInOutcome.NO_SUCH_USER, message="该用户不存在或已停用,请选择其他用户")
-        )
-    return SignedIn(SignInResult(SignInOutcome.OK, user), db=db, key=unlocked.key)
+        return getattr(importlib.import_module("desktop.store.signin"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- headless commands ---------------------------------------------------------------------------

@@ -1,139 +1,61 @@
-"""Opening a Fieldbook database: the engine, its pragmas, migrations to head, and the write guard.
+"""Opening a Fieldbook database: key check, backup, migrations to head, search index, write guard.
 
 A laptop's database is a local SQLite file in WAL mode with foreign keys on and
 ``synchronous=FULL`` (a saved form survives a power cut). The server opens the same schema on
 PostgreSQL. ``open_database`` migrates an older file to the current schema before anything
 else touches it, so a laptop's data survives every upgrade.
+
+``open_database`` only puts the steps in order; each lives below it: the engine and its
+pragmas in ``desktop.store.engine``, the key check in ``desktop.store.crypto``, the backup
+before a migration in ``desktop.store.backup``, the index in ``desktop.store.search``.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import threading
-import time
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.store.backup import backup_before_migration
+from desktop.store.crypto import check_database_key
+from desktop.store.engine import (
+    IDLE_CHECKPOINT_SECONDS,
+    WAL_AUTOCHECKPOINT_PAGES,
+    Database,
+    IdleCheckpointer,
+    begin_write,
+    database_url,
+    make_engine,
+)
 from desktop.store.models import REGISTRY_MODELS
-from desktop.store.writer import SerialWriter
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 REGISTRY_WRITER_KEY = "registry_writer"
+__all__ = [  # the engine's names, long imported from here
+    "IDLE_CHECKPOINT_SECONDS",
+    "WAL_AUTOCHECKPOINT_PAGES",
+    "Database",
+    "IdleCheckpointer",
+    "begin_write",
+    "database_url",
+    "make_engine",
+    "open_database",
+    "registry_writer",
+]
 
 
 class UnguardedRegistryWrite(RuntimeError):
     """A registry row was about to be written outside the save path or a bulk loader."""
-
-
-def database_url(target: str | Path) -> URL:
-    """A SQLAlchemy URL for a file path or an URL string (``postgresql+psycopg://…``)."""
-    text = str(target)
-    if "://" in text:
-        return make_url(text)
-    return make_url(f"sqlite:///{Path(text).expanduser().resolve()}")
-
-
-def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    # No automatic checkpoint inside a commit (it made the slowest saves): IdleCheckpointer runs
-    # a passive one once the file has been quiet for a moment, and SQLite checkpoints when the
-    # last connection closes.
-    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
-    cursor.close()
-
-
-WAL_AUTOCHECKPOINT_PAGES = 0
-IDLE_CHECKPOINT_SECONDS = 1.0
-
-
-class IdleCheckpointer:
-    """A passive WAL checkpoint in a background thread, once no commit came for a moment.
-
-    A passive checkpoint never waits for a reader or a writer, so it cannot hold a save up; the
-    thread ends when the engine is disposed or collected.
-    """
-
-    def __init__(self, engine: Engine, quiet: float = IDLE_CHECKPOINT_SECONDS) -> None:
-        self._engine = weakref.ref(engine)
-        self._quiet = quiet
-        self._last_commit = 0.0
-        self._dirty = threading.Event()
-        self._stop = threading.Event()
-        self.checkpoints = 0
-        event.listen(engine, "commit", self._committed)
-        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
-        self._thread.start()
-
-    def _committed(self, _connection) -> None:  # noqa: ANN001
-        self._last_commit = time.monotonic()
-        self._dirty.set()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            if not self._dirty.wait(timeout=30):
-                if self._engine() is None:
-                    return
-                continue
-            while (left := self._last_commit + self._quiet - time.monotonic()) > 0:
-                if self._stop.wait(left):
-                    return
-            self._dirty.clear()
-            if self._stop.is_set():
-                return
-            self.checkpoint()
-
-    def checkpoint(self) -> None:
-        engine = self._engine()
-        if engine is None:
-            return
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-            self.checkpoints += 1
-        except Exception:  # noqa: BLE001 - a missed checkpoint is caught up by the next one
-            pass
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._dirty.set()
-
-
-def make_engine(target: str | Path | URL, *, key: bytes | None = None) -> Engine:
-    """An engine with Fieldbook's connection settings (SQLite pragmas on every connection).
-
-    With ``key`` (32 bytes) the SQLite file is a SQLCipher database (``desktop.store.crypto``).
-    """
-    url = target if isinstance(target, URL) else database_url(target)
-    if key is not None:
-        from desktop.store.crypto import encrypted_engine
-
-        if url.get_backend_name() != "sqlite":
-            raise ValueError("only a SQLite database can be encrypted with a key")
-        engine = encrypted_engine(url, key)
-        engine.hide_parameters = True  # no ID number in an error's text or a log (issue 11)
-        event.listen(engine, "connect", _set_sqlite_pragmas)
-        return engine
-    if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, hide_parameters=True)
-        event.listen(engine, "connect", _set_sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -213,33 +135,6 @@ def _guard_registry_writes(session: Session, _flush_context, _instances) -> None
             )
 
 
-@dataclass
-class Database:
-    """An open, migrated database: its engine and a session factory with the write guard."""
-
-    engine: Engine
-    sessions: sessionmaker[Session]
-    checkpointer: IdleCheckpointer | None = field(default=None, repr=False)
-    writer: SerialWriter = field(default_factory=SerialWriter, repr=False)
-    """The one writer of this database in this process (``desktop.store.writer``)."""
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session that is closed afterwards; it commits nothing by itself."""
-        with self.sessions() as session:
-            yield session
-
-    def dispose(self) -> None:
-        self.writer.shutdown()
-        if self.checkpointer is not None:
-            self.checkpointer.stop()
-        self.engine.dispose()
-
-
 @contextmanager
 def registry_writer(session: Session, who: str) -> Iterator[Session]:
     """Allow registry writes on ``session`` for the duration (used by save and bulk loaders only)."""
@@ -267,14 +162,10 @@ def open_database(
     if url.get_backend_name() == "sqlite" and url.database:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         if url.database != ":memory:":
-            from desktop.store.crypto import check_database_key
-
             check_database_key(url.database, key)
     engine = make_engine(url, key=key)
     if migrate and (revision := current_revision(engine)) != head_revision():
         if revision is not None and url.get_backend_name() == "sqlite":
-            from desktop.store.backup import backup_before_migration
-
             backup_before_migration(engine, revision, key=key)
         upgrade(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)

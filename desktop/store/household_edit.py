@@ -1004,8 +1004,10 @@ def save_form(
     the payload lists (``payload["operations"]``) go to the save, which checks every status and
     flag change against them at ``clock``'s now (default: the database's clock).
     """
+    from desktop.store.engine import begin_write
     from desktop.store.save import save_household
 
+    begin_write(session)  # the loads below already belong to the save's write transaction
     household_id = payload["household"]["id"]
     household = load_for_edit(session, household_id)
     if household is None:

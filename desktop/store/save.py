@@ -37,6 +37,7 @@ from desktop.domain.operations import (
 from desktop.domain.policy import local_moment
 from desktop.domain.problems import Problem, Severity
 from desktop.store.db import registry_writer
+from desktop.store.engine import begin_write
 from desktop.store.models import (
     Division,
     Household,
@@ -578,6 +579,9 @@ def save_household(
     until an identification (or a mark) makes it otherwise. Changes to a stored household are
     always checked.
     """
+    # A write transaction before the first read: max(device_seq) and the duplicate-ID checks
+    # below then read what the last writer committed, not a moment before it.
+    begin_write(session)
     try:
         # No autoflush until every change is collected: a flush clears the attribute history
         # that the book and the outbox are made from.

@@ -285,9 +285,9 @@ class SystemPositionReader(QObject):
         return bool(QGeoPositionInfoSource.availableSources())
 
     def start(self) -> None:
-        from PySide6.QtPositioning import QGeoPositionInfoSource
-
         if self._source is None:
+            from PySide6.QtPositioning import QGeoPositionInfoSource
+
             self._source = QGeoPositionInfoSource.createDefaultSource(self)
         if self._source is None:
             self.failed.emit(self.tr("系统没有可用的定位源"))
@@ -313,13 +313,12 @@ class SystemPositionReader(QObject):
 
 def fix_from_position(info: Any, settings: LocationSettings, received_at: float) -> Fix:
     """A Qt ``QGeoPositionInfo`` as a ``Fix`` (accuracy from its horizontal accuracy attribute)."""
-    from PySide6.QtPositioning import QGeoPositionInfo
-
+    horizontal = type(info).Attribute.HorizontalAccuracy  # QGeoPositionInfo's own enum
     coordinate = info.coordinate()
     valid = info.isValid() and coordinate.isValid()
     accuracy = None
-    if info.hasAttribute(QGeoPositionInfo.Attribute.HorizontalAccuracy):
-        accuracy = float(info.attribute(QGeoPositionInfo.Attribute.HorizontalAccuracy))
+    if info.hasAttribute(horizontal):
+        accuracy = float(info.attribute(horizontal))
     stamp = info.timestamp().toUTC()
     utc = stamp.toPython().replace(tzinfo=None) if stamp.isValid() else None
     return Fix(

@@ -58,6 +58,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from desktop.settings_registry import server_settings
 from sync.protocol import (
     BUNDLE_PATH,
     CONFLICTS_PATH,
@@ -109,13 +110,14 @@ from sync.server.push import ingest_batch
 from sync.server.resolve import resolve_conflict
 from sync.server.snapshot import mount_snapshot, visible_feed
 
-MAX_BODY_BYTES = 32 * 1024 * 1024
+SETTINGS = server_settings()  # desktop.settings_registry: defaults and FIELDBOOK_SERVER_* overrides
+MAX_BODY_BYTES = SETTINGS.max_body_bytes
 """A request body may be at most this large after decompression (guards against zip bombs)."""
-PUSH_LOCK_TIMEOUT = 30.0
-MAX_WAITING_WRITERS = 16
+PUSH_LOCK_TIMEOUT = SETTINGS.push_lock_timeout
+MAX_WAITING_WRITERS = SETTINGS.max_waiting_writers
 """Writes that may wait for the one writer at once; more answer 429 (the threadpool has 40
 threads, so at least 24 are left for pulls, status and reports)."""
-RETRY_AFTER_SECONDS = 5
+RETRY_AFTER_SECONDS = SETTINGS.retry_after_seconds
 VillageFilter = Annotated[str | None, Query(min_length=1, max_length=20)]
 """An optional ``village`` of a report: one of the device's villages (default: all of them)."""
 
@@ -244,8 +246,8 @@ DecompressRequestBody = BoundedRequestBody  # the name earlier releases used
 
 # --- a small rate limit ----------------------------------------------------------------------------
 
-ENROLL_ATTEMPTS = 20
-ENROLL_WINDOW_SECONDS = 60.0
+ENROLL_ATTEMPTS = SETTINGS.enroll_attempts
+ENROLL_WINDOW_SECONDS = SETTINGS.enroll_window_seconds
 
 
 class RateLimiter:
@@ -344,7 +346,7 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-MAX_JSON_DEPTH = 32
+MAX_JSON_DEPTH = SETTINGS.max_json_depth
 """No request nests deeper than this (a push's fields hold flat values and code lists)."""
 
 

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from desktop.settings_registry import ServerSettings, server_settings
 from sync.protocol import encode_enrollment
 from sync.server.db import (
     DEFAULT_DATABASE_URL,
@@ -52,33 +53,37 @@ from sync.server.devices import (
 from sync.server.models import ROLES
 
 REPORT_KINDS = ("progress", "quota", "problems", "conflicts")
-IMPORT_LOCK_TIMEOUT = 60.0
+IMPORT_LOCK_TIMEOUT = server_settings().import_lock_timeout
 
 DB_ENV = "FIELDBOOK_SERVER_DB"
 
 
 def _parser() -> argparse.ArgumentParser:
+    settings = ServerSettings()  # read now: FIELDBOOK_SERVER_* as the command starts
     parser = argparse.ArgumentParser(prog="fieldbook-server", description="Fieldbook 同步服务器")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_db(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
         sub.add_argument(
             "--db",
-            default=os.environ.get(DB_ENV, DEFAULT_DATABASE_URL),
+            default=settings.db,
             help=f"database URL (default: ${DB_ENV} or {DEFAULT_DATABASE_URL})",
         )
         return sub
 
     serve = with_db(commands.add_parser("serve", help="run the HTTP server (uvicorn)"))
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--host", default=settings.host, help="address to listen on")
+    serve.add_argument("--port", type=int, default=settings.port, help="port to listen on")
     serve.add_argument("--ssl-certfile", help="HTTPS: the server's certificate (PEM)")
     serve.add_argument("--ssl-keyfile", help="HTTPS: the server's private key (PEM)")
     serve.add_argument(
         "--migrate", action="store_true", help="migrate the database first (locked) if behind"
     )
     serve.add_argument(
-        "--workers", type=int, default=1, help="worker processes (reads in parallel; one writer)"
+        "--workers",
+        type=int,
+        default=settings.workers,
+        help="worker processes (reads in parallel; one writer)",
     )
     serve.add_argument(
         "--log-file",

@@ -24,18 +24,18 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
+from sqlalchemy import Engine, create_engine, func, make_url, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from desktop.store.db import Database, open_database
+from desktop.store.engine import IMMEDIATE  # every SQLite engine begins IMMEDIATE on it
 from sync.server.models import VERSION_TABLE
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 DEFAULT_DATABASE_URL = "sqlite:///fieldbook-server.db"
 PUSH_ADVISORY_LOCK_KEY = 0x46425F50555348  # "FB_PUSH"
-IMMEDIATE = "fieldbook_immediate"
 
 
 class WriterBusy(Exception):
@@ -68,29 +68,6 @@ def server_current_revision(engine: Engine) -> str | None:
 def upgrade_server(engine: Engine, revision: str = "head") -> None:
     """Migrate the server's tables to ``revision`` (default: the newest)."""
     command.upgrade(server_alembic_config(engine), revision)
-
-
-def _real_sqlite_transactions(database: Database) -> None:
-    """Let SQLAlchemy, not the sqlite3 module, begin transactions, so savepoints nest properly.
-
-    Python's sqlite3 (3.11) begins a transaction only at the first write; a savepoint taken before
-    that would start and, on release, commit a transaction of its own, and a batch would no longer
-    be all-or-nothing. This is SQLAlchemy's documented pysqlite recipe, plus ``BEGIN IMMEDIATE``
-    for a writer's session (``writer_session``).
-    """
-    if not database.is_sqlite:
-        return
-
-    @event.listens_for(database.engine, "connect")
-    def _autocommit_driver(dbapi_connection, _record) -> None:
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(database.engine, "begin")
-    def _begin(connection) -> None:
-        immediate = connection.get_execution_options().get(IMMEDIATE)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    database.engine.dispose()  # connections opened by the migrations predate the listeners
 
 
 class SchemaMismatch(Exception):
@@ -208,7 +185,6 @@ def open_server_database(url: str, *, migrate: bool = True) -> Database:
     except SchemaMismatch:
         database.dispose()
         raise
-    _real_sqlite_transactions(database)
     return database
 
 

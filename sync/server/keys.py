@@ -1,6 +1,6 @@
 """The county's keys the server keeps in its ``settings`` table and hands out at enrollment.
 
-- ``card_key``: the key that signs household cards' QR codes (``desktop.cards.keys``); one per
+- ``card_key``: the key that signs household cards' QR codes (``desktop.store.card_key``); one per
   county, so a card printed on one laptop verifies on any other. Made on first use unless
   ``load-divisions`` brought the master laptop's key along.
 - ``sync.bundle_key``: the server's X25519 private key; laptops seal their bundles to its public
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from desktop.cards.keys import CardKeyError, card_key, county_code
+from desktop.store.card_key import CardKeyError, card_key, county_code
 from desktop.store.settings import get_setting, set_setting
 from sync.bundle import new_sealing_key, sealing_public_key
 

@@ -606,6 +606,14 @@ def main(argv: list[str] | None = None) -> None:
         ],
     )
 
+    failures = {
+        m: sum(results[m]["events"].get("search", {}).get("failed", {}).values())
+        + results[m]["events"].get("open_household", {}).get("failed", 0)
+        for m in modes
+    }
+    if any(failures.values()):  # counted above, and never a quiet success
+        raise SystemExit(f"searches or openings did not finish: {failures}")
+
 
 if __name__ == "__main__":
     main()

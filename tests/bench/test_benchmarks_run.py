@@ -82,3 +82,21 @@ def test_the_sync_bench_prints_push_against_raw_inserts() -> None:
         *("--backends", "sqlite"),
     )
     assert "raw/e2e" in out
+
+
+def test_the_as_of_bench_prints_the_as_of_export_against_the_plain_one() -> None:
+    out = run_bench("as_of_bench.py", "--households", "60", "--edits", "10", "--repeat", "1")
+    assert "plain export" in out and "as-of export" in out and "ratio" in out
+
+
+def test_the_provision_bench_prints_import_and_provisioning_against_raw_copies() -> None:
+    out = run_bench(
+        "provision_bench.py",
+        *("--households", "200", "--village-households", "50", "--formats", "csv"),
+    )
+    assert "ratio import/raw" in out and "ratio provisioning/raw" in out
+
+
+def test_the_web_bench_prints_pages_against_a_plain_page() -> None:
+    out = run_bench("web_bench.py", "--tiny", "--requests", "3")
+    assert "x plain" in out and "overview" in out

@@ -263,16 +263,19 @@ def test_killing_the_app_at_random_points_never_loses_a_reported_save_nor_the_fi
             pid = int(lines.until("pid ", []).split()[1])
             seen: list[str] = []
             lines.until("ready", seen)
-            # Kill after a given number of reported pieces of work, then a moment later, so
-            # every round does real work however busy the machine is.
+            # Kill after a given number of reported pieces of work and then a few more lines of
+            # any kind ("trying", "bulk-start" announce work under way), so every round does
+            # real work and the kill lands on an event, however busy the machine is.
             wanted = rng.randint(1, 3)
             awaited += wanted
-            while wanted:
+            extra = rng.randint(0, 2)
+            while wanted or extra:
                 line = lines.until("", [])
                 seen.append(line)
-                if line.split()[0] in WORK_DONE:
+                if wanted and line.split()[0] in WORK_DONE:
                     wanted -= 1
-            time.sleep(rng.uniform(0.0, 0.1))
+                elif not wanted:
+                    extra -= 1
             os.kill(pid, signal.SIGKILL)
             reaped = lines.until("reaped ", seen).split()
             assert int(reaped[1]) == pid and os.WIFSIGNALED(int(reaped[2]))

@@ -28,6 +28,7 @@ from tests.sync.conftest import EAST, _empty, snapshot
 from tests.sync.killable import run_sync
 
 KILLS = 50
+WAIT = 60  # a safety net only: every wait ends on an event or a process's exit
 FORK_SERVER = multiprocessing.get_context("forkserver")
 FORK_SERVER.set_forkserver_preload(
     [
@@ -66,31 +67,31 @@ def test_a_sync_killed_at_random_points_fifty_times_leaves_every_change_on_the_s
     ]
     outcomes: Counter[str] = Counter()
 
-    def start(batch_size: int) -> tuple[Any, float]:
-        ready = FORK_SERVER.Event()
-        child = FORK_SERVER.Process(target=run_sync, args=(path, batch_size, ready))
+    def start(batch_size: int) -> tuple[Any, Any]:
+        ready, steps = FORK_SERVER.Event(), FORK_SERVER.Queue()
+        child = FORK_SERVER.Process(target=run_sync, args=(path, batch_size, ready, steps))
         child.start()
-        assert ready.wait(30), "the sync process did not start"
-        return child, time.monotonic()
+        assert ready.wait(WAIT), "the sync process did not start"
+        return child, steps
 
-    child, started = start(4)
-    child.join(60)
-    aim = time.monotonic() - started  # a whole sync of 48 changes, to aim the first kills
+    child, steps = start(4)
+    child.join(WAIT)
     assert child.exitcode == 0
+    assert steps.get(timeout=WAIT) == "commit"  # the sync's commits are reported
 
     for round_ in range(KILLS):
         household_id = rng.choice(households)  # the day's work goes on between syncs
         value = f"139{rng.randrange(10**8):08d}"
         laptop.edit(household_id, lambda h, v=value: setattr(h, "phone", v))
-        child, _started = start(rng.choice((1, 2, 3)))
-        time.sleep(rng.uniform(0.0, aim))
-        finished_first = child.exitcode is not None
+        child, steps = start(rng.choice((1, 2, 3)))
+        # kill right after a chosen one of the sync's commits (0: at once), wherever it is then
+        for _ in range(rng.randint(0, 3)):
+            if steps.get(timeout=WAIT) == "done":
+                break
         child.kill()
-        child.join(30)
+        child.join(WAIT)
         assert child.exitcode in (0, -9), f"round {round_}: exit {child.exitcode}"
         outcomes["finished" if child.exitcode == 0 else "killed"] += 1
-        # aim at how long a sync runs now: shorter while syncs finish before the kill
-        aim = aim * 0.8 if finished_first else aim * 1.05
 
     laptop.client.push()
     laptop.client.pull()
@@ -201,7 +202,7 @@ class FlakyProxy:
             if action == "drop_request":
                 return
             if action == "delay":
-                time.sleep(delay)
+                time.sleep(delay)  # the network's latency (simulated), not a wait for the test
             if action == "twice":
                 copies: list[bytes] = []
                 other = threading.Thread(target=lambda: copies.append(self._forward(request)))
@@ -210,19 +211,18 @@ class FlakyProxy:
                 other.join(60)
             else:
                 answer = self._forward(request)
-            if action == "ghost":
+            if action == "drop_answer":
+                return
+            client.sendall(answer)
+            if action == "ghost":  # a copy that arrives after the client already has its answer
 
                 def late() -> None:
-                    time.sleep(delay)
                     with contextlib.suppress(OSError):
                         self._forward(request)
 
                 ghost = threading.Thread(target=late, daemon=True)
                 ghost.start()
                 self.ghosts.append(ghost)
-            if action == "drop_answer":
-                return
-            client.sendall(answer)
 
 
 def day_of_two_laptops(server, make_laptop, *, prefix: str, url: str | None = None, **options: Any):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -378,3 +380,84 @@ def test_any_interleaving_of_edits_pushes_and_pulls_converges_to_the_server_stat
                 assert (change["rid"], name, value) in kept
     # every change was answered exactly once, however often it was sent
     assert len(server.answered) == sum(len(laptop.outbox) for laptop in laptops)
+
+
+# --- the same, with the real client and the real server ------------------------------------------
+
+PHONES = ("13900000001", "13900000002", "13900000003", "13900000004")
+SPOUSES = ("李秀英", "王秀兰", "赵春梅")
+
+
+def _edit_phone(value: str):
+    def change(household) -> None:
+        household.phone = value
+
+    return change
+
+
+def _edit_spouse(value: str):
+    def change(household) -> None:
+        next(m for m in household.members if m.relation == "02").name = value
+
+    return change
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_real_laptops_editing_and_syncing_in_any_order_converge_on_the_real_server(
+    server, make_laptop, seed
+) -> None:
+    """Three laptops (``sync.client`` on their own files) edit the same households and push and
+    pull in a seeded random order against the server on 127.0.0.1; after everyone syncs at the
+    end of the day, every laptop holds exactly the server's rows, and nothing is left unsent."""
+    from tests.sync.conftest import snapshot
+
+    rng = random.Random(seed)
+    laptops = [make_laptop(name, server) for name in ("A", "B", "C")]
+    ids = [
+        laptops[0].create_household(f"61042410020100{n:02d}", seq=n).household_id
+        for n in range(1, 4)
+    ]
+    laptops[0].client.push()
+    for laptop in laptops[1:]:
+        laptop.client.pull()
+
+    for _ in range(24):
+        laptop = rng.choice(laptops)
+        kind = rng.choice(("phone", "spouse", "push", "pull"))
+        if kind in ("phone", "spouse"):
+            household_id = rng.choice(ids)
+            current = laptop.household(household_id)
+            if kind == "phone":
+                value = rng.choice([p for p in PHONES if p != current["phone"]])
+                laptop.edit(household_id, _edit_phone(value))
+            else:
+                spouse = next(  # the spouse's current name, read from the laptop's own file
+                    name for name in SPOUSES if name in _member_names(laptop, household_id)
+                )
+                laptop.edit(
+                    household_id, _edit_spouse(rng.choice([s for s in SPOUSES if s != spouse]))
+                )
+        elif kind == "push":
+            laptop.client.push()
+        else:
+            laptop.client.pull()
+
+    for laptop in laptops:  # the end of the day: everyone pushes, then everyone pulls
+        laptop.client.push()
+    for laptop in laptops:
+        laptop.client.pull()
+
+    expected = snapshot(server.db)
+    assert set(expected["households"]) == set(ids)
+    for laptop in laptops:
+        assert snapshot(laptop.db) == expected, laptop.name
+        assert laptop.client.pending_count() == 0, laptop.name
+
+
+def _member_names(laptop, household_id: str) -> set[str]:
+    from sqlalchemy import select
+
+    from desktop.store.models import Member
+
+    with laptop.db.session() as session:
+        return set(session.scalars(select(Member.name).where(Member.household_id == household_id)))
