@@ -33,18 +33,28 @@ if TYPE_CHECKING:  # the store pulls in SQLAlchemy: importing this layer must st
     from sqlalchemy.orm import Session
 
     from desktop.cards.records import Cancelled, Progress
+    from desktop.domain.problems import Problem
     from desktop.location.apply import LocationChoice, LocationContext
     from desktop.store.db import Database
     from desktop.store.drafts import DraftData
     from desktop.store.household_edit import FormData, SavedForm
+    from desktop.store.problems import ProblemList
     from desktop.store.queries import HouseholdDetail
 
 T = TypeVar("T")
 Listener = Callable[[OpChanges], None]
 
 
+class Refused(Exception):
+    """An operation refused what it was given; the message (Chinese) is fit to show as it is."""
+
+
 class NothingToPrint(Exception):
     """A document would be empty; the message (Chinese) says why."""
+
+
+class NoticeDatesNeeded(Exception):
+    """The publicity list needs its notice's first and last day (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +164,21 @@ class Fieldbook:
         with self.db.session() as session:
             return WorkingYear(working_policy(session).year, practice_date(session))
 
+    def work_start(self) -> date:
+        """The first day of the working policy year's field work (the 走访 filters count from it)."""
+        from desktop.store.settings import working_policy
+
+        with self.db.session() as session:
+            return working_policy(session).work_start
+
+    def households_with_open_problems(self, village_ids: list[str] | None) -> list[str]:
+        """Households (of these villages, else all) with problems neither fixed nor explained."""
+        from desktop.store.problems import households_with_open_problems
+
+        return self.read(
+            households_with_open_problems, village_ids=village_ids, internal=self.internal
+        )
+
     def unsynced_count(self) -> int:
         from desktop.store.queries import unsynced_count
 
@@ -188,6 +213,24 @@ class Fieldbook:
             internal=self.internal,
             village_id=village_id,
         )
+
+    def outside_enrolment(self, village_id: str | None) -> tuple[str, list[str]] | None:
+        """The village's name and the laptop's villages when ``village_id`` is not one of them."""
+        from desktop.store.scope import outside_enrolment
+
+        return self.read(outside_enrolment, village_id)
+
+    def division_options(self) -> list[Any]:
+        """The villages and hamlets a new household may belong to."""
+        from desktop.store.household_edit import division_options
+
+        return self.read(division_options)
+
+    def next_household_number(self, village_id: str) -> str | None:
+        """The next free household number of a village."""
+        from desktop.store.household_edit import next_household_number
+
+        return self.read(next_household_number, village_id)
 
     def committee_location_context(self, village_id: str) -> LocationContext:
         """What the location dialog shows of a village committee's current point."""
@@ -246,9 +289,9 @@ class Fieldbook:
     ) -> Outcome[bool]:
         """Keep a village committee's point (Q18), booked and queued through ``save_village_rows``.
 
-        Whether anything changed; ``LocationChoiceError`` when the choice is refused.
+        Whether anything changed; ``Refused`` when the choice cannot be applied to a village.
         """
-        from desktop.location.apply import apply_to_village
+        from desktop.location.apply import LocationChoiceError, apply_to_village
         from desktop.store.models import Division
         from desktop.store.save import save_village_rows
 
@@ -260,19 +303,45 @@ class Fieldbook:
                 save_village_rows(session, division, [division], actor=self.user, reason=reason)
                 return True
 
-        changed = self.write(job)
+        try:
+            changed = self.write(job)
+        except LocationChoiceError as exc:
+            raise Refused(str(exc)) from exc
         changes = (
-            OpChanges.of(Kind.VILLAGES, Kind.SYNC, villages=[village_id]) if changed else OpChanges()
+            OpChanges.of(Kind.VILLAGES, Kind.SYNC, villages=[village_id])
+            if changed
+            else OpChanges()
         )
         return Outcome(changed, changes)
 
-    def explain_problem(self, **kwargs: Any) -> Outcome[Any]:
-        """Keep a reviewer's explanation of a warning (``desktop.store.problems.explain_problem``)."""
-        from desktop.store.problems import explain_problem
+    def village_problem_list(self, village_id: str) -> ProblemList:
+        """The audit of a village now: its problem list, with the explanations kept."""
+        from desktop.store.problems import village_problem_list
 
-        note = self.write_in_session(explain_problem, actor=self.user, **kwargs)
-        household = kwargs.get("household_id")
-        return Outcome(note, OpChanges.of(Kind.SYNC, households=[household] if household else []))
+        return self.read(village_problem_list, village_id, internal=self.internal)
+
+    def explain_problem(
+        self, household_id: str, problem: Problem, explanation: str
+    ) -> Outcome[Any]:
+        """Keep a reviewer's explanation of a warning the audit finds now (booked, queued).
+
+        ``Refused`` (its message fit to show) for an empty explanation, an error, or a problem
+        the audit no longer finds.
+        """
+        from desktop.store.problems import ProblemNoteError, explain_problem
+
+        try:
+            note = self.write_in_session(
+                explain_problem,
+                household_id=household_id,
+                rule_code=problem.code,
+                entity_id=problem.entity_id,
+                explanation=explanation,
+                actor=self.user,
+            )
+        except ProblemNoteError as exc:
+            raise Refused(str(exc)) from exc
+        return Outcome(note, OpChanges.of(Kind.SYNC, households=[household_id]))
 
     # --- printing ------------------------------------------------------------------------------
 
@@ -339,11 +408,15 @@ class Fieldbook:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> Any:
-        """A village's publicity list (``NoticeDatesError`` when the notice's dates are needed)."""
+        """A village's publicity list (``NoticeDatesNeeded`` when the notice's dates are wanting
+        or too short)."""
         from desktop.cards import data, documents
 
         with self.db.session() as session:
-            publicity = data.publicity_list(session, village_id, start=start, end=end)
+            try:
+                publicity = data.publicity_list(session, village_id, start=start, end=end)
+            except data.NoticeDatesError as exc:
+                raise NoticeDatesNeeded(str(exc)) from exc
         return documents.build_publicity_list(
             publicity, out, progress=progress, cancelled=cancelled
         )

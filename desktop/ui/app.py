@@ -49,7 +49,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
 from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
@@ -65,6 +64,19 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop.domain.resources import resource_path
 from desktop.domain.roles import ROLE_ORDER, LocalUser, Role, SignInResult
 from desktop.ui.errors import error_text, install_qt_message_handler
+from desktop.ui.preferences import (
+    DEMO_PATHS_KEY,
+    LANGUAGE_KEY,  # noqa: F401 - the launcher's callers (and tests) name it from here
+    LANGUAGES,
+    LAST_DATABASE_KEY,
+    LAST_USER_KEY,
+    SETTINGS_ORGANISATION,
+    app_settings,
+    choose_database,
+    choose_language,
+    default_db_path,  # noqa: F401
+    set_language,  # noqa: F401
+)
 from desktop.ui.progress import ProgressTask, run_with_progress
 from desktop.ui.signin import FirstUserDialog, RecoveryKeyDialog, SignInDialog
 from desktop.ui.style import apply_readable_font
@@ -74,8 +86,6 @@ if TYPE_CHECKING:
     from desktop.store.db import Database
     from desktop.ui.main_window import MainWindow
 
-APP_NAME = "fieldbook"
-DB_FILE_NAME = "fieldbook.db"
 DEMO_HOUSEHOLDS = 2000
 DEMO_SEED = 2019
 DEMO_PIN = "1234"
@@ -88,56 +98,8 @@ DEMO_USERS: tuple[tuple[str, Role], ...] = (
     ("张伟", Role.ADMIN),
 )
 
-SETTINGS_ORGANISATION = "Fieldbook"
-SETTINGS_APPLICATION = "Fieldbook"
-LAST_DATABASE_KEY = "database/last_path"
-LANGUAGE_KEY = "ui/lang"
-LAST_USER_KEY = "signin/last_user"
-DEMO_PATHS_KEY = "database/demo_paths"
-"""The encrypted demo databases this app built (their ``demo_seed`` is sealed until sign-in)."""
-LANGUAGES = ("zh_CN", "en")
-DEFAULT_LANGUAGE = "zh_CN"
 
 log = logging.getLogger(__name__)
-
-
-# --- where things are ----------------------------------------------------------------------------
-
-
-def default_db_path() -> Path:
-    """Where the laptop's database lives: the user's data folder, never inside the program."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE_NAME
-
-
-def app_settings() -> QSettings:
-    """The app's own preferences (last database, language, last user): ``QSettings``."""
-    return QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION)
-
-
-def choose_database(explicit: Path | str | None, settings: QSettings) -> Path:
-    """The database to open: ``explicit``, else the last one opened if it still exists, else
-    ``default_db_path()`` (built as the demo county when it does not exist)."""
-    if explicit:
-        return Path(explicit)
-    last = settings.value(LAST_DATABASE_KEY)
-    if isinstance(last, str) and last and Path(last).is_file():
-        return Path(last)
-    return default_db_path()
-
-
-def choose_language(explicit: str | None, settings: QSettings) -> str:
-    """``explicit`` (``--lang``), else the stored setting, else Simplified Chinese."""
-    for candidate in (explicit, settings.value(LANGUAGE_KEY)):
-        if isinstance(candidate, str) and candidate in LANGUAGES:
-            return candidate
-    return DEFAULT_LANGUAGE
-
-
-def set_language(settings: QSettings, lang: str) -> None:
-    """Remember the interface language for the next start (a menu's choice)."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; one of {LANGUAGES}")
-    settings.setValue(LANGUAGE_KEY, lang)
 
 
 def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
