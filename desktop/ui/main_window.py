@@ -95,7 +95,7 @@ from desktop.ui.roles import role_label  # translated names; the rule is the dom
 from desktop.ui.scan import ScanListener, looks_like_card
 from desktop.ui.scanner import ScannerMixin
 from desktop.ui.style import apply_readable_font, give_menus_room
-from desktop.ui.tasks import TaskRunner, serialise_on
+from desktop.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from desktop.store.db import Database
@@ -192,7 +192,6 @@ class MainWindow(
         self.app = Fieldbook(db, user=actor, role=role, clock=clock or datetime.now)
         self.app.subscribe(self.apply_changes)
         self.runner = runner
-        serialise_on(runner, lambda: getattr(self.app.db, "writer", None))
         self._clock_given = clock is not None  # else a demo runs on its practice date
         self.autosave_seconds = autosave_seconds
         self.settings = settings

@@ -9,9 +9,11 @@ Contract (STYLE.md 2–3):
 - A database read in the background opens its own session (``in_session``); sessions are never
   shared between threads.
 - Database writes go through one serialized worker: pass ``serial=True`` and jobs run one at a
-  time, in the order they were submitted. Once the runner is told the database's one writer
-  (``use_writer``: ``Database.writer``, ``desktop.store.writer``), a serial job runs on that
-  writer's thread, in turn with every other write of the process (the sync's recorder, a pull).
+  time, in the order they were submitted. The writes themselves are the application layer's
+  (``desktop.application.Fieldbook``), which hands each to the database's one writer
+  (``Database.writer``), in turn with every other write of the process (the sync's recorder, a
+  pull). A serial job is not itself run on that writer: it may wait on the network or on a
+  thread of its own that writes (a push's recorder), which must not queue behind it.
 - Callbacks may come after the asker has moved on (a newer search, a closed dialog): callers
   that care keep a generation number and ignore stale answers.
 
@@ -30,15 +32,12 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 if TYPE_CHECKING:  # importing the store pulls in SQLAlchemy; app start-up must not wait for it
     from desktop.store.db import Database
-    from desktop.store.writer import SerialWriter
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 DoneCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
-WriterSource = Callable[[], "SerialWriter | None"]
-"""Says which writer serial jobs run on now (the open database's; None: none, e.g. locked)."""
 
 
 class TaskRunner(Protocol):
@@ -64,26 +63,6 @@ def in_session(db: Database, query: Callable[..., T], *args: Any, **kwargs: Any)
     return job
 
 
-def on_writer(source: WriterSource | None, fn: Callable[[], T]) -> Callable[[], T]:
-    """``fn`` as a job that runs on the writer ``source`` names when the job starts (else here)."""
-    if source is None:
-        return fn
-
-    def job() -> T:
-        writer = source()
-        return fn() if writer is None else writer.call(fn)
-
-    return job
-
-
-def serialise_on(runner: TaskRunner, source: WriterSource | None) -> None:
-    """Have ``runner``'s serial jobs run on the writer ``source`` names, if it can (our runners
-    can; a test's stand-in that queues jobs need not)."""
-    use_writer = getattr(runner, "use_writer", None)
-    if use_writer is not None:
-        use_writer(source)
-
-
 def log_error(exc: BaseException) -> None:
     """The default ``on_error``: the failure is logged with its traceback, never swallowed."""
     log.error("background task failed", exc_info=(type(exc), exc, exc.__traceback__))
@@ -98,11 +77,6 @@ class ImmediateTaskRunner:
 
     def __init__(self) -> None:
         self.calls = 0
-        self.writer_source: WriterSource | None = None
-
-    def use_writer(self, source: WriterSource | None) -> None:
-        """Run serial jobs on the writer ``source()`` names (``None``: in the calling thread)."""
-        self.writer_source = source
 
     def run(
         self,
@@ -113,8 +87,6 @@ class ImmediateTaskRunner:
         serial: bool = False,
     ) -> None:
         self.calls += 1
-        if serial:
-            fn = on_writer(self.writer_source, fn)
         try:
             result = fn()
         except Exception as exc:
@@ -174,12 +146,6 @@ class QtTaskRunner:
         self._relay = _Relay()
         self._lock = threading.Lock()
         self._running: set[_Job] = set()
-        self.writer_source: WriterSource | None = None
-
-    def use_writer(self, source: WriterSource | None) -> None:
-        """Run serial jobs on the writer ``source()`` names when each starts: the open
-        database's one writer (``None``: on this runner's own serial thread)."""
-        self.writer_source = source
 
     def run(
         self,
@@ -199,10 +165,6 @@ class QtTaskRunner:
 
             self._relay.deliver.emit(on_gui_thread)
 
-        if serial:
-            # The serial pool keeps this runner's jobs in order and waitable; the work itself
-            # runs on the database's writer, in turn with the process's other writes.
-            fn = on_writer(self.writer_source, fn)
         job = _Job(fn, finish)
         job.on_done = on_done
         job.on_error = on_error or log_error

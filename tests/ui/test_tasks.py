@@ -109,35 +109,3 @@ def test_a_background_read_sees_the_demo_county(demo_db, qtbot) -> None:
     runner.run(in_session(demo_db, count_households), on_done=answers.append)
     qtbot.waitUntil(lambda: bool(answers))
     assert answers == [300]
-
-
-def test_serial_jobs_run_on_the_writer_the_runner_is_told(qtbot) -> None:
-    from desktop.store.writer import SerialWriter
-
-    writer = SerialWriter(name="test-writer")
-    runner = QtTaskRunner()
-    runner.use_writer(lambda: writer)
-    answers: list[tuple[bool, bool]] = []
-
-    runner.run(
-        lambda: (writer.on_writer_thread(), False), on_done=answers.append, serial=True
-    )
-    runner.run(lambda: (writer.on_writer_thread(), True), on_done=answers.append)
-    qtbot.waitUntil(lambda: len(answers) == 2)
-    assert sorted(answers, key=lambda a: a[1]) == [(True, False), (False, True)]
-    writer.shutdown()
-
-
-def test_the_immediate_runner_runs_serial_jobs_on_the_writer_too() -> None:
-    from desktop.store.writer import SerialWriter
-
-    writer = SerialWriter(name="test-writer")
-    runner = ImmediateTaskRunner()
-    answers: list[bool] = []
-    runner.run(writer.on_writer_thread, on_done=answers.append, serial=True)
-    runner.use_writer(lambda: writer)
-    runner.run(writer.on_writer_thread, on_done=answers.append, serial=True)
-    runner.use_writer(lambda: None)  # a locked database has no writer: the job runs here
-    runner.run(writer.on_writer_thread, on_done=answers.append, serial=True)
-    assert answers == [False, True, False]
-    writer.shutdown()
