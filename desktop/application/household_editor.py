@@ -41,18 +41,24 @@ from desktop.domain.operations import (
 )
 from desktop.domain.policy import PolicyYear, policy_year
 from desktop.domain.problems import Problem
-from desktop.store.drafts import draft_key
+from desktop.store.drafts import DEFAULT_AUTOSAVE_SECONDS, draft_key
 from desktop.store.household_edit import (
+    LOCATION_EDITED,
+    LOCATION_FIELDS,
     FormContext,
+    FormInvalid,
     apply_operation,
     current_member_rows,
     new_row,
     payload_title,
     preview_household,
+    set_location,
 )
+from desktop.store.save import SaveRefused
 
 if TYPE_CHECKING:
     from desktop.application.service import Fieldbook
+    from desktop.location.apply import LocationChoice, LocationContext
     from desktop.store.drafts import DraftData
     from desktop.store.household_edit import FormData, SavedForm
 
@@ -70,6 +76,32 @@ ASSURANCES = (
 )
 
 ReasonKey = tuple[str, str | None, str]
+
+__all__ = [
+    "DEFAULT_AUTOSAVE_SECONDS",  # the draft interval when the database names none
+    "SAVE_EXEMPT",
+    "HouseholdEditor",
+    "Refusal",
+    "SaveStep",
+]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A save the one save path refused: its problems, and its message (None: values the form
+    could not read, which the form words itself)."""
+
+    message: str | None
+    problems: list[Problem]
+
+    @classmethod
+    def of(cls, error: BaseException) -> Refusal | None:
+        """The refusal ``error`` is, or None for any other failure (a disk, a lock …)."""
+        if isinstance(error, SaveRefused):
+            return cls(error.message, list(error.problems))
+        if isinstance(error, FormInvalid):
+            return cls(None, list(error.problems))
+        return None
 
 
 def json_copy(payload: dict[str, Any]) -> dict[str, Any]:
@@ -228,6 +260,55 @@ class HouseholdEditor:
         assert self.payload is not None
         return json_copy(self.payload)
 
+    def preview(self) -> tuple[Any, list[Problem]]:
+        """The payload as light records (what the audit reads) and the values it cannot read."""
+        assert self.payload is not None
+        return preview_household(self.payload)
+
+    def current_income(self, records: Any) -> Any:
+        """The household's income record of the working policy year (None when none)."""
+        assert self.policy is not None
+        year = self.policy.year
+        return next((i for i in records.incomes if i.policy_year == year and not i.deleted), None)
+
+    # --- location ------------------------------------------------------------------------------
+
+    @property
+    def location_edited(self) -> bool:
+        """Whether the location was changed in this form (not saved yet)."""
+        return bool(self.payload is not None and self.payload["meta"].get(LOCATION_EDITED))
+
+    def location_context(self, title: str, records: Any = None) -> LocationContext:
+        """What the location dialog shows: the household's point now and its committee's."""
+        from desktop.domain.geo import LatLon
+        from desktop.location.apply import CurrentLocation, LocationContext
+
+        if records is None:
+            records, _ = self.preview()
+        current = CurrentLocation(
+            id=records.id,
+            housing_area_m2=records.housing_area_m2,
+            **{name: getattr(records, name) for name in LOCATION_FIELDS},
+        )
+        committee = LatLon(*self.context.committee) if self.context.committee else None
+        return LocationContext(title, committee, current)
+
+    def apply_location(self, choice: LocationChoice, records: Any = None) -> list[str]:
+        """Put a taken location into the payload (saved with the household); the fields changed."""
+        from types import SimpleNamespace
+
+        from desktop.location.apply import apply_to_household
+
+        assert self.payload is not None
+        if records is None:
+            records, _ = self.preview()
+        view = SimpleNamespace(**{name: getattr(records, name) for name in LOCATION_FIELDS})
+        apply_to_household(view, choice)
+        changed = set_location(self.payload, vars(view))
+        if changed:
+            self.dirty = True
+        return changed
+
     # --- checking ------------------------------------------------------------------------------
 
     def check(self) -> tuple[Any, list[Problem]]:
@@ -242,10 +323,7 @@ class HouseholdEditor:
         assert self.payload is not None and self.policy is not None
         head = self.payload["household"]
         records, _ = preview_household(self.payload, context=self.context)
-        income = next(
-            (i for i in records.incomes if i.policy_year == self.policy.year and not i.deleted),
-            None,
-        )
+        income = self.current_income(records)
         members = current_member_rows(self.payload)
         member_ids = [str(m["id"]) for m in members]
         per_capita: Decimal | None = None

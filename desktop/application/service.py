@@ -88,7 +88,7 @@ class Fieldbook:
         self.db = db
         self.user = user
         self.role = Role(role)
-        self.clock: Clock = as_clock(clock or datetime.now)
+        self._clock: Clock = as_clock(clock or datetime.now)
         self._listeners: list[Listener] = []
 
     # --- who, when, which database ---------------------------------------------------------------
@@ -97,6 +97,15 @@ class Fieldbook:
     def internal(self) -> bool:
         """Whether this person sees the internal lists (marginal and monitored households, Q6)."""
         return may_see_internal_lists(self.role)
+
+    @property
+    def clock(self) -> Clock:
+        """The app's now: the real clock, a demo's practice day, or a test's moment."""
+        return self._clock
+
+    @clock.setter
+    def clock(self, value: Clock | Callable[[], datetime] | datetime | date) -> None:
+        self._clock = as_clock(value)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -158,11 +167,15 @@ class Fieldbook:
     # --- reads ---------------------------------------------------------------------------------
 
     def working_year(self) -> WorkingYear:
-        """The database's working policy year and the demo's practice day."""
+        """The database's working policy year and the demo's practice day; printed pages carry
+        演示 from now on when there is one."""
+        from desktop.cards.pdf import set_practice_mark
         from desktop.store.settings import practice_date, working_policy
 
         with self.db.session() as session:
-            return WorkingYear(working_policy(session).year, practice_date(session))
+            found = WorkingYear(working_policy(session).year, practice_date(session))
+        set_practice_mark(found.practice_date is not None)
+        return found
 
     def work_start(self) -> date:
         """The first day of the working policy year's field work (the 走访 filters count from it)."""
@@ -478,6 +491,13 @@ class Fieldbook:
             return database_path(self.db.engine)
         except Exception:  # noqa: BLE001 - the locked stand-in has no engine: no file
             return None
+
+    @staticmethod
+    def backup_folder_of(db_path: Path) -> Path:
+        """Where the backups of the database at ``db_path`` go unless the database names a folder."""
+        from desktop.store.backup import default_backup_folder
+
+        return default_backup_folder(db_path)
 
     def backup_now(self) -> Any:
         """Back the database up into its backup folder now, between two writes."""

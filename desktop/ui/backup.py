@@ -78,12 +78,10 @@ class BackupMixin:
                 warning=True,
             )
             return
-        from desktop.store.backup import default_backup_folder  # a path, no database work
-
         path, _filter = QFileDialog.getOpenFileName(
             self,
             QCoreApplication.translate("MainWindow", "选择要恢复的备份"),
-            str(default_backup_folder(self.db_path)),
+            str(Fieldbook.backup_folder_of(self.db_path)),
             QCoreApplication.translate("MainWindow", "数据库备份 (*.db)"),
         )
         if path:

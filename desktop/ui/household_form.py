@@ -34,7 +34,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from datetime import date, datetime
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -65,8 +64,10 @@ from PySide6.QtWidgets import (
 
 from desktop.application import Fieldbook, Outcome
 from desktop.application.household_editor import (
+    DEFAULT_AUTOSAVE_SECONDS,
     SAVE_EXEMPT,
     HouseholdEditor,
+    Refusal,
     SaveStep,
     blocking,
     is_missing_required,
@@ -74,18 +75,8 @@ from desktop.application.household_editor import (
     needing_reason,
     notes,
 )
-from desktop.domain.clock import as_clock
 from desktop.domain.operations import MEMBER_OPERATIONS, Operation
 from desktop.domain.problems import Problem
-from desktop.store.drafts import DEFAULT_AUTOSAVE_SECONDS
-from desktop.store.household_edit import (
-    LOCATION_EDITED,
-    LOCATION_FIELDS,
-    FormInvalid,
-    preview_household,
-    set_location,
-)
-from desktop.store.save import SaveRefused
 from desktop.ui.code_labels import ui_code_table
 from desktop.ui.errors import error_text
 from desktop.ui.form_fields import FIELD_LABELS, PROBLEM_STYLE, FieldBinder
@@ -311,7 +302,7 @@ class HouseholdForm(QMainWindow):
 
     @clock.setter
     def clock(self, value: Clock) -> None:
-        self.app.clock = as_clock(value)
+        self.app.clock = value
 
     payload = property(
         lambda self: self.editor.payload, lambda self, v: setattr(self.editor, "payload", v)
@@ -603,7 +594,7 @@ class HouseholdForm(QMainWindow):
             widget = self.basic_binder.widgets.get(column)
             if widget is not None:
                 widget.setText(name or "—")
-        self.location_page.show_state(head, edited=bool(meta.get(LOCATION_EDITED)))
+        self.location_page.show_state(head, edited=self.editor.location_edited)
         self.members_tab.set_members(p["members"])
         self.income_tab.set_payload(p, self.policy)
         self.assistance_tab.set_payload(p, self.policy.year)
@@ -831,11 +822,8 @@ class HouseholdForm(QMainWindow):
             return
         unreadable: list[Problem] = []
         if records is None:
-            records, unreadable = preview_household(self.payload)
-        income = next(
-            (i for i in records.incomes if i.policy_year == self.policy.year and not i.deleted),
-            None,
-        )
+            records, unreadable = self.editor.preview()
+        income = self.editor.current_income(records)
         bad = any(p.field.startswith("income") for p in unreadable) or any(
             p.field.startswith("income") and p.code.startswith("FORM_") for p in self.problems
         )
@@ -918,21 +906,11 @@ class HouseholdForm(QMainWindow):
         """
         if self.payload is None or self.policy is None or not self.is_loaded:
             return None
-        from desktop.domain.geo import LatLon
-        from desktop.location.apply import CurrentLocation, LocationContext
         from desktop.ui.location_capture import LocationCaptureDialog
 
-        records, _ = preview_household(self.payload)
-        current = CurrentLocation(
-            id=records.id,
-            housing_area_m2=records.housing_area_m2,
-            **{name: getattr(records, name) for name in LOCATION_FIELDS},
-        )
-        committee = LatLon(*self.context.committee) if self.context.committee else None
-        title = self.tr("户编号 {0}").format(self.title)
-        dialog = LocationCaptureDialog(
-            LocationContext(title, committee, current), parent=self, **self.location_options
-        )
+        records, _ = self.editor.preview()
+        context = self.editor.location_context(self.tr("户编号 {0}").format(self.title), records)
+        dialog = LocationCaptureDialog(context, parent=self, **self.location_options)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.tabs.setCurrentIndex(min(CAPTURE_TABS.get(kind, 0), dialog.tabs.count() - 1))
 
@@ -951,18 +929,10 @@ class HouseholdForm(QMainWindow):
 
     def apply_location(self, choice: Any, records: Any = None) -> list[str]:
         """Put a ``LocationChoice`` into the form (saved with the household); the changed fields."""
-        from desktop.location.apply import apply_to_household
-
         assert self.payload is not None
-        if records is None:
-            records, _ = preview_household(self.payload)
-        view = SimpleNamespace(**{name: getattr(records, name) for name in LOCATION_FIELDS})
-        apply_to_household(view, choice)
-        changed = set_location(self.payload, vars(view))
+        changed = self.editor.apply_location(choice, records)
         self.location_binder.load()
-        self.location_page.show_state(
-            self.payload["household"], edited=bool(self.payload["meta"].get(LOCATION_EDITED))
-        )
+        self.location_page.show_state(self.payload["household"], edited=self.editor.location_edited)
         if changed:
             self._edited("household.location")
             self.validate_now()
@@ -1195,12 +1165,13 @@ class HouseholdForm(QMainWindow):
         self.saving = False
         self.central.setEnabled(True)
         self._close_after_save = False
-        if isinstance(error, SaveRefused | FormInvalid):
-            problems = error.problems
+        refusal = Refusal.of(error)
+        if refusal is not None:
+            problems = refusal.problems
             self.problems = list(problems)
             self.problem_model.set_problems(problems)
             self._mark(list(problems))
-            message = error.message if isinstance(error, SaveRefused) else self.tr("有无效的填写")
+            message = refusal.message if refusal.message is not None else self.tr("有无效的填写")
             first = next((p for p in problems if p.is_error), problems[0] if problems else None)
             text = self.tr("没有保存:{0}").format(message)
             self.show_banner(text + (f"。{first.message}" if first else ""))

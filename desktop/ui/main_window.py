@@ -67,7 +67,6 @@ from PySide6.QtWidgets import (
 from desktop.application import Fieldbook, Kind, OpChanges
 from desktop.application.search import SEARCH_LIMIT, find_with_members
 from desktop.application.service import WorkingYear
-from desktop.domain.clock import as_clock
 from desktop.domain.operations import Operation
 from desktop.domain.policy import PolicyYear, policy_year
 from desktop.domain.roles import Role
@@ -371,7 +370,7 @@ class MainWindow(
 
     @clock.setter
     def clock(self, value: Callable[[], datetime]) -> None:
-        self.app.clock = as_clock(value)
+        self.app.clock = value
 
     def apply_changes(self, changes: OpChanges) -> None:
         """Read again what an operation changed (``Fieldbook.notify`` calls this)."""
@@ -861,14 +860,11 @@ class MainWindow(
         """Read the database's working policy year: the operations and the status bar use it."""
 
         def done(found: WorkingYear) -> None:
-            from desktop.cards.pdf import set_practice_mark
-
             year, practice = found.year, found.practice_date
             self.policy = policy_year(year)
             self.practice_date = practice
             if practice is not None and not self._clock_given:
                 self.clock = _practice_clock(practice)
-            set_practice_mark(practice is not None)  # 演示 on every printed page
             self.policy_label.setText(self.tr("政策年度:{0}").format(year))
             if practice is not None:
                 self.practice_label.setText(self.tr("演示日期:{0}").format(practice.isoformat()))
