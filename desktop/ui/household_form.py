@@ -15,8 +15,13 @@ its rows, read in the task runner when the form opens. As the person types:
   household is opened again or on the next start;
 - closing with unsaved changes asks: save, discard, or go back.
 
-Saving runs ``desktop.store.household_edit.save_form`` — the one save path, ``save_household`` —
-as a serial job in the task runner. A refused save shows its problems and keeps everything typed.
+The widget shows; the rules are the Qt-free ``desktop.application.household_editor.HouseholdEditor``
+(``self.editor``), which holds the payload, its problems and the reasons given, and says what a
+save needs next. Saving hands a snapshot to ``Fieldbook.save_form`` (the application layer, on the
+database's one writer), which runs ``desktop.store.household_edit.save_form`` — the one save
+path, ``save_household`` — as a serial job in the task runner; its answer's ``OpChanges`` go to
+``Fieldbook.notify``, so the main window reads its list again. A refused save shows its problems
+and keeps everything typed.
 Operations (新识别, 脱贫, 自然增加 …) come from the form's 办理 menu and are checked against the
 calendar at the form's ``clock``, and an identification or a return against its procedure too
 (``desktop.domain.procedure.completion_problems``); what they record is saved with the form.
