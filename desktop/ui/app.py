@@ -82,6 +82,7 @@ from desktop.domain.resources import resource_path
 from desktop.domain.roles import LocalUser, SignInResult
 from desktop.ui.errors import error_text, install_qt_message_handler
 from desktop.ui.preferences import (
+    DEFAULT_LANGUAGE,  # noqa: F401 - the self-check names it from here
     DEMO_PATHS_KEY,
     LANGUAGE_KEY,  # noqa: F401 - the launcher's callers (and tests) name it from here
     LANGUAGES,
