@@ -45,11 +45,9 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
 from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
@@ -62,9 +60,41 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from desktop.application.opening import (
+    DEMO_HOUSEHOLDS,
+    DEMO_PIN,
+    DEMO_SEED,  # noqa: F401 - named here for the launcher's callers
+    DEMO_SEED_SETTING,  # noqa: F401
+    DEMO_USERS,  # noqa: F401
+    Opened,
+    add_demo_users,  # noqa: F401
+    add_first_admin,
+    build_encrypted_demo,  # noqa: F401
+    check_pin,
+    idle_lock_seconds,
+    local_users,
+    open_for_sign_in,
+    open_plain,
+    prepare_database,  # noqa: F401
+    unlock_file,
+)
 from desktop.domain.resources import resource_path
-from desktop.domain.roles import ROLE_ORDER, LocalUser, Role, SignInResult
+from desktop.domain.roles import LocalUser, SignInResult
 from desktop.ui.errors import error_text, install_qt_message_handler
+from desktop.ui.preferences import (
+    DEFAULT_LANGUAGE,  # noqa: F401 - the self-check names it from here
+    DEMO_PATHS_KEY,
+    LANGUAGE_KEY,  # noqa: F401 - the launcher's callers (and tests) name it from here
+    LANGUAGES,
+    LAST_DATABASE_KEY,
+    LAST_USER_KEY,
+    SETTINGS_ORGANISATION,
+    app_settings,
+    choose_database,
+    choose_language,
+    default_db_path,  # noqa: F401
+    set_language,  # noqa: F401
+)
 from desktop.ui.progress import ProgressTask, run_with_progress
 from desktop.ui.signin import FirstUserDialog, RecoveryKeyDialog, SignInDialog
 from desktop.ui.style import apply_readable_font
@@ -74,70 +104,7 @@ if TYPE_CHECKING:
     from desktop.store.db import Database
     from desktop.ui.main_window import MainWindow
 
-APP_NAME = "fieldbook"
-DB_FILE_NAME = "fieldbook.db"
-DEMO_HOUSEHOLDS = 2000
-DEMO_SEED = 2019
-DEMO_PIN = "1234"
-DEMO_SEED_SETTING = "demo_seed"
-"""``desktop.store.demo.SETTING_SEED``: named here so that opening a database does not import the
-demo builder (and its bulk loader) just to read one setting."""
-DEMO_USERS: tuple[tuple[str, Role], ...] = (
-    ("王芳", Role.FIELD_WORKER),
-    ("李强", Role.REVIEWER),
-    ("张伟", Role.ADMIN),
-)
-
-SETTINGS_ORGANISATION = "Fieldbook"
-SETTINGS_APPLICATION = "Fieldbook"
-LAST_DATABASE_KEY = "database/last_path"
-LANGUAGE_KEY = "ui/lang"
-LAST_USER_KEY = "signin/last_user"
-DEMO_PATHS_KEY = "database/demo_paths"
-"""The encrypted demo databases this app built (their ``demo_seed`` is sealed until sign-in)."""
-LANGUAGES = ("zh_CN", "en")
-DEFAULT_LANGUAGE = "zh_CN"
-
 log = logging.getLogger(__name__)
-
-
-# --- where things are ----------------------------------------------------------------------------
-
-
-def default_db_path() -> Path:
-    """Where the laptop's database lives: the user's data folder, never inside the program."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE_NAME
-
-
-def app_settings() -> QSettings:
-    """The app's own preferences (last database, language, last user): ``QSettings``."""
-    return QSettings(SETTINGS_ORGANISATION, SETTINGS_APPLICATION)
-
-
-def choose_database(explicit: Path | str | None, settings: QSettings) -> Path:
-    """The database to open: ``explicit``, else the last one opened if it still exists, else
-    ``default_db_path()`` (built as the demo county when it does not exist)."""
-    if explicit:
-        return Path(explicit)
-    last = settings.value(LAST_DATABASE_KEY)
-    if isinstance(last, str) and last and Path(last).is_file():
-        return Path(last)
-    return default_db_path()
-
-
-def choose_language(explicit: str | None, settings: QSettings) -> str:
-    """``explicit`` (``--lang``), else the stored setting, else Simplified Chinese."""
-    for candidate in (explicit, settings.value(LANGUAGE_KEY)):
-        if isinstance(candidate, str) and candidate in LANGUAGES:
-            return candidate
-    return DEFAULT_LANGUAGE
-
-
-def set_language(settings: QSettings, lang: str) -> None:
-    """Remember the interface language for the next start (a menu's choice)."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; one of {LANGUAGES}")
-    settings.setValue(LANGUAGE_KEY, lang)
 
 
 def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
@@ -162,173 +129,9 @@ def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
     return installed
 
 
-# --- opening the database (in the runner) --------------------------------------------------------
-
-
-def _remove_database_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal", ".keys"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def build_encrypted_demo(
-    path: Path,
-    *,
-    households: int = DEMO_HOUSEHOLDS,
-    seed: int = DEMO_SEED,
-    progress: Any = None,
-    wrap_n: int | None = None,
-    user_n: int | None = None,
-) -> str:
-    """Build the demo county into a new encrypted database at ``path``; returns its recovery key.
-
-    The first demo administrator enrolls the database (``enroll_database``); the other demo
-    users are added to its ``users`` table and to its keyring, all with ``DEMO_PIN``. The
-    database is closed again afterwards: it is opened by signing in. ``wrap_n``/``user_n``
-    lower the scrypt costs (tests only). A failed build leaves no file behind.
-    """
-    from desktop.store.crypto import WRAP_N, enroll_database
-    from desktop.store.demo import build_demo_county
-    from desktop.store.users import SCRYPT_N, add_user
-
-    n = wrap_n or WRAP_N
-    admin = next(name for name, role in DEMO_USERS if role is Role.ADMIN)
-    enrollment = enroll_database(path, admin, DEMO_PIN, n=n, user_n=user_n)
-    db = enrollment.db
-    try:
-        build_demo_county(db, households=households, seed=seed, progress=progress)
-        with db.session() as session:
-            others = [
-                add_user(session, name, role, DEMO_PIN, n=user_n or SCRYPT_N)
-                for name, role in DEMO_USERS
-                if name != admin
-            ]
-            session.commit()
-        for user in others:
-            enrollment.keyring.add_user(
-                user.id, user.name, user.role, DEMO_PIN, enrollment.key, n=n
-            )
-        enrollment.keyring.save()
-    except BaseException:
-        db.dispose()
-        _remove_database_files(path)
-        raise
-    db.dispose()
-    return enrollment.recovery_key
-
-
-def keyring_users(path: Path) -> list[LocalUser]:
-    """The people who may unlock the encrypted database at ``path``, least trusted role first
-    (as the sign-in list shows them); raises ``KeyringError`` without a usable keyring."""
-    from desktop.store.crypto import Keyring
-
-    users = [u.as_local_user() for u in Keyring.load(path).users()]
-    return sorted(users, key=lambda u: ROLE_ORDER.index(u.role))
-
-
-def add_demo_users(db: Database) -> list[LocalUser]:
-    """Give a demo database its demo users (``DEMO_USERS``, PIN ``DEMO_PIN``); commits."""
-    from desktop.store.users import add_user
-
-    with db.session() as session:
-        users = [add_user(session, name, role, DEMO_PIN) for name, role in DEMO_USERS]
-        session.commit()
-    return users
-
-
-def prepare_database(
-    path: Path, *, build_demo: bool, progress: Any = None, households: int = DEMO_HOUSEHOLDS
-) -> Database:
-    """Open (migrate) the database at ``path``; with ``build_demo``, fill it with the demo county
-    and its demo users. A demo database that has no users at all gets the demo users too.
-
-    Runs in the task runner. A failed demo build removes the half-made file, so the next start
-    tries again instead of opening an empty county.
-    """
-    from desktop.store.db import open_database
-    from desktop.store.search import ensure_search_index
-    from desktop.store.settings import get_setting
-    from desktop.store.users import has_users
-
-    db = open_database(path)
-    try:
-        if build_demo:
-            from desktop.store.demo import build_demo_county
-
-            build_demo_county(db, households=households, seed=DEMO_SEED, progress=progress)
-        with db.session() as session:
-            if ensure_search_index(session):
-                session.commit()
-            needs_demo_users = get_setting(
-                session, DEMO_SEED_SETTING
-            ) is not None and not has_users(session)
-        if needs_demo_users:
-            add_demo_users(db)
-    except BaseException:
-        db.dispose()
-        if build_demo:
-            _remove_database_files(path)
-        raise
-    return db
-
-
 def warm_main_window() -> None:
     """Import the main window's modules off the GUI thread while the person types the PIN."""
     import desktop.ui.main_window  # noqa: F401
-
-
-@dataclass(frozen=True)
-class Opened:
-    """What the sign-in dialog needs: the users, and the database when it is open already.
-
-    An encrypted database stays closed (``db`` None) until a PIN unlocks it; right after the
-    first start's build ``recovery_key`` is the key to show once.
-    """
-
-    db: Database | None
-    users: list[LocalUser]
-    demo: bool
-    encrypted: bool = False
-    recovery_key: str | None = None
-
-
-def open_for_sign_in(
-    path: Path,
-    *,
-    build_demo: bool,
-    progress: Any = None,
-    households: int = DEMO_HOUSEHOLDS,
-    encrypt: bool = True,
-    wrap_n: int | None = None,
-    user_n: int | None = None,
-) -> Opened:
-    """Get a database ready for sign-in (runs in the task runner).
-
-    A first start (``build_demo``) builds the demo county, encrypted unless ``encrypt`` is
-    False. An encrypted database lists its keyring's users and stays closed; a plain one is
-    opened (``prepare_database``) and lists its ``users`` table.
-    """
-    from desktop.store.crypto import is_encrypted_file
-
-    if build_demo and encrypt:
-        recovery = build_encrypted_demo(
-            path, households=households, progress=progress, wrap_n=wrap_n, user_n=user_n
-        )
-        return Opened(None, keyring_users(path), True, encrypted=True, recovery_key=recovery)
-    if not build_demo and is_encrypted_file(path):
-        return Opened(None, keyring_users(path), False, encrypted=True)
-
-    from desktop.store.settings import get_setting
-    from desktop.store.users import list_users
-
-    db = prepare_database(path, build_demo=build_demo, progress=progress, households=households)
-    try:
-        with db.session() as session:
-            users = list_users(session)
-            demo = get_setting(session, DEMO_SEED_SETTING) is not None
-    except BaseException:
-        db.dispose()
-        raise
-    return Opened(db=db, users=users, demo=demo)
 
 
 # --- the launcher --------------------------------------------------------------------------------
@@ -574,20 +377,15 @@ class Launcher(QObject):
         if db is not None:
 
             def check_open(user_id: str, pin: str) -> SignInResult:
-                from desktop.store.users import sign_in
-
-                with db.session() as session:
-                    return sign_in(session, user_id, pin, sleep=sleep)
+                return check_pin(db, user_id, pin, sleep=sleep)
 
             return check_open
 
         def check_and_unlock(user_id: str, pin: str) -> SignInResult:
-            from desktop.store.crypto import unlock_database
-
-            signed = unlock_database(path, user_id, pin, sleep=sleep)
-            if signed.db is not None:
-                unlocked.append(signed.db)
-            return signed.result
+            result, opened = unlock_file(path, user_id, pin, sleep=sleep)
+            if opened is not None:
+                unlocked.append(opened)
+            return result
 
         return check_and_unlock
 
@@ -603,12 +401,7 @@ class Launcher(QObject):
         previous = self.signin
 
         def create(name: str, pin: str) -> LocalUser:
-            from desktop.store.users import add_user
-
-            with db.session() as session:
-                user = add_user(session, name, Role.ADMIN, pin)
-                session.commit()
-                return user
+            return add_first_admin(db, name, pin)
 
         dialog = FirstUserDialog(self.runner, create)
         dialog.rejected.connect(lambda: self.exit_requested.emit(0))
@@ -664,11 +457,8 @@ class Launcher(QObject):
         if self.idle_seconds is not None:
             window.set_idle_lock(self.idle_seconds)
             return
-        from desktop.store.crypto import idle_lock_seconds
-        from desktop.ui.tasks import in_session
-
         self.runner.run(
-            in_session(db, idle_lock_seconds),
+            lambda: idle_lock_seconds(db),
             on_done=window.set_idle_lock,
             on_error=lambda _e: window.set_idle_lock(None),
         )
@@ -726,10 +516,7 @@ class Launcher(QObject):
         self._locking = False
         users = [user]
         if self._switching and self.db is not None:
-            from desktop.store.users import list_users
-
-            with self.db.session() as session:
-                users = list_users(session)
+            users = local_users(self.db)
         window.lock()
         db, self.db = self.db, None
         if db is not None:
@@ -759,19 +546,13 @@ class Launcher(QObject):
 
         def check(user_id: str, pin: str) -> SignInResult:
             if encrypted:
-                from desktop.store.crypto import unlock_database
-
-                signed = unlock_database(path, user_id, pin, migrate=False, sleep=sleep)
-                if signed.db is not None:
-                    unlocked.append(signed.db)
-                return signed.result
-            from desktop.store.db import open_database
-            from desktop.store.users import sign_in
-
-            db = open_database(path, migrate=False)
+                result, opened = unlock_file(path, user_id, pin, migrate=False, sleep=sleep)
+                if opened is not None:
+                    unlocked.append(opened)
+                return result
+            db = open_plain(path)
             try:
-                with db.session() as session:
-                    result = sign_in(session, user_id, pin, sleep=sleep)
+                result = check_pin(db, user_id, pin, sleep=sleep)
             except BaseException:
                 db.dispose()
                 raise

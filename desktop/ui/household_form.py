@@ -15,8 +15,13 @@ its rows, read in the task runner when the form opens. As the person types:
   household is opened again or on the next start;
 - closing with unsaved changes asks: save, discard, or go back.
 
-Saving runs ``desktop.store.household_edit.save_form`` — the one save path, ``save_household`` —
-as a serial job in the task runner. A refused save shows its problems and keeps everything typed.
+The widget shows; the rules are the Qt-free ``desktop.application.household_editor.HouseholdEditor``
+(``self.editor``), which holds the payload, its problems and the reasons given, and says what a
+save needs next. Saving hands a snapshot to ``Fieldbook.save_form`` (the application layer, on the
+database's one writer), which runs ``desktop.store.household_edit.save_form`` — the one save
+path, ``save_household`` — as a serial job in the task runner; its answer's ``OpChanges`` go to
+``Fieldbook.notify``, so the main window reads its list again. A refused save shows its problems
+and keeps everything typed.
 Operations (新识别, 脱贫, 自然增加 …) come from the form's 办理 menu and are checked against the
 calendar at the form's ``clock``, and an identification or a return against its procedure too
 (``desktop.domain.procedure.completion_problems``); what they record is saved with the form.
@@ -32,12 +37,9 @@ shown as the domain gives them.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -51,14 +53,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QMainWindow,
     QMessageBox,
@@ -70,39 +67,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.audit import SAVE_EXEMPT, audit_household
-from desktop.domain.operations import MEMBER_OPERATIONS, Operation
-from desktop.domain.policy import PolicyYear, policy_year
-from desktop.domain.problems import Problem
-from desktop.store.db import Database
-from desktop.store.drafts import (
+from desktop.application import Fieldbook, Outcome
+from desktop.application.household_editor import (
     DEFAULT_AUTOSAVE_SECONDS,
-    DraftData,
-    delete_draft,
-    draft_key,
-    save_draft,
+    SAVE_EXEMPT,
+    HouseholdEditor,
+    Refusal,
+    SaveStep,
+    blocking,
+    is_missing_required,
+    missing,
+    needing_reason,
+    notes,
 )
-from desktop.store.household_edit import (
-    LOCATION_EDITED,
-    LOCATION_FIELDS,
-    DivisionOption,
-    FormContext,
-    FormData,
-    FormInvalid,
-    SavedForm,
-    apply_operation,
-    current_member_rows,
-    division_options,
-    load_form,
-    new_household_payload,
-    new_row,
-    next_household_number,
-    payload_title,
-    preview_household,
-    save_form,
-    set_location,
-)
-from desktop.store.save import SaveRefused
+from desktop.domain.operations import MEMBER_OPERATIONS, Operation
+from desktop.domain.problems import Problem
 from desktop.ui.code_labels import ui_code_table
 from desktop.ui.errors import error_text
 from desktop.ui.form_fields import FIELD_LABELS, PROBLEM_STYLE, FieldBinder
@@ -118,21 +97,27 @@ from desktop.ui.form_tabs import (
 )
 from desktop.ui.geometry import fit_window, remember_window
 from desktop.ui.member_editor import MembersTab
+from desktop.ui.new_household_dialog import NewHouseholdDialog
 from desktop.ui.operations_dialogs import (
     INTERNAL_OPERATIONS,
-    REGISTERED,
     OperationDialog,
     ReasonDialog,
     Subject,
-    calendar_problems,
     operation_name,
     operation_problems,
-    procedure_problems,
     update_action,
 )
-from desktop.ui.roles import Role, may_see_internal_lists
+from desktop.ui.roles import Role
 from desktop.ui.style import apply_readable_font, give_menus_room
-from desktop.ui.tasks import TaskRunner, in_session
+from desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.domain.policy import PolicyYear
+    from desktop.store.db import Database
+    from desktop.store.drafts import DraftData
+    from desktop.store.household_edit import FormContext, FormData, SavedForm
+
+__all__ = ["DEFAULT_ACTOR", "HouseholdForm", "NewHouseholdDialog", "is_missing_required"]
 
 DEFAULT_ACTOR = "演示用户"  # a user name stored in the book, not a text of the interface
 VALIDATE_DELAY_MS = 300
@@ -202,26 +187,12 @@ TAB_STATES = {
 }
 
 
-def is_missing_required(problem: Problem) -> bool:
-    """Whether ``problem`` says a required field is empty (the audit's ``…_EMPTY`` rules)."""
-    return not problem.is_error and problem.code.endswith("_EMPTY")
-
-
-def _reason_key(problem: Problem) -> tuple[str, str | None, str]:
-    return (problem.code, problem.entity_id, problem.field)
-
-
 ASSURANCE_COLUMNS = {c for _title, columns in ASSURANCE_GROUPS for c in columns}
 
 
 def _groups(groups: Any) -> list[tuple[str, Any]]:
     """Group titles in the interface language."""
     return [(QCoreApplication.translate(_G, title), columns) for title, columns in groups]
-
-
-def _json_copy(payload: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy that is surely JSON (what a draft stores)."""
-    return json.loads(json.dumps(payload, ensure_ascii=False))
 
 
 class HouseholdForm(QMainWindow):
@@ -254,27 +225,22 @@ class HouseholdForm(QMainWindow):
         autosave_seconds: float | None = None,
         restore_draft: bool | None = None,
         settings: QSettings | None = None,
+        app: Fieldbook | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.settings = settings
-        self.db = db
+        # The application layer (the main window's, shared; else one of its own over ``db``)
+        # and the form's logic without widgets, which holds the payload and its problems.
+        self.app = app or Fieldbook(db, user=actor, role=role, clock=clock or datetime.now)
+        self.editor = HouseholdEditor(
+            self.app, household_id=household_id, key=key, new_payload=new_payload
+        )
+        self.editor.labels = FIELD_LABELS
         self.runner = runner
-        self.actor = actor
-        self.role = Role(role)
-        self.internal = may_see_internal_lists(self.role)
-        self.clock: Clock = clock or datetime.now
-        self.household_id = household_id
-        self.key = key or draft_key(household_id)
-        self._new_payload = new_payload
         self._autosave_override = autosave_seconds
         self._restore_draft = restore_draft
-        self.payload: dict[str, Any] | None = None
-        self.policy: PolicyYear | None = None
-        self.context = FormContext()
-        self.problems: list[Problem] = []
-        self.dirty = False
         self.saving = False
         self.is_loaded = False
         self.pending_draft: DraftData | None = None
@@ -289,9 +255,7 @@ class HouseholdForm(QMainWindow):
         self._banner_from_errors = False  # the banner lists errors: it goes once they are fixed
         self._tab_states: dict[str, str] = {}
         self.scope_note: str | None = None  # the household is outside the laptop's villages
-        self._scope_confirmed = False
         self.scope_prompt: QMessageBox | None = None
-        self._reasons: dict[tuple[str, str | None, str], str] = {}  # reasons already given
         self.draft_prompt_missing: QMessageBox | None = None
         self._close_after_save = False
         self._close_confirmed = False
@@ -314,6 +278,57 @@ class HouseholdForm(QMainWindow):
         self.set_autosave_seconds(autosave_seconds or DEFAULT_AUTOSAVE_SECONDS)
 
         self.load()
+
+    # --- the application layer and the editor ------------------------------------------------
+
+    @property
+    def db(self) -> Database:
+        return self.app.db
+
+    @db.setter
+    def db(self, db: Database) -> None:
+        self.app.rebind(db)
+
+    @property
+    def actor(self) -> str:
+        return self.app.user
+
+    @property
+    def role(self) -> Role:
+        return self.app.role
+
+    @property
+    def internal(self) -> bool:
+        return self.app.internal
+
+    @property
+    def clock(self) -> Clock:
+        return self.app.now
+
+    @clock.setter
+    def clock(self, value: Clock) -> None:
+        self.app.clock = value
+
+    payload = property(
+        lambda self: self.editor.payload, lambda self, v: setattr(self.editor, "payload", v)
+    )
+    policy: PolicyYear | None = property(  # type: ignore[assignment]
+        lambda self: self.editor.policy, lambda self, v: setattr(self.editor, "policy", v)
+    )
+    context: FormContext = property(  # type: ignore[assignment]
+        lambda self: self.editor.context, lambda self, v: setattr(self.editor, "context", v)
+    )
+    problems = property(
+        lambda self: self.editor.problems, lambda self, v: setattr(self.editor, "problems", v)
+    )
+    dirty = property(
+        lambda self: self.editor.dirty, lambda self, v: setattr(self.editor, "dirty", v)
+    )
+    household_id = property(
+        lambda self: self.editor.household_id,
+        lambda self, v: setattr(self.editor, "household_id", v),
+    )
+    key = property(lambda self: self.editor.key, lambda self, v: setattr(self.editor, "key", v))
 
     # --- building ------------------------------------------------------------------------------
 
@@ -467,16 +482,7 @@ class HouseholdForm(QMainWindow):
 
     def load(self) -> None:
         """Read the household, its book, its draft and the policy year (in the runner)."""
-        village_id = ((self._new_payload or {}).get("household") or {}).get("village_id")
-        job = in_session(
-            self.db,
-            load_form,
-            household_id=self.household_id,
-            key=self.key,
-            internal=self.internal,
-            village_id=village_id,
-        )
-        self.runner.run(job, on_done=self._loaded, on_error=self._load_failed)
+        self.runner.run(self.editor.load, on_done=self._loaded, on_error=self._load_failed)
 
     def _load_failed(self, error: BaseException) -> None:
         if self._closed:
@@ -489,11 +495,9 @@ class HouseholdForm(QMainWindow):
     def _loaded(self, data: FormData) -> None:
         if self._closed:
             return
-        self.policy = policy_year(data.policy_year)
-        self.context = data.context
+        base = self.editor.loaded(data)
         if self._autosave_override is None:
             self.set_autosave_seconds(data.autosave_seconds)
-        base = data.payload or self._new_payload
         if base is None and data.draft is None:
             self.show_banner(self.tr("该户已不存在(可能已被删除),请刷新列表。"))
             self.header.setText(self.tr("该户不存在"))
@@ -505,7 +509,9 @@ class HouseholdForm(QMainWindow):
             self._set_payload(data.draft.payload, dirty=True)
             self._status(self.tr("已恢复 {0} 的草稿").format(self._when(data.draft)))
         else:
-            self._set_payload(base, dirty=self._new_payload is not None and data.payload is None)
+            self._set_payload(
+                base, dirty=self.editor.new_payload is not None and data.payload is None
+            )
             if data.draft is not None:
                 self.pending_draft = data.draft
                 if self._restore_draft is True:
@@ -521,9 +527,8 @@ class HouseholdForm(QMainWindow):
 
     def _check_scope(self) -> None:
         """Whether this household lies outside the villages this laptop is enrolled for."""
-        from desktop.store.scope import outside_enrolment
-
         village_id = ((self.payload or {}).get("household") or {}).get("village_id")
+        app = self.app
 
         def found(outside: tuple[str, list[str]] | None) -> None:
             self.scope_note = None
@@ -535,7 +540,7 @@ class HouseholdForm(QMainWindow):
                 self._status(self.scope_note)
 
         self.runner.run(
-            in_session(self.db, outside_enrolment, village_id),
+            lambda: app.outside_enrolment(village_id),
             on_done=found,
             on_error=lambda _error: None,
         )
@@ -581,30 +586,12 @@ class HouseholdForm(QMainWindow):
     def discard_draft(self) -> None:
         """Delete the pending draft (the stored household stays as it was)."""
         self.pending_draft = None
-        self.runner.run(
-            in_session(self.db, delete_draft, self.key), on_done=lambda _ok: None, serial=True
-        )
+        self.runner.run(self.editor.discard_draft_job(), on_done=lambda _ok: None, serial=True)
 
     def _set_payload(self, payload: dict[str, Any], *, dirty: bool) -> None:
         assert self.policy is not None
-        self.payload = _json_copy(payload)
-        p = self.payload
-        for key in (
-            "members",
-            "incomes",
-            "measures",
-            "natural_changes",
-            "procedure_steps",
-            "operations",
-        ):
-            p.setdefault(key, [])
-        if self.internal:
-            p.setdefault("risks", [])
-        else:
-            p.pop("risks", None)
-        meta = p.setdefault("meta", {})
-        head = p["household"]
-        self.household_id = head.get("id") if meta.get("saved") else self.household_id
+        p = self.editor.take(payload, dirty=dirty)
+        meta, head = p["meta"], p["household"]
         meta_values = {"village_id": meta.get("village_name"), "hamlet_id": meta.get("hamlet_name")}
         for binder in self.household_binders:
             binder.load()
@@ -612,14 +599,13 @@ class HouseholdForm(QMainWindow):
             widget = self.basic_binder.widgets.get(column)
             if widget is not None:
                 widget.setText(name or "—")
-        self.location_page.show_state(head, edited=bool(meta.get(LOCATION_EDITED)))
+        self.location_page.show_state(head, edited=self.editor.location_edited)
         self.members_tab.set_members(p["members"])
         self.income_tab.set_payload(p, self.policy)
         self.assistance_tab.set_payload(p, self.policy.year)
         if self.risks_tab is not None:
             self.risks_tab.set_payload(p)
         self.procedure_tab.set_payload(p, self.policy)
-        self.dirty = dirty
         self._update_header()
         self.update_operations()
         self.validate_now()
@@ -629,20 +615,17 @@ class HouseholdForm(QMainWindow):
     # --- payload access ------------------------------------------------------------------------
 
     def _head(self) -> dict[str, Any] | None:
-        return self.payload["household"] if self.payload is not None else None
+        return self.editor.head
 
     def _head_sex(self) -> str | None:
-        if self.payload is None:
-            return None
-        heads = [m for m in current_member_rows(self.payload) if m.get("relation") == "01"]
-        return heads[0].get("sex") if len(heads) == 1 else None
+        return self.editor.head_sex()
 
     def _today(self) -> date:
-        return self.clock().date()
+        return self.editor.today()
 
     @property
     def title(self) -> str:
-        return payload_title(self.payload) if self.payload is not None else ""
+        return self.editor.title
 
     # --- edits ---------------------------------------------------------------------------------
 
@@ -703,9 +686,7 @@ class HouseholdForm(QMainWindow):
         self._validate_timer.stop()
         if self.payload is None or self.policy is None:
             return []
-        records, unreadable = preview_household(self.payload, FIELD_LABELS, self.context)
-        found = unreadable + audit_household(records, policy=self.policy, on=self._today())
-        self.problems = found
+        records, found = self.editor.check()
         self.problem_model.set_problems(found)
         notes = self.notes(found)
         errors = sum(1 for p in found if p.is_error and p.code not in SAVE_EXEMPT)
@@ -722,10 +703,10 @@ class HouseholdForm(QMainWindow):
         self._mark([p for p in found if p.code not in SAVE_EXEMPT])
         self._show_income(records)
         if self._banner_from_errors:  # the banner of a refused save follows the errors
-            blocking = self.blocking(found)
-            if blocking:
+            errors = blocking(found)
+            if errors:
                 self.banner.setText(
-                    self.tr("有 {0} 个错误,不能保存:{1}").format(len(blocking), blocking[0].message)
+                    self.tr("有 {0} 个错误,不能保存:{1}").format(len(errors), errors[0].message)
                 )
             else:
                 self.hide_banner()
@@ -733,11 +714,7 @@ class HouseholdForm(QMainWindow):
         self.problems_changed.emit()
         return found
 
-    @staticmethod
-    def missing(problems: list[Problem]) -> list[Problem]:
-        """Required fields left empty (the audit's ``…_EMPTY`` rules): a reason cannot stand in
-        for them; the form can be kept as a draft until they are filled."""
-        return [p for p in problems if is_missing_required(p)]
+    missing = staticmethod(missing)
 
     def _update_state(self) -> None:
         """The status bar's summary: saved or not, and how complete the household is."""
@@ -768,20 +745,9 @@ class HouseholdForm(QMainWindow):
             parts.append(self.tr("可以定稿保存"))
         self.state_label.setText(" · ".join(parts))
 
-    @staticmethod
-    def notes(problems: list[Problem]) -> list[Problem]:
-        """The problems that are only notes: listed, never blocking, never asking for a reason."""
-        return [p for p in problems if p.code in SAVE_EXEMPT]
-
-    @classmethod
-    def blocking(cls, problems: list[Problem]) -> list[Problem]:
-        """The errors that stop a save (notes excluded, as ``save_household`` excludes them)."""
-        return [p for p in problems if p.is_error and p.code not in SAVE_EXEMPT]
-
-    @classmethod
-    def needing_reason(cls, problems: list[Problem]) -> list[Problem]:
-        """The suspected problems a save asks a reason for (notes excluded)."""
-        return [p for p in problems if not p.is_error and p.code not in SAVE_EXEMPT]
+    notes = staticmethod(notes)
+    blocking = staticmethod(blocking)
+    needing_reason = staticmethod(needing_reason)
 
     def _mark(self, problems: list[Problem]) -> None:
         assert self.payload is not None
@@ -861,15 +827,12 @@ class HouseholdForm(QMainWindow):
             return
         unreadable: list[Problem] = []
         if records is None:
-            records, unreadable = preview_household(self.payload)
-        income = next(
-            (i for i in records.incomes if i.policy_year == self.policy.year and not i.deleted),
-            None,
-        )
+            records, unreadable = self.editor.preview()
+        income = self.editor.current_income(records)
         bad = any(p.field.startswith("income") for p in unreadable) or any(
             p.field.startswith("income") and p.code.startswith("FORM_") for p in self.problems
         )
-        self.income_tab.show_totals(income, len(current_member_rows(self.payload)), bad)
+        self.income_tab.show_totals(income, self.editor.member_count(), bad)
 
     def _problem_activated(self, index: QModelIndex) -> None:
         problem = index.data(ROW_ID_ROLE)
@@ -905,49 +868,10 @@ class HouseholdForm(QMainWindow):
     # --- members -------------------------------------------------------------------------------
 
     def _subject(self) -> Subject:
-        assert self.payload is not None and self.policy is not None
-        head = self.payload["household"]
-        records, _ = preview_household(self.payload, context=self.context)
-        income = next(
-            (i for i in records.incomes if i.policy_year == self.policy.year and not i.deleted),
-            None,
-        )
-        members = current_member_rows(self.payload)
-        member_ids = [str(m["id"]) for m in members]
-        per_capita: Decimal | None = None
-        if income is not None and members:
-            from desktop.domain.income import per_capita_net_income
-
-            per_capita = per_capita_net_income(income, len(members))
-        year = head.get("identified_year")
-        return Subject(
-            status=head.get("status") or "ordinary",
-            identified_year=int(year) if year and str(year).isdigit() else None,
-            per_capita=per_capita,
-            members=[(str(m["id"]), m.get("name") or self.tr("未填姓名")) for m in members],
-            special_support_mode=head.get("special_support_mode"),
-            assurances={
-                k: head.get(k)
-                for k in (
-                    "food_assured",
-                    "clothing_assured",
-                    "education_assured",
-                    "medical_assured",
-                    "housing_assured",
-                    "water_assured",
-                )
-            },  # fmt: skip
-            title=self.title,
-            steps=list(getattr(records, "procedure_steps", [])),
-            village_steps=list(self.context.village_steps),
-            crosschecks=self.context.crosschecks(member_ids),
-            names={str(m["id"]): m.get("name") or self.tr("未填姓名") for m in members},
-        )
+        return self.editor.subject(self.tr("未填姓名"))
 
     def _registered_and_saved(self) -> bool:
-        assert self.payload is not None
-        head = self.payload["household"]
-        return bool(self.payload["meta"].get("saved")) and head.get("status") in REGISTERED
+        return self.editor.registered_and_saved()
 
     def add_member(self) -> None:
         """A registered household gains a member by a natural increase; others just add a row."""
@@ -956,8 +880,7 @@ class HouseholdForm(QMainWindow):
         if self._registered_and_saved():
             self.start_operation(Operation.member_in)
             return
-        row = new_row("members", name="", relation="01" if not self.payload["members"] else None)
-        self.payload["members"].append(row)
+        row = self.editor.add_member()
         self.members_tab.refresh(select=row["id"])
         self._edited("member.add")
         self.tabs.setCurrentIndex(self.tab_keys.index("members"))
@@ -967,14 +890,10 @@ class HouseholdForm(QMainWindow):
         """Take back a member added in this form, or record a natural decrease (never a delete)."""
         if self.payload is None:
             return
-        row = next((m for m in self.payload["members"] if m.get("id") == member_id), None)
-        if row is None:
+        taken_back = self.editor.take_back_member(member_id)
+        if taken_back is None:
             return
-        if not row.get("_saved"):
-            self.payload["members"].remove(row)
-            self.payload["natural_changes"] = [
-                c for c in self.payload["natural_changes"] if c.get("member_id") != member_id
-            ]
+        if taken_back:
             self.members_tab.refresh()
             self._edited("member.remove")
             return
@@ -992,21 +911,11 @@ class HouseholdForm(QMainWindow):
         """
         if self.payload is None or self.policy is None or not self.is_loaded:
             return None
-        from desktop.domain.geo import LatLon
-        from desktop.location.apply import CurrentLocation, LocationContext
         from desktop.ui.location_capture import LocationCaptureDialog
 
-        records, _ = preview_household(self.payload)
-        current = CurrentLocation(
-            id=records.id,
-            housing_area_m2=records.housing_area_m2,
-            **{name: getattr(records, name) for name in LOCATION_FIELDS},
-        )
-        committee = LatLon(*self.context.committee) if self.context.committee else None
-        title = self.tr("户编号 {0}").format(self.title)
-        dialog = LocationCaptureDialog(
-            LocationContext(title, committee, current), parent=self, **self.location_options
-        )
+        records, _ = self.editor.preview()
+        context = self.editor.location_context(self.tr("户编号 {0}").format(self.title), records)
+        dialog = LocationCaptureDialog(context, parent=self, **self.location_options)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.tabs.setCurrentIndex(min(CAPTURE_TABS.get(kind, 0), dialog.tabs.count() - 1))
 
@@ -1025,18 +934,10 @@ class HouseholdForm(QMainWindow):
 
     def apply_location(self, choice: Any, records: Any = None) -> list[str]:
         """Put a ``LocationChoice`` into the form (saved with the household); the changed fields."""
-        from desktop.location.apply import apply_to_household
-
         assert self.payload is not None
-        if records is None:
-            records, _ = preview_household(self.payload)
-        view = SimpleNamespace(**{name: getattr(records, name) for name in LOCATION_FIELDS})
-        apply_to_household(view, choice)
-        changed = set_location(self.payload, vars(view))
+        changed = self.editor.apply_location(choice, records)
         self.location_binder.load()
-        self.location_page.show_state(
-            self.payload["household"], edited=bool(self.payload["meta"].get(LOCATION_EDITED))
-        )
+        self.location_page.show_state(self.payload["household"], edited=self.editor.location_edited)
         if changed:
             self._edited("household.location")
             self.validate_now()
@@ -1096,10 +997,7 @@ class HouseholdForm(QMainWindow):
         self, op: Operation, values: dict[str, Any], *, checked: bool = True
     ) -> None:
         assert self.payload is not None and self.policy is not None
-        touched = apply_operation(
-            self.payload, op.value, values, policy_year=self.policy.year, moment=self.clock()
-        )
-        self.payload["operations"][-1]["checked"] = checked  # checked again when saved
+        touched = self.editor.record_operation(op, values, checked=checked)
         for binder in self.household_binders:
             binder.load()
         self.members_tab.refresh(select=touched["id"] if touched else None)
@@ -1123,8 +1021,9 @@ class HouseholdForm(QMainWindow):
         if self.payload is None or self.saving or not self.is_loaded:
             return False
         problems = self.validate_now()
-        errors = self.blocking(problems)
-        if errors:
+        step = self.editor.save_step(problems, outside_enrolment=bool(self.scope_note))
+        if step.errors:
+            errors = step.errors
             self.show_banner(
                 self.tr("有 {0} 个错误,不能保存:{1}").format(len(errors), errors[0].message)
             )
@@ -1132,43 +1031,41 @@ class HouseholdForm(QMainWindow):
             self.go_to_problem(errors[0])
             self._close_after_save = False
             return False
-        refused = self._operations_refused_now()
-        if refused:
-            self.show_banner(self.tr("不能保存:{0}").format(";".join(p.message for p in refused)))
+        if step.refused:
+            self.show_banner(
+                self.tr("不能保存:{0}").format(";".join(p.message for p in step.refused))
+            )
             self._close_after_save = False
             return False
-        missing = self.missing(problems)
-        if missing:
-            self._offer_draft(missing)
+        if step.missing:
+            self._offer_draft(step.missing)
             return False
-        if self.scope_note and not self._scope_confirmed:
+        if step.confirm_scope:
             self._confirm_scope()
             return False
-        warnings = self.needing_reason(problems)
+        if step.new_warnings:
+            self._ask_reason(step, notes(problems))
+            return True
         # A reason given in this form is not asked for again (issue 15): only new ones are.
-        new = [p for p in warnings if _reason_key(p) not in self._reasons]
-        if warnings and not new:
-            self._start_save(self._given_reasons(warnings))
-            return True
-        if warnings:
-            dialog = ReasonDialog(new, self, notes=self.notes(problems))
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-            def finished(result: int) -> None:
-                self.reason_dialog = None
-                if result == ReasonDialog.DialogCode.Accepted:
-                    for problem in new:
-                        self._reasons[_reason_key(problem)] = dialog.text()
-                    self._start_save(self._given_reasons(warnings))
-                else:
-                    self._close_after_save = False
-
-            dialog.finished.connect(finished)
-            self.reason_dialog = dialog
-            dialog.open()
-            return True
-        self._start_save(None)
+        self._start_save(step.reason)
         return True
+
+    def _ask_reason(self, step: SaveStep, listed_notes: list[Problem]) -> None:
+        """New warnings: a reason for them (kept in the book), then the save goes on."""
+        dialog = ReasonDialog(step.new_warnings, self, notes=listed_notes)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(result: int) -> None:
+            self.reason_dialog = None
+            if result == ReasonDialog.DialogCode.Accepted:
+                self.editor.give_reason(step.new_warnings, dialog.text())
+                self._start_save(self.editor.given_reasons(step.warnings))
+            else:
+                self._close_after_save = False
+
+        dialog.finished.connect(finished)
+        self.reason_dialog = dialog
+        dialog.open()
 
     def _confirm_scope(self) -> None:
         """Another village than the laptop's: saying so plainly before saving."""
@@ -1187,7 +1084,7 @@ class HouseholdForm(QMainWindow):
         def answered(_result: int) -> None:
             self.scope_prompt = None
             if box.clickedButton() is save:
-                self._scope_confirmed = True
+                self.editor.scope_confirmed = True
                 self.save()
             else:
                 self._close_after_save = False
@@ -1195,10 +1092,6 @@ class HouseholdForm(QMainWindow):
         box.finished.connect(answered)
         self.scope_prompt = box
         box.open()
-
-    def _given_reasons(self, warnings: list[Problem]) -> str | None:
-        reasons = [self._reasons.get(_reason_key(p)) for p in warnings]
-        return ";".join(dict.fromkeys(r for r in reasons if r)) or None
 
     def _offer_draft(self, missing: list[Problem]) -> None:
         """Required fields are empty: not saved; kept as a draft if the person wants."""
@@ -1241,30 +1134,6 @@ class HouseholdForm(QMainWindow):
         self.autosave_now()
         self._status(self.tr("已存为草稿(未定稿):填完必填内容后再保存"))
 
-    def _operations_refused_now(self) -> list[Problem]:
-        """Operations recorded in the form that the calendar no longer allows at save time, and
-        identifications and returns whose procedure is no longer complete (a step removed …)."""
-        assert self.payload is not None and self.policy is not None
-        found: list[Problem] = []
-        moment = self.clock()
-        subject: Subject | None = None
-        for entry in self.payload.get("operations", []):
-            if entry.get("checked", True):
-                found += calendar_problems(entry["op"], policy=self.policy, moment=moment)
-                subject = subject or self._subject()
-                found += procedure_problems(entry["op"], subject, policy=self.policy, moment=moment)
-        return list({p.message: p for p in found}.values())
-
-    def _book_reason(self, reason: str | None) -> str | None:
-        """The book's reason: the operations done (their Chinese names, as the book keeps them)
-        and what the person wrote."""
-        from desktop.domain.operations import operation_label
-
-        assert self.payload is not None
-        done = [operation_label(Operation(e["op"])) for e in self.payload.get("operations", [])]
-        parts = [*dict.fromkeys(done), *([reason] if reason else [])]
-        return ";".join(parts) or None
-
     def _start_save(self, reason: str | None) -> None:
         assert self.payload is not None
         self.saving = True
@@ -1272,29 +1141,19 @@ class HouseholdForm(QMainWindow):
         self.central.setEnabled(False)
         self.banner.hide()
         self._status(self.tr("正在保存…"))
-        snapshot = _json_copy(self.payload)
-        job = in_session(
-            self.db,
-            save_form,
-            snapshot,
-            actor=self.actor,
-            reason=self._book_reason(reason),
-            internal=self.internal,
-            key=self.key,
-            clock=self.clock,
-        )
+        job = self.editor.save_job(reason)
         self.runner.run(job, on_done=self._saved, on_error=self._save_failed, serial=True)
 
-    def _saved(self, result: SavedForm) -> None:
+    def _saved(self, outcome: Outcome[SavedForm]) -> None:
+        self.app.notify(outcome.changes)  # the main window's list, tree and counts
+        result = outcome.result
         if self._closed:
             return
         self.saving = False
         self.central.setEnabled(True)
         member = (self.members_tab.selected_member() or {}).get("id")
         tab = self.tabs.currentIndex()
-        self.household_id = result.household_id
-        self.key = draft_key(result.household_id)
-        self._set_payload(result.payload, dirty=False)
+        self._set_payload(self.editor.saved(result), dirty=False)
         self.tabs.setCurrentIndex(tab)
         if member:
             self.members_tab.select_member(str(member))
@@ -1311,12 +1170,13 @@ class HouseholdForm(QMainWindow):
         self.saving = False
         self.central.setEnabled(True)
         self._close_after_save = False
-        if isinstance(error, SaveRefused | FormInvalid):
-            problems = error.problems
+        refusal = Refusal.of(error)
+        if refusal is not None:
+            problems = refusal.problems
             self.problems = list(problems)
             self.problem_model.set_problems(problems)
             self._mark(list(problems))
-            message = error.message if isinstance(error, SaveRefused) else self.tr("有无效的填写")
+            message = refusal.message if refusal.message is not None else self.tr("有无效的填写")
             first = next((p for p in problems if p.is_error), problems[0] if problems else None)
             text = self.tr("没有保存:{0}").format(message)
             self.show_banner(text + (f"。{first.message}" if first else ""))
@@ -1359,14 +1219,10 @@ class HouseholdForm(QMainWindow):
         self._autosave_timer.stop()
         if self.payload is None or not self.dirty or self.saving:
             return
-        snapshot = _json_copy(self.payload)
-        saved = bool(snapshot.get("meta", {}).get("saved"))
-        household_id = snapshot["household"].get("id") if saved else None
-        job = in_session(
-            self.db, save_draft, self.key, snapshot, household_id=household_id, user_name=self.actor
-        )
+        job = self.editor.autosave_job()
 
-        def done(draft: DraftData) -> None:
+        def done(outcome: Outcome[DraftData]) -> None:
+            draft = outcome.result
             if self._closed:
                 return
             self.last_autosave = draft.saved_at
@@ -1440,9 +1296,7 @@ class HouseholdForm(QMainWindow):
             elif clicked is discard:
                 self._autosave_timer.stop()
                 self.runner.run(
-                    in_session(self.db, delete_draft, self.key),
-                    on_done=lambda _ok: None,
-                    serial=True,
+                    self.editor.discard_draft_job(), on_done=lambda _ok: None, serial=True
                 )
                 self._close_confirmed = True
                 self.close()
@@ -1456,123 +1310,3 @@ class HouseholdForm(QMainWindow):
     def payload_copy(self) -> dict[str, Any]:
         """A copy of what the form holds now."""
         return copy.deepcopy(self.payload or {})
-
-
-class NewHouseholdDialog(QDialog):
-    """Ctrl+N: the village (and hamlet) of a new household and its number; Enter confirms.
-
-    The number proposed is the next free one in the village. ``payload`` holds the new
-    household's form payload once accepted.
-    """
-
-    def __init__(
-        self,
-        db: Database,
-        *,
-        runner: TaskRunner,
-        division_id: str | None = None,
-        internal: bool,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.runner = runner
-        self.internal = internal
-        self.payload: dict[str, Any] | None = None
-        self._options: list[DivisionOption] = []
-        self._wanted = division_id
-        self._number_generation = 0
-        apply_readable_font(self)
-        self.setWindowTitle(self.tr("新建农户"))
-        self.setMinimumWidth(520)
-        self.village = QComboBox()
-        self.village.setObjectName("new.village")
-        self.hamlet = QComboBox()
-        self.hamlet.setObjectName("new.hamlet")
-        self.number = QLineEdit()
-        self.number.setObjectName("new.number")
-        self.number.setPlaceholderText(self.tr("行政村代码 + 4位序号"))
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #c62828;")
-        form = QFormLayout()
-        form.addRow(self.tr("行政村:"), self.village)
-        form.addRow(self.tr("自然村(组):"), self.hamlet)
-        form.addRow(self.tr("户编号:"), self.number)
-        note = QLabel(self.tr("新建的农户为一般农户;纳入贫困户请在信息表中办理“新识别”。"))
-        note.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("建立信息表"))
-        self.ok_button.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(note)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self.village.currentIndexChanged.connect(self._village_changed)
-        self.runner.run(
-            in_session(db, division_options),
-            on_done=self._options_arrived,
-            on_error=lambda e: self.message.setText(self.tr("读取行政村失败:{0}").format(e)),
-        )
-
-    def _options_arrived(self, options: list[DivisionOption]) -> None:
-        self._options = options
-        wanted_village, wanted_hamlet = self._wanted, None
-        by_id = {o.id: o for o in options}
-        if wanted_village in by_id and by_id[wanted_village].level == "hamlet":
-            wanted_hamlet = wanted_village
-            wanted_village = by_id[wanted_village].parent_id
-        self.village.blockSignals(True)
-        self.village.clear()
-        for option in options:
-            if option.level == "village":
-                self.village.addItem(f"{option.name}({option.code})", option.id)
-        index = self.village.findData(wanted_village) if wanted_village else 0
-        self.village.setCurrentIndex(max(index, 0))
-        self.village.blockSignals(False)
-        self._village_changed()
-        if wanted_hamlet is not None:
-            self.hamlet.setCurrentIndex(max(self.hamlet.findData(wanted_hamlet), 0))
-
-    def _village_changed(self, _index: int = 0) -> None:
-        village_id = self.village.currentData()
-        self.hamlet.clear()
-        self.hamlet.addItem(self.tr("— 无 —"), None)
-        for option in self._options:
-            if option.level == "hamlet" and option.parent_id == village_id:
-                self.hamlet.addItem(option.name, option.id)
-        if village_id is None:
-            return
-        self._number_generation += 1
-        generation = self._number_generation
-
-        def done(number: str | None) -> None:
-            if generation == self._number_generation and number:
-                self.number.setText(number)
-
-        self.runner.run(in_session(self.db, next_household_number, village_id), on_done=done)
-
-    def accept(self) -> None:
-        village_id = self.village.currentData()
-        number = self.number.text().strip()
-        if village_id is None:
-            self.message.setText(self.tr("请选择行政村"))
-            return
-        if not number:
-            self.message.setText(self.tr("请填写户编号"))
-            return
-        self.payload = new_household_payload(
-            village_id=village_id,
-            village_name=self.village.currentText().split("(")[0],
-            hamlet_id=self.hamlet.currentData(),
-            hamlet_name=self.hamlet.currentText() if self.hamlet.currentData() else None,
-            household_number=number,
-            internal=self.internal,
-        )
-        super().accept()

@@ -12,11 +12,9 @@ household, Ctrl+S saves the form last used. The 办理 menu offers the operation
 household, each disabled with its reason when the domain refuses it at the window's ``clock``
 under the database's policy year.
 
-Scanning: a household card's QR code typed by a keyboard-wedge scanner anywhere in the window
-(``desktop.ui.scan.ScanListener``) is verified against the database (``verify_scanned``): a valid
-card opens the household's form, any other card says why not (another county, altered,
-revoked, not on this laptop). A household number typed quickly and ended by Enter anywhere, or
-typed into the search box followed by Enter, opens that household too.
+Scanning (``desktop.ui.scanner``): a household card's QR code typed by a keyboard-wedge scanner
+anywhere in the window opens the household's form, or says why not; so does a household number
+typed quickly and ended by Enter.
 
 Menus for the rest of the day's work: 查看 (the village map in a dock — a click on a household
 opens its form — and the selected village's problem list, where reviewers explain warnings),
@@ -27,87 +25,61 @@ sync dialogs are installed, 设置 (the interface language). Marginal and monito
 (internal lists, Q6) appear — in the list, the filters, the problem list and the household
 book — only for roles that may see them.
 
-Locking: the window notes every key press and mouse use of the application; after
-``set_idle_lock(seconds)`` without any it emits ``lock_requested`` (so does 数据 → 立即锁定).
-Whoever owns the database (``desktop.ui.app.Launcher``) then calls ``prepare_lock`` (the open
-forms' drafts are autosaved), ``lock`` (every window of this one is hidden and the database
-handle dropped: jobs that still run get ``DatabaseLocked``) and, after the PIN, ``unlock(db)``
-with the database opened again: everything reappears as it was left.
+The window's work is split by job: printing (``desktop.ui.printing``), backup and restore
+(``desktop.ui.backup``), the village's committee location, information and map
+(``desktop.ui.location``), the scanner (``desktop.ui.scanner``) and the idle lock
+(``desktop.ui.idle_lock``) are mixed into ``MainWindow`` from their own modules. None of them
+touches the store: they ask the application layer (``desktop.application.Fieldbook``, the
+window's ``app``), whose writes run on the database's one writer and answer with what they
+changed; ``app.notify(changes)`` then refreshes the list, the tree and the unsynced count
+(``MainWindow.apply_changes``).
 """
 
 from __future__ import annotations
 
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QDate,
-    QEvent,
-    QItemSelection,
-    QModelIndex,
-    QObject,
-    QSettings,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDockWidget,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from desktop.application import Fieldbook, Kind, OpChanges
+from desktop.application.search import SEARCH_LIMIT, find_with_members
+from desktop.application.service import WorkingYear
 from desktop.domain.operations import Operation
 from desktop.domain.policy import PolicyYear, policy_year
-from desktop.domain.roles import Role, may_see_internal_lists
-from desktop.store.db import Database
-from desktop.store.drafts import DraftData, list_drafts
-from desktop.store.household_edit import resolve_household_number
-from desktop.store.queries import (
-    HouseholdColumn,
-    HouseholdDetail,
-    household_detail,
-    unsynced_count,
-    village_ids_under,
-)
-from desktop.store.search import search_households
-from desktop.store.settings import practice_date, working_policy
+from desktop.domain.roles import Role
+from desktop.store.queries import HouseholdColumn
+from desktop.ui.backup import BackupMixin
 from desktop.ui.code_labels import ui_code_table
 from desktop.ui.division_tree import DivisionTreeModel
 from desktop.ui.errors import error_text
 from desktop.ui.household_detail import HouseholdDetailDialog
 from desktop.ui.household_form import DEFAULT_ACTOR, HouseholdForm, NewHouseholdDialog
 from desktop.ui.household_list import COLUMNS, HouseholdListModel, InterruptibleQuery
+from desktop.ui.idle_lock import LOCKED_DATABASE, DatabaseLocked, IdleLockMixin
+from desktop.ui.location import VillageMixin
 from desktop.ui.operations_dialogs import (
     INTERNAL_OPERATIONS,
     Subject,
@@ -115,20 +87,31 @@ from desktop.ui.operations_dialogs import (
     operation_problems,
     update_action,
 )
+from desktop.ui.preferences import LANGUAGE_NAMES, choose_language, set_language
+from desktop.ui.printing import NothingToPrint, NoticeDatesDialog, PrintingMixin
+from desktop.ui.problem_list_dialog import ProblemListDialog
 from desktop.ui.roles import role_label  # translated names; the rule is the domain's
-from desktop.ui.scan import ScanListener, ScanOutcome, looks_like_card, verify_scanned
+from desktop.ui.scan import ScanListener, looks_like_card
+from desktop.ui.scanner import ScannerMixin
 from desktop.ui.style import apply_readable_font, give_menus_room
-from desktop.ui.tasks import TaskRunner, in_session
+from desktop.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from desktop.store.problems import ListedProblem, ProblemList
+    from desktop.store.db import Database
+    from desktop.store.drafts import DraftData
+    from desktop.store.queries import HouseholdDetail
+
+__all__ = [  # named here for the window's callers and tests
+    "LOCKED_DATABASE",
+    "DatabaseLocked",
+    "MainWindow",
+    "NoticeDatesDialog",
+    "NothingToPrint",
+    "ProblemListDialog",
+]
 
 SEARCH_DELAY_MS = 0  # search as you type: a search typed over is cancelled, not waited for
-SEARCH_LIMIT = 1000
-SEARCH_NOTE_HOUSEHOLDS = 200
-"""The search's first households checked for a match through a member other than the head."""
 UNSYNCED_REFRESH_MS = 60_000
-IDLE_CHECK_MAX_MS = 15_000
 
 _COLUMN_SAMPLES = {  # the widest text a column usually holds
     HouseholdColumn.NUMBER: "6107271012010001",
@@ -153,362 +136,11 @@ KEY_COLUMNS = (
 first four stay in view on a 1024-pixel screen, in either language."""
 ALWAYS_IN_VIEW = KEY_COLUMNS[:4]
 
-SCAN_MAX_GAP_S = 0.08
-"""A scanner types a character every few ms; a person rarely under 80 ms, never for long."""
-SCAN_MIN_LENGTH = 6
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-_INPUT_EVENTS = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.InputMethod,
-    }
-)
-
-_KEY_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride})
-
 _EXPLAINERS = frozenset({Role.REVIEWER, Role.ADMIN})
 """Roles that may explain a warning of the problem list (the township reviews the lists, Q4)."""
 
-LANGUAGE_NAMES = (("zh_CN", "简体中文"), ("en", "English"))
-"""Each language in its own words: never translated."""
-
 Confirm = Callable[[str, str], bool]
 """``confirm(title, text)``: whether the person agreed (a yes/no question)."""
-
-
-def find_households(
-    session: Session, query: str, division_id: str | None, *, limit: int = SEARCH_LIMIT
-) -> list[str]:
-    """Search within the villages of ``division_id`` (everywhere when ``None``)."""
-    villages = village_ids_under(session, division_id) if division_id else None
-    return search_households(session, query, limit=limit, village_ids=villages)
-
-
-def find_with_members(
-    session: Session, query: str, division_id: str | None
-) -> tuple[list[str], dict[str, list[str]], dict[str, str]]:
-    """``find_households``, plus the members matched in households whose head did not match
-    (with each such household's number and head, for the note above the list)."""
-    from desktop.store.models import Household
-    from desktop.store.search_matches import matched_members
-
-    ids = find_households(session, query, division_id)
-    matches = matched_members(session, query, ids[:SEARCH_NOTE_HOUSEHOLDS])
-    titles = {
-        h.id: f"{h.household_number} {h.head_name or ''}".strip()
-        for h in session.execute(
-            select(Household.id, Household.household_number, Household.head_name).where(
-                Household.id.in_(list(matches))
-            )
-        )
-    }
-    return ids, matches, titles
-
-
-# --- the database while locked -------------------------------------------------------------------
-
-
-class DatabaseLocked(RuntimeError):
-    """The app is locked: nothing reads or writes the database until someone signs in again."""
-
-
-class _LockedDatabase:
-    """Stands in for the ``Database`` while the app is locked.
-
-    The real one (with the key in its engine) has been disposed and forgotten; a job that was
-    already on its way, or a timer, gets ``DatabaseLocked`` instead of opening the file again.
-    """
-
-    is_sqlite = False
-
-    @property
-    def engine(self) -> Any:
-        raise DatabaseLocked("程序已锁定,请重新登录")
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        raise DatabaseLocked("程序已锁定,请重新登录")
-        yield  # pragma: no cover - a generator, for the context manager
-
-    def dispose(self) -> None:
-        """Nothing to close."""
-
-
-LOCKED_DATABASE = cast(Database, _LockedDatabase())
-
-
-class NothingToPrint(Exception):
-    """A document would be empty; the message (Chinese) says why."""
-
-
-# --- small dialogs -------------------------------------------------------------------------------
-
-
-class NoticeDatesDialog(QDialog):
-    """The first and last day of a publicity notice, when the village has none recorded."""
-
-    def __init__(
-        self, message: str, *, today: date, min_days: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        apply_readable_font(self)
-        self.setWindowTitle(self.tr("公示日期"))
-        label = QLabel(message)
-        label.setWordWrap(True)
-        self.start_edit = QDateEdit(QDate(today.year, today.month, today.day))
-        end = today + timedelta(days=max(min_days, 1) - 1)
-        self.end_edit = QDateEdit(QDate(end.year, end.month, end.day))
-        for edit in (self.start_edit, self.end_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-        form = QFormLayout()
-        form.addRow(self.tr("公示开始日期:"), self.start_edit)
-        form.addRow(self.tr("公示截止日期:"), self.end_edit)
-        hint = QLabel(self.tr("每次公示不得少于 {0} 天(导引第16问)").format(min_days))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(480)
-
-    def dates(self) -> tuple[date, date]:
-        """The chosen first and last day."""
-        return self.start_edit.date().toPython(), self.end_edit.date().toPython()
-
-
-class ProblemListDialog(QDialog):
-    """One village's problem list (问题清单) on screen, from ``village_problem_list``.
-
-    Double-click a household's problem to open its form (``householdActivated``). A role that
-    may explain (reviewers, administrators) selects a warning and explains it; the explanation
-    is kept (``explain_problem``) and the list is read again. Errors must be fixed instead.
-    """
-
-    householdActivated = Signal(str)
-
-    def __init__(
-        self,
-        db: Database,
-        runner: TaskRunner,
-        village_id: str,
-        village_name: str,
-        *,
-        internal: bool,
-        may_explain: bool,
-        actor: str,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        apply_readable_font(self)
-        self.db = db
-        self.runner = runner
-        self.village_id = village_id
-        self.internal = internal
-        self.may_explain = may_explain
-        self.actor = actor
-        self.listed: ProblemList | None = None
-        self._generation = 0
-        self.setWindowTitle(self.tr("{0} 问题清单").format(village_name))
-        self.resize(1180, 620)
-
-        self.summary = QLabel(self.tr("正在审核…"))
-        self.summary.setWordWrap(True)
-        headers = [
-            self.tr("户编号"),
-            self.tr("户主"),
-            self.tr("类别"),
-            self.tr("规则"),
-            self.tr("问题"),
-            self.tr("情况说明"),
-        ]
-        self.table = QTableWidget(0, len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        for column, width in enumerate((170, 80, 70, 200, 420)):
-            self.table.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
-        self.table.itemDoubleClicked.connect(lambda item: self._activated(item.row()))
-        self.table.currentCellChanged.connect(lambda *_args: self._update_buttons())
-
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
-        self.explain_button = QPushButton(self.tr("说明情况…"))
-        self.explain_button.setToolTip(self.tr("疑似问题经核实无误的,写明情况说明;错误必须改正"))
-        self.explain_button.clicked.connect(self.explain_selected)
-        self.explain_button.setVisible(may_explain)
-        self.reload_button = QPushButton(self.tr("重新审核"))
-        self.reload_button.clicked.connect(self.load)
-        close = QPushButton(self.tr("关闭"))
-        close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.explain_button)
-        buttons.addWidget(self.reload_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, stretch=1)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        self._update_buttons()
-
-    def load(self) -> None:
-        """Run the audit of the village again and show its list."""
-        from desktop.store.problems import village_problem_list
-
-        self._generation += 1
-        generation = self._generation
-        self.summary.setText(self.tr("正在审核…"))
-
-        def done(listed: ProblemList) -> None:
-            if generation == self._generation:
-                self.show_list(listed)
-
-        def failed(error: BaseException) -> None:
-            if generation == self._generation:
-                self.summary.setText(
-                    self.tr("无法读取问题清单:{0}").format(
-                        error_text("reading the problem list", error)
-                    )
-                )
-
-        job = in_session(self.db, village_problem_list, self.village_id, internal=self.internal)
-        self.runner.run(job, on_done=done, on_error=failed)
-
-    def show_list(self, listed: ProblemList) -> None:
-        """Fill the table with ``listed``."""
-        from desktop.domain.problems import Severity
-
-        self.listed = listed
-        rows = listed.rows
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            problem = row.problem
-            severity = self.tr("错误") if problem.is_error else self.tr("疑似")
-            cells = [
-                row.household_number or self.tr("(本村)"),
-                row.head_name or "",
-                severity,
-                problem.code,
-                problem.message,
-                row.note.explanation if row.note is not None else "",
-            ]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c == 2 and problem.is_error:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                if c == 5 and row.note is not None:
-                    item.setToolTip(
-                        self.tr("{0} 于 {1} 说明").format(
-                            row.note.explained_by, row.note.explained_at.strftime("%Y-%m-%d %H:%M")
-                        )
-                    )
-                self.table.setItem(r, c, item)
-        self.table.resizeRowsToContents()
-        explained = sum(1 for row in rows if row.explained)
-        text = self.tr("{0} {1}年度:错误 {2} 个,疑似问题 {3} 个(已说明 {4} 个)").format(
-            listed.village_name,
-            listed.policy_year,
-            listed.count(Severity.ERROR),
-            listed.count(Severity.WARNING),
-            explained,
-        )
-        if not rows:
-            text = self.tr("{0} {1}年度:审核未发现问题").format(
-                listed.village_name, listed.policy_year
-            )
-        self.summary.setText(text)
-        self._update_buttons()
-
-    def selected_row(self) -> ListedProblem | None:
-        r = self.table.currentRow()
-        if self.listed is None or not 0 <= r < len(self.listed.rows):
-            return None
-        return self.listed.rows[r]
-
-    def _update_buttons(self) -> None:
-        row = self.selected_row()
-        self.explain_button.setEnabled(
-            self.may_explain
-            and row is not None
-            and row.household_id is not None
-            and not row.problem.is_error
-        )
-
-    def _activated(self, r: int) -> None:
-        if self.listed is not None and 0 <= r < len(self.listed.rows):
-            household_id = self.listed.rows[r].household_id
-            if household_id:
-                self.householdActivated.emit(household_id)
-
-    def explain_selected(self) -> None:
-        """Ask for the explanation of the selected warning, then keep it."""
-        row = self.selected_row()
-        if row is None:
-            return
-        current = row.note.explanation if row.note is not None else ""
-        text, ok = QInputDialog.getMultiLineText(
-            self,
-            self.tr("情况说明"),
-            self.tr("{0} {1}\n{2}\n\n情况说明:").format(
-                row.household_number or "", row.head_name or "", row.problem.message
-            ),
-            current,
-        )
-        if ok:
-            self.explain(row, text)
-
-    def explain(self, row: ListedProblem, text: str) -> None:
-        """Keep ``text`` as the explanation of ``row``'s problem (a serial job), then reload."""
-        from desktop.store.problems import ProblemNoteError, explain_problem
-
-        if not self.may_explain or row.household_id is None:
-            return
-        household_id, problem, actor = row.household_id, row.problem, self.actor
-
-        def job() -> None:
-            with self.db.session() as session:
-                explain_problem(
-                    session,
-                    household_id=household_id,
-                    rule_code=problem.code,
-                    entity_id=problem.entity_id,
-                    explanation=text,
-                    actor=actor,
-                )
-
-        def done(_none: None) -> None:
-            self.message.clear()
-            self.load()
-
-        def failed(error: BaseException) -> None:
-            if isinstance(error, ProblemNoteError):
-                self.message.setText(str(error))
-            else:
-                self.message.setText(
-                    self.tr("情况说明没有保存:{0}").format(
-                        error_text("saving a problem note", error)
-                    )
-                )
-
-        self.runner.run(job, on_done=done, on_error=failed, serial=True)
 
 
 # --- the window ----------------------------------------------------------------------------------
@@ -519,7 +151,9 @@ def _practice_clock(day: date) -> Callable[[], datetime]:
     return lambda: datetime.combine(day, datetime.now().time())
 
 
-class MainWindow(QMainWindow):
+class MainWindow(
+    PrintingMixin, BackupMixin, VillageMixin, ScannerMixin, IdleLockMixin, QMainWindow
+):
     """Fieldbook's main window over an open database.
 
     ``runner`` runs every database read; ``role`` decides whether marginal and monitored
@@ -552,16 +186,15 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
     ) -> None:
         super().__init__()
-        self.db = db
+        # The application layer: the database, the clock and the signed-in person, shared with
+        # the forms and dialogs this window opens (``rebind`` replaces the database in it).
+        self.app = Fieldbook(db, user=actor, role=role, clock=clock or datetime.now)
+        self.app.subscribe(self.apply_changes)
         self.runner = runner
-        self.role = Role(role)
-        self.actor = actor
-        self.clock: Callable[[], datetime] = clock or datetime.now
         self._clock_given = clock is not None  # else a demo runs on its practice date
         self.autosave_seconds = autosave_seconds
         self.settings = settings
-        self.internal = may_see_internal_lists(self.role)
-        self.db_path = _database_file(db)
+        self.db_path = self.app.database_file()
         self._search_generation = 0
         self._search_job: InterruptibleQuery | None = None
         self._detail_generation = 0
@@ -587,7 +220,7 @@ class MainWindow(QMainWindow):
         self.locked = False
         self.idle_lock_seconds: float | None = None
         self._hidden_while_locked: list[QWidget] = []
-        self._print_folder: tempfile.TemporaryDirectory[str] | None = None
+        self._print_folder = None
         self._scan_buffer: list[str] = []
         self._scan_last = 0.0
         self._last_input = time.monotonic()
@@ -709,6 +342,47 @@ class MainWindow(QMainWindow):
         if offer_drafts:
             self.offer_drafts()
 
+    # --- the application layer ---------------------------------------------------------------
+
+    @property
+    def db(self) -> Database:
+        """The open database (the locked stand-in while locked)."""
+        return self.app.db
+
+    @property
+    def actor(self) -> str:
+        """The signed-in person: the actor of every save and the owner of the drafts."""
+        return self.app.user
+
+    @property
+    def role(self) -> Role:
+        return self.app.role
+
+    @property
+    def internal(self) -> bool:
+        """Whether marginal and monitored households (internal lists, Q6) appear."""
+        return self.app.internal
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """The app's now (the operations are checked against it)."""
+        return self.app.now
+
+    @clock.setter
+    def clock(self, value: Callable[[], datetime]) -> None:
+        self.app.clock = value
+
+    def apply_changes(self, changes: OpChanges) -> None:
+        """Read again what an operation changed (``Fieldbook.notify`` calls this)."""
+        if changes.touches(Kind.DATABASE):
+            self.reload_everything()
+            return
+        if changes.touches(Kind.HOUSEHOLDS, Kind.MEMBERS, Kind.OPERATIONS):
+            self.list_model.reload()
+            self.tree_model.reload()
+        if changes.touches(Kind.SYNC):
+            self.refresh_unsynced()
+
     # --- building ----------------------------------------------------------------------------
 
     def _make_tree(self) -> QTreeView:
@@ -761,8 +435,7 @@ class MainWindow(QMainWindow):
 
     def _work_changed(self, _index: int) -> None:
         choice = self.work_combo.currentData()
-        with self.db.session() as session:
-            since = working_policy(session).work_start
+        since = self.app.work_start()
         self._apply_filters(
             visited_since=since if choice == "visited" else None,
             not_visited_since=since if choice == "not_visited" else None,
@@ -778,18 +451,13 @@ class MainWindow(QMainWindow):
     def show_open_problems(self) -> None:
         """List the households (of the selected village, else all) with problems neither fixed
         nor explained: the audit runs in the task runner, then the list shows just those."""
-        from desktop.store.problems import households_with_open_problems
-
         village = self.selected_village()
         villages = [village[0]] if village is not None else None
-        internal = self.internal
-
-        def find(session) -> list[str]:
-            return households_with_open_problems(session, village_ids=villages, internal=internal)
+        app = self.app
 
         self.statusBar().showMessage(self.tr("正在审核, 请稍候…"))
         self.runner.run(
-            in_session(self.db, find),
+            lambda: app.households_with_open_problems(villages),
             on_done=lambda ids: self._apply_filters(household_ids=tuple(ids)),
             on_error=lambda exc: self._show_error(error_text("the audit filter", exc)),
         )
@@ -967,8 +635,9 @@ class MainWindow(QMainWindow):
             else:
                 self.search_now()
 
+        app = self.app
         self.runner.run(
-            in_session(self.db, resolve_household_number, text),
+            lambda: app.resolve_household_number(text),
             on_done=done,
             on_error=lambda _e: self.search_now(),
         )
@@ -1017,7 +686,7 @@ class MainWindow(QMainWindow):
             self.unsynced_label.setText(self.tr("未同步:{0} 条").format(count))
 
         self.runner.run(
-            in_session(self.db, unsynced_count),
+            self.app.unsynced_count,
             on_done=done,
             on_error=lambda e: self.unsynced_label.setText(self.tr("未同步:?")),
         )
@@ -1152,8 +821,6 @@ class MainWindow(QMainWindow):
             self.sync_menu.addAction(self.conflicts_action)
 
         if self.settings is not None:
-            from desktop.ui.app import choose_language
-
             preferences = self.menuBar().addMenu(self.tr("设置(&S)"))
             languages = preferences.addMenu(self.tr("界面语言(&L)"))
             group = QActionGroup(self)
@@ -1192,15 +859,12 @@ class MainWindow(QMainWindow):
     def _load_policy(self) -> None:
         """Read the database's working policy year: the operations and the status bar use it."""
 
-        def done(found: tuple[int, date | None]) -> None:
-            from desktop.cards.pdf import set_practice_mark
-
-            year, practice = found
+        def done(found: WorkingYear) -> None:
+            year, practice = found.year, found.practice_date
             self.policy = policy_year(year)
             self.practice_date = practice
             if practice is not None and not self._clock_given:
                 self.clock = _practice_clock(practice)
-            set_practice_mark(practice is not None)  # 演示 on every printed page
             self.policy_label.setText(self.tr("政策年度:{0}").format(year))
             if practice is not None:
                 self.practice_label.setText(self.tr("演示日期:{0}").format(practice.isoformat()))
@@ -1214,9 +878,7 @@ class MainWindow(QMainWindow):
             )
 
         self.runner.run(
-            in_session(
-                self.db, lambda session: (working_policy(session).year, practice_date(session))
-            ),
+            self.app.working_year,
             on_done=done,
             on_error=failed,
         )
@@ -1286,8 +948,6 @@ class MainWindow(QMainWindow):
 
     def choose_language(self, lang: str) -> None:
         """Remember the interface language; it applies from the next start."""
-        from desktop.ui.app import set_language
-
         if self.settings is None:
             return
         set_language(self.settings, lang)
@@ -1329,12 +989,10 @@ class MainWindow(QMainWindow):
             household_id=household_id,
             new_payload=new_payload,
             key=key,
-            actor=self.actor,
-            role=self.role,
-            clock=self.clock,
             autosave_seconds=self.autosave_seconds,
             restore_draft=restore_draft,
             settings=self.settings,
+            app=self.app,
             parent=self,
         )
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1349,10 +1007,7 @@ class MainWindow(QMainWindow):
         for key, open_form in list(self.forms.items()):
             if open_form is form and key != form.key:
                 del self.forms[key]
-        self.forms[form.key] = form
-        self.list_model.reload()
-        self.tree_model.reload()
-        self.refresh_unsynced()
+        self.forms[form.key] = form  # the list and counts were refreshed by the save's changes
         self.statusBar().showMessage(self.tr("已保存 {0}").format(form.title), 8000)
 
     def _form_closed(self, form: HouseholdForm) -> None:
@@ -1377,7 +1032,7 @@ class MainWindow(QMainWindow):
         current = self.tree_view.currentIndex()
         division = self.tree_model.division_id(current) if current.isValid() else None
         dialog = NewHouseholdDialog(
-            self.db, runner=self.runner, division_id=division, internal=self.internal, parent=self
+            self.app, runner=self.runner, division_id=division, parent=self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -1420,8 +1075,8 @@ class MainWindow(QMainWindow):
                 self.tr("读取农户信息失败:{0}").format(error_text("reading a household", error))
             )
 
-        job = in_session(self.db, household_detail, household_id, internal=self.internal)
-        self.runner.run(job, on_done=done, on_error=failed)
+        app = self.app
+        self.runner.run(lambda: app.household_detail(household_id), on_done=done, on_error=failed)
 
     def _detail_closed(self, dialog: HouseholdDetailDialog) -> None:
         if self.detail_dialog is dialog:
@@ -1459,7 +1114,7 @@ class MainWindow(QMainWindow):
             box.open()
 
         self.runner.run(
-            in_session(self.db, list_drafts, user_name=self.actor),
+            self.app.drafts,
             on_done=done,
             on_error=lambda e: self._show_error(self.tr("读取草稿失败:{0}").format(e)),
         )
@@ -1478,89 +1133,6 @@ class MainWindow(QMainWindow):
         return dialog
 
     # --- the village: map and problem list -----------------------------------------------------
-
-    def capture_committee_location(self, *, dialog_factory: Any = None) -> None:
-        """GPS or typed point of the selected village's committee (Q18: poor or not), saved
-        with its book entries and outbox change through ``save_village_rows``."""
-        village = self._require_village()
-        if village is None:
-            return
-        from desktop.location.apply import (
-            LocationChoiceError,
-            apply_to_village,
-            context_for_village,
-        )
-        from desktop.store.models import Division
-        from desktop.store.save import save_village_rows
-        from desktop.ui.location_capture import LocationCaptureDialog
-
-        with self.db.session() as session:
-            context = context_for_village(session.get(Division, village[0]))
-        dialog = (dialog_factory or LocationCaptureDialog)(context, parent=self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice() is None:
-            return
-        choice = dialog.choice()
-        try:
-            with self.db.session() as session:
-                division = session.get(Division, village[0])
-                if apply_to_village(division, choice):
-                    save_village_rows(
-                        session,
-                        division,
-                        [division],
-                        actor=self.actor,
-                        reason=self.tr("村委会位置采集"),
-                    )
-        except LocationChoiceError as exc:
-            self._show_error(str(exc))
-            return
-        self.statusBar().showMessage(self.tr("{0} 村委会位置已保存").format(village[1]), 5000)
-
-    def edit_village_info(self, *, dialog_factory: Any = None) -> QDialog | None:
-        """The selected village's own information (Q3, Q18), in ``VillageInfoDialog``."""
-        village = self._require_village()
-        if village is None:
-            return None
-        from desktop.ui.village_info_dialog import VillageInfoDialog
-
-        dialog = (dialog_factory or VillageInfoDialog)(
-            self.db, village[0], actor=self.actor, parent=self
-        )
-        dialog.saved.connect(
-            lambda _id: self.statusBar().showMessage(
-                self.tr("{0} 村级信息已保存").format(village[1]), 5000
-            )
-        )
-        dialog.open()
-        return dialog
-
-    def show_village_map(self) -> None:
-        """Show the selected village's map in a dock; a click on a household opens its form."""
-        village = self._require_village()
-        if village is None:
-            return
-        if self.map_dock is None:
-            from desktop.ui.village_map import VillageMapWidget
-
-            dock = QDockWidget(self.tr("村地图"), self)
-            dock.setObjectName("village_map")
-            widget = VillageMapWidget()
-            widget.householdActivated.connect(lambda hid: self.open_form(hid))
-            dock.setWidget(widget)
-            dock.setMinimumWidth(480)
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            self.resizeDocks([dock], [580], Qt.Orientation.Horizontal)
-            self.map_dock, self.map_widget = dock, widget
-        self.map_dock.show()
-        self.map_dock.raise_()
-        self._load_map(village[0])
-
-    def _load_map(self, village_id: str) -> None:
-        if self.map_widget is None:
-            return
-        folder = self.db_path.parent if self.db_path is not None else None
-        self.map_widget.load(self.db, village_id, self.runner, data_folder=folder)
-
     def show_problem_list(self) -> ProblemListDialog | None:
         """The selected village's problem list on screen (reviewers may explain warnings)."""
         village = self._require_village()
@@ -1569,13 +1141,11 @@ class MainWindow(QMainWindow):
         if self.problem_dialog is not None:
             self.problem_dialog.close()
         dialog = ProblemListDialog(
-            self.db,
+            self.app,
             self.runner,
             village[0],
             village[1],
-            internal=self.internal,
             may_explain=self.role in _EXPLAINERS,
-            actor=self.actor,
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1589,423 +1159,6 @@ class MainWindow(QMainWindow):
     def _problem_dialog_closed(self, dialog: ProblemListDialog) -> None:
         if self.problem_dialog is dialog:
             self.problem_dialog = None
-
-    # --- printing ------------------------------------------------------------------------------
-
-    def _print_path(self, name: str) -> Path:
-        """A new file in this window's own temporary folder (removed when the window closes):
-        printed papers carry names, so they are not left lying around."""
-        if self._print_folder is None:
-            self._print_folder = tempfile.TemporaryDirectory(prefix="fieldbook-print-")
-        folder = Path(self._print_folder.name)
-        stamp = datetime.now().strftime("%H%M%S")
-        n = 0
-        while (path := folder / f"{name}-{stamp}{f'-{n}' if n else ''}.pdf").exists():
-            n += 1
-        return path
-
-    def _build_and_preview(
-        self,
-        name: str,
-        label: str,
-        build: Callable[[Path, Any, Any], Any],
-        describe: Callable[[Any], str],
-        *,
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        """Build a PDF in the runner behind a progress dialog with Cancel, then preview it."""
-        from desktop.ui.print_preview import start_build
-
-        out = self._print_path(name)
-
-        def done(result: Any) -> None:
-            self.print_progress = None
-            self.print_result = result
-            self.statusBar().showMessage(describe(result), 15000)
-            self.show_preview(out)
-
-        def failed(error: BaseException) -> None:
-            self.print_progress = None
-            out.unlink(missing_ok=True)
-            if on_error is not None:
-                on_error(error)
-            else:
-                self._print_failed(error)
-
-        def cancelled() -> None:
-            self.print_progress = None
-            out.unlink(missing_ok=True)
-            self.statusBar().showMessage(self.tr("已取消,没有生成文件"), 8000)
-
-        self.print_progress = start_build(
-            self.runner,
-            lambda progress, cancel: build(out, progress, cancel),
-            label=label,
-            on_done=done,
-            on_error=failed,
-            on_cancelled=cancelled,
-            parent=self,
-        )
-
-    def _print_failed(self, error: BaseException) -> None:
-        if isinstance(error, NothingToPrint | LookupError | ValueError):
-            self._show_message(self.tr("没有生成文件"), str(error), warning=True)
-        else:
-            self._show_message(
-                self.tr("没有生成文件"),
-                self.tr("生成失败:{0}").format(error_text("printing", error)),
-                warning=True,
-            )
-
-    def show_preview(self, pdf: Path) -> None:
-        """Qt's print dialog with preview over a built PDF; the file goes when it closes."""
-        from desktop.ui.print_preview import PdfPrintPreview
-
-        if self.print_preview is not None:
-            self.print_preview.close()
-        dialog = PdfPrintPreview(pdf, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def closed(_result: int) -> None:
-            if self.print_preview is dialog:
-                self.print_preview = None
-            pdf.unlink(missing_ok=True)
-
-        dialog.finished.connect(closed)
-        self.print_preview = dialog
-        dialog.open()
-
-    def print_village_cards(self) -> None:
-        """The QR household cards of the selected village's registered households (Q12)."""
-        village = self._require_village()
-        if village is None:
-            return
-        village_id, name = village
-        db, actor = self.db, self.actor
-        empty = self.tr("{0}没有建档立卡户,没有户卡可打印").format(name)
-
-        def build(out: Path, progress: Any, cancelled: Any) -> Any:
-            from desktop.cards.data import card_household_ids
-            from desktop.cards.service import print_cards
-
-            with db.session() as session:
-                ids = card_household_ids(session, village_id)
-                if not ids:
-                    raise NothingToPrint(empty)
-                return print_cards(
-                    session, ids, out, actor=actor, progress=progress, cancelled=cancelled
-                )
-
-        self._build_and_preview(
-            "cards",
-            self.tr("正在生成 {0} 的户卡…").format(name),
-            build,
-            self._describe_cards,
-        )
-
-    def reprint_card(self) -> None:
-        """Reprint the selected household's card: a new issue, which revokes the older cards."""
-        household_id = self._require_household()
-        if household_id is None:
-            return
-        row = self.list_model.row_at(self.table_view.currentIndex().row())
-        title = row.household_number if row is not None else ""
-        if not self.confirm(
-            self.tr("补打户卡"),
-            self.tr("为 {0} 补打户卡?补打后这户以前打印的户卡全部作废,扫描时会提示已作废。").format(
-                title
-            ),
-        ):
-            return
-        db, actor = self.db, self.actor
-
-        def build(out: Path, progress: Any, cancelled: Any) -> Any:
-            from desktop.cards.service import print_cards
-
-            with db.session() as session:
-                return print_cards(
-                    session,
-                    [household_id],
-                    out,
-                    actor=actor,
-                    reprint=True,
-                    progress=progress,
-                    cancelled=cancelled,
-                )
-
-        self._build_and_preview("card", self.tr("正在补打户卡…"), build, self._describe_cards)
-
-    def _describe_cards(self, result: Any) -> str:
-        text = self.tr("已生成 {0} 张户卡,{1} 页").format(result.sheet.cards, result.sheet.pages)
-        if result.issued:
-            text += self.tr(";登记新版次 {0} 户").format(len(result.issued))
-        if result.refused:
-            text += self.tr(";未打印 {0} 户").format(len(result.refused))
-        return text
-
-    def print_publicity_list(self, start: date | None = None, end: date | None = None) -> None:
-        """The selected village's publicity list; asks the notice's dates when none are kept."""
-        village = self._require_village()
-        if village is None:
-            return
-        village_id, _name = village
-        db = self.db
-
-        def build(out: Path, progress: Any, cancelled: Any) -> Any:
-            from desktop.cards import data, documents
-
-            with db.session() as session:
-                publicity = data.publicity_list(session, village_id, start=start, end=end)
-            return documents.build_publicity_list(
-                publicity, out, progress=progress, cancelled=cancelled
-            )
-
-        def failed(error: BaseException) -> None:
-            from desktop.cards.data import NoticeDatesError
-
-            if isinstance(error, NoticeDatesError):
-                self.ask_notice_dates(str(error))
-            else:
-                self._print_failed(error)
-
-        self._build_and_preview(
-            "publicity",
-            self.tr("正在生成公示名单…"),
-            build,
-            lambda result: self.tr("公示名单已生成,{0} 页").format(result.pages),
-            on_error=failed,
-        )
-
-    def ask_notice_dates(self, message: str) -> NoticeDatesDialog:
-        """Ask for the notice's first and last day, then print the publicity list with them."""
-        min_days = self.policy.notice_min_days if self.policy is not None else 10
-        dialog = NoticeDatesDialog(
-            message, today=self.clock().date(), min_days=min_days, parent=self
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def finished(result: int) -> None:
-            self.notice_dialog = None
-            if result == QDialog.DialogCode.Accepted:
-                self.print_publicity_list(*dialog.dates())
-
-        dialog.finished.connect(finished)
-        self.notice_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def print_problem_list(self) -> None:
-        """The selected village's problem list on paper (internal problems only for roles that
-        may see them)."""
-        village = self._require_village()
-        if village is None:
-            return
-        village_id, _name = village
-        db, internal, day = self.db, self.internal, self.clock().date()
-
-        def build(out: Path, progress: Any, cancelled: Any) -> Any:
-            from desktop.cards import data, documents
-
-            with db.session() as session:
-                problems = data.problem_list(session, village_id, on=day, internal=internal)
-            return documents.build_problem_list(
-                problems, out, progress=progress, cancelled=cancelled
-            )
-
-        self._build_and_preview(
-            "problems",
-            self.tr("正在审核并生成问题清单…"),
-            build,
-            lambda result: self.tr("问题清单已生成,{0} 个问题,{1} 页").format(
-                result.rows, result.pages
-            ),
-        )
-
-    def print_day_report(self) -> None:
-        """Today's field report: of the selected village, else of every village here."""
-        village = self.selected_village()
-        db, day = self.db, self.clock().date()
-        villages = [village[0]] if village is not None else None
-
-        def build(out: Path, progress: Any, cancelled: Any) -> Any:
-            from desktop.cards import data, documents
-
-            with db.session() as session:
-                report = data.day_report(session, day, village_ids=villages)
-            return documents.build_day_report(report, out, progress=progress, cancelled=cancelled)
-
-        self._build_and_preview(
-            "day-report",
-            self.tr("正在生成工作日报…"),
-            build,
-            lambda result: self.tr("工作日报已生成,{0} 页").format(result.pages),
-        )
-
-    def print_household_book(self) -> None:
-        """The selected household's book (一簿); internal entries only for roles that may see them."""
-        household_id = self._require_household()
-        if household_id is None:
-            return
-        db, internal = self.db, self.internal
-
-        def build(out: Path, progress: Any, cancelled: Any) -> Any:
-            from desktop.cards import data, documents
-
-            with db.session() as session:
-                book = data.household_book(session, household_id, internal=internal)
-            return documents.build_household_book(book, out, progress=progress, cancelled=cancelled)
-
-        self._build_and_preview(
-            "book",
-            self.tr("正在生成一簿…"),
-            build,
-            lambda result: self.tr("一簿已生成,{0} 条记录,{1} 页").format(
-                result.rows, result.pages
-            ),
-        )
-
-    # --- data: backup and restore --------------------------------------------------------------
-
-    def backup_now(self) -> None:
-        """Back the database up now into its backup folder (a serial job)."""
-        from desktop.store.backup import backup_now
-
-        db = self.db
-
-        def done(info: Any) -> None:
-            text = self.tr("已备份到 {0}").format(info.path)
-            if info.fallback_message:
-                text += "\n" + info.fallback_message
-            self.statusBar().showMessage(text.splitlines()[0], 15000)
-            self._show_message(self.tr("备份完成"), text)
-
-        def failed(error: BaseException) -> None:
-            self._show_message(self.tr("备份失败"), error_text("backing up", error), warning=True)
-
-        self.runner.run(lambda: backup_now(db), on_done=done, on_error=failed, serial=True)
-
-    def run_daily_backup(self) -> None:
-        """The day's first backup if it is due (after sign-in); says so in the status bar."""
-        from desktop.store.backup import daily_backup_if_due
-
-        db = self.db
-
-        def done(info: Any) -> None:
-            if info is None:
-                return
-            text = self.tr("今天的自动备份已完成:{0}").format(info.path.name)
-            if info.fallback_message:
-                text = info.fallback_message
-            self.statusBar().showMessage(text, 15000)
-
-        def failed(error: BaseException) -> None:
-            self._show_message(
-                self.tr("自动备份失败"), error_text("the daily backup", error), warning=True
-            )
-
-        self.runner.run(lambda: daily_backup_if_due(db), on_done=done, on_error=failed, serial=True)
-
-    def choose_and_restore(self) -> None:
-        """数据 → 恢复备份: pick a backup file, confirm, restore it and reopen the database."""
-        if self.db_path is None:
-            self._show_message(
-                self.tr("不能恢复"), self.tr("只能恢复本机的数据库文件"), warning=True
-            )
-            return
-        from desktop.store.backup import default_backup_folder
-
-        path, _filter = QFileDialog.getOpenFileName(
-            self,
-            self.tr("选择要恢复的备份"),
-            str(default_backup_folder(self.db_path)),
-            self.tr("数据库备份 (*.db)"),
-        )
-        if path:
-            self.restore_backup_file(Path(path))
-
-    def restore_backup_file(self, backup: Path) -> bool:
-        """Restore ``backup`` in place of this database and reopen it; whether it started.
-
-        Asks first; refused while household forms are open (their drafts live in the database
-        being replaced). The database as it was is backed up first by the store.
-        """
-        if self.forms:
-            self._show_message(
-                self.tr("不能恢复"),
-                self.tr("请先保存并关闭所有打开的农户信息表,再恢复备份"),
-                warning=True,
-            )
-            return False
-        db_path = self.db_path
-        if db_path is None:
-            self._show_message(
-                self.tr("不能恢复"), self.tr("只能恢复本机的数据库文件"), warning=True
-            )
-            return False
-        if not self.confirm(
-            self.tr("恢复备份"),
-            self.tr(
-                "用备份 {0} 替换现在的数据库?\n现在的数据库会先另存一份备份,恢复后程序重新打开数据库。"
-            ).format(backup.name),
-        ):
-            return False
-        from desktop.store.crypto import key_from_engine
-
-        key = key_from_engine(self.db.engine)
-        old = self.db
-        self.rebind(LOCKED_DATABASE)
-        old.dispose()
-        self.statusBar().showMessage(self.tr("正在恢复备份…"))
-
-        def job() -> tuple[Any, BaseException | None, Database]:
-            from desktop.store.backup import restore_backup
-            from desktop.store.db import open_database
-
-            result, error = None, None
-            try:
-                result = restore_backup(backup, db_path, key=key)
-            except Exception as exc:  # noqa: BLE001 - reported below, the database reopened
-                error = exc
-            return result, error, open_database(db_path, key=key)
-
-        def done(answer: tuple[Any, BaseException | None, Database]) -> None:
-            result, error, db = answer
-            self.rebind(db)
-            self.database_replaced.emit(db)
-            self.reload_everything()
-            if error is not None:
-                self._show_message(
-                    self.tr("恢复失败"),
-                    self.tr("没有恢复,数据库保持原样:{0}").format(
-                        error_text("restoring a backup", error)
-                    ),
-                    warning=True,
-                )
-                return
-            text = self.tr("已从 {0} 恢复:{1} 户,一簿 {2} 条,未同步 {3} 条。").format(
-                result.restored_from.name,
-                result.households,
-                result.ledger_entries,
-                result.outbox_changes,
-            )
-            if result.safety_backup is not None:
-                text += "\n" + self.tr("恢复前的数据库已另存为 {0}").format(
-                    result.safety_backup.path
-                )
-            self.statusBar().showMessage(self.tr("备份已恢复"), 15000)
-            self._show_message(self.tr("备份已恢复"), text)
-
-        def failed(error: BaseException) -> None:
-            self._show_message(
-                self.tr("无法重新打开数据库"),
-                self.tr("请关闭程序后重新启动:{0}").format(
-                    error_text("reopening after a restore", error)
-                ),
-                warning=True,
-            )
-
-        self.runner.run(job, on_done=done, on_error=failed, serial=True)
-        return True
 
     def reload_everything(self) -> None:
         """Read the tree, the list, the counts and the policy year again (after a restore or
@@ -2072,181 +1225,11 @@ class MainWindow(QMainWindow):
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
 
-    # --- scanner -------------------------------------------------------------------------------
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Note any input (for the idle lock), and a household number typed quickly and ended
-        by Enter anywhere in this window (a barcode scanner, or a quick typist)."""
-        kind = event.type()
-        if kind in _INPUT_EVENTS:
-            self._last_input = time.monotonic()
-        if kind not in _KEY_EVENTS or not isinstance(watched, QWidget) or self.locked:
-            return False
-        focus = QApplication.focusWidget()
-        first = watched is focus if focus is not None else watched is self
-        if not first or watched.window() is not self:
-            return False
-        assert isinstance(event, QKeyEvent)
-        now = time.monotonic()
-        if now - self._scan_last > SCAN_MAX_GAP_S:
-            self._scan_buffer.clear()
-        if kind == QEvent.Type.ShortcutOverride:
-            # An Enter that ends a scanned code must reach the widget as a key press (where the
-            # scan listeners see it), not trigger a shortcut such as the list's "open the row".
-            if event.key() in ENTER_KEYS and self._scanned_text() is not None:
-                event.accept()
-                return True
-            return False
-        self._scan_last = now
-        if event.key() in ENTER_KEYS:
-            text = self._scanned_text()
-            self._scan_buffer.clear()
-            if text is None or looks_like_card(text):
-                return False  # nothing scanned, or a card's code: ``ScanListener`` verifies it
-            self.open_scanned(text)
-            return True  # the Enter belonged to the code, not to the widget
-        if event.text() and event.text().isprintable():
-            self._scan_buffer.append(event.text())
-        return False
-
-    def _scanned_text(self) -> str | None:
-        """What was typed quickly just before, when it reads as a card or a household number."""
-        text = "".join(self._scan_buffer).strip()
-        if looks_like_card(text) or (
-            len(text) >= SCAN_MIN_LENGTH and any(c.isdigit() for c in text)
-        ):
-            return text
-        return None
-
-    def _owns(self, widget: QWidget | None) -> bool:
-        """Whether ``widget`` is this window or one of its windows (forms, dialogs)."""
-        while widget is not None:
-            top = widget.window()
-            if top is self:
-                return True
-            widget = top.parentWidget()
-        return False
-
-    def _card_scanned(self, text: str) -> None:
-        """A card's code typed by the scanner: drop it from the field it landed in, verify it."""
-        if self.locked or not self.isVisible():
-            return
-        focus = QApplication.focusWidget()
-        if focus is not None and not self._owns(focus):
-            return
-        if isinstance(focus, QLineEdit) and focus.text().endswith(text):
-            focus.setText(focus.text()[: -len(text)])
-        self.open_scanned(text)
-
-    def open_scanned(self, text: str) -> None:
-        """Open the household a scanned card (or a typed household number) names; say why not."""
-        if looks_like_card(text):
-            db = self.db
-            self.runner.run(
-                lambda: verify_scanned(db, text),
-                on_done=self._scan_answered,
-                on_error=lambda e: self._show_error(self.tr("扫码失败:{0}").format(e)),
-            )
-            return
-
-        def done(household_id: str | None) -> None:
-            if household_id is None:
-                self._show_error(self.tr("没有找到编号为 {0} 的农户").format(text))
-                return
-            self.open_form(household_id)
-
-        self.runner.run(
-            in_session(self.db, resolve_household_number, text),
-            on_done=done,
-            on_error=lambda e: self._show_error(self.tr("扫码失败:{0}").format(e)),
-        )
-
-    def _scan_answered(self, outcome: ScanOutcome) -> None:
-        self.statusBar().showMessage(outcome.message, 15000)
-        if outcome.household_id is not None:
-            self.open_form(outcome.household_id)
-            return
-        self._show_message(self.tr("户卡不能使用"), outcome.message, warning=True)
-
-    # --- idle lock -----------------------------------------------------------------------------
-
-    def set_idle_lock(self, seconds: float | None) -> None:
-        """Ask for a lock (``lock_requested``) after ``seconds`` without input; ``None``: never."""
-        self.idle_lock_seconds = seconds
-        self._last_input = time.monotonic()
-        if seconds is None or seconds <= 0:
-            self._idle_timer.stop()
-            return
-        self._idle_timer.setInterval(max(50, min(int(seconds * 250), IDLE_CHECK_MAX_MS)))
-        if not self.locked:
-            self._idle_timer.start()
-
-    def idle_for(self) -> float:
-        """Seconds since the last key press or mouse use anywhere in the application."""
-        return time.monotonic() - self._last_input
-
-    def _check_idle(self) -> None:
-        seconds = self.idle_lock_seconds
-        if self.locked or seconds is None:
-            return
-        if self.idle_for() >= seconds:
-            self._idle_timer.stop()
-            self.lock_requested.emit()
-
-    def prepare_lock(self, ready: Callable[[], None]) -> None:
-        """Autosave every open form's draft, then call ``ready()`` once they are written."""
-        self._idle_timer.stop()
-        for form in list(dict.fromkeys(self.forms.values())):
-            form.autosave_now()
-        # Serial jobs run in order: this one's answer comes after every autosave's.
-        self.runner.run(
-            lambda: None, on_done=lambda _none: ready(), on_error=lambda _e: ready(), serial=True
-        )
-
-    def lock(self) -> None:
-        """Hide this window and all of its windows and forget the database (see the module doc);
-        the caller disposes the database."""
-        self.locked = True
-        self._idle_timer.stop()
-        self._unsynced_timer.stop()
-        self._search_timer.stop()
-        self._scan_buffer.clear()
-        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and self._owns(w)]
-        shown.sort(key=lambda w: w is not self)  # the main window first, when shown again
-        for widget in reversed(shown):
-            widget.hide()
-        self._hidden_while_locked = shown
-        self.rebind(LOCKED_DATABASE)
-
-    def unlock(self, db: Database) -> None:
-        """Go on with ``db`` (opened again after the PIN): every window comes back as it was."""
-        self.rebind(db)
-        self.locked = False
-        for widget in self._hidden_while_locked:
-            widget.show()
-        self._hidden_while_locked = []
-        self.raise_()
-        self.activateWindow()
-        self._unsynced_timer.start()
-        self.list_model.resume()
-        if self.tree_model.rowCount() == 0:
-            self.tree_model.reload()
-        if self.policy is None:
-            self._load_policy()
-        self.refresh_unsynced()
-        self.set_idle_lock(self.idle_lock_seconds)
-
     def rebind(self, db: Database) -> None:
         """Use ``db`` from now on, here and in every open form and dialog."""
-        self.db = db
+        self.app.rebind(db)
         self.list_model.set_database(db)
-        self.tree_model.set_database(db)
-        for form in dict.fromkeys(self.forms.values()):
-            form.db = db
-        if self.new_dialog is not None:
-            self.new_dialog.db = db
-        if self.problem_dialog is not None:
-            self.problem_dialog.db = db
+        self.tree_model.set_database(db)  # the forms and dialogs share ``app``: rebound above
 
     # --- closing -------------------------------------------------------------------------------
 
@@ -2271,12 +1254,3 @@ class MainWindow(QMainWindow):
         remember_window(self, self.settings, "main")
         super().closeEvent(event)
 
-
-def _database_file(db: Database) -> Path | None:
-    """The SQLite file behind ``db`` (``None`` for PostgreSQL or an in-memory database)."""
-    from desktop.store.backup import database_path
-
-    try:
-        return database_path(db.engine)
-    except DatabaseLocked:
-        return None

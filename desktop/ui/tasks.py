@@ -9,7 +9,11 @@ Contract (STYLE.md 2–3):
 - A database read in the background opens its own session (``in_session``); sessions are never
   shared between threads.
 - Database writes go through one serialized worker: pass ``serial=True`` and jobs run one at a
-  time, in the order they were submitted.
+  time, in the order they were submitted. The writes themselves are the application layer's
+  (``desktop.application.Fieldbook``), which hands each to the database's one writer
+  (``Database.writer``), in turn with every other write of the process (the sync's recorder, a
+  pull). A serial job is not itself run on that writer: it may wait on the network or on a
+  thread of its own that writes (a push's recorder), which must not queue behind it.
 - Callbacks may come after the asker has moved on (a newer search, a closed dialog): callers
   that care keep a generation number and ignore stale answers.
 
