@@ -85,7 +85,8 @@ def _step_resources(ctx: _Context) -> str:
 
 
 def _step_enroll(ctx: _Context) -> str:
-    from desktop.store.crypto import enroll_database, is_encrypted_file
+    from desktop.store.crypto import is_encrypted_file
+    from desktop.store.signin import enroll_database
 
     enrollment = enroll_database(ctx.db_path, ADMIN, PIN, n=CHECK_N, user_n=CHECK_N)
     enrollment.db.dispose()
@@ -96,8 +97,8 @@ def _step_enroll(ctx: _Context) -> str:
 
 
 def _step_unlock(ctx: _Context) -> str:
-    from desktop.store.crypto import unlock_database
     from desktop.store.db import current_revision, head_revision
+    from desktop.store.signin import unlock_database
 
     assert ctx.user_id is not None
     signed = unlock_database(ctx.db_path, ctx.user_id, PIN, sleep=lambda _s: None)

@@ -305,11 +305,11 @@ class Provisioned:
 
 
 def create_encrypted_database(db_path: str | Path, user: str, pin: str, **options: Any) -> Any:
-    """The new encrypted database with its first user (``desktop.store.crypto.enroll_database``).
+    """The new encrypted database with its first user (``desktop.store.signin.enroll_database``).
 
     Raises ``CryptoError`` when a database is there already, ``UserError`` for a bad name or PIN.
     """
-    from desktop.store.crypto import enroll_database
+    from desktop.store.signin import enroll_database
 
     return enroll_database(db_path, user, pin, **options)
 

@@ -57,8 +57,9 @@ def build_encrypted_demo(
     database is closed again afterwards: it is opened by signing in. ``wrap_n``/``user_n``
     lower the scrypt costs (tests only). A failed build leaves no file behind.
     """
-    from desktop.store.crypto import WRAP_N, enroll_database
+    from desktop.store.crypto import WRAP_N
     from desktop.store.demo import build_demo_county
+    from desktop.store.signin import enroll_database
     from desktop.store.users import SCRYPT_N, add_user
 
     n = wrap_n or WRAP_N
@@ -219,7 +220,7 @@ def unlock_file(
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[SignInResult, Database | None]:
     """A PIN against the encrypted database's keyring: the answer, and the database it opened."""
-    from desktop.store.crypto import unlock_database
+    from desktop.store.signin import unlock_database
 
     signed = unlock_database(path, user_id, pin, migrate=migrate, sleep=sleep)
     return signed.result, signed.db

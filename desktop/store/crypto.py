@@ -639,23 +639,6 @@ class Keyring:
         return self._attempt(RECOVERY_ENTRY, digits, user=None, now=now, sleep=sleep)
 
 
-# --- enrollment and sign-in ----------------------------------------------------------------------
-
-_MOVED_TO_SIGNIN = ("Enrollment", "SignedIn", "enroll_database", "unlock_database")
-
-
-def __getattr__(name: str) -> Any:
-    """The sign-in steps moved to ``desktop.store.signin`` (they open the database, which sits
-    above this module); this keeps ``from desktop.store.crypto import unlock_database`` working
-    until the callers in ``desktop/ui/app.py``, ``desktop/selfcheck.py`` and
-    ``sync/provision.py`` import from there."""
-    if name in _MOVED_TO_SIGNIN:
-        import importlib
-
-        return getattr(importlib.import_module("desktop.store.signin"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # --- headless commands ---------------------------------------------------------------------------
 
 

@@ -174,7 +174,7 @@ class Enrolling(Transport):
 def _take_county_keys(session: Session, answer: EnrollResponse) -> bool:
     """Keep the county's card key and code the server handed out; ``True`` if the laptop had
     another card key before (cards it printed with that key no longer verify)."""
-    from desktop.cards.keys import CARD_KEY, COUNTY_CODE, set_card_key
+    from desktop.store.card_key import CARD_KEY, COUNTY_CODE, set_card_key
     from desktop.store.settings import get_setting, set_setting
 
     replaced = False
