@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent
 TIMEOUT_S = 900
 
@@ -82,3 +84,15 @@ def test_the_sync_bench_prints_push_against_raw_inserts() -> None:
         *("--backends", "sqlite"),
     )
     assert "raw/e2e" in out
+
+
+@pytest.mark.postgres
+def test_the_evening_bench_prints_the_county_evening_against_raw_inserts() -> None:
+    out = run_bench(
+        "evening_bench.py",
+        *("--laptops", "3", "--households", "2", "--workers", "2"),
+        *("--counties", "2", "--client-processes", "2"),
+    )
+    for label in ("the evening: 24 of 24 changes applied", "timeouts", "ingest / raw",
+                  "parallel counties", "without gaps: True"):  # fmt: skip
+        assert label in out
