@@ -55,8 +55,8 @@ from desktop.domain.idcard import make_id_number  # noqa: E402
 from desktop.store.db import open_database, registry_writer  # noqa: E402
 from desktop.store.models import Division, Household, Income, Member  # noqa: E402
 from desktop.store.save import save_household  # noqa: E402
-from sync.client import SyncClient  # noqa: E402
-from sync.protocol import encode_enrollment  # noqa: E402
+from sync.client import SyncClient, SyncError  # noqa: E402
+from sync.protocol import ErrorCode, encode_enrollment  # noqa: E402
 from sync.server.db import open_server_database  # noqa: E402
 from sync.server.devices import create_enrollment_code  # noqa: E402
 from sync.server.models import ChangeLogEntry  # noqa: E402
@@ -74,6 +74,8 @@ from tests.bench.sync_bench import (  # noqa: E402
 BATCH = 200
 BIG_COUNTY = "610424"
 CHANGES_PER_HOUSEHOLD = 4
+ROUNDS = 20
+"""Syncs a laptop runs at most (each the client's own attempts, 5, with Retry-After waits)."""
 
 
 # --- the division trees -----------------------------------------------------------------------
@@ -192,7 +194,7 @@ class Watching(httpx.HTTPTransport):
 
 def push_group(paths: list[str], ready: Any, go: Any, results: Any) -> None:
     """Open the laptops of this process; when told, push every one at once (a thread each)."""
-    counts = {"429": 0, "503": 0, "timeouts": 0}
+    counts = {"429": 0, "503": 0, "timeouts": 0, "again": 0}
     lock = threading.Lock()
     laptops = []
     for path in paths:
@@ -201,13 +203,23 @@ def push_group(paths: list[str], ready: Any, go: Any, results: Any) -> None:
     outcome: list[tuple[int, int, float, str]] = []
 
     def push(client: SyncClient) -> None:
+        """Sync until the outbox is empty: a laptop whose client gave up after its attempts
+        (429s) syncs again, as the sync dialog's next round does; those rounds are counted."""
         started = time.perf_counter()
         pending = client.pending_count()
-        try:
-            receipt = client.push()
-            outcome.append((pending, receipt.applied, time.perf_counter() - started, ""))
-        except Exception as exc:  # noqa: BLE001 - reported with the figures
-            outcome.append((pending, 0, time.perf_counter() - started, repr(exc)[:200]))
+        applied, error = 0, ""
+        for _round in range(ROUNDS):
+            try:
+                applied += client.push().applied
+            except SyncError as exc:
+                if exc.code is not ErrorCode.SERVER_BUSY:
+                    error = repr(exc)[:200]
+                    break
+                with lock:
+                    counts["again"] += 1
+            if client.pending_count() == 0:
+                break
+        outcome.append((pending, applied, time.perf_counter() - started, error))
 
     threads = [threading.Thread(target=push, args=(client,)) for _db, client in laptops]
     ready.set()
@@ -401,7 +413,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(
         f"  answers that made a laptop wait: 429 x {evening['429']}, 503 x {evening['503']}; "
-        f"timeouts {evening['timeouts']} (goal 0); laptops that gave up {len(evening['failed'])}"
+        f"timeouts {evening['timeouts']} (goal 0); syncs run again after the client gave up "
+        f"{evening['again']}; laptops that failed {len(evening['failed'])}"
     )
     for error in evening["failed"][:3]:
         print(f"    gave up: {error}")
