@@ -405,10 +405,11 @@ def main(argv: list[str] | None = None) -> None:
         drop_pg(url, args.pg_url)
         shutil.rmtree(folder, ignore_errors=True)
 
-    ingest_rate = evening["applied"] / evening["wall"]
+    ingest_rate = feed_rows / evening["wall"]
     raw_rate = len(raw_rows) / raw_seconds
     print(
-        f"  the evening: {evening['applied']:,} of {evening['sent']:,} changes applied in "
+        f"  the evening: {feed_rows:,} of {evening['sent']:,} changes applied (the county's feed; "
+        f"receipts of completed syncs {evening['applied']:,}) in "
         f"{evening['wall']:.1f} s wall (goal <= 60 s; slowest laptop {evening['slowest']:.1f} s)"
     )
     print(

@@ -93,6 +93,6 @@ def test_the_evening_bench_prints_the_county_evening_against_raw_inserts() -> No
         *("--laptops", "3", "--households", "2", "--workers", "2"),
         *("--counties", "2", "--client-processes", "2"),
     )
-    for label in ("the evening: 24 of 24 changes applied", "timeouts", "ingest / raw",
+    for label in ("the evening: 24 of 24 changes applied (the county's feed", "timeouts", "ingest / raw",
                   "parallel counties", "without gaps: True"):  # fmt: skip
         assert label in out
