@@ -19,11 +19,13 @@
   villages, for reviewers and administrators (``sync.server.reports``);
 - ``GET  /openapi.json``   the published schema (FastAPI's default).
 
-Pushes are applied one at a time (one writer), so ``server_seq`` values commit in the order they
-were taken and a pull cursor never steps over a row that commits later: a process-wide lock, and
-``sync.server.db.writer_session`` (a PostgreSQL advisory lock, SQLite's ``BEGIN IMMEDIATE``) so
-that several server processes and the console's ``import-bundle`` serialize too. A push that
-waits longer than ``PUSH_LOCK_TIMEOUT`` seconds answers 503 with ``Retry-After``.
+Pushes of one county are applied one at a time, so ``server_seq`` values commit in the order
+they were taken and a pull cursor never steps over a row that commits later; pushes of different
+counties run at once on PostgreSQL (each locks its counties' feed counter rows,
+``sync.server.feed``, across every server process). The other writes (enrollment, resolutions,
+the staff's pages) take a process-wide lock and ``sync.server.db.writer_session``'s exclusive
+lock; on SQLite every write has the database's one write lock. A write that waits longer than
+``PUSH_LOCK_TIMEOUT`` seconds answers 503 with ``Retry-After``.
 
 Every 4xx/5xx answer is an ``ErrorResponse`` ``{code, message, details}``.
 """
@@ -496,33 +498,54 @@ def create_app(
     app.state.writers_waiting = 0
 
     @contextmanager
-    def the_writer() -> Iterator[Session]:
-        """A session holding the one writer (503 with Retry-After when it cannot be had in time).
+    def the_writer(*, per_county: bool = False) -> Iterator[Session]:
+        """A writer's session (503 with Retry-After when its lock cannot be had in time).
 
-        Admission control: when ``app.state.max_waiting_writers`` requests already wait for the
-        writer, the next one answers 429 with Retry-After at once instead of taking a worker
-        thread to wait in, so the threads that serve pulls and status are never all waiting
-        behind pushes (the client backs off and sends the same batch again)."""
+        ``per_county`` (pushes, bundles) on PostgreSQL: no process lock; the push waits only
+        for its own counties' pushes, at their feed counter rows (``sync.server.feed``).
+        Otherwise the process's one writer lock, then ``writer_session``'s exclusive lock.
+
+        Admission control: when ``app.state.max_waiting_writers`` requests already wait for a
+        writer's lock (per-county pushes: wait or write), the next one answers 429 with
+        Retry-After at once instead of taking a worker thread to wait in, so the threads that
+        serve pulls and status are never all waiting behind pushes (the client backs off and
+        sends the same batch again)."""
+        parallel = per_county and not database.is_sqlite
         with queue_lock:
             if app.state.writers_waiting >= app.state.max_waiting_writers:
                 raise ApiError(
                     429, ErrorCode.SERVER_BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
                 )
             app.state.writers_waiting += 1
+        queued = True
+
+        def leave_queue() -> None:
+            nonlocal queued
+            if queued:
+                with queue_lock:
+                    app.state.writers_waiting -= 1
+                queued = False
+
         try:
-            acquired = push_lock.acquire(timeout=app.state.push_lock_timeout)
+            if not parallel:
+                try:
+                    acquired = push_lock.acquire(timeout=app.state.push_lock_timeout)
+                finally:
+                    leave_queue()
+                if not acquired:
+                    raise busy()
+            try:
+                with writer_session(
+                    database, timeout=app.state.push_lock_timeout, per_county=parallel
+                ) as session:
+                    yield session
+            except WriterBusy as exc:
+                raise busy() from exc
+            finally:
+                if not parallel:
+                    push_lock.release()
         finally:
-            with queue_lock:
-                app.state.writers_waiting -= 1
-        if not acquired:
-            raise busy()
-        try:
-            with writer_session(database, timeout=app.state.push_lock_timeout) as session:
-                yield session
-        except WriterBusy as exc:
-            raise busy() from exc
-        finally:
-            push_lock.release()
+            leave_queue()
 
     def assigned(device: Device, village: str) -> None:
         if village not in device.villages:
@@ -551,11 +574,11 @@ def create_app(
         """Apply a batch of one device's consecutive changes; one answer per change."""
         if idempotency_key is not None and idempotency_key != payload.batch_id:
             raise ApiError(400, ErrorCode.IDEMPOTENCY_KEY_MISMATCH)
-        with the_writer() as session:
+        with the_writer(per_county=True) as session:
             device = authenticate(session, authorization)
             if payload.device_id != device.device_id:
                 raise ApiError(403, ErrorCode.DEVICE_MISMATCH)
-            response = ingest_batch(session, device, payload)
+            response = ingest_batch(session, device, payload)  # locks the device's counties
             touch(device)
             session.commit()
             return response
@@ -567,7 +590,7 @@ def create_app(
         """Apply a bundle signed by another (or this) device, relayed by the calling device."""
         with database.session() as session:
             authenticate(session, authorization)  # any enrolled device may relay a bundle
-        return import_bundle(database, payload, the_writer)
+        return import_bundle(database, payload, lambda: the_writer(per_county=True))
 
     @app.get(
         PULL_PATH,

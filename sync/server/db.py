@@ -6,12 +6,15 @@ write guard) and then this package's Alembic history (``sync/server/migrations``
 will change (conflict resolution, reports) while servers hold data, and a county server must be
 upgraded in place like a laptop is.
 
-Writes are applied one writer at a time (``writer_session``) so that ``server_seq`` values commit
-in the order they were taken and a pull cursor never steps over a row that commits later: on
-PostgreSQL a transaction-level advisory lock (``pg_advisory_xact_lock``), which also orders
-several server processes and the console's ``import-bundle``; on SQLite ``BEGIN IMMEDIATE``,
-which takes the database's one write lock up front (a deferred transaction that reads and then
-writes can fail at once with "database is locked" when another process writes meanwhile).
+Writers (``writer_session``): on PostgreSQL a push locks the feed counter rows of its counties
+(``sync.server.feed``), so ``server_seq`` values of one county commit in the order they were
+taken and a pull cursor never steps over a row that commits later, while pushes of different
+counties run in parallel. Beside that, a transaction-level advisory lock with two sides: pushes
+take it shared, the rarer writers that may touch any county (the registry import, the staff's
+pages, enrollment, resolutions) take it exclusive; it also orders several server processes and
+the console's ``import-bundle``. On SQLite ``BEGIN IMMEDIATE``, which takes the database's one
+write lock up front (a deferred transaction that reads and then writes can fail at once with
+"database is locked" when another process writes meanwhile): one writer, as before.
 """
 
 from __future__ import annotations
@@ -189,12 +192,20 @@ def open_server_database(url: str, *, migrate: bool = True) -> Database:
 
 
 @contextmanager
-def writer_session(database: Database, *, timeout: float) -> Iterator[Session]:
-    """A session that holds the database's one writer for its transaction (see the docstring).
+def writer_session(
+    database: Database, *, timeout: float, per_county: bool = False
+) -> Iterator[Session]:
+    """A session for one writer's transaction (see the module docstring).
 
-    Raises ``WriterBusy`` when the writer cannot be had in time: ``timeout`` seconds on
-    PostgreSQL, the connection's busy timeout on SQLite. The caller commits; the lock goes with
-    the transaction.
+    ``per_county`` (pushes and bundles, which lock their counties' feed counters themselves,
+    ``sync.server.feed``): on PostgreSQL only the shared side of the writers' advisory lock, so
+    pushes of different counties run at once; otherwise (imports, the staff's pages, enrollment,
+    resolutions) its exclusive side, which waits for every push in flight and holds every new
+    one back, as the one writer did before. On SQLite always the database's one write lock.
+
+    Raises ``WriterBusy`` when the lock cannot be had in time: ``timeout`` seconds on
+    PostgreSQL (for the counter rows too: ``lock_timeout`` stays set for the transaction), the
+    connection's busy timeout on SQLite. The caller commits; the locks go with the transaction.
     """
     with database.session() as session:
         if database.is_sqlite:
@@ -204,10 +215,21 @@ def writer_session(database: Database, *, timeout: float) -> Iterator[Session]:
             except OperationalError as exc:
                 raise WriterBusy from exc
         else:
+            lock = func.pg_advisory_xact_lock_shared if per_county else func.pg_advisory_xact_lock
             try:
                 timeout_ms = max(int(timeout * 1000), 1)
                 session.execute(text(f"SET LOCAL lock_timeout = {timeout_ms}"))
-                session.execute(select(func.pg_advisory_xact_lock(PUSH_ADVISORY_LOCK_KEY)))
+                session.execute(select(lock(PUSH_ADVISORY_LOCK_KEY)))
             except OperationalError as exc:
                 raise WriterBusy from exc
-        yield session
+        try:
+            yield session
+        except OperationalError as exc:
+            if not database.is_sqlite and _lock_not_available(exc):
+                raise WriterBusy from exc  # a county's counter row was not had in time
+            raise
+
+
+def _lock_not_available(exc: OperationalError) -> bool:
+    """A lock wait that ran out of ``lock_timeout`` (SQLSTATE 55P03) or a deadlock (40P01)."""
+    return getattr(exc.orig, "sqlstate", None) in ("55P03", "40P01")

@@ -7,8 +7,12 @@ applied straight into the **registry tables** (the laptop's schema, opened by
 - ``record_versions``: the version at which each field of a record last changed and the device
   that wrote it (the per-field clock of the merge). The record's own ``version`` and ``deleted`` tombstone are the registry
   row's columns, so there is one truth for them.
-- ``change_log``: the pull feed, ``server_seq`` autoincrement, one row per change that wrote
-  something, with the fields it wrote (after the merge) and the village it belongs to.
+- ``change_log``: the pull feed, one row per change that wrote something, with the fields it
+  wrote (after the merge) and the village it belongs to; ``server_seq`` is numbered per county
+  (``county_code``, the village code's first six digits) by that county's ``feed_counters`` row.
+- ``feed_counters``: one row per county, the last ``server_seq`` its feed gave; a push locks the
+  rows of its counties for its whole transaction (``sync.server.feed``), so one county's pushes
+  take their numbers and commit one after another while other counties' pushes run beside them.
 - ``applied_changes``: the dedup ledger: every answered ``change_id`` with its payload hash and
   first outcome.
 - ``devices`` / ``enrollment_codes``: who may push and pull which villages, in which role (tokens
@@ -43,6 +47,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -84,7 +89,8 @@ class ChangeLogEntry(ServerBase):
         Index("ix_change_log_entity", "entity", "entity_id", "version"),
     )
 
-    server_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    county_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    server_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     change_id: Mapped[str | None] = mapped_column(String(36))
     device_id: Mapped[str | None] = mapped_column(String(36))
     origin: Mapped[str | None] = mapped_column(String(60))
@@ -98,6 +104,25 @@ class ChangeLogEntry(ServerBase):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     edited_at: Mapped[str | None] = mapped_column(String(40))
     applied_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+@event.listens_for(ChangeLogEntry, "before_insert")
+def _numbered(_mapper: Any, connection: Any, entry: ChangeLogEntry) -> None:
+    """A feed entry added on its own (not by a push, which numbers its rows in bulk) takes the
+    next number of its county like a push does (``sync.server.feed``)."""
+    from sync.server.feed import next_number
+
+    if entry.server_seq is None:
+        entry.county_code, entry.server_seq = next_number(connection, entry.village_code)
+
+
+class FeedCounter(ServerBase):
+    """The last ``server_seq`` one county's feed gave (the county's writer lock, too)."""
+
+    __tablename__ = "feed_counters"
+
+    county_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AppliedChange(ServerBase):

@@ -1,8 +1,11 @@
 """Applying a pushed batch: dedup, the device_seq check, the merge, all-or-nothing per change.
 
-The caller (``sync.server.app``, or a bundle import) holds the one writer, opens one transaction
-for the batch, authenticates the device inside it (so ``last_acked_seq`` is read under the lock)
-and commits at the end; any exception rolls the whole batch back and the client sends it again.
+The caller (``sync.server.app``, or a bundle import) opens one writer's transaction for the batch
+(``sync.server.db.writer_session``) and commits at the end; any exception rolls the whole batch
+back and the client sends it again. ``ingest_batch`` first locks the feed counters of the
+device's counties and then the device's row (``sync.server.feed``), so ``last_acked_seq`` and the
+records it merges are read under the lock its county's other pushes wait for, while pushes of
+other counties run beside it.
 
 Per change, in order:
 
@@ -82,6 +85,7 @@ from sync.protocol import (
     error_message,
 )
 from sync.server.errors import ApiError
+from sync.server.feed import counties_of, lock_counties, number_feed
 from sync.server.models import AppliedChange, ChangeLogEntry, Conflict, Device, RecordVersions
 from sync.server.rules import HouseholdRules, operation_ids, rule_message
 
@@ -742,15 +746,10 @@ def _answer_all(
     if rules is not None:
         _check_rules(session, answers, rows, rules)
     if rows.feed:
-        # one INSERT for the batch's feed rows; RETURNING in parameter order gives each its
-        # server_seq, and the rows are numbered in the order the changes were applied
-        table = ChangeLogEntry.__table__
-        seqs = session.scalars(
-            insert(table).returning(table.c.server_seq, sort_by_parameter_order=True),
-            rows.feed,
-        ).all()
-        for entry, seq in zip(rows.feed, seqs, strict=True):
-            entry["server_seq"] = seq
+        # numbered from the counties' counter rows (locked since the batch began), in the order
+        # the changes were applied, then written with one COPY / executemany
+        number_feed(session, rows.feed)
+        insert_rows(session, ChangeLogEntry.__table__, rows.feed)
     if rows.book:
         insert_rows(session, LedgerEntry.__table__, rows.book)
     return answers
@@ -835,6 +834,12 @@ def ingest_batch(session: Session, device: Device, request: PushRequest) -> Push
         # the national system's newer export is the registry as decided there (its exits come
         # with no operation record of ours): it enters as it stands, like the first import
         rules = HouseholdRules(session, role=device.role, today=SYSTEM_CLOCK.now().date())
+    # the counties' feed counters first, then the device: held until the caller commits, so
+    # one county's pushes merge, number and commit one after another (sync.server.feed), and
+    # the device's last_acked_seq is read again under them
+    session.flush()  # what the caller changed on the device, before it is read again
+    lock_counties(session, counties_of(device.villages))
+    session.refresh(device, with_for_update=True)
     refuse: dict[str, ChangeResult] = {}
     careful = False
     with registry_writer(session, SYNC_WRITER), session.no_autoflush:

@@ -52,7 +52,7 @@ from desktop.store.save import to_wire
 from sync.protocol import MAX_BATCH_CHANGES, Change, PushRequest
 from sync.server.db import writer_session
 from sync.server.devices import sha256_hex
-from sync.server.models import ChangeLogEntry, Conflict, Device
+from sync.server.models import ChangeLogEntry, Conflict, Device, FeedCounter
 from sync.server.push import ingest_batch
 
 IMPORT_DEVICE_ID = "registry-import"
@@ -277,7 +277,7 @@ def import_registry_server(
             session.rollback()
             return result
         conflicts_before = session.scalar(select(func.count()).select_from(Conflict)) or 0
-        feed_before = session.scalar(select(func.max(ChangeLogEntry.server_seq))) or 0
+        feed_before = session.scalar(select(func.sum(FeedCounter.last_seq))) or 0
         with paused_gc(), BulkLoader(session) as loader:
             _settle_settings(session, loader, plan)
             write_divisions(loader, plan, state)
@@ -296,7 +296,7 @@ def import_registry_server(
             session.scalar(select(func.count()).select_from(Conflict)) or 0
         ) - conflicts_before
         result.feed_entries = (
-            session.scalar(select(func.max(ChangeLogEntry.server_seq))) or 0
+            session.scalar(select(func.sum(FeedCounter.last_seq))) or 0
         ) - feed_before
         result.extra = {"outcomes": sent.outcomes, "refused_changes": sent.refused}
         session.commit()

@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Query
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import JSON, Date, DateTime, Float, Numeric, func, select
+from sqlalchemy import JSON, Date, DateTime, Float, Numeric, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.operations import INTERNAL_OPERATIONS
@@ -53,6 +53,7 @@ from desktop.store.save import to_wire
 from desktop.store.sync_apply import row_values, synced_columns
 from sync.protocol import API_PREFIX, ErrorCode
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.feed import feed_high_water
 from sync.server.models import ChangeLogEntry, Device
 
 SNAPSHOT_PATH = f"{API_PREFIX}/sync/snapshot"
@@ -229,7 +230,7 @@ def snapshot_page(
         raise ApiError(400, ErrorCode.INVALID_REQUEST, "after", details={"field": "after"})
     feed_cursor = None
     if not after:  # the high-water mark before any row is read
-        feed_cursor = int(session.scalar(select(func.max(ChangeLogEntry.server_seq))) or 0)
+        feed_cursor = feed_high_water(session, village)  # the village's county's feed
     division = session.scalar(
         select(Division).where(Division.code == village, Division.level == "village")
     )

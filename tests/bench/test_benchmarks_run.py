@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent
 TIMEOUT_S = 900
 
@@ -100,3 +102,15 @@ def test_the_provision_bench_prints_import_and_provisioning_against_raw_copies()
 def test_the_web_bench_prints_pages_against_a_plain_page() -> None:
     out = run_bench("web_bench.py", "--tiny", "--requests", "3")
     assert "x plain" in out and "overview" in out
+
+
+@pytest.mark.postgres
+def test_the_evening_bench_prints_the_county_evening_against_raw_inserts() -> None:
+    out = run_bench(
+        "evening_bench.py",
+        *("--laptops", "3", "--households", "2", "--workers", "2"),
+        *("--counties", "2", "--client-processes", "2"),
+    )
+    for label in ("the evening: 24 of 24 changes applied (the county's feed", "timeouts", "ingest / raw",
+                  "parallel counties", "without gaps: True"):  # fmt: skip
+        assert label in out

@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -48,6 +49,7 @@ from sync.client.transport import SETTING_DEVICE_ID, SETTING_TOKEN
 from sync.protocol import encode_enrollment
 from sync.server.app import MAX_WAITING_WRITERS, PUSH_LOCK_TIMEOUT, create_app
 from sync.server.devices import create_enrollment_code
+from sync.server.feed import county_of, lock_counties
 from sync.server.models import ServerBase
 from tests.conftest import _libpq_url
 
@@ -203,6 +205,24 @@ class LiveServer:
 
     def http(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30)
+
+    @contextmanager
+    def another_push_writing(self, village: str = EAST) -> Iterator[None]:
+        """Hold what a push of ``village`` waits for, as another push in flight would: on
+        SQLite the process's one writer, on PostgreSQL the feed counter row of the village's
+        county, locked in a transaction of its own (``sync.server.feed``)."""
+        if self.db.is_sqlite:
+            with self.app.state.push_lock:
+                yield
+            return
+        with self.db.session() as session:
+            lock_counties(session, [county_of(village)])
+            session.commit()  # the row exists for good; now hold it
+            lock_counties(session, [county_of(village)])
+            try:
+                yield
+            finally:
+                session.rollback()
 
 
 def _start(database_url: str) -> LiveServer:

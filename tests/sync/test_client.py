@@ -67,8 +67,8 @@ def test_a_busy_server_answers_503_and_the_client_waits_as_retry_after_says(serv
     laptop = make_laptop("A", server, sleep=waits.append, max_attempts=3)
     laptop.create_household("6104241002010001")
     server.app.state.push_lock_timeout = 0.05
-    # another push holds the one writer
-    with server.app.state.push_lock, pytest.raises(SyncError) as busy:
+    # another push of the same county holds the writer
+    with server.another_push_writing(), pytest.raises(SyncError) as busy:
         laptop.client.push()
 
     assert (busy.value.status, busy.value.code) == (503, ErrorCode.SERVER_BUSY)

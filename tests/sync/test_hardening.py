@@ -480,9 +480,7 @@ def test_pushes_beyond_the_writer_queue_answer_429_at_once_and_pulls_still_answe
             response = http.post(PUSH_PATH, json=body, headers=auth(laptop, body["batch_id"]))
         statuses.append(response.status_code)
 
-    lock = server.app.state.push_lock
-    lock.acquire()  # another push holds the writer
-    try:
+    with server.another_push_writing():  # the writer the three pushes wait for
         waiting = [threading.Thread(target=push, args=(laptop,)) for laptop in laptops[:2]]
         for thread in waiting:
             thread.start()
@@ -492,8 +490,6 @@ def test_pushes_beyond_the_writer_queue_answer_429_at_once_and_pulls_still_answe
         with server.http() as http:
             third = http.post(PUSH_PATH, json=body, headers=auth(laptops[2], "third"))
             pull = http.get(PULL_PATH, params={"village": EAST}, headers=auth(laptops[2]))
-    finally:
-        lock.release()
     for thread in waiting:
         thread.join(30)
 

@@ -22,7 +22,7 @@ from desktop.store.queries import HouseholdFilter, HouseholdRow, count_household
 from desktop.store.save import to_book
 from desktop.store.search import name_text, normalise_id, normalise_query
 from sync.server import reports
-from sync.server.models import ChangeLogEntry, Conflict, Device
+from sync.server.models import ChangeLogEntry, Conflict, Device, FeedCounter
 from sync.server.web.accounts import Staff
 
 STALE_AFTER = timedelta(days=3)
@@ -167,7 +167,7 @@ class FeedCache:
     ) -> Any:
         """``compute()``'s value for ``key`` while the whole feed, the number of households and
         the day stay as they were (``also``: more state the value depends on)."""
-        top = session.scalar(select(func.max(ChangeLogEntry.server_seq))) or 0
+        top = session.scalar(select(func.sum(FeedCounter.last_seq))) or 0  # grows with the feed
         households = session.scalar(select(func.count()).select_from(Household)) or 0
         return self._lookup((*key, top, households, utcnow().date(), *also), compute)
 
