@@ -83,6 +83,7 @@ from sync.protocol import (
 )
 from sync.server.errors import ApiError
 from sync.server.models import AppliedChange, ChangeLogEntry, Conflict, Device, RecordVersions
+from sync.server.releases import released_before
 from sync.server.rules import HouseholdRules, operation_ids, rule_message
 
 _MISSING = object()
@@ -377,6 +378,10 @@ def authorise(
     (``RECORD_NOT_FOUND``), so refusals cannot be used to probe record ids.
     """
     villages = set(device.villages)
+    if change.village_code not in villages and released_before(
+        session, device, change.village_code, change.edited_at
+    ):  # an edit made before the county moved the village away (sync.server.releases)
+        villages.add(change.village_code)
     if change.entity == "divisions":
         level_before = row.level if row is not None else None
         level_after = fields.get("level", level_before)
