@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -97,9 +97,9 @@ def snapshot_state(session: Session, village: str) -> dict[str, Any] | None:
     return json.loads(row.value) if row is not None else None
 
 
-def _needs_snapshot(session: Session, village: str) -> dict[str, Any] | None:
-    """The state to continue from, or ``None`` when the village needs no snapshot (done, or
-    already pulled from the feed before)."""
+def snapshot_to_continue(session: Session, village: str) -> dict[str, Any] | None:
+    """The state a village's download continues from (a fresh one for a village never begun),
+    or ``None`` when the village needs no snapshot (done, or already pulled from the feed)."""
     state = snapshot_state(session, village)
     if state is not None:
         return None if state.get("done") else state
@@ -107,6 +107,14 @@ def _needs_snapshot(session: Session, village: str) -> dict[str, Any] | None:
     if pulled is not None and (pulled.cursor or 0) > 0:
         return None
     return {"after": None, "feed_cursor": None, "done": False}
+
+
+def villages_to_download(db: Database, villages: Iterable[str]) -> list[str]:
+    """Those of ``villages`` not yet fully downloaded: begun and cut, or never begun (a first
+    download cancelled before its first page, a village newly assigned). Reads the local file
+    only."""
+    with db.session() as session:
+        return [v for v in villages if snapshot_to_continue(session, v) is not None]
 
 
 # --- applying a page -------------------------------------------------------------------------------
@@ -232,7 +240,7 @@ def _download(
 ) -> None:
     for village in client.villages():
         with db.session() as session:
-            state = _needs_snapshot(session, village)
+            state = snapshot_to_continue(session, village)
         if state is None:
             continue
         receipt.rows.setdefault(village, 0)
@@ -339,15 +347,13 @@ def provision(
     return done
 
 
-def resume_download(client: SyncClient) -> DownloadReceipt | None:
-    """Finish a provisioning download that was cut (``None`` when none was begun)."""
-    with client.db.session() as session:
-        begun = session.scalars(
-            select(Setting.value).where(Setting.key.like(SETTING_SNAPSHOT + "%"))
-        ).all()
-    if not any(not json.loads(value).get("done") for value in begun):
+def resume_download(client: SyncClient, **options: Any) -> DownloadReceipt | None:
+    """Download every assigned village not yet fully downloaded (``villages_to_download``):
+    a provisioning cut or cancelled, even before its first page. ``None`` when there is none.
+    ``options`` go to ``download_villages``."""
+    if not villages_to_download(client.db, client.villages()):
         return None
-    return download_villages(client)
+    return download_villages(client, **options)
 
 
 # --- the command -----------------------------------------------------------------------------------
