@@ -311,13 +311,45 @@ class Provisioned:
 
 
 def create_encrypted_database(db_path: str | Path, user: str, pin: str, **options: Any) -> Any:
-    """The new encrypted database with its first user (``desktop.store.crypto.enroll_database``).
+    """The new encrypted database with its first user (``desktop.store.crypto.enroll_database``),
+    a field worker until the enrolment says otherwise (``take_device_role``): a laptop provisioned
+    for the field has no local administrator by default.
 
     Raises ``CryptoError`` when a database is there already, ``UserError`` for a bad name or PIN.
     """
+    from desktop.domain.roles import Role
     from desktop.store.crypto import enroll_database
 
-    return enroll_database(db_path, user, pin, **options)
+    return _give_role(enroll_database(db_path, user, pin, **options), Role.FIELD_WORKER)
+
+
+def take_device_role(made: Any, device_role: str | None) -> Any:
+    """The first user takes the role the county gave this laptop when it enrolled (the server's
+    device role: field worker, reviewer or administrator; anything else is a field worker).
+    ``made`` is ``create_encrypted_database``'s answer; the same with the user's new role."""
+    from desktop.domain.roles import Role, parse_role
+
+    return _give_role(made, parse_role(device_role) or Role.FIELD_WORKER)
+
+
+def _give_role(made: Any, role: Any) -> Any:
+    """Set the first user's role in ``users`` (what decides) and in the keyring's sign-in list
+    (what the sign-in dialog shows before unlocking)."""
+    import dataclasses
+
+    from desktop.store.crypto import USER_ENTRY_PREFIX
+    from desktop.store.users import set_role
+
+    if made.user.role == role:
+        return made
+    with made.db.session() as session:
+        user = set_role(session, made.user.id, role)
+        session.commit()
+    entry = made.keyring.entries.get(USER_ENTRY_PREFIX + user.id)
+    if entry is not None:
+        entry["role"] = user.role.value
+        made.keyring.save()
+    return dataclasses.replace(made, user=user)
 
 
 def provision(
@@ -341,6 +373,7 @@ def provision(
     done = Provisioned(db=made.db, user=made.user, recovery_key=made.recovery_key, enrollment=None)
     with SyncClient(made.db, ca_file=ca_file, **(client_options or {})) as client:
         done.enrollment = client.enroll(code)
+        done.user = take_device_role(made, done.enrollment.role).user
         done.download = download_villages(client, limit=limit, max_pages=max_pages)
         if done.download.complete:
             done.pulled = client.pull()
@@ -414,6 +447,7 @@ def cmd_provision(args: Any) -> int:
     try:
         with SyncClient(made.db, ca_file=args.ca_file) as client:
             enrolled = client.enroll(args.code)
+            made = take_device_role(made, enrolled.role)
             download = download_villages(client)
             pulled = client.pull()
     except ValueError as exc:

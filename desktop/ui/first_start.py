@@ -86,12 +86,13 @@ def new_enrolled_database(
     Any failure removes the new files again and re-raises.
     """
     from sync.client import SyncClient
-    from sync.provision import create_encrypted_database
+    from sync.provision import create_encrypted_database, take_device_role
 
     made = create_encrypted_database(path, name, pin, **(crypto_options or {}))
     try:
         with SyncClient(made.db, **(client_options or {})) as client:
             enrollment = client.enroll(code)
+        made = take_device_role(made, enrollment.role)
     except BaseException:
         made.db.dispose()
         _remove_files(path)

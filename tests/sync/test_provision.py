@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from desktop.domain.roles import Role
 from desktop.store.crypto import Keyring, connect_raw
 from desktop.store.db import Database, open_database, registry_writer
 from desktop.store.models import (
@@ -29,6 +30,7 @@ from desktop.store.models import (
     new_id,
 )
 from desktop.store.sync_apply import MODELS_BY_ENTITY, row_values
+from desktop.store.users import list_users
 from sync.client import SyncClient
 from sync.provision import (
     SETTING_SNAPSHOT,
@@ -209,6 +211,28 @@ def test_a_cut_download_resumes_without_duplicates_and_the_feed_continues(
             assert download_villages(client).pages == 0
     finally:
         done.db.dispose()
+
+
+@pytest.mark.parametrize("device_role", ["field_worker", "reviewer"])
+def test_the_first_user_takes_the_devices_role_never_administrator_by_default(
+    server: LiveServer, tmp_path: Path, device_role: str
+):
+    path = tmp_path / "laptop.db"
+    done = provision(
+        path,
+        "王芳",
+        PIN,
+        server.enrollment_code("王芳的电脑", [EAST], role=device_role),
+        crypto_options=FAST,
+        client_options={"sleep": lambda _s: None},
+    )
+    try:
+        assert done.user.role == Role(device_role)
+        with done.db.session() as session:
+            assert [(u.name, u.role) for u in list_users(session)] == [("王芳", Role(device_role))]
+    finally:
+        done.db.dispose()
+    assert [u.role for u in Keyring.load(path).users()] == [Role(device_role)]
 
 
 def test_resume_download_finishes_villages_whose_download_never_began(
