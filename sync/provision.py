@@ -20,6 +20,7 @@ local edit is never overwritten. All under ``registry_writer(session, "sync")``.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -28,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import insert
+from sqlalchemy import Date, DateTime, Float, Numeric
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from desktop.store.bulk import insert_rows
 from desktop.store.db import Database, registry_writer
 from desktop.store.models import LedgerEntry, Setting, SyncState, utcnow
 from desktop.store.sync_apply import (
@@ -120,6 +122,19 @@ def villages_to_download(db: Database, villages: Iterable[str]) -> list[str]:
 # --- applying a page -------------------------------------------------------------------------------
 
 
+@functools.cache
+def _wire_parsers(model: type[Any]) -> dict[str, Callable[[Any], Any] | None]:
+    """Per synced column, what turns its wire value into the column's Python value (as
+    ``sync_apply.from_wire`` does), or ``None`` where the wire value is already that."""
+    parsers: dict[str, Callable[[Any], Any] | None] = {}
+    for name, column in synced_columns(model).items():
+        kind = column.type
+        parsers[name] = None
+        if isinstance(kind, DateTime | Date | Numeric) and not isinstance(kind, Float):
+            parsers[name] = functools.partial(from_wire, model, name)
+    return parsers
+
+
 def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int, set[str]]:
     """Write a page's rows (parents first); the rows written and the households touched.
 
@@ -137,21 +152,18 @@ def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int,
     run: list[tuple[Any, dict[str, Any]]] = []
 
     def flush_run() -> None:
-        groups: dict[tuple[Any, tuple[str, ...]], list[dict[str, Any]]] = {}
-        for model, values in run:
-            groups.setdefault((model, tuple(sorted(values))), []).append(values)
-        for (model, _names), params in groups.items():
-            session.execute(insert(model.__table__), params)
+        if run:
+            insert_rows(session, run[0][0], [values for _model, values in run], at=now)
         run.clear()
 
     for row in rows:
         model = model_for(row.entity)
         if model is None:  # an entity a newer server knows
             continue
-        columns = synced_columns(model)
+        parsers = _wire_parsers(model)
         # the server wrote these values into the same columns: only names this release lacks
         # (a newer server's column) are left out
-        fields = {name: value for name, value in row.fields.items() if name in columns}
+        fields = {name: value for name, value in row.fields.items() if name in parsers}
         household_id = row.entity_id if row.entity == "households" else fields.get("household_id")
         if household_id:
             households.add(household_id)
@@ -159,7 +171,10 @@ def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int,
         if local is None:
             if run and run[-1][0] is not model:
                 flush_run()
-            values = {name: from_wire(model, name, value) for name, value in fields.items()}
+            values = {
+                name: value if value is None or parsers[name] is None else parsers[name](value)
+                for name, value in fields.items()
+            }
             values.update(id=row.entity_id, version=row.version, updated_at=now)
             run.append((model, values))
             if row.entity == "households":
@@ -195,7 +210,7 @@ def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int,
         written += 1
     flush_run()
     if book:
-        session.execute(insert(LedgerEntry.__table__), book)
+        insert_rows(session, LedgerEntry, book, at=now)
     return written, households
 
 
