@@ -20,18 +20,20 @@ local edit is never overwritten. All under ``registry_writer(session, "sync")``.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import insert, select
+from sqlalchemy import Date, DateTime, Float, Numeric
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from desktop.store.bulk import insert_rows
 from desktop.store.db import Database, registry_writer
 from desktop.store.models import LedgerEntry, Setting, SyncState, utcnow
 from desktop.store.sync_apply import (
@@ -99,9 +101,9 @@ def snapshot_state(session: Session, village: str) -> dict[str, Any] | None:
     return json.loads(row.value) if row is not None else None
 
 
-def _needs_snapshot(session: Session, village: str) -> dict[str, Any] | None:
-    """The state to continue from, or ``None`` when the village needs no snapshot (done, or
-    already pulled from the feed before)."""
+def snapshot_to_continue(session: Session, village: str) -> dict[str, Any] | None:
+    """The state a village's download continues from (a fresh one for a village never begun),
+    or ``None`` when the village needs no snapshot (done, or already pulled from the feed)."""
     state = snapshot_state(session, village)
     if state is not None:
         return None if state.get("done") else state
@@ -111,7 +113,28 @@ def _needs_snapshot(session: Session, village: str) -> dict[str, Any] | None:
     return {"after": None, "feed_cursor": None, "done": False}
 
 
+def villages_to_download(db: Database, villages: Iterable[str]) -> list[str]:
+    """Those of ``villages`` not yet fully downloaded: begun and cut, or never begun (a first
+    download cancelled before its first page, a village newly assigned). Reads the local file
+    only."""
+    with db.session() as session:
+        return [v for v in villages if snapshot_to_continue(session, v) is not None]
+
+
 # --- applying a page -------------------------------------------------------------------------------
+
+
+@functools.cache
+def _wire_parsers(model: type[Any]) -> dict[str, Callable[[Any], Any] | None]:
+    """Per synced column, what turns its wire value into the column's Python value (as
+    ``sync_apply.from_wire`` does), or ``None`` where the wire value is already that."""
+    parsers: dict[str, Callable[[Any], Any] | None] = {}
+    for name, column in synced_columns(model).items():
+        kind = column.type
+        parsers[name] = None
+        if isinstance(kind, DateTime | Date | Numeric) and not isinstance(kind, Float):
+            parsers[name] = functools.partial(from_wire, model, name)
+    return parsers
 
 
 def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int, set[str]]:
@@ -131,21 +154,18 @@ def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int,
     run: list[tuple[Any, dict[str, Any]]] = []
 
     def flush_run() -> None:
-        groups: dict[tuple[Any, tuple[str, ...]], list[dict[str, Any]]] = {}
-        for model, values in run:
-            groups.setdefault((model, tuple(sorted(values))), []).append(values)
-        for (model, _names), params in groups.items():
-            session.execute(insert(model.__table__), params)
+        if run:
+            insert_rows(session, run[0][0], [values for _model, values in run], at=now)
         run.clear()
 
     for row in rows:
         model = model_for(row.entity)
         if model is None:  # an entity a newer server knows
             continue
-        columns = synced_columns(model)
+        parsers = _wire_parsers(model)
         # the server wrote these values into the same columns: only names this release lacks
         # (a newer server's column) are left out
-        fields = {name: value for name, value in row.fields.items() if name in columns}
+        fields = {name: value for name, value in row.fields.items() if name in parsers}
         household_id = row.entity_id if row.entity == "households" else fields.get("household_id")
         if household_id:
             households.add(household_id)
@@ -153,7 +173,10 @@ def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int,
         if local is None:
             if run and run[-1][0] is not model:
                 flush_run()
-            values = {name: from_wire(model, name, value) for name, value in fields.items()}
+            values = {
+                name: value if value is None or parsers[name] is None else parsers[name](value)
+                for name, value in fields.items()
+            }
             values.update(id=row.entity_id, version=row.version, updated_at=now)
             run.append((model, values))
             if row.entity == "households":
@@ -189,7 +212,7 @@ def apply_snapshot_rows(session: Session, rows: list[SnapshotRow]) -> tuple[int,
         written += 1
     flush_run()
     if book:
-        session.execute(insert(LedgerEntry.__table__), book)
+        insert_rows(session, LedgerEntry, book, at=now)
     return written, households
 
 
@@ -234,7 +257,7 @@ def _download(
 ) -> None:
     for village in client.villages():
         with db.session() as session:
-            state = _needs_snapshot(session, village)
+            state = snapshot_to_continue(session, village)
         if state is None:
             continue
         receipt.rows.setdefault(village, 0)
@@ -305,13 +328,45 @@ class Provisioned:
 
 
 def create_encrypted_database(db_path: str | Path, user: str, pin: str, **options: Any) -> Any:
-    """The new encrypted database with its first user (``desktop.store.signin.enroll_database``).
+    """The new encrypted database with its first user (``desktop.store.signin.enroll_database``),
+    a field worker until the enrolment says otherwise (``take_device_role``): a laptop provisioned
+    for the field has no local administrator by default.
 
     Raises ``CryptoError`` when a database is there already, ``UserError`` for a bad name or PIN.
     """
+    from desktop.domain.roles import Role
     from desktop.store.signin import enroll_database
 
-    return enroll_database(db_path, user, pin, **options)
+    return _give_role(enroll_database(db_path, user, pin, **options), Role.FIELD_WORKER)
+
+
+def take_device_role(made: Any, device_role: str | None) -> Any:
+    """The first user takes the role the county gave this laptop when it enrolled (the server's
+    device role: field worker, reviewer or administrator; anything else is a field worker).
+    ``made`` is ``create_encrypted_database``'s answer; the same with the user's new role."""
+    from desktop.domain.roles import Role, parse_role
+
+    return _give_role(made, parse_role(device_role) or Role.FIELD_WORKER)
+
+
+def _give_role(made: Any, role: Any) -> Any:
+    """Set the first user's role in ``users`` (what decides) and in the keyring's sign-in list
+    (what the sign-in dialog shows before unlocking)."""
+    import dataclasses
+
+    from desktop.store.crypto import USER_ENTRY_PREFIX
+    from desktop.store.users import set_role
+
+    if made.user.role == role:
+        return made
+    with made.db.session() as session:
+        user = set_role(session, made.user.id, role)
+        session.commit()
+    entry = made.keyring.entries.get(USER_ENTRY_PREFIX + user.id)
+    if entry is not None:
+        entry["role"] = user.role.value
+        made.keyring.save()
+    return dataclasses.replace(made, user=user)
 
 
 def provision(
@@ -335,18 +390,17 @@ def provision(
     done = Provisioned(db=made.db, user=made.user, recovery_key=made.recovery_key, enrollment=None)
     with SyncClient(made.db, ca_file=ca_file, **(client_options or {})) as client:
         done.enrollment = client.enroll(code)
+        done.user = take_device_role(made, done.enrollment.role).user
         done.download = download_villages(client, limit=limit, max_pages=max_pages)
         if done.download.complete:
             done.pulled = client.pull()
     return done
 
 
-def resume_download(client: SyncClient) -> DownloadReceipt | None:
-    """Finish a provisioning download that was cut (``None`` when none was begun)."""
-    with client.db.session() as session:
-        begun = session.scalars(
-            select(Setting.value).where(Setting.key.like(SETTING_SNAPSHOT + "%"))
-        ).all()
-    if not any(not json.loads(value).get("done") for value in begun):
+def resume_download(client: SyncClient, **options: Any) -> DownloadReceipt | None:
+    """Download every assigned village not yet fully downloaded (``villages_to_download``):
+    a provisioning cut or cancelled, even before its first page. ``None`` when there is none.
+    ``options`` go to ``download_villages``."""
+    if not villages_to_download(client.db, client.villages()):
         return None
-    return download_villages(client)
+    return download_villages(client, **options)

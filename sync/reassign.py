@@ -2,7 +2,10 @@
 
 At each sync the laptop asks the server which villages are its own (``SyncClient.status``); a
 newly assigned one comes by snapshot (``sync.provision.download_villages``). A village it holds
-rows of but no longer has is released by ``release_villages`` after the push:
+rows of but no longer has is released by ``release_villages`` after the push. The push before it
+still delivers the edits this laptop made to the village before the county moved it: the server
+accepts them from the former laptop (``sync.server.releases``), and a field the new laptop changed
+meanwhile goes to the reviewer as a conflict. Then:
 
 - if the outbox still holds a change to it the server has not accepted (pending or sent), or a
   refused one nobody has dealt with (no resolved ``sync_issues`` row), or a household of it has an

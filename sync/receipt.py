@@ -84,6 +84,10 @@ def receipt_lines(payload: dict[str, Any]) -> list[tuple[str, str]]:
     rows += [(label, str(payload[key])) for key, label in OUTCOME_LABELS if key in payload]
     if payload.get("cancelled"):
         rows.append(("状态", "已取消: 其余修改下次同步时上传"))
+    rows += [
+        ("新分配的村", f"{village['label']} 已下载 {village['rows']} 条")
+        for village in payload.get("downloaded", ())
+    ]
     rows += [("改派", release["message"]) for release in payload.get("reassigned", ())]
     return rows
 

@@ -169,7 +169,7 @@ def _provision(args: argparse.Namespace) -> int:
     from sync.client import SyncClient
     from sync.client.transport import SyncError
     from sync.protocol import decode_enrollment
-    from sync.provision import create_encrypted_database, download_villages
+    from sync.provision import create_encrypted_database, download_villages, take_device_role
 
     if not args.user:
         return fail(
@@ -205,6 +205,7 @@ def _provision(args: argparse.Namespace) -> int:
             if isinstance(exc, SyncError):
                 return fail(args, EXIT_PROBLEMS, code=exc.code.value, message=exc.message)
             return fail(args, EXIT_USAGE, code="ENROLLMENT_CODE_INVALID", message=str(exc))
+        made = take_device_role(made, enrolled.role)
         recovery = made.recovery_key
         # the recovery key first: whatever happens next, it has been shown
         if not getattr(args, "json", False):

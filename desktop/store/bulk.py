@@ -146,6 +146,90 @@ def _raw_insert(table: Table, dialect: Any) -> _RawInsert:
     return found
 
 
+def insert_full_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that name every column of ``table`` (as ``fill_defaults`` leaves them).
+
+    On SQLite, the rows as tuples of driver values straight to the driver's ``executemany``
+    (SQLAlchemy Core's parameter handling cost 2.4× the inserts themselves); elsewhere Core's
+    executemany of the plain dicts."""
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(insert(table), rows)
+        return
+    statement, (keys, converters, memo) = _raw_insert(table, connection.dialect)
+    values_of = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    convert = [(i, f) for i, f in enumerate(converters) if f is not None]
+    params: list[Any]
+    if not convert:
+        params = [values_of(row) for row in rows]
+    else:
+        params = []
+        append = params.append
+        # the same value again (a load's one time stamp, a code) is converted once
+        last: list[Any] = [(None, None)] * len(convert)
+        for row in rows:
+            values = list(values_of(row))
+            for n, (i, f) in enumerate(convert):
+                value = values[i]
+                if value is not None:
+                    seen, converted = last[n]
+                    if value is not seen or not memo[i]:
+                        converted = f(value)
+                        last[n] = (value, converted)
+                    values[i] = converted
+            append(values)
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.executemany(statement, params)
+    finally:
+        cursor.close()
+
+
+def _complete(
+    shape: _TableShape, model: type[Base], row: Mapping[str, Any], at: datetime
+) -> dict[str, Any]:
+    """``row`` with every column: model defaults for the missing ones, a synced row's ``id``
+    (a fresh one), ``version`` (0) and ``updated_at`` (``at``) when it lacks them."""
+    keys = tuple(row)
+    missing = shape.known_keys.get(keys)
+    if missing is None:  # a new set of keys: check it once, note which defaults it needs
+        unknown = set(keys) - shape.columns
+        if unknown:
+            raise BulkLoadError(f"{model.__name__} has no column(s) {', '.join(sorted(unknown))}")
+        missing = shape.known_keys[keys] = tuple(
+            (key, make) for key, make in shape.callable_defaults if key not in row
+        )
+    full = {**shape.static_defaults, **row}
+    for key, make in missing:
+        full[key] = make()
+    if shape.synced:
+        if not full["id"]:
+            full["id"] = new_id()
+        if full["updated_at"] is None:
+            full["updated_at"] = at
+        if full["version"] is None:
+            full["version"] = 0
+    return full
+
+
+_SHAPES: dict[type[Base], _TableShape] = {}
+
+
+def insert_rows(
+    session: Session, model: type[Base], rows: Iterable[Mapping[str, Any]], *, at: datetime
+) -> int:
+    """Insert plain row dicts of one model in the caller's transaction, the bulk loader's way
+    (missing columns as ``BulkLoader.add`` fills them; no book entry, no outbox, no search
+    index: the caller sees to those). The caller holds ``registry_writer``. Rows inserted."""
+    shape = _SHAPES.get(model)
+    if shape is None:
+        shape = _SHAPES[model] = _table_shape(model)
+    full = [_complete(shape, model, row, at) for row in rows]
+    insert_full_rows(session.connection(), shape.table, full)
+    return len(full)
+
+
 class BulkLoader:
     """Buffers plain row dicts per model and writes them with Core executemany in one transaction.
 
@@ -200,31 +284,10 @@ class BulkLoader:
         shape = self._shapes.get(model)
         if shape is None:
             shape = self._shapes[model] = _table_shape(model)
-        keys = tuple(row)
-        missing = shape.known_keys.get(keys)
-        if missing is None:  # a new set of keys: check it once, note which defaults it needs
-            unknown = set(keys) - shape.columns
-            if unknown:
-                raise BulkLoadError(
-                    f"{model.__name__} has no column(s) {', '.join(sorted(unknown))}"
-                )
-            missing = shape.known_keys[keys] = tuple(
-                (key, make) for key, make in shape.callable_defaults if key not in row
-            )
-        full = {**shape.static_defaults, **row}
-        for key, make in missing:
-            full[key] = make()
-        row_id: str | None = None
-        if shape.synced:
-            row_id = full["id"]
-            if not row_id:
-                row_id = full["id"] = new_id()
-            if full["updated_at"] is None:
-                full["updated_at"] = self.at
-            if full["version"] is None:
-                full["version"] = 0
-            if model is Household:
-                self._household_ids.append(row_id)
+        full = _complete(shape, model, row, self.at)
+        row_id: str | None = full["id"] if shape.synced else None
+        if model is Household:
+            self._household_ids.append(full["id"])
         self._buffers[shape.table].append(full)
         self._buffered += 1
         if self._buffered >= self.batch_size:
@@ -252,39 +315,7 @@ class BulkLoader:
         self._buffered = 0
 
     def _insert(self, connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-        """On SQLite, the rows as tuples of driver values straight to the driver's
-        ``executemany`` (SQLAlchemy Core's parameter handling cost 2.4× the inserts themselves);
-        elsewhere Core's executemany."""
-        if self._dbapi_connection is None:
-            connection.execute(insert(table), rows)
-            return
-        statement, (keys, converters, memo) = _raw_insert(table, connection.dialect)
-        values_of = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
-        convert = [(i, f) for i, f in enumerate(converters) if f is not None]
-        params: list[Any]
-        if not convert:
-            params = [values_of(row) for row in rows]
-        else:
-            params = []
-            append = params.append
-            # the same value again (a load's one time stamp, a code) is converted once
-            last: list[Any] = [(None, None)] * len(convert)
-            for row in rows:
-                values = list(values_of(row))
-                for n, (i, f) in enumerate(convert):
-                    value = values[i]
-                    if value is not None:
-                        seen, converted = last[n]
-                        if value is not seen or not memo[i]:
-                            converted = f(value)
-                            last[n] = (value, converted)
-                        values[i] = converted
-                append(values)
-        cursor = connection.connection.dbapi_connection.cursor()
-        try:
-            cursor.executemany(statement, params)
-        finally:
-            cursor.close()
+        insert_full_rows(connection, table, rows)
 
     # --- finishing ----------------------------------------------------------------------------
 

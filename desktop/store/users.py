@@ -180,6 +180,17 @@ def set_pin(session: Session, user_id: str, pin: str, *, n: int = SCRYPT_N) -> N
     _clear_failures(session, user_id)
 
 
+def set_role(session: Session, user_id: str, role: Role | str) -> LocalUser:
+    """Give a user another role; the caller commits. Raises ``UserError`` for an unknown role."""
+    parsed = parse_role(role)
+    if parsed is None:
+        raise UserError(f"未知的角色:{role}")
+    row = _row(session, user_id)
+    row.role = parsed.value
+    session.flush()
+    return _local(row)
+
+
 def deactivate_user(session: Session, user_id: str) -> None:
     """Stop a user signing in (rows they wrote keep their name); the caller commits.
 

@@ -10,7 +10,8 @@ server is one Chinese line on the dialog, and the new files are removed: nothing
 On success ``enrolled(NewLaptop)`` is emitted; ``FirstDownload`` then shows the recovery
 key once and downloads the assigned villages behind a progress bar with a cancel button. What was
 downloaded is kept page by page; a cancelled or cut download is finished after the next sign-in
-(``resume_after_sign_in``) or by ``fieldbook sync`` (``sync.provision.resume_download``). The PIN and the recovery key are never logged.
+(``resume_after_sign_in``) or by ``fieldbook sync`` (``sync.provision.resume_download``). The PIN
+and the recovery key are never logged.
 """
 
 from __future__ import annotations
@@ -85,12 +86,13 @@ def new_enrolled_database(
     Any failure removes the new files again and re-raises.
     """
     from sync.client import SyncClient
-    from sync.provision import create_encrypted_database
+    from sync.provision import create_encrypted_database, take_device_role
 
     made = create_encrypted_database(path, name, pin, **(crypto_options or {}))
     try:
         with SyncClient(made.db, **(client_options or {})) as client:
             enrollment = client.enroll(code)
+        made = take_device_role(made, enrollment.role)
     except BaseException:
         made.db.dispose()
         _remove_files(path)
@@ -136,11 +138,9 @@ def download_unfinished(db: Database) -> bool:
     """Whether an assigned village still needs its snapshot (a first download cut or cancelled,
     even before its first page); reads the local file only."""
     from sync.client import SyncClient
-    from sync.provision import _needs_snapshot  # the download's own test, not a copy of it
+    from sync.provision import villages_to_download  # the download's own test, not a copy
 
-    villages = SyncClient(db).villages()
-    with db.session() as session:
-        return any(_needs_snapshot(session, village) is not None for village in villages)
+    return bool(villages_to_download(db, SyncClient(db).villages()))
 
 
 def failure_line(error: BaseException) -> str:

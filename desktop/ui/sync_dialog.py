@@ -1,14 +1,16 @@
 """The end-of-day sync: progress per batch, cancel, and a receipt that can be printed.
 
 ``SyncDialog(db, runner, parent)`` shows what waits to be sent and, on 开始同步, runs the sync
-engine (``sync.client.SyncClient``: push the outbox in batches, then pull the laptop's villages)
-in a ``SyncWorker`` moved to its own ``QThread`` (STYLE.md: a worker object for the long-lived
+engine as ``fieldbook sync`` does (``sync.client.SyncClient``: push the outbox in batches; ask
+which villages are the laptop's now, drop one the county moved away once nothing of it is unsent
+(``sync.reassign``) and download a newly assigned one by snapshot pages (``sync.provision``);
+then pull the laptop's villages) in a ``SyncWorker`` moved to its own ``QThread`` (STYLE.md: a worker object for the long-lived
 sync engine; the worker never touches a widget, signals carry progress and the result back).
 取消 asks the engine to stop between batches: the batch in flight is finished and recorded,
 never abandoned halfway, and what was not sent stays in the outbox for the next sync.
 
 At the end the receipt shows sent, applied, merged, conflicts and refused (each refused change
-with its reason); 打印回执 builds the receipt page (``sync.receipt``) in the task runner and
+with its reason), and says in plain words which villages came and which left the laptop; 打印回执 builds the receipt page (``sync.receipt``) in the task runner and
 opens the print preview. A failure (no network, a revoked laptop) is one Chinese line; nothing
 already saved is touched.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,13 +114,15 @@ def default_receipt_dir() -> Path:
 class SyncWorker(QObject):
     """The sync engine's side of the dialog, living in its own thread.
 
-    ``run()`` pushes then pulls; ``batch(done, total)`` after each pushed batch,
-    ``pulling(village)`` while the feed of a village comes down, then exactly one of
-    ``finished(receipt)`` (a dict, ``sync.rounds.receipt_payload`` plus context) or
+    ``run()`` pushes, releases and downloads villages, then pulls; ``batch(done, total)`` after
+    each pushed batch, ``downloading(village, rows)`` after each snapshot page of a newly
+    assigned village, ``pulling(village)`` while the feed of a village comes down, then exactly
+    one of ``finished(receipt)`` (a dict, ``sync.rounds.receipt_payload`` plus context) or
     ``failed(code, message)``. ``cancel()`` may be called from any thread.
     """
 
     batch = Signal(int, int)
+    downloading = Signal(str, int)
     pulling = Signal(str)
     finished = Signal(object)
     failed = Signal(str, str)
@@ -136,19 +141,40 @@ class SyncWorker(QObject):
     def run(self) -> None:
         from sync.client import SyncClient
         from sync.client.transport import SyncError
+        from sync.provision import download_villages
+        from sync.reassign import release_villages
         from sync.rounds import receipt_payload
 
         started = datetime.now().astimezone()
+        released: list[Any] = []
+        downloaded: list[dict[str, Any]] = []
         try:
             with SyncClient(self._db, **self._options) as client:
                 enrollment = client.enrollment()
                 pushed = client.push(progress=self.batch.emit, cancel=self._cancel.is_set)
                 pulled = None
                 if not pushed.cancelled:
-                    pulled = client.pull(
-                        progress=lambda village, _cursor: self.pulling.emit(village),
+                    # after the push: what this laptop made of a village moved away is sent
+                    assigned = client.status().villages
+                    released = release_villages(self._db, assigned)
+                    labels = dict(zip(assigned, client.village_labels(assigned), strict=False))
+                    download = download_villages(
+                        client,
+                        progress=lambda code, rows: self.downloading.emit(
+                            labels.get(code, code), rows
+                        ),
                         cancel=self._cancel.is_set,
                     )
+                    downloaded = [
+                        {"village": code, "label": labels.get(code, code), "rows": rows}
+                        for code, rows in download.rows.items()
+                        if rows
+                    ]
+                    if not download.cancelled:
+                        pulled = client.pull(
+                            progress=lambda village, _cursor: self.pulling.emit(village),
+                            cancel=self._cancel.is_set,
+                        )
         except SyncError as exc:
             self.failed.emit(exc.code.value, exc.message)
             return
@@ -156,6 +182,8 @@ class SyncWorker(QObject):
             self.failed.emit("INTERNAL", f"同步出错: {error_text('syncing', exc)}")
             return
         payload = receipt_payload(pushed, pulled)
+        payload["reassigned"] = [{**asdict(r), "message": r.message} for r in released]
+        payload["downloaded"] = downloaded
         payload.update(
             device=enrollment.name if enrollment else "",
             server=enrollment.server_url if enrollment else "",
@@ -175,12 +203,14 @@ def _pending_and_enrollment(db: Database) -> tuple[int, Any]:
 class SyncDialog(QDialog):
     """Sync this laptop with the county's server; see the module docstring.
 
-    Signals: ``progressed(done, total)`` after each pushed batch, ``synced(receipt)`` after a
+    Signals: ``progressed(done, total)`` after each pushed batch, ``downloading(village, rows)``
+    after each snapshot page of a newly assigned village, ``synced(receipt)`` after a
     sync finished (cancelled ones too), ``sync_failed(code, message)``, ``receipt_printed(path)``
     once the receipt PDF is written.
     """
 
     progressed = Signal(int, int)
+    downloading = Signal(str, int)  # village, rows so far: a newly assigned village comes
     synced = Signal(object)
     issues_listed = Signal(object)  # the open sync issues (IssueView) after a sync
     enroll_requested = Signal()  # 登记本机… on a laptop not enrolled yet
@@ -358,6 +388,7 @@ class SyncDialog(QDialog):
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.batch.connect(self._on_batch)
+        worker.downloading.connect(self._on_downloading)
         worker.pulling.connect(self._on_pulling)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
@@ -383,6 +414,12 @@ class SyncDialog(QDialog):
         self.progress.setValue(done)
         self.status.setText(self.tr("已上传 {0} / {1} 条修改").format(done, total))
         self.progressed.emit(done, total)
+
+    @Slot(str, int)
+    def _on_downloading(self, village: str, rows: int) -> None:
+        self.progress.setRange(0, 0)
+        self.status.setText(self.tr("正在下载新分配的村 {0}:已下载 {1} 条").format(village, rows))
+        self.downloading.emit(village, rows)
 
     @Slot(str)
     def _on_pulling(self, village: str) -> None:
@@ -421,6 +458,13 @@ class SyncDialog(QDialog):
             parts.append(self.tr("同步已取消: 已传的修改已记下, 其余修改下次同步时上传"))
         elif not (refused or conflicts):
             parts.append(self.tr("同步完成"))
+        for village in receipt.get("downloaded") or ():
+            parts.append(
+                self.tr("新分配给本机的村 {0} 已下载({1} 条)").format(
+                    village["label"], village["rows"]
+                )
+            )
+        parts += [release["message"] for release in receipt.get("reassigned") or ()]
         self.status.setText("\n".join(parts))
         self.print_button.setEnabled(True)
         self._record_issues(receipt)

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../desktop/ui/first_start.py" line="+183"/>
+        <location filename="../../desktop/ui/first_start.py" line="+182"/>
         <source>Fieldbook 首次启动</source>
         <translation>Fieldbook first start</translation>
     </message>
@@ -5608,7 +5608,7 @@ Write it down and give it to the county administrator; do not keep it on this la
 <context>
     <name>SyncDialog</name>
     <message>
-        <location filename="../../desktop/ui/sync_dialog.py" line="+211"/>
+        <location filename="../../desktop/ui/sync_dialog.py" line="+242"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
@@ -5630,12 +5630,12 @@ Write it down and give it to the county administrator; do not keep it on this la
     <message>
         <location line="+1"/>
         <location line="+105"/>
-        <location line="+194"/>
+        <location line="+208"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-312"/>
         <source>打印回执</source>
         <translation>Print receipt</translation>
     </message>
@@ -5645,7 +5645,7 @@ Write it down and give it to the county administrator; do not keep it on this la
         <translation>Close</translation>
     </message>
     <message>
-        <location line="-186"/>
+        <location line="-214"/>
         <source>户 {0} {1}(户主)</source>
         <translation>Household {0} {1} (head)</translation>
     </message>
@@ -5690,7 +5690,7 @@ Write it down and give it to the county administrator; do not keep it on this la
         <translation>{0}: {1} {2} — {3}</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+177"/>
         <source>打开农户</source>
         <translation>Open household</translation>
     </message>
@@ -5737,7 +5737,7 @@ Changes to upload: {2}</translation>
         <translation>Connecting to the server…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
@@ -5750,6 +5750,11 @@ Changes to upload: {2}</translation>
         <location line="+6"/>
         <source>已上传 {0} / {1} 条修改</source>
         <translation>Uploaded {0} / {1} changes</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>正在下载新分配的村 {0}:已下载 {1} 条</source>
+        <translation>Downloading the newly assigned village {0}: {1} rows so far</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -5787,7 +5792,12 @@ Changes to upload: {2}</translation>
         <translation>Sync done</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+3"/>
+        <source>新分配给本机的村 {0} 已下载({1} 条)</source>
+        <translation>The village newly assigned to this laptop, {0}, was downloaded ({1} rows)</translation>
+    </message>
+    <message>
+        <location line="+65"/>
         <source>无法连接服务器(县服务器)。请检查网络(网线、Wi-Fi 或手机热点)后再试;没有网络时,可以点“导出到U盘…”,把修改带到乡镇导入</source>
         <translation>Cannot reach the county server. Check the network (cable, Wi-Fi or phone hotspot) and try again; without a network, “Export to USB stick…” and take the changes to the township</translation>
     </message>

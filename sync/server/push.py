@@ -87,6 +87,7 @@ from sync.protocol import (
 from sync.server.errors import ApiError
 from sync.server.feed import counties_of, lock_counties, number_feed
 from sync.server.models import AppliedChange, ChangeLogEntry, Conflict, Device, RecordVersions
+from sync.server.releases import released_before
 from sync.server.rules import HouseholdRules, operation_ids, rule_message
 
 _MISSING = object()
@@ -381,6 +382,10 @@ def authorise(
     (``RECORD_NOT_FOUND``), so refusals cannot be used to probe record ids.
     """
     villages = set(device.villages)
+    if change.village_code not in villages and released_before(
+        session, device, change.village_code, change.edited_at
+    ):  # an edit made before the county moved the village away (sync.server.releases)
+        villages.add(change.village_code)
     if change.entity == "divisions":
         level_before = row.level if row is not None else None
         level_after = fields.get("level", level_before)

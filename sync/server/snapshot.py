@@ -19,12 +19,13 @@ notes on internal audit rules: ``visible_fields`` decides, and the pull feed ask
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, Query
+from fastapi import FastAPI, Header, Query, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, Date, DateTime, Float, Numeric, select
 from sqlalchemy.orm import Session
@@ -219,8 +220,10 @@ def parse_cursor(after: str | None) -> tuple[int, str]:
 
 def snapshot_page(
     session: Session, device: Device, village: str, after: str | None, limit: int
-) -> SnapshotPage:
-    """One page of the snapshot of ``village`` for ``device`` (see the module docstring)."""
+) -> dict[str, Any]:
+    """One page of the snapshot of ``village`` for ``device`` (see the module docstring), as the
+    plain data of a ``SnapshotPage`` (a page's thousands of rows are not built as models twice:
+    the endpoint sends this as it is)."""
     if village not in device.villages:
         raise ApiError(403, ErrorCode.VILLAGE_NOT_ASSIGNED, village, details={"village": village})
     phase, last_id = parse_cursor(after)
@@ -234,12 +237,9 @@ def snapshot_page(
     division = session.scalar(
         select(Division).where(Division.code == village, Division.level == "village")
     )
-    rows: list[SnapshotRow] = []
+    rows: list[dict[str, Any]] = []
     if division is None:  # assigned but not on the server (yet): nothing to send
-        return SnapshotPage(
-            village=village, rows=rows, next_after=f"{len(phases) + 1}:", has_more=False,
-            feed_cursor=feed_cursor,
-        )  # fmt: skip
+        return _page(village, rows, len(phases) + 1, "", False, feed_cursor)
     village_ids = select(Division.id).where(
         (Division.id == division.id) | (Division.parent_id == division.id)
     )
@@ -253,7 +253,7 @@ def snapshot_page(
         cursor_id = entity_id
         if fields is not None:
             rows.append(
-                SnapshotRow(entity=entity, entity_id=entity_id, version=version, fields=fields)
+                {"entity": entity, "entity_id": entity_id, "version": version, "fields": fields}
             )
         return len(rows) >= limit
 
@@ -344,19 +344,16 @@ def _more_after(
 
 def _page(
     village: str,
-    rows: list[SnapshotRow],
+    rows: list[dict[str, Any]],
     phase: int,
     last_id: str,
     more: bool,
     feed_cursor: int | None,
-) -> SnapshotPage:
-    return SnapshotPage(
-        village=village,
-        rows=rows,
-        next_after=f"{phase}:{last_id}",
-        has_more=more,
-        feed_cursor=feed_cursor,
-    )
+) -> dict[str, Any]:
+    page = {"village": village, "rows": rows, "next_after": f"{phase}:{last_id}", "has_more": more}
+    if feed_cursor is not None:
+        page["feed_cursor"] = feed_cursor
+    return page
 
 
 def mount_snapshot(app: FastAPI, device_session: Callable[..., Any]) -> None:
@@ -375,10 +372,12 @@ def mount_snapshot(app: FastAPI, device_session: Callable[..., Any]) -> None:
         after: Annotated[str | None, Query(max_length=40)] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_SNAPSHOT_LIMIT)] = DEFAULT_SNAPSHOT_LIMIT,
         authorization: Annotated[str | None, Header()] = None,
-    ) -> SnapshotPage:
+    ) -> Response:
         """One page of an assigned village's rows, parents first; the first page carries the
         feed cursor to pull from afterwards."""
-        return device_session(
+        page = device_session(
             authorization,
             lambda session, device: snapshot_page(session, device, village, after, limit),
         )
+        body = json.dumps(page, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return Response(body.encode("utf-8"), media_type="application/json")

@@ -55,7 +55,8 @@ from desktop.domain.idcard import make_id_number  # noqa: E402
 from desktop.store.db import open_database, registry_writer  # noqa: E402
 from desktop.store.models import Division, Household, Income, Member  # noqa: E402
 from desktop.store.save import save_household  # noqa: E402
-from sync.client import SyncClient, SyncError  # noqa: E402
+from sync.client import SyncClient  # noqa: E402
+from sync.client.transport import SyncError  # noqa: E402
 from sync.protocol import ErrorCode, encode_enrollment  # noqa: E402
 from sync.server.db import open_server_database  # noqa: E402
 from sync.server.devices import create_enrollment_code  # noqa: E402

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from desktop.domain.roles import Role
 from desktop.store.crypto import Keyring, connect_raw
 from desktop.store.db import Database, open_database, registry_writer
 from desktop.store.models import (
@@ -29,8 +30,16 @@ from desktop.store.models import (
     new_id,
 )
 from desktop.store.sync_apply import MODELS_BY_ENTITY, row_values
+from desktop.store.users import list_users
 from sync.client import SyncClient
-from sync.provision import SETTING_SNAPSHOT, download_villages, provision, snapshot_state
+from sync.provision import (
+    SETTING_SNAPSHOT,
+    download_villages,
+    provision,
+    resume_download,
+    snapshot_state,
+    villages_to_download,
+)
 from sync.server.models import ChangeLogEntry
 from sync.server.snapshot import SNAPSHOT_PATH
 from tests.sync.conftest import EAST, WEST, LiveServer, new_household
@@ -200,6 +209,54 @@ def test_a_cut_download_resumes_without_duplicates_and_the_feed_continues(
             assert cursor == session.scalar(select(func.max(ChangeLogEntry.server_seq)))
         with SyncClient(done.db, sleep=lambda _s: None) as client:  # nothing more to download
             assert download_villages(client).pages == 0
+    finally:
+        done.db.dispose()
+
+
+@pytest.mark.parametrize("device_role", ["field_worker", "reviewer"])
+def test_the_first_user_takes_the_devices_role_never_administrator_by_default(
+    server: LiveServer, tmp_path: Path, device_role: str
+):
+    path = tmp_path / "laptop.db"
+    done = provision(
+        path,
+        "王芳",
+        PIN,
+        server.enrollment_code("王芳的电脑", [EAST], role=device_role),
+        crypto_options=FAST,
+        client_options={"sleep": lambda _s: None},
+    )
+    try:
+        assert done.user.role == Role(device_role)
+        with done.db.session() as session:
+            assert [(u.name, u.role) for u in list_users(session)] == [("王芳", Role(device_role))]
+    finally:
+        done.db.dispose()
+    assert [u.role for u in Keyring.load(path).users()] == [Role(device_role)]
+
+
+def test_resume_download_finishes_villages_whose_download_never_began(
+    server: LiveServer, tmp_path: Path
+):
+    ids = seed_registry(server, east=3, west=2)
+    done = provision(
+        tmp_path / "laptop.db",
+        "王芳",
+        PIN,
+        server.enrollment_code("王芳的电脑", [EAST, WEST]),
+        max_pages=0,  # cut before the first page: no village begun
+        crypto_options=FAST,
+        client_options={"sleep": lambda _s: None},
+    )
+    try:
+        assert laptop_households(done.db) == set()
+        assert villages_to_download(done.db, [EAST, WEST]) == [EAST, WEST]
+        with SyncClient(done.db, sleep=lambda _s: None) as client:
+            resumed = resume_download(client, limit=2)
+            assert resumed is not None and resumed.complete
+            assert laptop_households(done.db) == {*ids[EAST], *ids[WEST]}
+            assert villages_to_download(done.db, [EAST, WEST]) == []
+            assert resume_download(client) is None  # nothing left to finish
     finally:
         done.db.dispose()
 

@@ -2,12 +2,15 @@
 
 A real server on 127.0.0.1 (SQLite and PostgreSQL); laptop A holds 东街村 and 西街村, the county
 moves 西街村 to laptop B. A's accepted edit reaches B and A's copy is gone (rows, index, cursors);
-a refused edit keeps the village on A until someone deals with it.
+an edit A made before the move but had not sent is still accepted (a field B changed meanwhile
+goes to the reviewer as a conflict); an edit made after the move is refused and keeps the village
+on A until someone deals with it.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -19,19 +22,26 @@ from desktop.store.sync_history import record_sync_issues, resolve_sync_issue
 from sync.reassign import RELEASE_REASON, release_villages
 from sync.receipt import build_receipt_pdf
 from sync.rounds import receipt_text, run_sync
-from sync.server.models import Device
+from sync.server.models import Conflict, Device
+from sync.server.releases import assign_villages, releases
 from tests.sync.conftest import EAST, WEST, Laptop, LiveServer, credentials
 from tests.sync.test_provision import id_numbers, seed_registry
 
 NEW_ADDRESS = "西街村改派前的新地址"
 
 
-def reassign(server: LiveServer, laptop: Laptop, villages: list[str]) -> None:
-    """What the county's devices page does: set the laptop's villages."""
+def reassign(
+    server: LiveServer, laptop: Laptop, villages: list[str], *, at_ms: int | None = None
+) -> None:
+    """What the county's devices page does: set the laptop's villages (now, or at ``at_ms``)."""
     device_id, _token = credentials(laptop)
     with server.db.session() as session:
-        session.get(Device, device_id).villages = villages
+        assign_villages(session, session.get(Device, device_id), villages, now_ms=at_ms)
         session.commit()
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 def households_in(laptop: Laptop, household_ids: list[str]) -> int:
@@ -119,15 +129,55 @@ def test_a_reassigned_village_moves_with_the_old_laptops_accepted_edit(
     assert search_hits(b, ids[WEST]) == 4
 
 
-def test_a_refused_edit_keeps_the_village_until_it_is_dealt_with(
+def test_an_unsent_edit_made_before_the_move_is_accepted_and_then_the_village_moves(
+    server: LiveServer, make_laptop
+):
+    ids = seed_registry(server, east=2, west=3)
+    a = make_laptop("A", server, villages=[EAST, WEST])
+    b = make_laptop("B", server, villages=[EAST])
+    run_sync(a.db)
+    run_sync(b.db)
+    edited = ids[WEST][1]
+    # in the field, offline: A changes the address and the phone, and does not sync
+    a.edit(
+        edited, lambda h: (setattr(h, "address", NEW_ADDRESS), setattr(h, "phone", "13900000001"))
+    )
+
+    reassign(server, a, [EAST])  # the county moves 西街村 to B in the afternoon
+    reassign(server, b, [EAST, WEST])
+    with server.db.session() as session:
+        assert list(releases(session, credentials(a)[0])) == [WEST]
+    run_sync(b.db)  # B downloads it and changes the same address
+    b.edit(edited, lambda h: setattr(h, "address", "B 填的地址"))
+    assert run_sync(b.db)["applied"] >= 1
+
+    evening = run_sync(a.db)  # A's edit from before the move reaches the server
+    assert evening["refused"] == 0, evening["refusals"]
+    assert evening["conflicts"] >= 1  # the address: the reviewer's to decide
+    [release] = evening["reassigned"]
+    assert release["village"] == WEST and release["removed"], release
+    assert households_in(a, ids[WEST]) == 0 and households_in(a, ids[EAST]) == 2
+    with server.db.session() as session:
+        [conflict] = session.scalars(
+            select(Conflict).where(Conflict.entity_id == edited, Conflict.field == "address")
+        ).all()
+        assert conflict.status == "open" and conflict.village_code == WEST
+        assert conflict.incoming_value == NEW_ADDRESS
+        assert conflict.server_value == "B 填的地址"
+    run_sync(b.db)  # the phone, which nobody else changed, arrives on B; B's address stays
+    assert b.household(edited)["phone"] == "13900000001"
+    assert b.household(edited)["address"] == "B 填的地址"
+
+
+def test_an_edit_made_after_the_move_is_refused_and_keeps_the_village_until_dealt_with(
     server: LiveServer, make_laptop, tmp_path: Path
 ):
     ids = seed_registry(server, east=2, west=3)
     a = make_laptop("A", server, villages=[EAST, WEST])
     run_sync(a.db)
+    reassign(server, a, [EAST], at_ms=now_ms() - 1)  # moved before the edit below
     edited = ids[WEST][1]
     a.edit(edited, lambda h: setattr(h, "address", NEW_ADDRESS))
-    reassign(server, a, [EAST])
 
     # before any push the edit is pending: nothing is dropped
     with a.db.session() as session:
@@ -138,8 +188,9 @@ def test_a_refused_edit_keeps_the_village_until_it_is_dealt_with(
     kept = release_villages(a.db, [EAST])
     assert [(r.village, r.removed, r.unsent) for r in kept] == [(WEST, False, pending)]
 
-    synced = run_sync(a.db)  # the server no longer takes A's edits to 西街村: refused
+    synced = run_sync(a.db)  # the server no longer takes A's new edits to 西街村: refused
     assert synced["refused"] == pending
+    assert {r["code"] for r in synced["refusals"]} == {"VILLAGE_NOT_ASSIGNED"}
     [release] = synced["reassigned"]
     assert not release["removed"] and release["unsent"] == pending
     assert f"还有 {pending} 条未被服务器接受的修改" in receipt_text(synced)
@@ -165,3 +216,15 @@ def test_a_refused_edit_keeps_the_village_until_it_is_dealt_with(
     dropped = run_sync(a.db)
     assert dropped["reassigned"][0]["removed"]
     assert households_in(a, ids[WEST]) == 0 and households_in(a, ids[EAST]) == 2
+
+
+def test_giving_a_village_back_forgets_its_release(server: LiveServer, make_laptop):
+    a = make_laptop("A", server, villages=[EAST, WEST])
+    device_id = credentials(a)[0]
+    reassign(server, a, [EAST], at_ms=1_000)
+    with server.db.session() as session:
+        assert releases(session, device_id) == {WEST: 1_000}
+    reassign(server, a, [EAST, WEST])
+    with server.db.session() as session:
+        assert releases(session, device_id) == {}
+        assert session.get(Device, device_id).villages == [EAST, WEST]

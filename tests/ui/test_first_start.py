@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 import desktop.ui.first_start as first_start
+from desktop.domain.roles import Role
 from desktop.store.crypto import Keyring, is_encrypted_file, keyring_path
 from desktop.store.models import Household
 from desktop.ui.app import DEMO_USERS, LAST_DATABASE_KEY, Launcher
@@ -142,6 +143,7 @@ def test_enrolling_with_a_code_opens_the_main_window_on_exactly_the_assigned_vil
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=60_000)
     assert len(shown_keys) == 1
     assert launcher.user is not None and launcher.user.name == "王芳"
+    assert launcher.user.role == Role.FIELD_WORKER  # a field laptop has no local administrator
     assert settings.value(LAST_DATABASE_KEY) == str(path.resolve())
     with launcher.db.session() as session:
         assert set(session.scalars(select(Household.id))) == set(ids[EAST])
@@ -149,7 +151,7 @@ def test_enrolling_with_a_code_opens_the_main_window_on_exactly_the_assigned_vil
     raw = path.read_bytes()
     for number in id_numbers(server.db, ids[EAST]):
         assert number.encode() not in raw
-    assert [u.name for u in Keyring.load(path).users()] == ["王芳"]
+    assert [(u.name, u.role) for u in Keyring.load(path).users()] == [("王芳", Role.FIELD_WORKER)]
 
 
 @pytest.mark.parametrize("which", ["unknown code", "no server"])
@@ -232,9 +234,11 @@ def test_a_cancelled_download_says_so_and_finishes_after_the_next_sign_in(
     signin.sign_in_button.click()
     qtbot.waitUntil(lambda: again.window is not None, timeout=30_000)
     qtbot.waitUntil(
-        lambda: again.resumed is not None
-        and again.resumed["checked"]
-        and "download" not in again.resumed,
+        lambda: (
+            again.resumed is not None
+            and again.resumed["checked"]
+            and "download" not in again.resumed
+        ),
         timeout=60_000,
     )
     with again.db.session() as session:

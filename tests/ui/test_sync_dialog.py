@@ -18,7 +18,18 @@ from desktop.ui.enroll_dialog import EnrollDialog
 from desktop.ui.sync_dialog import SyncDialog
 from desktop.ui.tasks import ImmediateTaskRunner
 from sync.client.transport import SETTING_DEVICE_ID, SETTING_SERVER_URL
-from tests.sync.conftest import EAST, LaptopFactory, LiveServer, _empty, _start, laptop_template
+from sync.rounds import run_sync
+from tests.sync.conftest import (
+    EAST,
+    WEST,
+    LaptopFactory,
+    LiveServer,
+    _empty,
+    _start,
+    laptop_template,
+)
+from tests.sync.test_provision import seed_registry
+from tests.sync.test_reassign import households_in, reassign
 
 SYNC_TIMEOUT_MS = 30_000
 
@@ -227,3 +238,43 @@ def test_a_wrong_or_used_code_is_refused_in_one_line_and_nothing_is_written(
     ]
     assert dialog.message.text().startswith("没有登记")
     assert second.client.enrollment() is None
+
+
+def test_the_dialog_downloads_a_newly_assigned_village_and_releases_a_moved_one(
+    qtbot, server, make_laptop, tmp_path
+):
+    ids = seed_registry(server, east=2, west=3)
+    a = make_laptop("A", server, villages=[EAST, WEST])
+    b = make_laptop("B", server, villages=[EAST])
+    run_sync(a.db)
+    run_sync(b.db)
+    reassign(server, a, [EAST])
+    reassign(server, b, [EAST, WEST])
+
+    dialog = open_dialog(qtbot, b, tmp_path, batch_size=3)
+    seen: list[tuple[str, int]] = []
+    dialog.downloading.connect(lambda label, rows: seen.append((label, rows)))
+    with qtbot.waitSignal(dialog.synced, timeout=SYNC_TIMEOUT_MS) as synced:
+        dialog.start()
+    dialog.wait()
+    received = synced.args[0]
+    assert received["downloaded"] == [
+        {"village": WEST, "label": f"{WEST} 西街村", "rows": received["downloaded"][0]["rows"]}
+    ]
+    assert households_in(b, ids[WEST]) == 3
+    assert seen and seen[-1][0] == f"{WEST} 西街村" and seen[-1][1] > 0
+    assert f"新分配给本机的村 {WEST} 西街村 已下载" in dialog.status.text()
+    assert "同步完成" in dialog.status.text()
+    dialog.print_receipt()
+    qtbot.waitUntil(lambda: dialog.receipt_path is not None)
+    printed = "".join(p.extract_text() for p in PdfReader(dialog.receipt_path).pages)
+    assert "西街村 已下载" in printed.replace("\n", "")
+
+    other = open_dialog(qtbot, a, tmp_path)
+    with qtbot.waitSignal(other.synced, timeout=SYNC_TIMEOUT_MS) as moved:
+        other.start()
+    other.wait()
+    [release] = moved.args[0]["reassigned"]
+    assert release["village"] == WEST and release["removed"]
+    assert households_in(a, ids[WEST]) == 0 and households_in(a, ids[EAST]) == 2
+    assert "已改派给其他笔记本,本机数据已移除(3 户)" in other.status.text()

@@ -35,6 +35,7 @@ from sync.server import reports
 from sync.server.db import WriterBusy, writer_session
 from sync.server.devices import create_enrollment_code
 from sync.server.models import Device
+from sync.server.releases import assign_villages
 from sync.server.web import accounts, data
 from sync.server.web.accounts import Staff
 from sync.server.web.resolve import WEB_HOSTNAME, Decision, ResolveFailed, decide
@@ -544,7 +545,7 @@ def mount_web(app: FastAPI) -> None:
                 raise PageError(404, "没有这台笔记本")
             if not set(chosen) <= known:
                 raise PageError(422, "村代码不正确")
-            device.villages = chosen
+            assign_villages(session, device, chosen)  # remembers what it takes away
             session.commit()
         audit(staff.name, "assign_villages", device_id[:36])
         return devices_page(
