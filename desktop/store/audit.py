@@ -26,9 +26,11 @@ The runner only reads: it adds, changes and flushes nothing, and commits nothing
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, make_dataclass
 from datetime import date
 from functools import lru_cache
@@ -50,6 +52,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.audit import RULES_BY_ID, audit_household
 from desktop.domain.audit_guide import GuideHouseholdLike, GuideMemberLike, MeasureLike
+from desktop.domain.clock import today as clock_today
 from desktop.domain.geo import LatLon
 from desktop.domain.location_rules import FALLBACK_SOURCES, many_on_one_point
 from desktop.domain.medical import SettlementLike
@@ -181,6 +184,24 @@ def records_of(result: Result[Any], *lists: str) -> Iterator[Any]:
         yield make(*values)
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection for the duration (re-enabled after, as it was).
+
+    Loading a chunk makes tens of thousands of records (and their lists) that live until the
+    chunk is audited, and no reference cycles; the collector's passes over them took half of
+    the loading (50,000 households: 6.9 s of CPU with, 3.3 s without) and a third of the
+    audit. The few cycles made meanwhile are collected once it is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def in_chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
     """``ids`` in slices short enough for one ``IN (…)`` list."""
     for start in range(0, len(ids), IN_LIST_SIZE):
@@ -245,6 +266,17 @@ def load_chunk(
     Each household carries its village's own procedure steps (``village_steps``, from
     ``_village_steps``) as ``village_procedure_steps``.
     """
+    with paused_gc():
+        return _load_chunk(session, after, chunk_size, village_ids, village_steps)
+
+
+def _load_chunk(
+    session: Session,
+    after: str | None,
+    chunk_size: int,
+    village_ids: list[str] | None,
+    village_steps: dict[str, list[Any]],
+) -> list[Any]:
     query = (
         select(
             *columns_of(HOUSEHOLDS, (HouseholdLike, GuideHouseholdLike), "village_id", "head_name")
@@ -493,10 +525,10 @@ def audit_database(
     ``desktop.store.procedures.village_findings``). Read-only: nothing is flushed, written or
     committed.
     """
-    today = on or date.today()
+    today = on or clock_today()
     if policy is None:
         policy = working_policy(session, today=today)
-    with session.no_autoflush:
+    with session.no_autoflush, paused_gc():
         divisions = division_names(session)
         findings = list(
             iter_household_findings(
