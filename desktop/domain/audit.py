@@ -147,7 +147,6 @@ class MemberFacts:
     __slots__ = (
         "member",
         "id",
-        "who",
         "relation",
         "recorded_sex",
         "recorded_birth",
@@ -161,6 +160,7 @@ class MemberFacts:
         "id_info",
         "id_ok",
         "id_problems",
+        "person_key",
         "birth",
         "age",
         "sex",
@@ -172,29 +172,45 @@ class MemberFacts:
     def __init__(self, member: MemberLike, id_info: IdInfo | None, snapshot: date) -> None:
         self.member = member
         self.id = member.id
-        self.who = f"成员“{member.name or '未填姓名'}”"
         self.relation = member.relation
-        self.recorded_sex = member.sex
-        self.recorded_birth = member.birth_date
+        self.recorded_sex = sex = member.sex
+        self.recorded_birth = birth = member.birth_date
         self.id_type = member.id_type
         self.disability_cert_number = member.disability_cert_number
-        self.school_status = member.school_status
+        self.school_status = school_status = member.school_status
         self.labour_skill = member.labour_skill
         self.work_months = member.work_months
         self.min_living_allowance = member.min_living_allowance
         self.special_support = member.special_support
         self.id_info = id_info
-        self.id_problems = id_info.problems if id_info is not None else ()
-        self.id_ok = id_info is not None and id_info.is_valid
-        id_ok = self.id_ok
-        self.birth = self.recorded_birth or (id_info.birth_date if id_ok else None)  # type: ignore[union-attr]
-        self.age = age_on(self.birth, snapshot) if self.birth and self.birth <= snapshot else None
-        self.sex = self.recorded_sex or (id_info.sex if id_ok else None)  # type: ignore[union-attr]
-        self.health = frozenset(member.health or ())
-        self.in_school = self.school_status is not None and self.school_status != NOT_IN_SCHOOL
+        if id_info is None:
+            self.id_problems: tuple[Problem, ...] = ()
+            self.id_ok = False
+            self.person_key = None
+        else:
+            self.id_problems = id_info.problems
+            self.id_ok = id_ok = id_info.is_valid
+            self.person_key = _person_key(id_info)
+            if id_ok:
+                birth = birth or id_info.birth_date
+                sex = sex or id_info.sex
+        self.birth = birth
+        self.age = age_on(birth, snapshot) if birth and birth <= snapshot else None
+        self.sex = sex
+        health = member.health
+        self.health = frozenset(health) if health else _NO_HEALTH
+        self.in_school = school_status is not None and school_status != NOT_IN_SCHOOL
         self.has_disability_cert = self.id_type == DISABILITY_CERT or bool(
             self.disability_cert_number
         )
+
+    @property
+    def who(self) -> str:
+        """The member as messages name them: ``成员“张三”``."""
+        return f"成员“{self.member.name or '未填姓名'}”"
+
+
+_NO_HEALTH: frozenset[str] = frozenset()
 
 
 def _person_key(info: IdInfo | None) -> str | None:
@@ -218,21 +234,26 @@ class HouseholdAudit:
         self.other_causes: list[str] = list(household.other_causes or ())
         self.policy = policy
         self.today = today
-        self._id_cache: dict[str, IdInfo] = {}
+        self._id_cache: dict[tuple[str, str | None], IdInfo] = {}
         self.all_members: list[MemberLike] = list(household.members or ())
+        snapshot = policy.snapshot_date
         self.members = [
-            MemberFacts(m, self.check_id(m.id_number), policy.snapshot_date)
+            MemberFacts(m, self.check_id(m.id_number), snapshot)
             for m in self.all_members
             if is_current(m)
         ]
-        self.id_counts: Counter[str] = Counter(
-            key for f in self.members if (key := _person_key(f.id_info)) is not None
-        )
+        self.id_counts: Counter[str] = Counter()
         """How many current members carry each person key (see ``_person_key``)."""
-        self.heads = [f for f in self.members if f.relation == HEAD]
+        self.heads: list[MemberFacts] = []
+        self.spouse: MemberFacts | None = None
+        for f in self.members:
+            if f.person_key is not None:
+                self.id_counts[f.person_key] += 1
+            if f.relation == HEAD:
+                self.heads.append(f)
+            elif f.relation == SPOUSE and self.spouse is None:
+                self.spouse = f
         self.head = self.heads[0] if len(self.heads) == 1 else None
-        spouses = [f for f in self.members if f.relation == SPOUSE]
-        self.spouse = spouses[0] if spouses else None
         self.income = self._policy_income()
         self.wage_income: Decimal | None = (
             income_rules.money(self.income.wage_income) if self.income is not None else None
@@ -243,11 +264,10 @@ class HouseholdAudit:
 
     def check_id(self, number: str | None, field: str = "member.id_number") -> IdInfo:
         """``check_id`` of a number, computed once per number and field within this audit."""
-        key = f"{field}\0{number or ''}"
+        key = (field, number)
         found = self._id_cache.get(key)
         if found is None:
-            found = check_id(number, today=self.today, field=field)
-            self._id_cache[key] = found
+            found = self._id_cache[key] = check_id(number, today=self.today, field=field)
         return found
 
     def _policy_income(self) -> IncomeLike | None:

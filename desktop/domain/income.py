@@ -12,7 +12,6 @@ always add up to it, so a mismatch is a warning, never an error.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -76,11 +75,22 @@ class IncomeTotals:
 
 def income_totals(income: IncomeLike, member_count: int | None = None) -> IncomeTotals:
     """Total, net and per-capita net income of ``income`` for ``member_count`` people."""
-    total = sum(
-        (money(getattr(income, COMPONENTS[c][0])) for c in INCOME_COMPONENTS),
-        start=ZERO,
+    return _totals_of(
+        {attribute: money(getattr(income, attribute)) for attribute, _label in COMPONENTS.values()},
+        member_count,
     )
-    net = total - money(income.production_costs)
+
+
+def _totals_of(amounts: dict[str, Decimal], member_count: int | None) -> IncomeTotals:
+    """``income_totals`` of the amounts already read (attribute -> ``Decimal``)."""
+    total = (
+        ZERO
+        + amounts["wage_income"]
+        + amounts["business_income"]
+        + amounts["property_income"]
+        + amounts["transfer_income"]
+    )
+    net = total - amounts["production_costs"]
     per_capita = None
     if member_count:
         per_capita = (net / Decimal(member_count)).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -120,8 +130,9 @@ def income_problems(
     def add(code: str, field: str, message: str) -> None:
         found.append(Problem(code, field, INCOME_SEVERITIES[code], message, target))
 
+    stated: dict[str, Decimal] = {}  # attribute -> amount, each read once
     for attribute, label in COMPONENTS.values():
-        amount = money(getattr(income, attribute))
+        amount = stated[attribute] = money(getattr(income, attribute))
         if amount < 0:
             add(
                 INCOME_NEGATIVE,
@@ -129,11 +140,12 @@ def income_problems(
                 f"{label}为负数（{_yuan(amount)}元），收入和支出金额不能小于0，请核对{label}。",
             )
 
-    items = live_items(income)
-    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for item in items:
+    sums: dict[str, Decimal] = {}
+    for item in getattr(income, "items", None) or ():
+        if item.deleted:
+            continue
         amount = money(item.amount)
-        sums[item.component] += amount
+        sums[item.component] = sums.get(item.component, ZERO) + amount
         if amount < 0:
             label = COMPONENTS.get(item.component, (None, item.component))[1]
             add(
@@ -145,17 +157,16 @@ def income_problems(
         if component not in COMPONENTS:
             continue
         attribute, label = COMPONENTS[component]
-        stated = money(getattr(income, attribute))
-        if items_sum != stated:
+        if items_sum != stated[attribute]:
             add(
                 INCOME_ITEMS_MISMATCH,
                 f"income.{attribute}",
-                f"{label}填写为{_yuan(stated)}元，但其明细合计为"
+                f"{label}填写为{_yuan(stated[attribute])}元，但其明细合计为"
                 f"{_yuan(items_sum)}元，两者不一致，请核对{label}或其明细。",
             )
 
     start, end = income.period_start, income.period_end
-    if (start, end) != (policy.income_period_start, policy.income_period_end):
+    if start != policy.income_period_start or end != policy.income_period_end:
         shown = f"{start or '未填'}至{end or '未填'}"
         add(
             INCOME_PERIOD_MISMATCH,
@@ -164,7 +175,7 @@ def income_problems(
             f"{policy.income_period_start}至{policy.income_period_end}，请核对收入计算周期。",
         )
 
-    per_capita = per_capita_net_income(income, member_count)
+    per_capita = _totals_of(stated, member_count).per_capita
     if per_capita is not None:
         if per_capita <= 0:
             add(

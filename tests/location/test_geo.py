@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from desktop.domain.geo import (
+    BandedPolygon,
     LocalProjection,
     bearing_deg,
     compass_direction,
@@ -12,7 +15,9 @@ from desktop.domain.geo import (
     geodesic_m,
     haversine_m,
     in_china,
+    point_in_polygon,
 )
+from desktop.domain.location_settings import location_settings
 
 INSIDE = {
     "漠河": (52.97, 122.54),
@@ -99,3 +104,15 @@ def test_directions_and_distances_read_in_chinese() -> None:
     assert compass_direction(bearing_deg(33.0, 106.0, 32.9, 106.0)) == "南"
     assert describe_distance(850) == "850 米"
     assert describe_distance(12_345) == "12.3 公里"
+
+
+def test_the_banded_outline_answers_as_ray_casting_over_every_edge() -> None:
+    outline = location_settings().china_outline
+    banded = BandedPolygon(outline)
+    rng = random.Random(5)
+    points = [(rng.uniform(60, 150), rng.uniform(0, 60)) for _ in range(3000)]
+    # on and beside the vertices, where a band begins and ends
+    points += [(x + dx, y + dy) for x, y in outline for dx in (-0.5, 0, 0.5) for dy in (-1e-9, 0)]
+    answers = [banded.contains(x, y) for x, y in points]
+    assert answers == [point_in_polygon(x, y, outline) for x, y in points]
+    assert True in answers and False in answers
