@@ -164,6 +164,13 @@ def _day(d: date) -> str:
 
 # --- empty fields of registered households (§3.1 rules 4–16) -------------------------------------
 
+REQUIRED_FIELDS: dict[str, str] = {
+    "household.attribute": "R4_ATTRIBUTE_EMPTY",
+    "household.military_family": "R5_MILITARY_FAMILY_EMPTY",
+}
+"""Field key -> the rule that reports it empty: what a registered household must fill (the form
+marks these labels before saving; the members' are added by ``_empty_field_rule``)."""
+
 
 @_rule("R4_ATTRIBUTE_EMPTY", WARNING, "household", "建档立卡户的贫困户属性为空")
 def _attribute_empty(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
@@ -190,6 +197,7 @@ def _empty_field_rule(
             return None
         return [rule.problem(f"member.{field}", f"{f.who}的{label}为空，请填写{label}。", f.id)]
 
+    REQUIRED_FIELDS[f"member.{field}"] = rule_id
     scope = "（非在校生）" if when is not None else ""
     _rule(rule_id, WARNING, "member", f"建档立卡户成员{scope}的{label}为空")(check)
 

@@ -41,6 +41,8 @@ from desktop.ui.form_fields import (
     INCOME_COMPONENT_LABELS,
     RISK_KIND_LABELS,
     FieldBinder,
+    is_required,
+    required_legend,
     table_choices,
     translated_choices,
 )
@@ -89,6 +91,14 @@ def _scroll(inner: QWidget) -> QScrollArea:
     return scroll
 
 
+def _legend() -> QLabel:
+    """The line under a page that has required fields: what the red asterisk means."""
+    legend = QLabel(required_legend())
+    legend.setTextFormat(Qt.TextFormat.RichText)
+    legend.setObjectName("required_legend")
+    return legend
+
+
 class FieldsPage(QWidget):
     """Household fields in titled groups, two groups a row (basic, conditions, assurances …)."""
 
@@ -121,6 +131,10 @@ class FieldsPage(QWidget):
             binder.add_rows(form, columns)
             grid.addWidget(box, position // 2, position % 2)
             position += 1
+        if any(is_required(f"{binder.entity}.{c}") for _title, columns in groups for c in columns):
+            position += position % 2
+            grid.addWidget(_legend(), position // 2, 0, 1, 2)
+            position += 2
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(position // 2 + 1, 1)

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.codes import implied_sex
 from desktop.domain.idcard import check_id, normalize_id
 from desktop.ui.code_labels import ui_code_table
-from desktop.ui.form_fields import FieldBinder, table_choices
+from desktop.ui.form_fields import FieldBinder, required_legend, table_choices
 from desktop.ui.form_models import GONE_COLOUR, Column, RecordTableModel
 
 HEAD = "01"
@@ -225,6 +225,10 @@ class MemberEditor(QWidget):
         inner_layout = QVBoxLayout(inner)
         inner_layout.addWidget(self.title)
         inner_layout.addLayout(grid)
+        legend = QLabel(required_legend())
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        legend.setObjectName("required_legend")
+        inner_layout.addWidget(legend)
         inner_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
