@@ -466,6 +466,10 @@ _income_rule(income_rules.INCOME_NEGATIVE, "收入、生产经营性支出或收
 _income_rule(income_rules.INCOME_ITEMS_MISMATCH, "收入明细合计与所属收入项不一致")
 _income_rule(income_rules.INCOME_PERIOD_MISMATCH, "收入计算周期与本年度规定的周期不一致")
 _income_rule(income_rules.R45_INCOME_RANGE, "人均纯收入为0或超过{income_plausible_max}元")
+_income_rule(
+    income_rules.INCOME_TOTAL_MISMATCH,
+    "登记的人均纯收入与各项收入按公式计算的不符（如导入的收入对不上）",
+)
 
 
 @_rule(
