@@ -195,7 +195,7 @@ def _military_family_empty(rule: Rule, a: HouseholdAudit) -> list[Problem] | Non
 
 
 def _empty_field_rule(
-    rule_id: str, field: str, label: str, *, when: Callable[[MemberFacts], bool] | None = None
+    rule_id: str, field: str, label: Text, *, when: Callable[[MemberFacts], bool] | None = None
 ) -> None:
     def check(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[Problem] | None:
         if not _registered(a) or (when is not None and not when(f)):
@@ -206,7 +206,7 @@ def _empty_field_rule(
         return [
             rule.problem(
                 f"member.{field}",
-                t("{who}的{label}为空，请填写{label}。", who=f.who, label=term(label)),
+                t("{who}的{label}为空，请填写{label}。", who=f.who, label=label),
                 f.id,
             )
         ]
@@ -216,20 +216,23 @@ def _empty_field_rule(
     _rule(rule_id, WARNING, "member", f"建档立卡户成员{scope}的{label}为空")(check)
 
 
-_empty_field_rule("R6_SEX_EMPTY", "sex", "性别")
-_empty_field_rule("R8_RELATION_EMPTY", "relation", "与户主关系")
-_empty_field_rule("R9_ETHNICITY_EMPTY", "ethnicity", "民族")
-_empty_field_rule("R10_POLITICAL_STATUS_EMPTY", "political_status", "政治面貌")
+_empty_field_rule("R6_SEX_EMPTY", "sex", term("性别"))
+_empty_field_rule("R8_RELATION_EMPTY", "relation", term("与户主关系"))
+_empty_field_rule("R9_ETHNICITY_EMPTY", "ethnicity", term("民族"))
+_empty_field_rule("R10_POLITICAL_STATUS_EMPTY", "political_status", term("政治面貌"))
 _empty_field_rule(
-    "R11_EDUCATION_EMPTY", "education", "文化程度", when=lambda f: f.school_status == NOT_IN_SCHOOL
+    "R11_EDUCATION_EMPTY",
+    "education",
+    term("文化程度"),
+    when=lambda f: f.school_status == NOT_IN_SCHOOL,
 )
-_empty_field_rule("R12_SCHOOL_STATUS_EMPTY", "school_status", "在校生状况")
-_empty_field_rule("R13_HEALTH_EMPTY", "health", "健康状况")
-_empty_field_rule("R14_LABOUR_SKILL_EMPTY", "labour_skill", "劳动技能")
+_empty_field_rule("R12_SCHOOL_STATUS_EMPTY", "school_status", term("在校生状况"))
+_empty_field_rule("R13_HEALTH_EMPTY", "health", term("健康状况"))
+_empty_field_rule("R14_LABOUR_SKILL_EMPTY", "labour_skill", term("劳动技能"))
 _empty_field_rule(
-    "R15_SERIOUS_ILLNESS_INSURANCE_EMPTY", "serious_illness_insurance", "是否参加大病保险"
+    "R15_SERIOUS_ILLNESS_INSURANCE_EMPTY", "serious_illness_insurance", term("是否参加大病保险")
 )
-_empty_field_rule("R16_ACTIVE_MILITARY_EMPTY", "active_military", "是否现役军人")
+_empty_field_rule("R16_ACTIVE_MILITARY_EMPTY", "active_military", term("是否现役军人"))
 
 
 # --- 2021+ rules that apply to 2019 (§3.2) -------------------------------------------------------
