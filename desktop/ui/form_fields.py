@@ -715,7 +715,11 @@ class FieldBinder:
         return widget
 
     def add_rows(self, form: QFormLayout, columns: Iterable[str]) -> None:
-        """Add ``label: widget`` rows to a form layout, in order (which is also the tab order)."""
+        """Add ``label: widget`` rows to a form layout, in order (which is also the tab order).
+
+        A row whose label and field do not fit side by side puts the field under its label,
+        so a long (English) label never widens the page past a 1024-pixel screen."""
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for column in columns:
             widget = self.add(column)
             key = f"{self.entity}.{column}"
