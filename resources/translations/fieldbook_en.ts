@@ -4628,13 +4628,13 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>MemberEditor</name>
     <message>
-        <location filename="../../desktop/ui/member_editor.py" line="+207"/>
-        <location line="+103"/>
+        <location filename="../../desktop/ui/member_editor.py" line="+210"/>
+        <location line="+120"/>
         <source>请在上表选择一名成员</source>
         <translation>Choose a member in the table above</translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="-99"/>
         <source>保险和社会救助</source>
         <translation>Insurance and social assistance</translation>
     </message>
@@ -4644,7 +4644,7 @@ The current database is backed up first; after the restore the database is opene
         <translation>Natural changes (recorded by “Member joins” / “Member leaves”)</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+99"/>
         <source>{0}(已减少,不能修改)</source>
         <translation>{0} (left the household, cannot be changed)</translation>
     </message>
@@ -4678,7 +4678,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>MembersModel</name>
     <message>
-        <location line="-339"/>
+        <location line="-359"/>
         <source>减少</source>
         <translation>left</translation>
     </message>
@@ -4751,7 +4751,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>MembersTab</name>
     <message>
-        <location line="+335"/>
+        <location line="+355"/>
         <source>添加成员(&amp;A)</source>
         <translation>&amp;Add member</translation>
     </message>
