@@ -5302,7 +5302,7 @@ Explanation:</translation>
         <translation>The household has no current members (an empty household). Enter its members, or check whether it should be closed.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>本户没有户主，请把一名家庭成员的“与户主关系”设为“户主”。</source>
         <translation>The household has no head. Set one member’s “Relation to head” to “Head of household”.</translation>
     </message>
@@ -5312,7 +5312,7 @@ Explanation:</translation>
         <translation>The household has {count} heads ({names}); it may have only one. Check “Relation to head”.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>，已减少的{names}可能仍被计入</source>
         <translation>; {names}, who left, may still be counted</translation>
     </message>
@@ -5322,102 +5322,102 @@ Explanation:</translation>
         <translation>{count} other causes of poverty are chosen ({labels}); at most {most} may be. Check the other causes of poverty.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>其他致贫原因中的“{cause}”与主要致贫原因重复，请从其他致贫原因中去掉它。</source>
         <translation>“{cause}” among the other causes of poverty repeats the main cause. Remove it from the other causes.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>本户为{status}，但{year}年度人均纯收入{per_capita}元低于脱贫标准{line}元，请核对收入，或核实是否应当返贫。</source>
         <translation>The household is {status}, but its {year} per-capita net income of {per_capita} yuan is below the exit line of {line} yuan. Check the income, or whether it has returned to poverty.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>本户工资性收入为{wage}元，但没有成员填写务工时间，请核对务工成员的务工时间或工资性收入。</source>
         <translation>The household’s wages are {wage} yuan, but no member has months of work away. Check the working members’ months of work or the wages.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>主要致贫原因为“因病”，但全家成员健康状况都是“健康”，请核对主要致贫原因或成员健康状况。</source>
         <translation>The main cause of poverty is “illness”, but every member’s health is “healthy”. Check the main cause or the members’ health.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>主要致贫原因为“因学”，但全家没有在校生，请核对主要致贫原因或成员的在校生状况。</source>
         <translation>The main cause of poverty is “schooling”, but no member is a student. Check the main cause or the members’ school status.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>主要致贫原因为“因残”，但全家没有残疾成员，请核对主要致贫原因或成员的健康状况、残疾人证。</source>
         <translation>The main cause of poverty is “disability”, but no member is disabled. Check the main cause, or the members’ health and disability certificates.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>本户同时有享受低保的成员（{allowance}）和特困供养人员（{support}），请核对成员的“是否享受低保”和“是否特困供养”。</source>
         <translation>The household has members with the minimum living allowance ({allowance}) and special-support persons ({support}) at once. Check the members’ “Minimum living allowance” and “Special-support person”.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}的证件号码{number}与本户另一名成员相同，同一人不能重复登记，请核对证件号码。</source>
         <translation>{who}: ID number {number} is the same as another member’s; a person cannot be registered twice. Check the ID number.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}的性别为“{sex}”，但身份证号码显示为“{id_sex}”，请核对性别或身份证号码。</source>
         <translation>{who}: sex is “{sex}”, but the ID number says “{id_sex}”. Check the sex or the ID number.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>{who}的出生日期为{birth}，但身份证号码中的出生日期为{id_birth}，请核对出生日期或身份证号码。</source>
         <translation>{who}: date of birth is {birth}, but the ID number gives {id_birth}. Check the date of birth or the ID number.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}与户主关系为“{relation}”，性别应为“{expected}”，但登记为“{sex}”，请核对与户主关系或性别。</source>
         <translation>{who}: relation to head is “{relation}”, so the sex should be “{expected}”, but it is “{sex}”. Check the relation or the sex.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}在{on}为{age}周岁，处于义务教育年龄段，但在校生状况为“非在校生”，请核对在校生状况（如确已失学辍学，请填写失学辍学原因）。</source>
         <translation>{who} is {age} on {on}, of compulsory-school age, but the school status is “not a student”. Check the school status (if the child has left school, give the reason).</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}在{on}为{age}周岁，超过{most}周岁，但在校生状况为“{school_status}”，请核对在校生状况或出生日期。</source>
         <translation>{who} is {age} on {on}, older than {most}, but the school status is “{school_status}”. Check the school status or the date of birth.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}在{on}为{age}周岁，健康状况为“健康”，劳动技能却是“{skill}”，请核对劳动技能或健康状况。</source>
         <translation>{who} is {age} on {on} and healthy, but the labour skills are “{skill}”. Check the labour skills or the health.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}的务工时间为{months}个月，应在0–12个月之间，请核对务工时间。</source>
         <translation>{who}: months of work away are {months}; they must be 0–12. Check the months of work.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>{who}的务工时间为{months}个月，但本户{year}年度工资性收入为0，请核对务工时间或工资性收入。</source>
         <translation>{who} worked away {months} months, but the household’s {year} wages are 0. Check the months of work or the wages.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}的劳动技能为“{skill}”，却有{months}个月务工时间，请核对劳动技能或务工时间。</source>
         <translation>{who}: labour skills are “{skill}”, yet there are {months} months of work away. Check the labour skills or the months of work.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}的健康状况为“残疾”，但没有登记残疾人证（证件类型不是残疾人证，也没有残疾人证号），请补录残疾人证号或核对健康状况。</source>
         <translation>{who}: health is “disabled”, but no disability certificate is recorded (the ID type is not a disability certificate and there is no certificate number). Enter the certificate number or check the health.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}有残疾人证，但健康状况为“{health}”，没有选“残疾”，请核对健康状况或残疾人证。</source>
         <translation>{who} has a disability certificate, but the health is “{health}”, without “disabled”. Check the health or the certificate.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>未填姓名</source>
         <translation>no name</translation>
     </message>
@@ -5427,17 +5427,17 @@ Explanation:</translation>
         <translation>{who} has a reason for leaving (“{reason}”) but no date left, so is still counted in the household. Enter the date left.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>家庭人口数为{recorded}人，但现有家庭成员为{current}人{detail}，请核对家庭人口数和成员的减少登记。</source>
         <translation>The household size is {recorded}, but there are {current} current members{detail}. Check the household size and the members who left.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}的证件类型为残疾人证，证件号码应为20位残疾人证号（身份证号+残疾类别+残疾等级），请核对证件号码或证件类型。</source>
         <translation>{who}: the ID type is a disability certificate, so the ID number must be the 20-character certificate number (ID number + category + grade). Check the ID number or the ID type.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>户主</source>
         <translation>the head</translation>
     </message>
@@ -5452,27 +5452,27 @@ Explanation:</translation>
         <translation>{who}: relation to head is “{relation}”, but the date of birth {birth} is earlier than that of {whom}. Check the date of birth or the relation.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}与户主关系为“{relation}”，但出生日期{birth}晚于{whom}（{junior_birth}），请核对出生日期或与户主关系。</source>
         <translation>{who}: relation to head is “{relation}”, but the date of birth {birth} is later than that of {whom} ({junior_birth}). Check the date of birth or the relation.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{year}年{month}月{day}日办理的{operation}不符合工作日历：{reason}</source>
         <translation>The {operation} done on {year}-{month}-{day} is outside the work calendar: {reason}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>{who}的证件号码是20位残疾人证号，但证件类型为身份证，请把证件类型改为残疾人证。</source>
         <translation>{who}: the ID number is a 20-character disability certificate number, but the ID type is an ID card. Set the ID type to disability certificate.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}的残疾人证号应为20位（身份证号+残疾类别+残疾等级），请核对残疾人证号。</source>
         <translation>{who}: the disability certificate number must have 20 characters (ID number + category + grade). Check it.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>{year}年{month}月{day}日</source>
         <translation>{year}-{month}-{day}</translation>
     </message>
@@ -5542,7 +5542,7 @@ Explanation:</translation>
         <translation>{who} is {age} on {on}, under {least}, so the labour skills should be “{expected}”, but they are “{skill}”. Check the labour skills or the date of birth.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}是务工人员，联系电话“{phone}”不是11位手机号码，请核对。</source>
         <translation>{who} works away, but the phone “{phone}” is not an 11-digit mobile number. Check it.</translation>
     </message>
@@ -5552,52 +5552,52 @@ Explanation:</translation>
         <translation>{who}: the reason for leaving school is “{reason}”, but the health is “healthy”. Check the health or the reason.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>本户{year}年享受了就业扶贫措施，但没有成员填写务工时间，请核对帮扶措施或成员的务工情况。</source>
         <translation>The household received employment assistance in {year}, but no member has months of work away. Check the measures or the members’ work.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>本户为{status}，但登记为危房户或住房安全无保障；有安全住房是脱贫的一票否决指标，请核对住房情况，或核实是否应当返贫。</source>
         <translation>The household is {status}, but lives in a dangerous house or without safe housing; safe housing is a veto condition for exit. Check the housing, or whether it has returned to poverty.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>本户为{status}，但饮水不安全；有安全饮水是脱贫的一票否决指标，请核对饮水情况，或核实是否应当返贫。</source>
         <translation>The household is {status}, but its drinking water is unsafe; safe water is a veto condition for exit. Check the water, or whether it has returned to poverty.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>本户为{status}，但{labels}登记为未实现，请核对“两不愁三保障”，或核实是否应当返贫。</source>
         <translation>The household is {status}, but {labels} is recorded as not met. Check the “two assurances and three guarantees”, or whether it has returned to poverty.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>本户为{status}，但{names}未参加城乡居民基本医疗保险或大病保险；家庭成员全部参加是脱贫的一票否决指标，请核对参保情况。</source>
         <translation>The household is {status}, but {names} lack basic medical or serious-illness insurance; every member insured is a veto condition for exit. Check the insurance.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>本户没有登记已享受的帮扶措施；建档立卡以来的帮扶措施（含稳定脱贫户）要按实际核实勾选（导引第3、10问），请补录。</source>
         <translation>No assistance measures received are recorded; the measures since registration (stably exited households too) must be checked and ticked (guide Q3, Q10). Enter them.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>本户的特困供养方式为集中供养，但仍为未脱贫：分散供养转集中供养的，符合脱贫标准和程序的按照脱贫处理（导引第17问），请核实是否办理脱贫。</source>
         <translation>The household’s special support is centralised, but it is still poor: a move from dispersed to centralised support that meets the exit standard and procedure is handled as an exit (guide Q17). Check whether to exit it.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}（{reason}）经比对为{flags}，须经评议综合研判并登记结论（导引第4、15问）。</source>
         <translation>{who} ({reason}) was found by the cross-check to be {flags}; an appraisal must decide and its decision be recorded (guide Q4, Q15).</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}经比对为{flags}，评议结论为不予纳入，但仍登记为本户成员，请核对。</source>
         <translation>{who} was found by the cross-check to be {flags} and the appraisal excluded them, but they are still a member. Check.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>{who}的{label}为空，请填写{label}。</source>
         <translation>{who}: {label} is empty. Fill it in.</translation>
     </message>
@@ -5607,7 +5607,7 @@ Explanation:</translation>
         <translation>{who} is {age} on {on}, under {least}, yet holds a public-welfare job ({item}). Check who the measure is for.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>增加</source>
         <translation>joined</translation>
     </message>
@@ -5622,47 +5622,137 @@ Explanation:</translation>
         <translation>Special-support person “{name}” was removed as a member with “{reason}”; a move from dispersed to centralised support must not be a member leaving, and one that meets the exit standard and procedure is an exit (guide Q17). Check.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{who}的{change}日期为{day}，晚于{year}年度信息采集时间节点{snapshot}（导引第8问），不应计入本年度，请核对日期。</source>
         <translation>{who}: the date {change} is {day}, after the {year} data snapshot {snapshot} (guide Q8), so it does not count this year. Check the date.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <source>证件号码含有无效字符{shown}，{rule}，请核对。</source>
+        <translation>The ID number contains invalid characters {shown}; {rule}. Check it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>身份证号码</source>
+        <translation>The ID number</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{character}”</source>
+        <translation>“{character}”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>15位旧身份证号码只能由数字组成</source>
+        <translation>an old 15-digit ID number has digits only</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>只能由数字组成（只有第18位校验码可以是X）</source>
+        <translation>it has digits only (only the 18th, the check digit, may be X)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>这是15位旧身份证号码，需换成18位身份证号码（见新身份证或户口簿）。</source>
+        <translation>This is an old 15-digit ID number; replace it with the 18-digit one (on the new ID card or the household register).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}前两位“{province}”不是有效的省级行政区划代码（如陕西为61），请核对号码。</source>
+        <translation>{subject}: the first two digits “{province}” are not a valid province code (Shaanxi is 61). Check the number.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证件号码为空，请填写18位身份证号码（残疾人填写20位残疾人证号）。</source>
+        <translation>The ID number is empty. Enter the 18-digit ID number (the 20-character disability certificate number for a person with a disability).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证件号码长度为{length}位，应为18位身份证号码（残疾人证号为20位），请核对是否多输或漏输。</source>
+        <translation>The ID number has {length} characters; it must have 18 (a disability certificate number 20). Check for a character too many or missing.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>残疾人证号前18位（身份证号码）</source>
+        <translation>The first 18 characters of the disability certificate number (the ID number)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>残疾人证号第19位是残疾类别，应为1–7（1视力 2听力 3言语 4肢体 5智力 6精神 7多重），现为{category}，请按残疾人证核对。</source>
+        <translation>The 19th character of a disability certificate number is the category, 1–7 (1 sight, 2 hearing, 3 speech, 4 physical, 5 intellectual, 6 mental, 7 multiple); it is {category}. Check it against the certificate.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>残疾人证号第20位是残疾等级，应为1–4（一级至四级），现为{grade}，请按残疾人证核对。</source>
+        <translation>The 20th character of a disability certificate number is the grade, 1–4; it is {grade}. Check it against the certificate.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>第7–12位</source>
+        <translation>digits 7–12</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>第7–14位</source>
+        <translation>digits 7–14</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}校验码（第18位）错误，请逐位核对号码。</source>
+        <translation>{subject}: the check digit (the 18th) is wrong. Check the number digit by digit.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}中的出生日期{shown}晚于今天，请核对{positions}。</source>
+        <translation>{subject}: the date of birth {shown} is after today. Check {positions}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}中的出生日期{shown}不是有效日期，请核对{positions}。</source>
+        <translation>{subject}: the date of birth {shown} is not a valid date. Check {positions}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}中的出生日期{shown}早于1900年，请核对{positions}。</source>
+        <translation>{subject}: the date of birth {shown} is before 1900. Check {positions}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>收入计算周期为{start}至{end}，{year}年度应为{policy_start}至{policy_end}，请核对收入计算周期。</source>
         <translation>The income period is {start} to {end}; for {year} it must be {policy_start} to {policy_end}. Check the income period.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>{label}为负数（{amount}元），收入和支出金额不能小于0，请核对{label}。</source>
         <translation>{label} is negative ({amount} yuan); income and costs cannot be below 0. Check {label}.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>{label}的明细项“{item}”为负数（{amount}元），请核对该明细金额。</source>
         <translation>The item “{item}” of {label} is negative ({amount} yuan). Check its amount.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>{label}填写为{stated}元，但其明细合计为{items_sum}元，两者不一致，请核对{label}或其明细。</source>
         <translation>{label} is {stated} yuan, but its items add up to {items_sum} yuan. Check {label} or its items.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>人均纯收入为{per_capita}元（不大于0），请核对各项收入和生产经营性支出。</source>
         <translation>The per-capita net income is {per_capita} yuan (not above 0). Check the income components and the production costs.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>登记的人均纯收入为{recorded}元，但按各项收入计算为{per_capita}元（家庭年收入{total}元，减生产经营性支出后{net}元，{people}人），两者不符，请核对各项收入、生产经营性支出和家庭人口数后保存。</source>
         <translation>The recorded per-capita net income is {recorded} yuan, but the income components give {per_capita} yuan (total {total} yuan, {net} yuan after production costs, {people} people): they do not add up. Check the components, the production costs and the household size, then save.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>人均纯收入为{per_capita}元，超过{most}元，请核对各项收入、生产经营性支出和家庭人口数。</source>
         <translation>The per-capita net income is {per_capita} yuan, above {most} yuan. Check the income components, the production costs and the household size.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>未填</source>
         <translation>not filled</translation>
     </message>
