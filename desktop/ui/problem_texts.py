@@ -158,6 +158,16 @@ PROBLEM_TEXTS = (
     QT_TRANSLATE_NOOP("Problems", "登记的人均纯收入为{recorded}元，但按各项收入计算为{per_capita}元（家庭年收入{total}元，减生产经营性支出后{net}元，{people}人），两者不符，请核对各项收入、生产经营性支出和家庭人口数后保存。"),
     QT_TRANSLATE_NOOP("Problems", "人均纯收入为{per_capita}元，超过{most}元，请核对各项收入、生产经营性支出和家庭人口数。"),
     QT_TRANSLATE_NOOP("Problems", "未填"),
+    QT_TRANSLATE_NOOP("Problems", "没有地理位置: 请用 GPS 采集或手工输入坐标; 户籍在本地、现无住房、整户长期外出的,采集原住址或村委会位置并备注说明、留联系电话"),
+    QT_TRANSLATE_NOOP("Problems", "经度和纬度必须同时填写"),
+    QT_TRANSLATE_NOOP("Problems", "位置没有注明来源(GPS、手工输入、原住址或村委会位置)"),
+    QT_TRANSLATE_NOOP("Problems", "位置没有记录采集时间"),
+    QT_TRANSLATE_NOOP("Problems", "GPS 位置没有记录精度"),
+    QT_TRANSLATE_NOOP("Problems", "未知的位置来源“{source}”"),
+    QT_TRANSLATE_NOOP("Problems", "位置用的是{label}, 但本户没有标为整户长期外出: 只有户籍在本地、现无住房、整户长期外出的户才采集原住址或村委会位置"),
+    QT_TRANSLATE_NOOP("Problems", "位置用的是{label}, 但本户登记有住房 {housing} 平方米: 有住房的应采集住房位置"),
+    QT_TRANSLATE_NOOP("Problems", "位置用的是{label}, 必须备注说明情况(如: 全家在外务工, 原房屋已拆除)"),
+    QT_TRANSLATE_NOOP("Problems", "位置用的是{label}, 必须留存联系电话(手机或带区号的固定电话)"),
 )
 
 

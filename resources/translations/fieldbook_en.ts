@@ -5756,6 +5756,56 @@ Explanation:</translation>
         <source>未填</source>
         <translation>not filled</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>没有地理位置: 请用 GPS 采集或手工输入坐标; 户籍在本地、现无住房、整户长期外出的,采集原住址或村委会位置并备注说明、留联系电话</source>
+        <translation>No location: capture it by GPS or type the coordinates; for a household registered here with no housing and the whole family away, take the original address or the village committee, with a note and a contact phone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>经度和纬度必须同时填写</source>
+        <translation>Latitude and longitude must be filled in together</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置没有注明来源(GPS、手工输入、原住址或村委会位置)</source>
+        <translation>The location does not say where it came from (GPS, typed, original address or village committee)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置没有记录采集时间</source>
+        <translation>The location has no capture time</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GPS 位置没有记录精度</source>
+        <translation>The GPS location has no accuracy recorded</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未知的位置来源“{source}”</source>
+        <translation>Unknown location source “{source}”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置用的是{label}, 但本户没有标为整户长期外出: 只有户籍在本地、现无住房、整户长期外出的户才采集原住址或村委会位置</source>
+        <translation>The location is the {label}, but the household is not marked as away: only a household registered here with no housing and the whole family away takes the original address or the village committee</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置用的是{label}, 但本户登记有住房 {housing} 平方米: 有住房的应采集住房位置</source>
+        <translation>The location is the {label}, but the household has {housing} m² of housing: a household with housing takes the location of its house</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置用的是{label}, 必须备注说明情况(如: 全家在外务工, 原房屋已拆除)</source>
+        <translation>The location is the {label}: a note must explain why (e.g. the whole family works away, the old house was pulled down)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置用的是{label}, 必须留存联系电话(手机或带区号的固定电话)</source>
+        <translation>The location is the {label}: a contact phone must be kept (a mobile, or a landline with its area code)</translation>
+    </message>
 </context>
 <context>
     <name>ProcedureTab</name>
