@@ -40,7 +40,7 @@ from desktop.domain.geo import LatLon
 from desktop.domain.idcard import IdInfo, age_on, check_id
 from desktop.domain.location_rules import household_location_problems
 from desktop.domain.policy import PolicyYear, policy_for
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, Text, problem, t, term
 from desktop.domain.records import HouseholdLike, IncomeLike, MemberLike, is_current
 
 Level = Literal["household", "member"]
@@ -93,9 +93,9 @@ class Rule:
     description: str
     check: Callable[..., Sequence[Problem] | None]
 
-    def problem(self, field: str, message: str, entity_id: str | None) -> Problem:
+    def problem(self, field: str, message: Text | str, entity_id: str | None) -> Problem:
         """A problem of this rule (its id as code, its severity)."""
-        return Problem(self.id, field, self.severity, message, entity_id)
+        return problem(self.id, field, self.severity, message, entity_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +133,14 @@ def _implied_sex(relation: str, head_sex: str | None) -> str | None:
     return implied_sex(relation, head_sex)
 
 
-def _label(table: str, code: str | None) -> str:
-    return code_table(table).label(code) if code else "未填"
+def _label(table: str, code: str | None) -> Text:
+    """A code's label as words the interface translates (未填 when there is none)."""
+    return term(code_table(table).label(code) if code else "未填")
+
+
+def _name(name: str | None) -> Text:
+    """成员“张三” (成员“未填姓名” when the name is empty)."""
+    return t("成员“{name}”", name=name or term("未填姓名"))
 
 
 class MemberFacts:
@@ -205,9 +211,9 @@ class MemberFacts:
         )
 
     @property
-    def who(self) -> str:
-        """The member as messages name them: ``成员“张三”``."""
-        return f"成员“{self.member.name or '未填姓名'}”"
+    def who(self) -> Text:
+        """The member as messages name them: ``成员“张三”`` (made only when a message needs it)."""
+        return _name(self.member.name)
 
 
 _NO_HEALTH: frozenset[str] = frozenset()
@@ -308,7 +314,7 @@ def _no_members(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     return [
         rule.problem(
             "household.members",
-            "本户没有现有家庭成员（空户），请补录家庭成员，或核实该户是否应当注销。",
+            t("本户没有现有家庭成员（空户），请补录家庭成员，或核实该户是否应当注销。"),
             a.id,
         )
     ]
@@ -337,11 +343,18 @@ def _operation_outside_calendar(rule: Rule, a: HouseholdAudit) -> list[Problem] 
             continue
         refused = calendar_problems(op, policy=a.policy, moment=record.done_at)
         if refused:
-            day = f"{record.done_at.year}年{record.done_at.month}月{record.done_at.day}日"
+            done = record.done_at
             found.append(
                 rule.problem(
                     "household.status",
-                    f"{day}办理的{operation_label(op)}不符合工作日历：{refused[0].message}",
+                    t(
+                        "{year}年{month}月{day}日办理的{operation}不符合工作日历：{reason}",
+                        year=done.year,
+                        month=done.month,
+                        day=done.day,
+                        operation=term(operation_label(op)),
+                        reason=refused[0].words,
+                    ),
                     a.id,
                 )
             )
@@ -355,7 +368,7 @@ def _no_head(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     return [
         rule.problem(
             "member.relation",
-            "本户没有户主，请把一名家庭成员的“与户主关系”设为“户主”。",
+            t("本户没有户主，请把一名家庭成员的“与户主关系”设为“户主”。"),
             a.id,
         )
     ]
@@ -365,11 +378,14 @@ def _no_head(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
 def _several_heads(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     if len(a.heads) < 2:
         return None
-    names = "、".join(f.who for f in a.heads)
     return [
         rule.problem(
             "member.relation",
-            f"本户有{len(a.heads)}个户主（{names}），只能有一个户主，请核对“与户主关系”。",
+            t(
+                "本户有{count}个户主（{names}），只能有一个户主，请核对“与户主关系”。",
+                count=len(a.heads),
+                names=[f.who for f in a.heads],
+            ),
             a.id,
         )
     ]
@@ -389,9 +405,11 @@ def _dead_member_counted(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
         found.append(
             rule.problem(
                 "member.left_date",
-                f"成员“{m.name or '未填姓名'}”已登记减少原因“"
-                f"{_label('natural_change_reason', m.left_reason)}”，但没有减少日期，"
-                "仍被计入家庭人口，请填写减少日期。",
+                t(
+                    "{who}已登记减少原因“{reason}”，但没有减少日期，仍被计入家庭人口，请填写减少日期。",
+                    who=_name(m.name),
+                    reason=_label("natural_change_reason", m.left_reason),
+                ),
                 m.id,
             )
         )
@@ -402,16 +420,19 @@ def _dead_member_counted(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
             for m in a.all_members
             if not m.deleted and (m.left_date is not None or m.left_reason == DEATH)
         ]
-        detail = ""
+        detail: Text | str = ""
         if left and recorded > len(a.members):
-            detail = (
-                "，已减少的" + "、".join(f"“{m.name or '未填姓名'}”" for m in left) + "可能仍被计入"
-            )
+            detail = t("，已减少的{names}可能仍被计入", names=[_name(m.name) for m in left])
         found.append(
             rule.problem(
                 "household.member_count",
-                f"家庭人口数为{recorded}人，但现有家庭成员为{len(a.members)}人{detail}，"
-                "请核对家庭人口数和成员的减少登记。",
+                t(
+                    "家庭人口数为{recorded}人，但现有家庭成员为{current}人{detail}，"
+                    "请核对家庭人口数和成员的减少登记。",
+                    recorded=recorded,
+                    current=len(a.members),
+                    detail=detail,
+                ),
                 a.id,
             )
         )
@@ -423,12 +444,15 @@ def _too_many_other_causes(rule: Rule, a: HouseholdAudit) -> list[Problem] | Non
     others = a.other_causes
     if len(others) <= MAX_OTHER_CAUSES:
         return None
-    labels = "、".join(_label("poverty_cause", c) for c in others)
     return [
         rule.problem(
             "household.other_causes",
-            f"其他致贫原因选了{len(others)}项（{labels}），最多只能选{MAX_OTHER_CAUSES}项，"
-            "请核对其他致贫原因。",
+            t(
+                "其他致贫原因选了{count}项（{labels}），最多只能选{most}项，请核对其他致贫原因。",
+                count=len(others),
+                labels=[_label("poverty_cause", c) for c in others],
+                most=MAX_OTHER_CAUSES,
+            ),
             a.id,
         )
     ]
@@ -442,8 +466,10 @@ def _other_cause_repeats_main(rule: Rule, a: HouseholdAudit) -> list[Problem] | 
     return [
         rule.problem(
             "household.other_causes",
-            f"其他致贫原因中的“{_label('poverty_cause', main)}”与主要致贫原因重复，"
-            "请从其他致贫原因中去掉它。",
+            t(
+                "其他致贫原因中的“{cause}”与主要致贫原因重复，请从其他致贫原因中去掉它。",
+                cause=_label("poverty_cause", main),
+            ),
             a.id,
         )
     ]
@@ -460,6 +486,10 @@ _income_rule(income_rules.INCOME_NEGATIVE, "收入、生产经营性支出或收
 _income_rule(income_rules.INCOME_ITEMS_MISMATCH, "收入明细合计与所属收入项不一致")
 _income_rule(income_rules.INCOME_PERIOD_MISMATCH, "收入计算周期与本年度规定的周期不一致")
 _income_rule(income_rules.R45_INCOME_RANGE, "人均纯收入为0或超过{income_plausible_max}元")
+_income_rule(
+    income_rules.INCOME_TOTAL_MISMATCH,
+    "登记的人均纯收入与各项收入按公式计算的不符（如导入的收入对不上）",
+)
 
 
 @_rule(
@@ -478,8 +508,14 @@ def _exited_below_line(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     return [
         rule.problem(
             "income.wage_income",
-            f"本户为{_label('status', a.status)}，但{a.policy.year}年度人均纯收入"
-            f"{per_capita}元低于脱贫标准{line}元，请核对收入，或核实是否应当返贫。",
+            t(
+                "本户为{status}，但{year}年度人均纯收入{per_capita}元低于脱贫标准{line}元，"
+                "请核对收入，或核实是否应当返贫。",
+                status=_label("status", a.status),
+                year=a.policy.year,
+                per_capita=per_capita,
+                line=line,
+            ),
             a.id,
         )
     ]
@@ -495,7 +531,10 @@ def _wage_without_work_months(rule: Rule, a: HouseholdAudit) -> list[Problem] | 
     return [
         rule.problem(
             "member.work_months",
-            f"本户工资性收入为{wage}元，但没有成员填写务工时间，请核对务工成员的务工时间或工资性收入。",
+            t(
+                "本户工资性收入为{wage}元，但没有成员填写务工时间，请核对务工成员的务工时间或工资性收入。",
+                wage=wage,
+            ),
             a.id,
         )
     ]
@@ -514,7 +553,9 @@ def _illness_cause_all_healthy(rule: Rule, a: HouseholdAudit) -> list[Problem] |
     return [
         rule.problem(
             "household.main_cause",
-            "主要致贫原因为“因病”，但全家成员健康状况都是“健康”，请核对主要致贫原因或成员健康状况。",
+            t(
+                "主要致贫原因为“因病”，但全家成员健康状况都是“健康”，请核对主要致贫原因或成员健康状况。"
+            ),
             a.id,
         )
     ]
@@ -527,7 +568,7 @@ def _education_cause_no_student(rule: Rule, a: HouseholdAudit) -> list[Problem] 
     return [
         rule.problem(
             "household.main_cause",
-            "主要致贫原因为“因学”，但全家没有在校生，请核对主要致贫原因或成员的在校生状况。",
+            t("主要致贫原因为“因学”，但全家没有在校生，请核对主要致贫原因或成员的在校生状况。"),
             a.id,
         )
     ]
@@ -542,7 +583,9 @@ def _disability_cause_no_disabled(rule: Rule, a: HouseholdAudit) -> list[Problem
     return [
         rule.problem(
             "household.main_cause",
-            "主要致贫原因为“因残”，但全家没有残疾成员，请核对主要致贫原因或成员的健康状况、残疾人证。",
+            t(
+                "主要致贫原因为“因残”，但全家没有残疾成员，请核对主要致贫原因或成员的健康状况、残疾人证。"
+            ),
             a.id,
         )
     ]
@@ -562,8 +605,12 @@ def _min_living_and_special_support(rule: Rule, a: HouseholdAudit) -> list[Probl
     return [
         rule.problem(
             "member.min_living_allowance",
-            f"本户同时有享受低保的成员（{'、'.join(f.who for f in allowance)}）和特困供养人员"
-            f"（{'、'.join(f.who for f in support)}），请核对成员的“是否享受低保”和“是否特困供养”。",
+            t(
+                "本户同时有享受低保的成员（{allowance}）和特困供养人员（{support}），"
+                "请核对成员的“是否享受低保”和“是否特困供养”。",
+                allowance=[f.who for f in allowance],
+                support=[f.who for f in support],
+            ),
             a.id,
         )
     ]
@@ -573,9 +620,12 @@ def _min_living_and_special_support(rule: Rule, a: HouseholdAudit) -> list[Probl
 
 
 def _id_problems(rule: Rule, f: MemberFacts, wanted: Callable[[Problem], bool]) -> list[Problem]:
-    return [
-        rule.problem(p.field, f"{f.who}：{p.message}", f.id) for p in f.id_problems if wanted(p)
-    ]
+    return [rule.problem(p.field, _whose(f, p), f.id) for p in f.id_problems if wanted(p)]
+
+
+def _whose(f: MemberFacts, p: Problem) -> Text:
+    """A member's problem found by another check (the ID's): ``成员“张三”：…``."""
+    return t("{who}：{message}", who=f.who, message=p.words)
 
 
 @_rule("R40_ID_LENGTH", ERROR, "member", "证件号码为空或长度异常（不是18位身份证、20位残疾人证号）")
@@ -619,8 +669,11 @@ def _disability_cert_number(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> li
         found.append(
             rule.problem(
                 "member.id_number",
-                f"{f.who}的证件类型为残疾人证，证件号码应为20位残疾人证号（身份证号+残疾类别+残疾等级），"
-                "请核对证件号码或证件类型。",
+                t(
+                    "{who}的证件类型为残疾人证，证件号码应为20位残疾人证号（身份证号+残疾类别+残疾等级），"
+                    "请核对证件号码或证件类型。",
+                    who=f.who,
+                ),
                 f.id,
             )
         )
@@ -628,7 +681,10 @@ def _disability_cert_number(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> li
         found.append(
             rule.problem(
                 "member.id_type",
-                f"{f.who}的证件号码是20位残疾人证号，但证件类型为身份证，请把证件类型改为残疾人证。",
+                t(
+                    "{who}的证件号码是20位残疾人证号，但证件类型为身份证，请把证件类型改为残疾人证。",
+                    who=f.who,
+                ),
                 f.id,
             )
         )
@@ -638,15 +694,16 @@ def _disability_cert_number(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> li
             found.append(
                 rule.problem(
                     "member.disability_cert_number",
-                    f"{f.who}的残疾人证号应为20位（身份证号+残疾类别+残疾等级），请核对残疾人证号。",
+                    t(
+                        "{who}的残疾人证号应为20位（身份证号+残疾类别+残疾等级），请核对残疾人证号。",
+                        who=f.who,
+                    ),
                     f.id,
                 )
             )
         elif not cert.is_valid:
             found.extend(
-                rule.problem(p.field, f"{f.who}：{p.message}", f.id)
-                for p in cert.problems
-                if p.is_error
+                rule.problem(p.field, _whose(f, p), f.id) for p in cert.problems if p.is_error
             )
     return found
 
@@ -665,7 +722,11 @@ def _duplicate_id(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[Problem
     return [
         rule.problem(
             "member.id_number",
-            f"{f.who}的证件号码{number}与本户另一名成员相同，同一人不能重复登记，请核对证件号码。",
+            t(
+                "{who}的证件号码{number}与本户另一名成员相同，同一人不能重复登记，请核对证件号码。",
+                who=f.who,
+                number=number,
+            ),
             f.id,
         )
     ]
@@ -679,8 +740,12 @@ def _sex_id(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[Problem] | No
     return [
         rule.problem(
             "member.sex",
-            f"{f.who}的性别为“{_label('sex', sex)}”，但身份证号码显示为“{_label('sex', info.sex)}”，"
-            "请核对性别或身份证号码。",
+            t(
+                "{who}的性别为“{sex}”，但身份证号码显示为“{id_sex}”，请核对性别或身份证号码。",
+                who=f.who,
+                sex=_label("sex", sex),
+                id_sex=_label("sex", info.sex),  # type: ignore[union-attr]
+            ),
             f.id,
         )
     ]
@@ -694,8 +759,13 @@ def _birth_date_mismatch(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[
     return [
         rule.problem(
             "member.birth_date",
-            f"{f.who}的出生日期为{birth}，但身份证号码中的出生日期为{info.birth_date}，"
-            "请核对出生日期或身份证号码。",
+            t(
+                "{who}的出生日期为{birth}，但身份证号码中的出生日期为{id_birth}，"
+                "请核对出生日期或身份证号码。",
+                who=f.who,
+                birth=birth,
+                id_birth=info.birth_date,  # type: ignore[union-attr]
+            ),
             f.id,
         )
     ]
@@ -715,8 +785,14 @@ def _sex_relation(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[Problem
     return [
         rule.problem(
             "member.relation",
-            f"{f.who}与户主关系为“{_label('relation', relation)}”，性别应为“{_label('sex', expected)}”，"
-            f"但登记为“{_label('sex', f.sex)}”，请核对与户主关系或性别。",
+            t(
+                "{who}与户主关系为“{relation}”，性别应为“{expected}”，但登记为“{sex}”，"
+                "请核对与户主关系或性别。",
+                who=f.who,
+                relation=_label("relation", relation),
+                expected=_label("sex", expected),
+                sex=_label("sex", f.sex),
+            ),
             f.id,
         )
     ]
@@ -738,12 +814,18 @@ def _child_older_than_parent(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> l
         older_than = [p for p in elders if birth < p.birth]  # type: ignore[operator]
         if not older_than:
             return None
-        whom = "、".join("户主" if p is a.head else "户主配偶" for p in older_than)
+        whom = [term("户主") if p is a.head else term("户主配偶") for p in older_than]
         return [
             rule.problem(
                 "member.birth_date",
-                f"{f.who}与户主关系为“{label}”，但出生日期{birth}早于{whom}，"
-                "请核对出生日期或与户主关系。",
+                t(
+                    "{who}与户主关系为“{relation}”，但出生日期{birth}早于{whom}，"
+                    "请核对出生日期或与户主关系。",
+                    who=f.who,
+                    relation=label,
+                    birth=birth,
+                    whom=whom,
+                ),
                 f.id,
             )
         ]
@@ -751,12 +833,18 @@ def _child_older_than_parent(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> l
         junior = a.spouse if relation in SPOUSE_ELDERS and a.spouse is not None else a.head
         if junior is None or junior.birth is None or birth <= junior.birth:
             return None
-        whom = "户主" if junior is a.head else "户主配偶"
         return [
             rule.problem(
                 "member.birth_date",
-                f"{f.who}与户主关系为“{label}”，但出生日期{birth}晚于{whom}（{junior.birth}），"
-                "请核对出生日期或与户主关系。",
+                t(
+                    "{who}与户主关系为“{relation}”，但出生日期{birth}晚于{whom}（{junior_birth}），"
+                    "请核对出生日期或与户主关系。",
+                    who=f.who,
+                    relation=label,
+                    birth=birth,
+                    whom=term("户主") if junior is a.head else term("户主配偶"),
+                    junior_birth=junior.birth,
+                ),
                 f.id,
             )
         ]
@@ -780,8 +868,13 @@ def _school_age_not_in_school(
     return [
         rule.problem(
             "member.school_status",
-            f"{f.who}在{p.snapshot_date}为{f.age}周岁，处于义务教育年龄段，但在校生状况为“非在校生”，"
-            "请核对在校生状况（如确已失学辍学，请填写失学辍学原因）。",
+            t(
+                "{who}在{on}为{age}周岁，处于义务教育年龄段，但在校生状况为“非在校生”，"
+                "请核对在校生状况（如确已失学辍学，请填写失学辍学原因）。",
+                who=f.who,
+                on=p.snapshot_date,
+                age=f.age,
+            ),
             f.id,
         )
     ]
@@ -800,8 +893,15 @@ def _student_too_old(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[Prob
     return [
         rule.problem(
             "member.school_status",
-            f"{f.who}在{p.snapshot_date}为{f.age}周岁，超过{p.school_age_max}周岁，但在校生状况为“"
-            f"{_label('school_status', f.school_status)}”，请核对在校生状况或出生日期。",
+            t(
+                "{who}在{on}为{age}周岁，超过{most}周岁，但在校生状况为“{school_status}”，"
+                "请核对在校生状况或出生日期。",
+                who=f.who,
+                on=p.snapshot_date,
+                age=f.age,
+                most=p.school_age_max,
+                school_status=_label("school_status", f.school_status),
+            ),
             f.id,
         )
     ]
@@ -822,8 +922,14 @@ def _working_age_no_labour(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> lis
     return [
         rule.problem(
             "member.labour_skill",
-            f"{f.who}在{p.snapshot_date}为{f.age}周岁，健康状况为“健康”，劳动技能却是“"
-            f"{_label('labour_skill', skill)}”，请核对劳动技能或健康状况。",
+            t(
+                "{who}在{on}为{age}周岁，健康状况为“健康”，劳动技能却是“{skill}”，"
+                "请核对劳动技能或健康状况。",
+                who=f.who,
+                on=p.snapshot_date,
+                age=f.age,
+                skill=_label("labour_skill", skill),
+            ),
             f.id,
         )
     ]
@@ -837,7 +943,11 @@ def _work_months(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[Problem]
     return [
         rule.problem(
             "member.work_months",
-            f"{f.who}的务工时间为{months}个月，应在0–12个月之间，请核对务工时间。",
+            t(
+                "{who}的务工时间为{months}个月，应在0–12个月之间，请核对务工时间。",
+                who=f.who,
+                months=months,
+            ),
             f.id,
         )
     ]
@@ -853,8 +963,13 @@ def _work_months_without_wage(
     return [
         rule.problem(
             "member.work_months",
-            f"{f.who}的务工时间为{months}个月，但本户{a.policy.year}年度工资性收入为0，"
-            "请核对务工时间或工资性收入。",
+            t(
+                "{who}的务工时间为{months}个月，但本户{year}年度工资性收入为0，"
+                "请核对务工时间或工资性收入。",
+                who=f.who,
+                months=months,
+                year=a.policy.year,
+            ),
             f.id,
         )
     ]
@@ -868,8 +983,12 @@ def _no_labour_but_working(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> lis
     return [
         rule.problem(
             "member.labour_skill",
-            f"{f.who}的劳动技能为“{_label('labour_skill', skill)}”，却有{months}个月务工时间，"
-            "请核对劳动技能或务工时间。",
+            t(
+                "{who}的劳动技能为“{skill}”，却有{months}个月务工时间，请核对劳动技能或务工时间。",
+                who=f.who,
+                skill=_label("labour_skill", skill),
+                months=months,
+            ),
             f.id,
         )
     ]
@@ -882,8 +1001,11 @@ def _disabled_without_cert(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> lis
     return [
         rule.problem(
             "member.disability_cert_number",
-            f"{f.who}的健康状况为“残疾”，但没有登记残疾人证（证件类型不是残疾人证，也没有残疾人证号），"
-            "请补录残疾人证号或核对健康状况。",
+            t(
+                "{who}的健康状况为“残疾”，但没有登记残疾人证（证件类型不是残疾人证，也没有残疾人证号），"
+                "请补录残疾人证号或核对健康状况。",
+                who=f.who,
+            ),
             f.id,
         )
     ]
@@ -893,11 +1015,14 @@ def _disabled_without_cert(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> lis
 def _cert_but_not_disabled(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[Problem] | None:
     if not f.has_disability_cert or not f.health or DISABLED in f.health:
         return None
-    shown = "、".join(_label("health", c) for c in sorted(f.health))
     return [
         rule.problem(
             "member.health",
-            f"{f.who}有残疾人证，但健康状况为“{shown}”，没有选“残疾”，请核对健康状况或残疾人证。",
+            t(
+                "{who}有残疾人证，但健康状况为“{health}”，没有选“残疾”，请核对健康状况或残疾人证。",
+                who=f.who,
+                health=[_label("health", c) for c in sorted(f.health)],
+            ),
             f.id,
         )
     ]

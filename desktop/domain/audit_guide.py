@@ -36,7 +36,7 @@ from desktop.domain.codes import code_table
 from desktop.domain.operations import Operation, is_centralised
 from desktop.domain.phone import normalize_phone
 from desktop.domain.policy import PolicyYear
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, Text, t, term
 
 if TYPE_CHECKING:  # audit.py imports this module while it is itself being imported
     from desktop.domain.audit import HouseholdAudit, MemberFacts, Rule
@@ -150,37 +150,52 @@ def _get(obj: Any, name: str) -> Any:
     return getattr(obj, name, None)
 
 
-def _label(table: str, code: str | None) -> str:
-    return code_table(table).label(code) if code else "未填"
+def _label(table: str, code: str | None) -> Text:
+    """A code's label as words the interface translates (未填 when there is none)."""
+    return term(code_table(table).label(code) if code else "未填")
+
+
+def _name(name: str | None) -> Text:
+    """成员“张三”, as the audit's ``MemberFacts.who`` words it."""
+    return t("成员“{name}”", name=name or term("未填姓名"))
 
 
 def _registered(a: HouseholdAudit) -> bool:
     return a.status in REGISTERED
 
 
-def _day(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+def _day(d: date) -> Text:
+    return t("{year}年{month}月{day}日", year=d.year, month=d.month, day=d.day)
 
 
 # --- empty fields of registered households (§3.1 rules 4–16) -------------------------------------
+
+REQUIRED_FIELDS: dict[str, str] = {
+    "household.attribute": "R4_ATTRIBUTE_EMPTY",
+    "household.military_family": "R5_MILITARY_FAMILY_EMPTY",
+}
+"""Field key -> the rule that reports it empty: what a registered household must fill (the form
+marks these labels before saving; the members' are added by ``_empty_field_rule``)."""
 
 
 @_rule("R4_ATTRIBUTE_EMPTY", WARNING, "household", "建档立卡户的贫困户属性为空")
 def _attribute_empty(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     if not _registered(a) or getattr(a.household, "attribute", NOT_LOADED) is not None:
         return None
-    return [rule.problem("household.attribute", "本户的贫困户属性为空，请填写贫困户属性。", a.id)]
+    return [
+        rule.problem("household.attribute", t("本户的贫困户属性为空，请填写贫困户属性。"), a.id)
+    ]
 
 
 @_rule("R5_MILITARY_FAMILY_EMPTY", WARNING, "household", "建档立卡户的是否军烈属为空")
 def _military_family_empty(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     if not _registered(a) or getattr(a.household, "military_family", NOT_LOADED) is not None:
         return None
-    return [rule.problem("household.military_family", "本户的“是否军烈属”为空，请填写。", a.id)]
+    return [rule.problem("household.military_family", t("本户的“是否军烈属”为空，请填写。"), a.id)]
 
 
 def _empty_field_rule(
-    rule_id: str, field: str, label: str, *, when: Callable[[MemberFacts], bool] | None = None
+    rule_id: str, field: str, label: Text, *, when: Callable[[MemberFacts], bool] | None = None
 ) -> None:
     def check(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[Problem] | None:
         if not _registered(a) or (when is not None and not when(f)):
@@ -188,26 +203,36 @@ def _empty_field_rule(
         value = getattr(f.member, field, NOT_LOADED)
         if value is NOT_LOADED or (value is not None and value != "" and value != []):
             return None
-        return [rule.problem(f"member.{field}", f"{f.who}的{label}为空，请填写{label}。", f.id)]
+        return [
+            rule.problem(
+                f"member.{field}",
+                t("{who}的{label}为空，请填写{label}。", who=f.who, label=label),
+                f.id,
+            )
+        ]
 
+    REQUIRED_FIELDS[f"member.{field}"] = rule_id
     scope = "（非在校生）" if when is not None else ""
     _rule(rule_id, WARNING, "member", f"建档立卡户成员{scope}的{label}为空")(check)
 
 
-_empty_field_rule("R6_SEX_EMPTY", "sex", "性别")
-_empty_field_rule("R8_RELATION_EMPTY", "relation", "与户主关系")
-_empty_field_rule("R9_ETHNICITY_EMPTY", "ethnicity", "民族")
-_empty_field_rule("R10_POLITICAL_STATUS_EMPTY", "political_status", "政治面貌")
+_empty_field_rule("R6_SEX_EMPTY", "sex", term("性别"))
+_empty_field_rule("R8_RELATION_EMPTY", "relation", term("与户主关系"))
+_empty_field_rule("R9_ETHNICITY_EMPTY", "ethnicity", term("民族"))
+_empty_field_rule("R10_POLITICAL_STATUS_EMPTY", "political_status", term("政治面貌"))
 _empty_field_rule(
-    "R11_EDUCATION_EMPTY", "education", "文化程度", when=lambda f: f.school_status == NOT_IN_SCHOOL
+    "R11_EDUCATION_EMPTY",
+    "education",
+    term("文化程度"),
+    when=lambda f: f.school_status == NOT_IN_SCHOOL,
 )
-_empty_field_rule("R12_SCHOOL_STATUS_EMPTY", "school_status", "在校生状况")
-_empty_field_rule("R13_HEALTH_EMPTY", "health", "健康状况")
-_empty_field_rule("R14_LABOUR_SKILL_EMPTY", "labour_skill", "劳动技能")
+_empty_field_rule("R12_SCHOOL_STATUS_EMPTY", "school_status", term("在校生状况"))
+_empty_field_rule("R13_HEALTH_EMPTY", "health", term("健康状况"))
+_empty_field_rule("R14_LABOUR_SKILL_EMPTY", "labour_skill", term("劳动技能"))
 _empty_field_rule(
-    "R15_SERIOUS_ILLNESS_INSURANCE_EMPTY", "serious_illness_insurance", "是否参加大病保险"
+    "R15_SERIOUS_ILLNESS_INSURANCE_EMPTY", "serious_illness_insurance", term("是否参加大病保险")
 )
-_empty_field_rule("R16_ACTIVE_MILITARY_EMPTY", "active_military", "是否现役军人")
+_empty_field_rule("R16_ACTIVE_MILITARY_EMPTY", "active_military", term("是否现役军人"))
 
 
 # --- 2021+ rules that apply to 2019 (§3.2) -------------------------------------------------------
@@ -226,9 +251,16 @@ def _child_labour_skill(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[P
     return [
         rule.problem(
             "member.labour_skill",
-            f"{f.who}在{a.policy.snapshot_date}为{f.age}周岁，不满{a.policy.labour_age_min}周岁，"
-            f"劳动技能应为“{_label('labour_skill', NO_LABOUR_AT_ALL)}”，但登记为“"
-            f"{_label('labour_skill', skill)}”，请核对劳动技能或出生日期。",
+            t(
+                "{who}在{on}为{age}周岁，不满{least}周岁，劳动技能应为“{expected}”，但登记为“{skill}”，"
+                "请核对劳动技能或出生日期。",
+                who=f.who,
+                on=a.policy.snapshot_date,
+                age=f.age,
+                least=a.policy.labour_age_min,
+                expected=_label("labour_skill", NO_LABOUR_AT_ALL),
+                skill=_label("labour_skill", skill),
+            ),
             f.id,
         )
     ]
@@ -252,7 +284,11 @@ def _worker_phone(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list[Problem
     return [
         rule.problem(
             "member.phone",
-            f"{f.who}是务工人员，联系电话“{phone}”不是11位手机号码，请核对。",
+            t(
+                "{who}是务工人员，联系电话“{phone}”不是11位手机号码，请核对。",
+                who=f.who,
+                phone=phone,
+            ),
             f.id,
         )
     ]
@@ -274,7 +310,11 @@ def _dropout_reason_healthy(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> li
     return [
         rule.problem(
             "member.health",
-            f"{f.who}的失学辍学原因为“{reason}”，但健康状况为“健康”，请核对健康状况或失学辍学原因。",
+            t(
+                "{who}的失学辍学原因为“{reason}”，但健康状况为“健康”，请核对健康状况或失学辍学原因。",
+                who=f.who,
+                reason=reason,
+            ),
             f.id,
         )
     ]
@@ -301,8 +341,11 @@ def _employment_measure_no_worker(rule: Rule, a: HouseholdAudit) -> list[Problem
     return [
         rule.problem(
             "member.work_months",
-            f"本户{a.policy.year}年享受了就业扶贫措施，但没有成员填写务工时间，"
-            "请核对帮扶措施或成员的务工情况。",
+            t(
+                "本户{year}年享受了就业扶贫措施，但没有成员填写务工时间，"
+                "请核对帮扶措施或成员的务工情况。",
+                year=a.policy.year,
+            ),
             a.id,
         )
     ]
@@ -324,9 +367,15 @@ def _welfare_job_under_age(rule: Rule, a: HouseholdAudit) -> list[Problem] | Non
         found.append(
             rule.problem(
                 "assistance_measure.member_id",
-                f"{f.who}在{a.policy.snapshot_date}为{f.age}周岁，不满{a.policy.labour_age_min}周岁，"
-                f"却登记享受公益岗位（{_label('assistance_category', m.item or m.category)}），"
-                "请核对帮扶措施的对象。",
+                t(
+                    "{who}在{on}为{age}周岁，不满{least}周岁，却登记享受公益岗位（{item}），"
+                    "请核对帮扶措施的对象。",
+                    who=f.who,
+                    on=a.policy.snapshot_date,
+                    age=f.age,
+                    least=a.policy.labour_age_min,
+                    item=_label("assistance_category", m.item or m.category),
+                ),
                 f.id,
             )
         )
@@ -351,8 +400,11 @@ def _exited_unsafe_house(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     return [
         rule.problem(
             "household.dangerous_house",
-            f"本户为{_label('status', a.status)}，但登记为危房户或住房安全无保障；"
-            "有安全住房是脱贫的一票否决指标，请核对住房情况，或核实是否应当返贫。",
+            t(
+                "本户为{status}，但登记为危房户或住房安全无保障；"
+                "有安全住房是脱贫的一票否决指标，请核对住房情况，或核实是否应当返贫。",
+                status=_label("status", a.status),
+            ),
             a.id,
         )
     ]
@@ -376,8 +428,11 @@ def _exited_unsafe_water(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     return [
         rule.problem(
             "household.drinking_water_safe",
-            f"本户为{_label('status', a.status)}，但饮水不安全；有安全饮水是脱贫的一票否决指标，"
-            "请核对饮水情况，或核实是否应当返贫。",
+            t(
+                "本户为{status}，但饮水不安全；有安全饮水是脱贫的一票否决指标，"
+                "请核对饮水情况，或核实是否应当返贫。",
+                status=_label("status", a.status),
+            ),
             a.id,
         )
     ]
@@ -396,12 +451,14 @@ def _exited_not_assured(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     failed = [n for n in names if _get(a.household, n) is False]
     if not failed:
         return None
-    labels = "、".join(monitoring.ASSURANCES[n] for n in failed)
     return [
         rule.problem(
             f"household.{failed[0]}",
-            f"本户为{_label('status', a.status)}，但{labels}登记为未实现，"
-            "请核对“两不愁三保障”，或核实是否应当返贫。",
+            t(
+                "本户为{status}，但{labels}登记为未实现，请核对“两不愁三保障”，或核实是否应当返贫。",
+                status=_label("status", a.status),
+                labels=[term(monitoring.ASSURANCES[n]) for n in failed],
+            ),
             a.id,
         )
     ]
@@ -427,8 +484,12 @@ def _exited_uninsured(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
     return [
         rule.problem(
             "member.basic_medical_insurance",
-            f"本户为{_label('status', a.status)}，但{'、'.join(uninsured)}未参加城乡居民基本医疗保险"
-            "或大病保险；家庭成员全部参加是脱贫的一票否决指标，请核对参保情况。",
+            t(
+                "本户为{status}，但{names}未参加城乡居民基本医疗保险"
+                "或大病保险；家庭成员全部参加是脱贫的一票否决指标，请核对参保情况。",
+                status=_label("status", a.status),
+                names=uninsured,
+            ),
             a.id,
         )
     ]
@@ -449,15 +510,22 @@ def _change_after_snapshot(rule: Rule, a: HouseholdAudit) -> list[Problem] | Non
     for m in a.all_members:
         if m.deleted:
             continue
-        for field, label in (("joined_date", "增加"), ("left_date", "减少")):
+        for field, label in (("joined_date", term("增加")), ("left_date", term("减少"))):
             day = _get(m, field)
             if day is None or day <= snapshot:
                 continue
             found.append(
                 rule.problem(
                     f"member.{field}",
-                    f"成员“{m.name or '未填姓名'}”的{label}日期为{_day(day)}，晚于{a.policy.year}年度"
-                    f"信息采集时间节点{_day(snapshot)}（导引第8问），不应计入本年度，请核对日期。",
+                    t(
+                        "{who}的{change}日期为{day}，晚于{year}年度信息采集时间节点{snapshot}"
+                        "（导引第8问），不应计入本年度，请核对日期。",
+                        who=_name(m.name),
+                        change=label,
+                        day=_day(day),
+                        year=a.policy.year,
+                        snapshot=_day(snapshot),
+                    ),
                     m.id,
                 )
             )
@@ -482,8 +550,10 @@ def _no_assistance_recorded(rule: Rule, a: HouseholdAudit) -> list[Problem] | No
     return [
         rule.problem(
             "assistance_measure.received",
-            "本户没有登记已享受的帮扶措施；建档立卡以来的帮扶措施（含稳定脱贫户）要按实际核实勾选"
-            "（导引第3、10问），请补录。",
+            t(
+                "本户没有登记已享受的帮扶措施；建档立卡以来的帮扶措施（含稳定脱贫户）要按实际核实勾选"
+                "（导引第3、10问），请补录。"
+            ),
             a.id,
         )
     ]
@@ -501,8 +571,10 @@ def _centralised_support_still_poor(rule: Rule, a: HouseholdAudit) -> list[Probl
     return [
         rule.problem(
             "household.status",
-            "本户的特困供养方式为集中供养，但仍为未脱贫：分散供养转集中供养的，符合脱贫标准和程序的"
-            "按照脱贫处理（导引第17问），请核实是否办理脱贫。",
+            t(
+                "本户的特困供养方式为集中供养，但仍为未脱贫：分散供养转集中供养的，符合脱贫标准和程序的"
+                "按照脱贫处理（导引第17问），请核实是否办理脱贫。"
+            ),
             a.id,
         )
     ]
@@ -524,9 +596,12 @@ def _support_move_as_decrease(rule: Rule, a: HouseholdAudit) -> list[Problem] | 
         found.append(
             rule.problem(
                 "member.left_reason",
-                f"特困供养人员“{m.name or '未填姓名'}”以“{_label('natural_change_reason', OTHER_MOVE_OUT)}”"
-                "办理了人员自然减少；分散供养转集中供养的不得进行人员自然减少操作，符合脱贫标准和程序的"
-                "按照脱贫处理（导引第17问），请核实。",
+                t(
+                    "特困供养人员“{name}”以“{reason}”办理了人员自然减少；分散供养转集中供养的不得进行"
+                    "人员自然减少操作，符合脱贫标准和程序的按照脱贫处理（导引第17问），请核实。",
+                    name=m.name or term("未填姓名"),
+                    reason=_label("natural_change_reason", OTHER_MOVE_OUT),
+                ),
                 m.id,
             )
         )
@@ -560,12 +635,15 @@ def _crosscheck_undecided(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> list
     ]
     if not pending:
         return None
-    flags = "、".join(procedure.flag_labels(pending[0]))
     return [
         rule.problem(
             "crosscheck.decision",
-            f"{f.who}（{_label('natural_change_reason', _get(f.member, 'joined_reason'))}）经比对为{flags}，"
-            "须经评议综合研判并登记结论（导引第4、15问）。",
+            t(
+                "{who}（{reason}）经比对为{flags}，须经评议综合研判并登记结论（导引第4、15问）。",
+                who=f.who,
+                reason=_label("natural_change_reason", _get(f.member, "joined_reason")),
+                flags=[term(x) for x in procedure.flag_labels(pending[0])],
+            ),
             f.id,
         )
     ]
@@ -592,8 +670,11 @@ def _crosscheck_excluded_member(
     return [
         rule.problem(
             "crosscheck.decision",
-            f"{f.who}经比对为{'、'.join(procedure.flag_labels(excluded[0]))}，评议结论为不予纳入，"
-            "但仍登记为本户成员，请核对。",
+            t(
+                "{who}经比对为{flags}，评议结论为不予纳入，但仍登记为本户成员，请核对。",
+                who=f.who,
+                flags=[term(x) for x in procedure.flag_labels(excluded[0])],
+            ),
             f.id,
         )
     ]
@@ -614,7 +695,7 @@ def _medical_assistance_mismatch(
     found = medical.medical_assistance_problems(
         _get(f.member, "medical_assistance"), entries, a.policy, who=f.who, entity_id=f.id
     )
-    return [rule.problem(p.field, p.message, f.id) for p in found]
+    return [rule.problem(p.field, p.words, f.id) for p in found]
 
 
 @_rule(
@@ -632,7 +713,7 @@ def _settlement_wrong_tier(rule: Rule, a: HouseholdAudit, f: MemberFacts) -> lis
         if e.settled_on is not None and not a.policy.in_income_period(e.settled_on):
             continue
         found.extend(
-            rule.problem(p.field, p.message, f.id)
+            rule.problem(p.field, p.words, f.id)
             for p in medical.settlement_problems(e, a.policy, who=f.who)
         )
     return found
@@ -754,7 +835,7 @@ def _procedure_step_invalid(rule: Rule, a: HouseholdAudit) -> list[Problem] | No
         {s.operation for s in steps if s.operation in procedure.REQUIRED_STEPS}
     ):
         found.extend(
-            rule.problem(p.field, p.message, p.entity_id or a.id)
+            rule.problem(p.field, p.words, p.entity_id or a.id)
             for p in procedure.check_steps(steps, operation=operation, policy=a.policy)
             if p.is_error and p.code != procedure.PROC_STEP_NO_START
         )
@@ -776,7 +857,7 @@ def _procedure_step_late(rule: Rule, a: HouseholdAudit) -> list[Problem] | None:
         {s.operation for s in steps if s.operation in procedure.REQUIRED_STEPS}
     ):
         found.extend(
-            rule.problem(p.field, p.message, p.entity_id or a.id)
+            rule.problem(p.field, p.words, p.entity_id or a.id)
             for p in procedure.check_steps(steps, operation=operation, policy=a.policy)
             if not p.is_error
         )
@@ -814,7 +895,7 @@ def _procedure_incomplete(rule: Rule, a: HouseholdAudit) -> list[Problem] | None
     if village is not None:
         wanted |= {procedure.PROC_STEP_MISSING, procedure.PROC_NO_PROCEDURE}
     return [
-        rule.problem(p.field, p.message, p.entity_id or a.id)
+        rule.problem(p.field, p.words, p.entity_id or a.id)
         for p in check.errors
         if p.code in wanted
     ]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from desktop.domain.clock import today as clock_today
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, Text, problem, t, term
 
 IdKind = Literal["resident18", "legacy15", "disability20", "unknown"]
 
@@ -124,14 +124,19 @@ def _check_id(text: str | None, today: date, field: str) -> IdInfo:
     found = _Findings(field)
 
     if not number:
-        found.error("ID_EMPTY", "证件号码为空，请填写18位身份证号码（残疾人填写20位残疾人证号）。")
+        found.error(
+            "ID_EMPTY", t("证件号码为空，请填写18位身份证号码（残疾人填写20位残疾人证号）。")
+        )
         return IdInfo(number=number, kind="unknown", problems=found.as_tuple())
 
     kind = _kind_for_length(len(number))
     if kind == "unknown":
         found.error(
             "ID_BAD_LENGTH",
-            f"证件号码长度为{len(number)}位，应为18位身份证号码（残疾人证号为20位），请核对是否多输或漏输。",
+            t(
+                "证件号码长度为{length}位，应为18位身份证号码（残疾人证号为20位），请核对是否多输或漏输。",
+                length=len(number),
+            ),
         )
         bad = _bad_characters(number, check_position=len(number) - 1)
         if bad:
@@ -147,22 +152,28 @@ def _check_id(text: str | None, today: date, field: str) -> IdInfo:
     if kind == "legacy15":
         return _check_legacy(number, today, found)
     if kind == "resident18":
-        return _check_resident(number, today, found, subject="身份证号码")
+        return _check_resident(number, today, found, subject=term("身份证号码"))
 
     base = _check_resident(
-        number[:RESIDENT_LENGTH], today, found, subject="残疾人证号前18位（身份证号码）"
+        number[:RESIDENT_LENGTH], today, found, subject=term("残疾人证号前18位（身份证号码）")
     )
     category, grade = int(number[18]), int(number[19])
     if category not in DISABILITY_CATEGORIES:
         found.error(
             "DISABILITY_BAD_CATEGORY",
-            f"残疾人证号第19位是残疾类别，应为1–7（1视力 2听力 3言语 4肢体 5智力 6精神 7多重），"
-            f"现为{category}，请按残疾人证核对。",
+            t(
+                "残疾人证号第19位是残疾类别，应为1–7（1视力 2听力 3言语 4肢体 5智力 6精神 7多重），"
+                "现为{category}，请按残疾人证核对。",
+                category=category,
+            ),
         )
     if grade not in DISABILITY_GRADES:
         found.error(
             "DISABILITY_BAD_GRADE",
-            f"残疾人证号第20位是残疾等级，应为1–4（一级至四级），现为{grade}，请按残疾人证核对。",
+            t(
+                "残疾人证号第20位是残疾等级，应为1–4（一级至四级），现为{grade}，请按残疾人证核对。",
+                grade=grade,
+            ),
         )
     return IdInfo(
         number=number,
@@ -223,11 +234,11 @@ class _Findings:
         self.field = field
         self.problems: list[Problem] = []
 
-    def error(self, code: str, message: str) -> None:
-        self.problems.append(Problem(code, self.field, Severity.ERROR, message))
+    def error(self, code: str, message: Text) -> None:
+        self.problems.append(problem(code, self.field, Severity.ERROR, message))
 
-    def warning(self, code: str, message: str) -> None:
-        self.problems.append(Problem(code, self.field, Severity.WARNING, message))
+    def warning(self, code: str, message: Text) -> None:
+        self.problems.append(problem(code, self.field, Severity.WARNING, message))
 
     def as_tuple(self) -> tuple[Problem, ...]:
         return tuple(self.problems)
@@ -264,24 +275,25 @@ def _bad_characters(number: str, *, check_position: int | None) -> str:
     return "".join(bad)
 
 
-def _bad_chars_message(bad: str, kind: IdKind) -> str:
-    shown = "、".join(f"“{character}”" for character in bad)
+def _bad_chars_message(bad: str, kind: IdKind) -> Text:
+    shown = [t("“{character}”", character=character) for character in bad]
     if kind == "legacy15":
-        rule = "15位旧身份证号码只能由数字组成"
+        rule = term("15位旧身份证号码只能由数字组成")
     else:
-        rule = "只能由数字组成（只有第18位校验码可以是X）"
-    return f"证件号码含有无效字符{shown}，{rule}，请核对。"
+        rule = term("只能由数字组成（只有第18位校验码可以是X）")
+    return t("证件号码含有无效字符{shown}，{rule}，请核对。", shown=shown, rule=rule)
 
 
 def _check_legacy(number: str, today: date, found: _Findings) -> IdInfo:
     """An old 15-digit ID: refused, but its birth date (19yy) and sex are still read."""
     found.error(
         "ID_LEGACY_15",
-        "这是15位旧身份证号码，需换成18位身份证号码（见新身份证或户口簿）。",
+        t("这是15位旧身份证号码，需换成18位身份证号码（见新身份证或户口簿）。"),
     )
-    province_ok = _check_province(number, found, subject="身份证号码")
+    subject = term("身份证号码")
+    province_ok = _check_province(number, found, subject=subject)
     birth = _check_birth_date(
-        f"19{number[6:12]}", today, found, subject="身份证号码", positions="第7–12位"
+        f"19{number[6:12]}", today, found, subject=subject, positions=term("第7–12位")
     )
     return IdInfo(
         number=number,
@@ -293,12 +305,17 @@ def _check_legacy(number: str, today: date, found: _Findings) -> IdInfo:
     )
 
 
-def _check_resident(number: str, today: date, found: _Findings, *, subject: str) -> IdInfo:
+def _check_resident(number: str, today: date, found: _Findings, *, subject: Text) -> IdInfo:
     """The checks of an 18-character resident ID; problems go to ``found``."""
     province_ok = _check_province(number, found, subject=subject)
-    birth = _check_birth_date(number[6:14], today, found, subject=subject, positions="第7–14位")
+    birth = _check_birth_date(
+        number[6:14], today, found, subject=subject, positions=term("第7–14位")
+    )
     if id_check_digit(number[:17]) != number[17]:
-        found.error("ID_BAD_CHECK_DIGIT", f"{subject}校验码（第18位）错误，请逐位核对号码。")
+        found.error(
+            "ID_BAD_CHECK_DIGIT",
+            t("{subject}校验码（第18位）错误，请逐位核对号码。", subject=subject),
+        )
     return IdInfo(
         number=number,
         kind="resident18",
@@ -309,38 +326,43 @@ def _check_resident(number: str, today: date, found: _Findings, *, subject: str)
     )
 
 
-def _check_province(number: str, found: _Findings, *, subject: str) -> bool:
+def _check_province(number: str, found: _Findings, *, subject: Text) -> bool:
     province = number[:2]
     if province in PROVINCE_CODES:
         return True
     found.error(
         "ID_BAD_PROVINCE",
-        f"{subject}前两位“{province}”不是有效的省级行政区划代码（如陕西为61），请核对号码。",
+        t(
+            "{subject}前两位“{province}”不是有效的省级行政区划代码（如陕西为61），请核对号码。",
+            subject=subject,
+            province=province,
+        ),
     )
     return False
 
 
 def _check_birth_date(
-    yyyymmdd: str, today: date, found: _Findings, *, subject: str, positions: str
+    yyyymmdd: str, today: date, found: _Findings, *, subject: Text, positions: Text
 ) -> date | None:
-    shown = f"{yyyymmdd[:4]}年{yyyymmdd[4:6]}月{yyyymmdd[6:]}日"
+    shown = t("{year}年{month}月{day}日", year=yyyymmdd[:4], month=yyyymmdd[4:6], day=yyyymmdd[6:])
+    places = {"subject": subject, "shown": shown, "positions": positions}
     try:
         birth = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
     except ValueError:
         found.error(
             "ID_BAD_BIRTH_DATE",
-            f"{subject}中的出生日期{shown}不是有效日期，请核对{positions}。",
+            t("{subject}中的出生日期{shown}不是有效日期，请核对{positions}。", **places),
         )
         return None
     if birth > today:
         found.error(
             "ID_FUTURE_BIRTH_DATE",
-            f"{subject}中的出生日期{shown}晚于今天，请核对{positions}。",
+            t("{subject}中的出生日期{shown}晚于今天，请核对{positions}。", **places),
         )
     elif birth < EARLIEST_BIRTH_DATE:
         found.warning(
             "ID_TOO_OLD",
-            f"{subject}中的出生日期{shown}早于1900年，请核对{positions}。",
+            t("{subject}中的出生日期{shown}早于1900年，请核对{positions}。", **places),
         )
     return birth
 

@@ -48,7 +48,7 @@ from desktop.domain.geo import (
 )
 from desktop.domain.location_settings import LocationSettings, location_settings
 from desktop.domain.phone import check_phone
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, Text, problem, t, term
 
 GPS = "gps"
 MANUAL = "manual"
@@ -152,34 +152,46 @@ def household_location_problems(
     committee = committee or committee_of(household)
     problems: list[Problem] = []
 
-    def add(code: str, field: str, severity: Severity, message: str) -> None:
-        problems.append(Problem(code, f"household.{field}", severity, message, hid))
+    def add(code: str, field: str, severity: Severity, message: Text) -> None:
+        problems.append(problem(code, f"household.{field}", severity, message, hid))
 
     if lat is None and lon is None:
         add(
             "LOC_MISSING",
             "latitude",
             Severity.WARNING,
-            "没有地理位置: 请用 GPS 采集或手工输入坐标; 户籍在本地、现无住房、整户长期外出的,"
-            "采集原住址或村委会位置并备注说明、留联系电话",
+            t(
+                "没有地理位置: 请用 GPS 采集或手工输入坐标; 户籍在本地、现无住房、整户长期外出的,"
+                "采集原住址或村委会位置并备注说明、留联系电话"
+            ),
         )
         return problems
     if lat is None or lon is None:
-        add("LOC_INCOMPLETE", "latitude", Severity.ERROR, "经度和纬度必须同时填写")
+        add("LOC_INCOMPLETE", "latitude", Severity.ERROR, t("经度和纬度必须同时填写"))
         return problems
     if not source:
         add(
             "LOC_SOURCE_MISSING",
             "location_source",
             Severity.ERROR,
-            "位置没有注明来源(GPS、手工输入、原住址或村委会位置)",
+            t("位置没有注明来源(GPS、手工输入、原住址或村委会位置)"),
         )
     elif source not in SOURCES:
-        add("LOC_SOURCE_UNKNOWN", "location_source", Severity.ERROR, f"未知的位置来源“{source}”")
+        add(
+            "LOC_SOURCE_UNKNOWN",
+            "location_source",
+            Severity.ERROR,
+            t("未知的位置来源“{source}”", source=source),
+        )
     if household.location_time is None:
-        add("LOC_NO_TIME", "location_time", Severity.WARNING, "位置没有记录采集时间")
+        add("LOC_NO_TIME", "location_time", Severity.WARNING, t("位置没有记录采集时间"))
     if source == GPS and household.location_accuracy_m is None:
-        add("LOC_GPS_NO_ACCURACY", "location_accuracy_m", Severity.WARNING, "GPS 位置没有记录精度")
+        add(
+            "LOC_GPS_NO_ACCURACY",
+            "location_accuracy_m",
+            Severity.WARNING,
+            t("GPS 位置没有记录精度"),
+        )
     problems += check_point(lat, lon, committee=committee, settings=s, entity_id=hid, fast=fast)
     if source in FALLBACK_SOURCES:
         problems += _fallback_problems(household, committee, s, fast)
@@ -191,48 +203,58 @@ def _fallback_problems(
 ) -> list[Problem]:
     """Q19: registered here, no housing, the whole family away: note and contact required."""
     hid = getattr(household, "id", None)
-    label = source_label(household.location_source)
+    label = term(source_label(household.location_source))
     problems: list[Problem] = []
     if not household.away_long_term:
         problems.append(
-            Problem(
+            problem(
                 "LOC_FALLBACK_NOT_AWAY",
                 "household.away_long_term",
                 Severity.WARNING,
-                f"位置用的是{label}, 但本户没有标为整户长期外出: 只有户籍在本地、现无住房、"
-                "整户长期外出的户才采集原住址或村委会位置",
+                t(
+                    "位置用的是{label}, 但本户没有标为整户长期外出: 只有户籍在本地、现无住房、"
+                    "整户长期外出的户才采集原住址或村委会位置",
+                    label=label,
+                ),
                 hid,
             )
         )
     housing = getattr(household, "housing_area_m2", None)
     if housing is not None and housing > 0:
         problems.append(
-            Problem(
+            problem(
                 "LOC_FALLBACK_HAS_HOUSING",
                 "household.housing_area_m2",
                 Severity.WARNING,
-                f"位置用的是{label}, 但本户登记有住房 {housing} 平方米: 有住房的应采集住房位置",
+                t(
+                    "位置用的是{label}, 但本户登记有住房 {housing} 平方米: 有住房的应采集住房位置",
+                    label=label,
+                    housing=housing,
+                ),
                 hid,
             )
         )
     if not (household.location_note or "").strip():
         problems.append(
-            Problem(
+            problem(
                 "LOC_FALLBACK_NO_NOTE",
                 "household.location_note",
                 Severity.ERROR,
-                f"位置用的是{label}, 必须备注说明情况(如: 全家在外务工, 原房屋已拆除)",
+                t(
+                    "位置用的是{label}, 必须备注说明情况(如: 全家在外务工, 原房屋已拆除)",
+                    label=label,
+                ),
                 hid,
             )
         )
     contact = (household.location_contact or "").strip()
     if not contact:
         problems.append(
-            Problem(
+            problem(
                 "LOC_FALLBACK_NO_CONTACT",
                 "household.location_contact",
                 Severity.ERROR,
-                f"位置用的是{label}, 必须留存联系电话(手机或带区号的固定电话)",
+                t("位置用的是{label}, 必须留存联系电话(手机或带区号的固定电话)", label=label),
                 hid,
             )
         )

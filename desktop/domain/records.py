@@ -41,6 +41,7 @@ class IncomeLike(Protocol):
     property_income: Decimal | int | float | None  # 财产性收入 AAC072
     transfer_income: Decimal | int | float | None  # 转移性收入 AAC085
     production_costs: Decimal | int | float | None  # 生产经营性支出 AAC074
+    per_capita_net_income: Decimal | int | float | None  # 人均纯收入 AAC082 as recorded
     items: Sequence[IncomeItemLike]
     deleted: bool | None
 

@@ -43,6 +43,7 @@ from desktop.ui.form_fields import (
     tr_label,
     yes_no,
 )
+from desktop.ui.problem_texts import problem_message
 
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -363,7 +364,7 @@ class ProblemListModel(QAbstractListModel):
                 kind = self.tr("提示")
             else:
                 kind = self.tr("错误") if problem.is_error else self.tr("疑似")
-            return f"【{kind}】{problem.message}"
+            return f"【{kind}】{problem_message(problem)}"
         if role == Qt.ItemDataRole.ForegroundRole:
             if note:
                 return QBrush(NOTE_COLOUR)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +42,8 @@ from desktop.ui.form_fields import (
     INCOME_COMPONENT_LABELS,
     RISK_KIND_LABELS,
     FieldBinder,
+    is_required,
+    required_legend,
     table_choices,
     translated_choices,
 )
@@ -89,6 +92,14 @@ def _scroll(inner: QWidget) -> QScrollArea:
     return scroll
 
 
+def _legend() -> QLabel:
+    """The line under a page that has required fields: what the red asterisk means."""
+    legend = QLabel(required_legend())
+    legend.setTextFormat(Qt.TextFormat.RichText)
+    legend.setObjectName("required_legend")
+    return legend
+
+
 class FieldsPage(QWidget):
     """Household fields in titled groups, two groups a row (basic, conditions, assurances …)."""
 
@@ -121,6 +132,10 @@ class FieldsPage(QWidget):
             binder.add_rows(form, columns)
             grid.addWidget(box, position // 2, position % 2)
             position += 1
+        if any(is_required(f"{binder.entity}.{c}") for _title, columns in groups for c in columns):
+            position += position % 2
+            grid.addWidget(_legend(), position // 2, 0, 1, 2)
+            position += 2
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(position // 2 + 1, 1)
@@ -395,6 +410,9 @@ class AssistanceTab(QWidget):
         )
         self.model.edited.connect(lambda _id: self._on_edit("measure"))
         self.view = make_table_view(self.model, "measures.table")
+        # Its columns' width is no claim on the page: the table scrolls, the person's form keeps
+        # its share (a 1024-pixel screen in English scrolled the whole page sideways).
+        self.view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.year_combo = QComboBox()
         self.year_combo.setObjectName("measures.year")
         self.year_combo.currentIndexChanged.connect(self._year_changed)
@@ -408,9 +426,14 @@ class AssistanceTab(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        measures_box = QGroupBox(self.tr("帮扶措施(逐年核实,导引第3、10、14问)"))
+        # A group box is never narrower than its title: the guide's note is a line that wraps,
+        # so that the person's fields beside the table keep their room on a 1024-pixel screen.
+        measures_box = QGroupBox(self.tr("帮扶措施"))
         self.measures_box = measures_box
         measures_layout = QVBoxLayout(measures_box)
+        self.measures_note = QLabel()
+        self.measures_note.setWordWrap(True)
+        measures_layout.addWidget(self.measures_note)
         measures_layout.addLayout(buttons)
         measures_layout.addWidget(self.view)
 
@@ -437,14 +460,14 @@ class AssistanceTab(QWidget):
             ),
         )
         layout = QHBoxLayout(self)
-        layout.addWidget(measures_box, stretch=3)
-        layout.addWidget(person_box, stretch=1)
+        layout.addWidget(measures_box, stretch=3)  # the table scrolls sideways, the page never
+        layout.addWidget(person_box, stretch=2)
 
     def set_payload(self, payload: dict[str, Any], policy_year: int) -> None:
         self._payload = payload
         self._policy_year = policy_year
         first = _policy(policy_year).assistance_first_year  # from resources/policy
-        self.measures_box.setTitle(
+        self.measures_note.setText(
             self.tr("帮扶措施({0}年以来逐年核实,导引第3、10、14问)").format(first)
         )
         self.refresh_members()

@@ -72,6 +72,7 @@ from desktop.location.sources import (
     list_serial_ports,
 )
 from desktop.ui.geometry import fit_window
+from desktop.ui.problem_texts import problem_message
 from desktop.ui.style import apply_readable_font
 
 OpenSource = Callable[[threading.Event], LineSource]
@@ -857,7 +858,7 @@ class LocationCaptureDialog(QDialog):
         choice = self.choice()
         problems = self.problems()
         errors = [p for p in problems if p.is_error]
-        lines = [("✗ " if p.is_error else "! ") + p.message for p in problems]
+        lines = [("✗ " if p.is_error else "! ") + problem_message(p) for p in problems]
         if choice is None:
             self.problems_label.setText(self._missing_text())
             tint(self.problems_label, WARNING_COLOUR)

@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
 from desktop.domain.codes import implied_sex
 from desktop.domain.idcard import check_id, normalize_id
 from desktop.ui.code_labels import ui_code_table
-from desktop.ui.form_fields import FieldBinder, table_choices
+from desktop.ui.form_fields import FieldBinder, required_legend, table_choices
 from desktop.ui.form_models import GONE_COLOUR, Column, RecordTableModel
+from desktop.ui.problem_texts import problem_message
 
 HEAD = "01"
 RESIDENT_LENGTH = 18
@@ -166,6 +167,28 @@ INSURANCE_COLUMNS = (
 CHANGE_COLUMNS = ("joined_reason", "joined_date", "left_reason", "left_date")
 
 
+THREE_COLUMNS_WIDTH = 1100
+"""From this width on (a 1366-pixel screen) the member editor shows its fields in three columns,
+when its labels leave each field ``FIELD_MIN_WIDTH`` beside them (long English labels do not)."""
+FIELD_MIN_WIDTH = 200
+GROUP_MARGINS = 80  # the group boxes' frames, the columns' gaps and the scroll bar
+
+
+class HintLabel(QLabel):
+    """A line under a field (the ID check, the relation's sex) that takes no room when empty."""
+
+    def __init__(self, form: QFormLayout, name: str) -> None:
+        super().__init__()
+        self._form = form
+        self.setObjectName(name)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        if self._form.indexOf(self) >= 0:
+            self._form.setRowVisible(self, bool(text))
+
+
 class MemberEditor(QWidget):
     """Edits one member (a dict of the payload). ``edited(member_id, column)`` after each change."""
 
@@ -186,53 +209,109 @@ class MemberEditor(QWidget):
 
         self.title = QLabel(self.tr("请在上表选择一名成员"))
         self.title.setStyleSheet("font-weight: bold;")
-        self.id_message = QLabel()
-        self.id_message.setWordWrap(True)
-        self.id_message.setObjectName("member.id_message")
-        self.relation_hint = QLabel()
-        self.relation_hint.setObjectName("member.relation_hint")
-        for hint in (self.id_message, self.relation_hint):  # never taller than their text
-            hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         left, right, insurance, changes = (QFormLayout() for _ in range(4))
         for form in (left, right, insurance, changes):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setVerticalSpacing(4)
+        self.id_message = HintLabel(left, "member.id_message")
+        self.id_message.setWordWrap(True)
+        self.relation_hint = HintLabel(left, "member.relation_hint")
         for column in LEFT_COLUMNS:
             self.binder.add_rows(left, [column])
             if column == "id_number":
                 left.addRow("", self.id_message)
             if column == "relation":
                 left.addRow("", self.relation_hint)
+        self.id_message.setText("")
+        self.relation_hint.setText("")
         self.binder.add_rows(right, RIGHT_COLUMNS)
         self.binder.add_rows(insurance, INSURANCE_COLUMNS)
         self.binder.add_rows(changes, CHANGE_COLUMNS)
-        insurance_box = QGroupBox(self.tr("保险和社会救助"))
-        insurance_box.setLayout(insurance)
-        changes_box = QGroupBox(self.tr("自然变更(由“自然增加/自然减少”办理)"))
-        changes_box.setLayout(changes)
-        right.addRow(insurance_box)
-        right.addRow(changes_box)
+        self.insurance_box = QGroupBox(self.tr("保险和社会救助"))
+        self.insurance_box.setLayout(insurance)
+        self.changes_box = QGroupBox(self.tr("自然变更(由“自然增加/自然减少”办理)"))
+        self.changes_box.setLayout(changes)
 
+        # Two columns (the groups under the second) on a narrow screen, three on a wide one,
+        # so that a 1366-pixel window shows half again as many fields without scrolling.
+        self._forms = (left, right, insurance, changes)
+        self._stacks = [QVBoxLayout() for _ in range(3)]
+        self._stacks[0].addLayout(left)
+        self._stacks[0].addStretch(1)
+        self._stacks[1].addLayout(right)
         grid = QGridLayout()
-        for column, form in enumerate((left, right)):
-            stack = QVBoxLayout()  # the forms keep their natural height, side by side
-            stack.addLayout(form)
-            stack.addStretch(1)
+        grid.setVerticalSpacing(0)
+        for column, stack in enumerate(self._stacks):
+            stack.setSpacing(4)
             grid.addLayout(stack, 0, column)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        self._grid = grid
+        self._columns = 0
+        self._arrange(3)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addStretch(1)
+        legend = QLabel(required_legend())
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        legend.setObjectName("required_legend")
+        heading.addWidget(legend)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
-        inner_layout.addWidget(self.title)
+        inner_layout.setSpacing(4)
+        inner_layout.addLayout(heading)
         inner_layout.addLayout(grid)
         inner_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
+        self.scroll = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self.binder.set_enabled(False)
+
+    @property
+    def columns(self) -> int:
+        """How many columns of fields the editor shows now (2 or 3)."""
+        return self._columns
+
+    def _arrange(self, columns: int) -> None:
+        """Put the insurance and change groups under the second column (2) or in a third (3)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        target = self._stacks[columns - 1]
+        for stack in self._stacks[1:]:
+            for box in (self.insurance_box, self.changes_box):
+                stack.removeWidget(box)
+            if stack.count() and stack.itemAt(stack.count() - 1).spacerItem() is not None:
+                stack.takeAt(stack.count() - 1)  # the stretch under the column
+        target.addWidget(self.insurance_box)
+        target.addWidget(self.changes_box)
+        for stack in self._stacks[1:]:
+            stack.addStretch(1)
+        for column in range(3):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def _width_for_three_columns(self) -> int:
+        """The width three columns need with every label beside its field (none wrapped)."""
+
+        def need(form: QFormLayout) -> int:
+            labels = [
+                item.widget().sizeHint().width()
+                for row in range(form.rowCount())
+                if (item := form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
+                and item.widget() is not None
+            ]
+            return max(labels, default=0) + FIELD_MIN_WIDTH
+
+        left, right, insurance, changes = self._forms
+        return need(left) + need(right) + max(need(insurance), need(changes)) + GROUP_MARGINS
+
+    def resizeEvent(self, event: Any) -> None:
+        wide = self.width() >= max(THREE_COLUMNS_WIDTH, self._width_for_three_columns())
+        self._arrange(3 if wide else 2)
+        super().resizeEvent(event)
 
     @property
     def row(self) -> dict[str, Any] | None:
@@ -297,7 +376,7 @@ class MemberEditor(QWidget):
             return
         if errors:
             self.id_message.setStyleSheet("color: #c62828;")
-            self.id_message.setText(errors[0].message)
+            self.id_message.setText(problem_message(errors[0]))
             return
         sex = ui_code_table("sex").label(info.sex) if info.sex else ""
         warnings = "；".join(p.message for p in info.problems)

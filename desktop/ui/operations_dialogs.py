@@ -63,6 +63,7 @@ from desktop.ui.form_fields import (
     field_label,
     table_choices,
 )
+from desktop.ui.problem_texts import problem_message
 from desktop.ui.style import apply_readable_font
 
 Clock = Callable[[], datetime]
@@ -105,7 +106,7 @@ def update_action(action: QAction, problems: Sequence[Problem], base_tip: str = 
     status tip)."""
     action.setEnabled(not problems)
     tip = problems[0].message if problems else base_tip
-    reasons = "\n".join(dict.fromkeys(p.message for p in problems))
+    reasons = "\n".join(dict.fromkeys(problem_message(p) for p in problems))
     action.setToolTip(reasons or tip or action.text())
     action.setStatusTip(tip)
 
@@ -186,7 +187,7 @@ class OperationDialog(QDialog):
             self.message.setText(self._refused_text(self.refusal))
 
     def _refused_text(self, problems: Sequence[Problem]) -> str:
-        return self.tr("不能办理:{0}").format(";".join(p.message for p in problems))
+        return self.tr("不能办理:{0}").format(";".join(problem_message(p) for p in problems))
 
     # --- fields --------------------------------------------------------------------------------
 
@@ -439,7 +440,7 @@ class ReasonDialog(QDialog):
         apply_readable_font(self)
         self.setWindowTitle(self.tr("保存疑似问题:请说明原因"))
         self.setMinimumWidth(640)
-        listing = QLabel("\n".join(f"· {p.message}" for p in warnings))
+        listing = QLabel("\n".join(f"· {problem_message(p)}" for p in warnings))
         listing.setObjectName("reason.warnings")
         listing.setWordWrap(True)
         listing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -471,7 +472,7 @@ class ReasonDialog(QDialog):
             noted = QLabel(
                 self.tr("另有 {0} 条提示,保存时不需要说明原因:").format(len(notes))
                 + "\n"
-                + "\n".join(f"· {p.message}" for p in notes)
+                + "\n".join(f"· {problem_message(p)}" for p in notes)
             )
             noted.setObjectName("reason.notes")
             noted.setWordWrap(True)

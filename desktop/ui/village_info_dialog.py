@@ -31,6 +31,7 @@ from desktop.domain.policy import BEIJING
 from desktop.domain.village import LABELS, TASK_FORCE_MAX, clean_task_force
 from desktop.location.apply import LocationChoice, context_for_village, from_typed
 from desktop.location.coords import CoordinateError, parse_coordinates
+from desktop.ui.problem_texts import problem_message
 from desktop.ui.style import apply_readable_font
 
 
@@ -259,7 +260,7 @@ class VillageInfoDialog(QDialog):
                 )
                 self.info = read_village_info(session, self.village_id)
         except VillageInfoRefused as refused:
-            self._show_problems([p.message for p in refused.problems if p.is_error])
+            self._show_problems([problem_message(p) for p in refused.problems if p.is_error])
             return False
         self.problems_label.hide()
         self.saved.emit(self.village_id)

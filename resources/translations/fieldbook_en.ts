@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../desktop/ui/first_start.py" line="+182"/>
+        <location filename="../../desktop/ui/first_start.py" line="+184"/>
         <source>Fieldbook 首次启动</source>
         <translation>Fieldbook first start</translation>
     </message>
@@ -107,7 +107,7 @@
 <context>
     <name>AssistanceTab</name>
     <message>
-        <location filename="../../desktop/ui/form_tabs.py" line="+384"/>
+        <location filename="../../desktop/ui/form_tabs.py" line="+399"/>
         <source>年度</source>
         <translation>Year</translation>
     </message>
@@ -147,7 +147,7 @@
         <translation>Description</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>添加帮扶措施</source>
         <translation>Add measure</translation>
     </message>
@@ -162,12 +162,12 @@
         <translation>Year:</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>帮扶措施(逐年核实,导引第3、10、14问)</source>
-        <translation>Assistance measures (verified year by year, guide Q3, Q10, Q14)</translation>
+        <location line="+7"/>
+        <source>帮扶措施</source>
+        <translation>Assistance measures</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>帮扶责任人</source>
         <translation>Assistance person</translation>
     </message>
@@ -195,7 +195,7 @@
 <context>
     <name>BookModel</name>
     <message>
-        <location filename="../../desktop/ui/form_models.py" line="+454"/>
+        <location filename="../../desktop/ui/form_models.py" line="+455"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -1796,7 +1796,7 @@
 <context>
     <name>FormFields</name>
     <message>
-        <location filename="../../desktop/ui/form_fields.py" line="+58"/>
+        <location filename="../../desktop/ui/form_fields.py" line="+60"/>
         <source>户编号</source>
         <translation>Household no.</translation>
     </message>
@@ -2621,7 +2621,12 @@
         <translation>Village committee (household away)</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+35"/>
+        <source>必填:建档立卡户定稿前要填写</source>
+        <translation>Required: a registered household is finalised only when these are filled</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
@@ -2639,6 +2644,11 @@
         <location line="+58"/>
         <source>如 2019-11-30</source>
         <translation>e.g. 2019-11-30</translation>
+    </message>
+    <message>
+        <location line="+291"/>
+        <source>必填</source>
+        <translation>Required</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/form_models.py" line="-7"/>
@@ -2670,7 +2680,7 @@
 <context>
     <name>GpsWorker</name>
     <message>
-        <location filename="../../desktop/ui/location_capture.py" line="+147"/>
+        <location filename="../../desktop/ui/location_capture.py" line="+148"/>
         <source>记录回放完毕</source>
         <translation>Recording replayed to the end</translation>
     </message>
@@ -2811,7 +2821,7 @@
 <context>
     <name>HouseholdForm</name>
     <message>
-        <location filename="../../desktop/ui/household_form.py" line="+143"/>
+        <location filename="../../desktop/ui/household_form.py" line="+128"/>
         <source>户基本信息</source>
         <translation>Household</translation>
     </message>
@@ -2901,12 +2911,12 @@
         <translation>This page has suspected problems; save with a reason</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+82"/>
         <source>农户信息表</source>
         <translation>Household form</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+70"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
@@ -3011,7 +3021,7 @@
         <translation>{0}…</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+15"/>
         <source>读取农户信息失败:{0}</source>
         <translation>Could not read the household: {0}</translation>
     </message>
@@ -3021,7 +3031,7 @@
         <translation>Cannot open</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
         <source>该户已不存在(可能已被删除),请刷新列表。</source>
         <translation>This household no longer exists (it may have been deleted); please refresh the list.</translation>
     </message>
@@ -3036,7 +3046,7 @@
         <translation>Restored the draft of {0}</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>本机登记的是{0},这户属于{1}:在这里保存的修改,同步时会被县服务器拒绝。</source>
         <translation>This laptop is enrolled for {0}; this household belongs to {1}: changes saved here will be refused by the county server.</translation>
     </message>
@@ -3071,7 +3081,7 @@
         <translation>Restored the draft of {0}; please check it and save</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+85"/>
         <source>边缘户</source>
         <translation>Marginal</translation>
     </message>
@@ -3086,7 +3096,7 @@
         <translation>Household form {0}</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+18"/>
         <source>问题清单:没有发现问题</source>
         <translation>Problems: none found</translation>
     </message>
@@ -3101,7 +3111,7 @@
         <translation>, {0} note(s) (no reason needed)</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+31"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
@@ -3136,29 +3146,28 @@
         <translation>ready to save</translation>
     </message>
     <message>
-        <location line="+159"/>
-        <location line="+17"/>
+        <location line="+126"/>
         <source>未填姓名</source>
         <translation>(no name)</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+46"/>
         <source>户编号 {0}</source>
         <translation>Household {0}</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+27"/>
         <source>已采集位置,请核对后保存(Ctrl+S)</source>
         <translation>Location taken; please check it and save (Ctrl+S)</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+66"/>
         <source>已办理“{0}”,请核对后保存(Ctrl+S)</source>
         <translation>“{0}” recorded; please check and save (Ctrl+S)</translation>
     </message>
     <message>
-        <location line="-384"/>
-        <location line="+401"/>
+        <location line="-301"/>
+        <location line="+319"/>
         <source>有 {0} 个错误,不能保存:{1}</source>
         <translation>{0} error(s), cannot save: {1}</translation>
     </message>
@@ -3168,7 +3177,7 @@
         <translation>Cannot save: {0}</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+38"/>
         <source>不是本机登记的村</source>
         <translation>Not a village of this laptop</translation>
     </message>
@@ -3183,7 +3192,7 @@
         <translation>Save anyway</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+23"/>
         <source>必填内容没有填完</source>
         <translation>Required fields are empty</translation>
     </message>
@@ -3218,17 +3227,17 @@
         <translation>Kept as a draft (not final): fill the required fields, then save</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+8"/>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+18"/>
         <source>已保存,户簿记录 {0} 条</source>
         <translation>Saved; {0} entries in the household book</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>有无效的填写</source>
         <translation>Some values are not valid</translation>
     </message>
@@ -3248,7 +3257,7 @@
         <translation>Not saved</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+39"/>
         <source>草稿已自动保存 {0}</source>
         <translation>Draft saved automatically at {0}</translation>
     </message>
@@ -3258,8 +3267,8 @@
         <translation>Could not save the draft: {0}</translation>
     </message>
     <message>
-        <location line="-628"/>
-        <location line="+671"/>
+        <location line="-507"/>
+        <location line="+550"/>
         <source>有未保存的修改</source>
         <translation>Unsaved changes</translation>
     </message>
@@ -3279,8 +3288,8 @@
         <translation>Save</translation>
     </message>
     <message>
-        <location line="-244"/>
-        <location line="+245"/>
+        <location line="-203"/>
+        <location line="+204"/>
         <source>不保存</source>
         <translation>Don&apos;t save</translation>
     </message>
@@ -3366,7 +3375,7 @@
 <context>
     <name>IncomeTab</name>
     <message>
-        <location filename="../../desktop/ui/form_tabs.py" line="-589"/>
+        <location filename="../../desktop/ui/form_tabs.py" line="-597"/>
         <source>收入构成(元)</source>
         <translation>Income (yuan)</translation>
     </message>
@@ -3485,7 +3494,7 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+450"/>
+        <location filename="../../desktop/ui/app.py" line="+253"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -3500,7 +3509,7 @@
         <translation>Demo database: every demo account&apos;s PIN is {0}</translation>
     </message>
     <message>
-        <location line="+181"/>
+        <location line="+165"/>
         <source>Fieldbook 已锁定,未保存的内容已存为草稿。请输入 PIN 码继续。</source>
         <translation>Fieldbook is locked; unsaved work was kept as drafts. Type your PIN to continue.</translation>
     </message>
@@ -3515,7 +3524,7 @@
         <translation>Switch user: choose your name and type your PIN. {0}&apos;s forms were kept as drafts.</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+73"/>
         <source>无法打开数据库</source>
         <translation>Cannot open the database</translation>
     </message>
@@ -3535,7 +3544,7 @@
 <context>
     <name>LocationCaptureDialog</name>
     <message>
-        <location filename="../../desktop/ui/location_capture.py" line="+213"/>
+        <location filename="../../desktop/ui/location_capture.py" line="+212"/>
         <source>采集位置 - {0}</source>
         <translation>Capture location - {0}</translation>
     </message>
@@ -3855,7 +3864,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>LocationPage</name>
     <message>
-        <location filename="../../desktop/ui/form_tabs.py" line="+330"/>
+        <location filename="../../desktop/ui/form_tabs.py" line="+338"/>
         <source>用 GPS 采集或手工输入坐标;户籍在本地、现无住房、整户长期外出的,采集原住址或村委会位置,并备注说明情况、留存联系电话(导引第19问)。采集的位置随本表一起保存。</source>
         <translation>Take the location by GPS or type the coordinates. For a household registered here, without housing, whose whole family is away long-term, take the original address or the village committee&apos;s location, with a note and a contact phone (guide Q19). The location is saved with this form.</translation>
     </message>
@@ -3903,7 +3912,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+596"/>
+        <location filename="../../desktop/ui/main_window.py" line="+229"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>
@@ -3913,7 +3922,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Unsynced: …</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+65"/>
         <source>搜索:姓名、拼音首字母、身份证号或户编号 (Ctrl+F)</source>
         <translation>Search: name, pinyin initials, ID number or household number (Ctrl+F)</translation>
     </message>
@@ -3943,7 +3952,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Marginal and monitored households are for internal use only and must not be made public</translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+158"/>
         <source>搜索结果太多,只显示前 {0} 户,请输入更多字</source>
         <translation>Too many results: only the first {0} households are shown; type more</translation>
     </message>
@@ -3953,7 +3962,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Search failed: {0}</translation>
     </message>
     <message>
-        <location line="+294"/>
+        <location line="+290"/>
         <source>政策年度:未配置</source>
         <translation>Policy year: not configured</translation>
     </message>
@@ -3963,7 +3972,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Policy year: {0}</translation>
     </message>
     <message>
-        <location line="-565"/>
+        <location line="-596"/>
         <source>政策年度:…</source>
         <translation>Policy year: …</translation>
     </message>
@@ -3973,12 +3982,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0} ({1})</translation>
     </message>
     <message>
-        <location line="+235"/>
+        <location line="+270"/>
         <source>请先在左侧选择一个行政村</source>
         <translation>Please choose a village on the left first</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+106"/>
         <source>正在读取…</source>
         <translation>Reading…</translation>
     </message>
@@ -4128,7 +4137,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>&amp;Enroll this laptop…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>设置(&amp;S)</source>
         <translation>&amp;Settings</translation>
     </message>
@@ -4173,20 +4182,20 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Mark monitored…</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+23"/>
         <source>读取政策年度失败:{0}</source>
         <translation>Could not read the policy year: {0}</translation>
     </message>
     <message>
-        <location line="-332"/>
-        <location line="+363"/>
+        <location line="-328"/>
+        <location line="+357"/>
         <location line="+11"/>
-        <location line="+141"/>
+        <location line="+134"/>
         <source>请先在列表中选择一户</source>
         <translation>Please choose a household in the list first</translation>
     </message>
     <message>
-        <location line="-642"/>
+        <location line="-623"/>
         <source>全部走访情况</source>
         <translation>All visits</translation>
     </message>
@@ -4211,7 +4220,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Open problems</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+26"/>
         <source>正在审核, 请稍候…</source>
         <translation>Auditing, please wait…</translation>
     </message>
@@ -4236,7 +4245,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>“{0}” matched members other than the head: {1}{2}</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+95"/>
         <source>我的草稿(&amp;D)…</source>
         <translation>My &amp;drafts…</translation>
     </message>
@@ -4291,17 +4300,17 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Resolve &amp;conflicts…</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+37"/>
         <source>解除监测…</source>
         <translation>End monitoring…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>演示日期:{0}</source>
         <translation>Practice date: {0}</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+28"/>
         <location line="+1"/>
         <source>正在读取政策年度…</source>
         <translation>Reading the policy year…</translation>
@@ -4317,12 +4326,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Why greyed out: {0}</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+26"/>
         <source>界面语言已更改,重新启动 Fieldbook 后生效</source>
         <translation>The interface language was changed; it takes effect when Fieldbook restarts</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+54"/>
         <source>已保存 {0}</source>
         <translation>Saved {0}</translation>
     </message>
@@ -4377,7 +4386,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not read the drafts: {0}</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location filename="../../desktop/ui/location.py" line="+40"/>
         <source>村委会位置采集</source>
         <translation>Village committee location captured</translation>
     </message>
@@ -4387,23 +4396,23 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>{0}: village committee location saved</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+30"/>
         <source>{0} 村级信息已保存</source>
         <translation>{0}: village information saved</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>村地图</source>
         <translation>Village map</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location filename="../../desktop/ui/printing.py" line="+130"/>
         <source>已取消,没有生成文件</source>
         <translation>Cancelled; no file was made</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <location line="+3"/>
+        <location line="+16"/>
+        <location line="+4"/>
         <source>没有生成文件</source>
         <translation>No file was made</translation>
     </message>
@@ -4413,12 +4422,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Could not make the file: {0}</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>{0}没有建档立卡户,没有户卡可打印</source>
         <translation>{0} has no registered households: no cards to print</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+11"/>
         <source>正在生成 {0} 的户卡…</source>
         <translation>Making the household cards of {0}…</translation>
     </message>
@@ -4433,27 +4442,27 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Reprint the household card of {0}? Every card printed before for this household becomes void, and scanning one says so.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+13"/>
         <source>正在补打户卡…</source>
         <translation>Reprinting the household card…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>已生成 {0} 张户卡,{1} 页</source>
         <translation>{0} household card(s) made, {1} page(s)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>;登记新版次 {0} 户</source>
         <translation>; new card issue recorded for {0} household(s)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>;未打印 {0} 户</source>
         <translation>; {0} household(s) not printed</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+26"/>
         <source>正在生成公示名单…</source>
         <translation>Making the public notice list…</translation>
     </message>
@@ -4463,7 +4472,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Public notice list made, {0} page(s)</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+40"/>
         <source>正在审核并生成问题清单…</source>
         <translation>Auditing and making the problem list…</translation>
     </message>
@@ -4473,7 +4482,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Problem list made: {0} problem(s), {1} page(s)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+18"/>
         <source>正在生成工作日报…</source>
         <translation>Making the work report…</translation>
     </message>
@@ -4493,7 +4502,7 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Household book made: {0} entries, {1} page(s)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../desktop/ui/backup.py" line="+34"/>
         <source>已备份到 {0}</source>
         <translation>Backed up to {0}</translation>
     </message>
@@ -4503,35 +4512,35 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Backup done</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>备份失败</source>
         <translation>Backup failed</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>今天的自动备份已完成:{0}</source>
         <translation>Today&apos;s automatic backup is done: {0}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>自动备份失败</source>
         <translation>Automatic backup failed</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <location line="+22"/>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>不能恢复</source>
         <translation>Cannot restore</translation>
     </message>
     <message>
-        <location line="-30"/>
-        <location line="+30"/>
+        <location line="-31"/>
+        <location line="+32"/>
         <source>只能恢复本机的数据库文件</source>
         <translation>Only this laptop&apos;s database file can be restored</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-26"/>
         <source>选择要恢复的备份</source>
         <translation>Choose the backup to restore</translation>
     </message>
@@ -4546,12 +4555,12 @@ Read as &quot;longitude, latitude&quot; (only that order falls inside China)</tr
         <translation>Please save and close every open household form before restoring a backup</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+15"/>
         <source>恢复备份</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>用备份 {0} 替换现在的数据库?
 现在的数据库会先另存一份备份,恢复后程序重新打开数据库。</source>
         <translation>Replace the current database with the backup {0}?
@@ -4563,7 +4572,7 @@ The current database is backed up first; after the restore the database is opene
         <translation>Restoring the backup…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+12"/>
         <source>恢复失败</source>
         <translation>Restore failed</translation>
     </message>
@@ -4578,13 +4587,13 @@ The current database is backed up first; after the restore the database is opene
         <translation>Restored from {0}: {1} households, {2} book entries, {3} unsynced changes.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>恢复前的数据库已另存为 {0}</source>
         <translation>The database as it was before the restore is saved as {0}</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+1"/>
+        <location line="+4"/>
+        <location line="+2"/>
         <source>备份已恢复</source>
         <translation>Backup restored</translation>
     </message>
@@ -4599,18 +4608,18 @@ The current database is backed up first; after the restore the database is opene
         <translation>Please close Fieldbook and start it again: {0}</translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location filename="../../desktop/ui/scanner.py" line="+111"/>
         <source>没有找到编号为 {0} 的农户</source>
         <translation>No household numbered {0}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>户卡不能使用</source>
         <translation>Household card not usable</translation>
     </message>
     <message>
-        <location line="-21"/>
-        <location line="+13"/>
+        <location line="-30"/>
+        <location line="+20"/>
         <source>扫码失败:{0}</source>
         <translation>Scan failed: {0}</translation>
     </message>
@@ -4618,13 +4627,13 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>MemberEditor</name>
     <message>
-        <location filename="../../desktop/ui/member_editor.py" line="+187"/>
-        <location line="+64"/>
+        <location filename="../../desktop/ui/member_editor.py" line="+210"/>
+        <location line="+120"/>
         <source>请在上表选择一名成员</source>
         <translation>Choose a member in the table above</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-99"/>
         <source>保险和社会救助</source>
         <translation>Insurance and social assistance</translation>
     </message>
@@ -4634,7 +4643,7 @@ The current database is backed up first; after the restore the database is opene
         <translation>Natural changes (recorded by “Member joins” / “Member leaves”)</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+99"/>
         <source>{0}(已减少,不能修改)</source>
         <translation>{0} (left the household, cannot be changed)</translation>
     </message>
@@ -4668,7 +4677,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>MembersModel</name>
     <message>
-        <location line="-281"/>
+        <location line="-359"/>
         <source>减少</source>
         <translation>left</translation>
     </message>
@@ -4741,7 +4750,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>MembersTab</name>
     <message>
-        <location line="+277"/>
+        <location line="+355"/>
         <source>添加成员(&amp;A)</source>
         <translation>&amp;Add member</translation>
     </message>
@@ -4780,7 +4789,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NewHouseholdDialog</name>
     <message>
-        <location filename="../../desktop/ui/household_form.py" line="+57"/>
+        <location filename="../../desktop/ui/new_household_dialog.py" line="+50"/>
         <source>新建农户</source>
         <translation>New household</translation>
     </message>
@@ -4830,7 +4839,7 @@ The current database is backed up first; after the restore the database is opene
         <translation>— none —</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>请选择行政村</source>
         <translation>Please choose a village</translation>
     </message>
@@ -4843,7 +4852,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>NoticeDatesDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-1902"/>
+        <location filename="../../desktop/ui/printing.py" line="-297"/>
         <source>公示日期</source>
         <translation>Notice dates</translation>
     </message>
@@ -4866,7 +4875,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>Operation</name>
     <message>
-        <location filename="../../desktop/ui/operations_dialogs.py" line="+83"/>
+        <location filename="../../desktop/ui/operations_dialogs.py" line="+84"/>
         <source>新识别</source>
         <translation>Identify</translation>
     </message>
@@ -5133,18 +5142,18 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>ProblemListDialog</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+50"/>
+        <location filename="../../desktop/ui/problem_list_dialog.py" line="+61"/>
         <source>{0} 问题清单</source>
         <translation>{0} problem list</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+54"/>
+        <location line="+52"/>
         <source>正在审核…</source>
         <translation>Auditing…</translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-49"/>
         <source>户编号</source>
         <translation>Household no.</translation>
     </message>
@@ -5170,12 +5179,12 @@ The current database is backed up first; after the restore the database is opene
     </message>
     <message>
         <location line="+1"/>
-        <location line="+137"/>
+        <location line="+133"/>
         <source>情况说明</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-114"/>
         <source>说明情况…</source>
         <translation>Explain…</translation>
     </message>
@@ -5195,12 +5204,12 @@ The current database is backed up first; after the restore the database is opene
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+28"/>
         <source>无法读取问题清单:{0}</source>
         <translation>Cannot read the problem list: {0}</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+15"/>
         <source>错误</source>
         <translation>Error</translation>
     </message>
@@ -5241,7 +5250,7 @@ The current database is backed up first; after the restore the database is opene
 Explanation:</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+24"/>
         <source>情况说明没有保存:{0}</source>
         <translation>The explanation was not saved: {0}</translation>
     </message>
@@ -5267,6 +5276,534 @@ Explanation:</translation>
         <location line="+10"/>
         <source>(提示:保存时不需要说明原因)</source>
         <translation> (a note: no reason is needed when saving)</translation>
+    </message>
+</context>
+<context>
+    <name>Problems</name>
+    <message>
+        <location filename="../../desktop/ui/problem_texts.py" line="+66"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>成员“{name}”</source>
+        <translation>Member “{name}”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}：{message}</source>
+        <translation>{who}: {message}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户没有现有家庭成员（空户），请补录家庭成员，或核实该户是否应当注销。</source>
+        <translation>The household has no current members (an empty household). Enter its members, or check whether it should be closed.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户没有户主，请把一名家庭成员的“与户主关系”设为“户主”。</source>
+        <translation>The household has no head. Set one member’s “Relation to head” to “Head of household”.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户有{count}个户主（{names}），只能有一个户主，请核对“与户主关系”。</source>
+        <translation>The household has {count} heads ({names}); it may have only one. Check “Relation to head”.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>，已减少的{names}可能仍被计入</source>
+        <translation>; {names}, who left, may still be counted</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他致贫原因选了{count}项（{labels}），最多只能选{most}项，请核对其他致贫原因。</source>
+        <translation>{count} other causes of poverty are chosen ({labels}); at most {most} may be. Check the other causes of poverty.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他致贫原因中的“{cause}”与主要致贫原因重复，请从其他致贫原因中去掉它。</source>
+        <translation>“{cause}” among the other causes of poverty repeats the main cause. Remove it from the other causes.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户为{status}，但{year}年度人均纯收入{per_capita}元低于脱贫标准{line}元，请核对收入，或核实是否应当返贫。</source>
+        <translation>The household is {status}, but its {year} per-capita net income of {per_capita} yuan is below the exit line of {line} yuan. Check the income, or whether it has returned to poverty.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户工资性收入为{wage}元，但没有成员填写务工时间，请核对务工成员的务工时间或工资性收入。</source>
+        <translation>The household’s wages are {wage} yuan, but no member has months of work away. Check the working members’ months of work or the wages.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>主要致贫原因为“因病”，但全家成员健康状况都是“健康”，请核对主要致贫原因或成员健康状况。</source>
+        <translation>The main cause of poverty is “illness”, but every member’s health is “healthy”. Check the main cause or the members’ health.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>主要致贫原因为“因学”，但全家没有在校生，请核对主要致贫原因或成员的在校生状况。</source>
+        <translation>The main cause of poverty is “schooling”, but no member is a student. Check the main cause or the members’ school status.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>主要致贫原因为“因残”，但全家没有残疾成员，请核对主要致贫原因或成员的健康状况、残疾人证。</source>
+        <translation>The main cause of poverty is “disability”, but no member is disabled. Check the main cause, or the members’ health and disability certificates.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户同时有享受低保的成员（{allowance}）和特困供养人员（{support}），请核对成员的“是否享受低保”和“是否特困供养”。</source>
+        <translation>The household has members with the minimum living allowance ({allowance}) and special-support persons ({support}) at once. Check the members’ “Minimum living allowance” and “Special-support person”.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的证件号码{number}与本户另一名成员相同，同一人不能重复登记，请核对证件号码。</source>
+        <translation>{who}: ID number {number} is the same as another member’s; a person cannot be registered twice. Check the ID number.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的性别为“{sex}”，但身份证号码显示为“{id_sex}”，请核对性别或身份证号码。</source>
+        <translation>{who}: sex is “{sex}”, but the ID number says “{id_sex}”. Check the sex or the ID number.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的出生日期为{birth}，但身份证号码中的出生日期为{id_birth}，请核对出生日期或身份证号码。</source>
+        <translation>{who}: date of birth is {birth}, but the ID number gives {id_birth}. Check the date of birth or the ID number.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}与户主关系为“{relation}”，性别应为“{expected}”，但登记为“{sex}”，请核对与户主关系或性别。</source>
+        <translation>{who}: relation to head is “{relation}”, so the sex should be “{expected}”, but it is “{sex}”. Check the relation or the sex.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}在{on}为{age}周岁，处于义务教育年龄段，但在校生状况为“非在校生”，请核对在校生状况（如确已失学辍学，请填写失学辍学原因）。</source>
+        <translation>{who} is {age} on {on}, of compulsory-school age, but the school status is “not a student”. Check the school status (if the child has left school, give the reason).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}在{on}为{age}周岁，超过{most}周岁，但在校生状况为“{school_status}”，请核对在校生状况或出生日期。</source>
+        <translation>{who} is {age} on {on}, older than {most}, but the school status is “{school_status}”. Check the school status or the date of birth.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}在{on}为{age}周岁，健康状况为“健康”，劳动技能却是“{skill}”，请核对劳动技能或健康状况。</source>
+        <translation>{who} is {age} on {on} and healthy, but the labour skills are “{skill}”. Check the labour skills or the health.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的务工时间为{months}个月，应在0–12个月之间，请核对务工时间。</source>
+        <translation>{who}: months of work away are {months}; they must be 0–12. Check the months of work.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的务工时间为{months}个月，但本户{year}年度工资性收入为0，请核对务工时间或工资性收入。</source>
+        <translation>{who} worked away {months} months, but the household’s {year} wages are 0. Check the months of work or the wages.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的劳动技能为“{skill}”，却有{months}个月务工时间，请核对劳动技能或务工时间。</source>
+        <translation>{who}: labour skills are “{skill}”, yet there are {months} months of work away. Check the labour skills or the months of work.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的健康状况为“残疾”，但没有登记残疾人证（证件类型不是残疾人证，也没有残疾人证号），请补录残疾人证号或核对健康状况。</source>
+        <translation>{who}: health is “disabled”, but no disability certificate is recorded (the ID type is not a disability certificate and there is no certificate number). Enter the certificate number or check the health.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}有残疾人证，但健康状况为“{health}”，没有选“残疾”，请核对健康状况或残疾人证。</source>
+        <translation>{who} has a disability certificate, but the health is “{health}”, without “disabled”. Check the health or the certificate.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未填姓名</source>
+        <translation>no name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}已登记减少原因“{reason}”，但没有减少日期，仍被计入家庭人口，请填写减少日期。</source>
+        <translation>{who} has a reason for leaving (“{reason}”) but no date left, so is still counted in the household. Enter the date left.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>家庭人口数为{recorded}人，但现有家庭成员为{current}人{detail}，请核对家庭人口数和成员的减少登记。</source>
+        <translation>The household size is {recorded}, but there are {current} current members{detail}. Check the household size and the members who left.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的证件类型为残疾人证，证件号码应为20位残疾人证号（身份证号+残疾类别+残疾等级），请核对证件号码或证件类型。</source>
+        <translation>{who}: the ID type is a disability certificate, so the ID number must be the 20-character certificate number (ID number + category + grade). Check the ID number or the ID type.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>户主</source>
+        <translation>the head</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>户主配偶</source>
+        <translation>the head’s spouse</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}与户主关系为“{relation}”，但出生日期{birth}早于{whom}，请核对出生日期或与户主关系。</source>
+        <translation>{who}: relation to head is “{relation}”, but the date of birth {birth} is earlier than that of {whom}. Check the date of birth or the relation.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}与户主关系为“{relation}”，但出生日期{birth}晚于{whom}（{junior_birth}），请核对出生日期或与户主关系。</source>
+        <translation>{who}: relation to head is “{relation}”, but the date of birth {birth} is later than that of {whom} ({junior_birth}). Check the date of birth or the relation.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{year}年{month}月{day}日办理的{operation}不符合工作日历：{reason}</source>
+        <translation>The {operation} done on {year}-{month}-{day} is outside the work calendar: {reason}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的证件号码是20位残疾人证号，但证件类型为身份证，请把证件类型改为残疾人证。</source>
+        <translation>{who}: the ID number is a 20-character disability certificate number, but the ID type is an ID card. Set the ID type to disability certificate.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的残疾人证号应为20位（身份证号+残疾类别+残疾等级），请核对残疾人证号。</source>
+        <translation>{who}: the disability certificate number must have 20 characters (ID number + category + grade). Check it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{year}年{month}月{day}日</source>
+        <translation>{year}-{month}-{day}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>与户主关系</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>民族</source>
+        <translation>Ethnic group</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>政治面貌</source>
+        <translation>Political status</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>文化程度</source>
+        <translation>Education</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>在校生状况</source>
+        <translation>School status</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>健康状况</source>
+        <translation>Health</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>劳动技能</source>
+        <translation>Labour skills</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否参加大病保险</source>
+        <translation>Serious-illness insurance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>是否现役军人</source>
+        <translation>Serving in the armed forces</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户的贫困户属性为空，请填写贫困户属性。</source>
+        <translation>The household attribute is empty. Fill it in.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户的“是否军烈属”为空，请填写。</source>
+        <translation>“Military or martyr family” is empty. Fill it in.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}在{on}为{age}周岁，不满{least}周岁，劳动技能应为“{expected}”，但登记为“{skill}”，请核对劳动技能或出生日期。</source>
+        <translation>{who} is {age} on {on}, under {least}, so the labour skills should be “{expected}”, but they are “{skill}”. Check the labour skills or the date of birth.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}是务工人员，联系电话“{phone}”不是11位手机号码，请核对。</source>
+        <translation>{who} works away, but the phone “{phone}” is not an 11-digit mobile number. Check it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的失学辍学原因为“{reason}”，但健康状况为“健康”，请核对健康状况或失学辍学原因。</source>
+        <translation>{who}: the reason for leaving school is “{reason}”, but the health is “healthy”. Check the health or the reason.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户{year}年享受了就业扶贫措施，但没有成员填写务工时间，请核对帮扶措施或成员的务工情况。</source>
+        <translation>The household received employment assistance in {year}, but no member has months of work away. Check the measures or the members’ work.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户为{status}，但登记为危房户或住房安全无保障；有安全住房是脱贫的一票否决指标，请核对住房情况，或核实是否应当返贫。</source>
+        <translation>The household is {status}, but lives in a dangerous house or without safe housing; safe housing is a veto condition for exit. Check the housing, or whether it has returned to poverty.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户为{status}，但饮水不安全；有安全饮水是脱贫的一票否决指标，请核对饮水情况，或核实是否应当返贫。</source>
+        <translation>The household is {status}, but its drinking water is unsafe; safe water is a veto condition for exit. Check the water, or whether it has returned to poverty.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户为{status}，但{labels}登记为未实现，请核对“两不愁三保障”，或核实是否应当返贫。</source>
+        <translation>The household is {status}, but {labels} is recorded as not met. Check the “two assurances and three guarantees”, or whether it has returned to poverty.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户为{status}，但{names}未参加城乡居民基本医疗保险或大病保险；家庭成员全部参加是脱贫的一票否决指标，请核对参保情况。</source>
+        <translation>The household is {status}, but {names} lack basic medical or serious-illness insurance; every member insured is a veto condition for exit. Check the insurance.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户没有登记已享受的帮扶措施；建档立卡以来的帮扶措施（含稳定脱贫户）要按实际核实勾选（导引第3、10问），请补录。</source>
+        <translation>No assistance measures received are recorded; the measures since registration (stably exited households too) must be checked and ticked (guide Q3, Q10). Enter them.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户的特困供养方式为集中供养，但仍为未脱贫：分散供养转集中供养的，符合脱贫标准和程序的按照脱贫处理（导引第17问），请核实是否办理脱贫。</source>
+        <translation>The household’s special support is centralised, but it is still poor: a move from dispersed to centralised support that meets the exit standard and procedure is handled as an exit (guide Q17). Check whether to exit it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}（{reason}）经比对为{flags}，须经评议综合研判并登记结论（导引第4、15问）。</source>
+        <translation>{who} ({reason}) was found by the cross-check to be {flags}; an appraisal must decide and its decision be recorded (guide Q4, Q15).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}经比对为{flags}，评议结论为不予纳入，但仍登记为本户成员，请核对。</source>
+        <translation>{who} was found by the cross-check to be {flags} and the appraisal excluded them, but they are still a member. Check.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的{label}为空，请填写{label}。</source>
+        <translation>{who}: {label} is empty. Fill it in.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}在{on}为{age}周岁，不满{least}周岁，却登记享受公益岗位（{item}），请核对帮扶措施的对象。</source>
+        <translation>{who} is {age} on {on}, under {least}, yet holds a public-welfare job ({item}). Check who the measure is for.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>增加</source>
+        <translation>joined</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>减少</source>
+        <translation>left</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>特困供养人员“{name}”以“{reason}”办理了人员自然减少；分散供养转集中供养的不得进行人员自然减少操作，符合脱贫标准和程序的按照脱贫处理（导引第17问），请核实。</source>
+        <translation>Special-support person “{name}” was removed as a member with “{reason}”; a move from dispersed to centralised support must not be a member leaving, and one that meets the exit standard and procedure is an exit (guide Q17). Check.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}的{change}日期为{day}，晚于{year}年度信息采集时间节点{snapshot}（导引第8问），不应计入本年度，请核对日期。</source>
+        <translation>{who}: the date {change} is {day}, after the {year} data snapshot {snapshot} (guide Q8), so it does not count this year. Check the date.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证件号码含有无效字符{shown}，{rule}，请核对。</source>
+        <translation>The ID number contains invalid characters {shown}; {rule}. Check it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>身份证号码</source>
+        <translation>The ID number</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{character}”</source>
+        <translation>“{character}”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>15位旧身份证号码只能由数字组成</source>
+        <translation>an old 15-digit ID number has digits only</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>只能由数字组成（只有第18位校验码可以是X）</source>
+        <translation>it has digits only (only the 18th, the check digit, may be X)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>这是15位旧身份证号码，需换成18位身份证号码（见新身份证或户口簿）。</source>
+        <translation>This is an old 15-digit ID number; replace it with the 18-digit one (on the new ID card or the household register).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}前两位“{province}”不是有效的省级行政区划代码（如陕西为61），请核对号码。</source>
+        <translation>{subject}: the first two digits “{province}” are not a valid province code (Shaanxi is 61). Check the number.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证件号码为空，请填写18位身份证号码（残疾人填写20位残疾人证号）。</source>
+        <translation>The ID number is empty. Enter the 18-digit ID number (the 20-character disability certificate number for a person with a disability).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>证件号码长度为{length}位，应为18位身份证号码（残疾人证号为20位），请核对是否多输或漏输。</source>
+        <translation>The ID number has {length} characters; it must have 18 (a disability certificate number 20). Check for a character too many or missing.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>残疾人证号前18位（身份证号码）</source>
+        <translation>The first 18 characters of the disability certificate number (the ID number)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>残疾人证号第19位是残疾类别，应为1–7（1视力 2听力 3言语 4肢体 5智力 6精神 7多重），现为{category}，请按残疾人证核对。</source>
+        <translation>The 19th character of a disability certificate number is the category, 1–7 (1 sight, 2 hearing, 3 speech, 4 physical, 5 intellectual, 6 mental, 7 multiple); it is {category}. Check it against the certificate.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>残疾人证号第20位是残疾等级，应为1–4（一级至四级），现为{grade}，请按残疾人证核对。</source>
+        <translation>The 20th character of a disability certificate number is the grade, 1–4; it is {grade}. Check it against the certificate.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>第7–12位</source>
+        <translation>digits 7–12</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>第7–14位</source>
+        <translation>digits 7–14</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}校验码（第18位）错误，请逐位核对号码。</source>
+        <translation>{subject}: the check digit (the 18th) is wrong. Check the number digit by digit.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}中的出生日期{shown}晚于今天，请核对{positions}。</source>
+        <translation>{subject}: the date of birth {shown} is after today. Check {positions}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}中的出生日期{shown}不是有效日期，请核对{positions}。</source>
+        <translation>{subject}: the date of birth {shown} is not a valid date. Check {positions}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}中的出生日期{shown}早于1900年，请核对{positions}。</source>
+        <translation>{subject}: the date of birth {shown} is before 1900. Check {positions}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>收入计算周期为{start}至{end}，{year}年度应为{policy_start}至{policy_end}，请核对收入计算周期。</source>
+        <translation>The income period is {start} to {end}; for {year} it must be {policy_start} to {policy_end}. Check the income period.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{label}为负数（{amount}元），收入和支出金额不能小于0，请核对{label}。</source>
+        <translation>{label} is negative ({amount} yuan); income and costs cannot be below 0. Check {label}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{label}的明细项“{item}”为负数（{amount}元），请核对该明细金额。</source>
+        <translation>The item “{item}” of {label} is negative ({amount} yuan). Check its amount.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{label}填写为{stated}元，但其明细合计为{items_sum}元，两者不一致，请核对{label}或其明细。</source>
+        <translation>{label} is {stated} yuan, but its items add up to {items_sum} yuan. Check {label} or its items.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>人均纯收入为{per_capita}元（不大于0），请核对各项收入和生产经营性支出。</source>
+        <translation>The per-capita net income is {per_capita} yuan (not above 0). Check the income components and the production costs.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>登记的人均纯收入为{recorded}元，但按各项收入计算为{per_capita}元（家庭年收入{total}元，减生产经营性支出后{net}元，{people}人），两者不符，请核对各项收入、生产经营性支出和家庭人口数后保存。</source>
+        <translation>The recorded per-capita net income is {recorded} yuan, but the income components give {per_capita} yuan (total {total} yuan, {net} yuan after production costs, {people} people): they do not add up. Check the components, the production costs and the household size, then save.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>人均纯收入为{per_capita}元，超过{most}元，请核对各项收入、生产经营性支出和家庭人口数。</source>
+        <translation>The per-capita net income is {per_capita} yuan, above {most} yuan. Check the income components, the production costs and the household size.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未填</source>
+        <translation>not filled</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有地理位置: 请用 GPS 采集或手工输入坐标; 户籍在本地、现无住房、整户长期外出的,采集原住址或村委会位置并备注说明、留联系电话</source>
+        <translation>No location: capture it by GPS or type the coordinates; for a household registered here with no housing and the whole family away, take the original address or the village committee, with a note and a contact phone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>经度和纬度必须同时填写</source>
+        <translation>Latitude and longitude must be filled in together</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置没有注明来源(GPS、手工输入、原住址或村委会位置)</source>
+        <translation>The location does not say where it came from (GPS, typed, original address or village committee)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置没有记录采集时间</source>
+        <translation>The location has no capture time</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GPS 位置没有记录精度</source>
+        <translation>The GPS location has no accuracy recorded</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未知的位置来源“{source}”</source>
+        <translation>Unknown location source “{source}”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置用的是{label}, 但本户没有标为整户长期外出: 只有户籍在本地、现无住房、整户长期外出的户才采集原住址或村委会位置</source>
+        <translation>The location is the {label}, but the household is not marked as away: only a household registered here with no housing and the whole family away takes the original address or the village committee</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置用的是{label}, 但本户登记有住房 {housing} 平方米: 有住房的应采集住房位置</source>
+        <translation>The location is the {label}, but the household has {housing} m² of housing: a household with housing takes the location of its house</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置用的是{label}, 必须备注说明情况(如: 全家在外务工, 原房屋已拆除)</source>
+        <translation>The location is the {label}: a note must explain why (e.g. the whole family works away, the old house was pulled down)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置用的是{label}, 必须留存联系电话(手机或带区号的固定电话)</source>
+        <translation>The location is the {label}: a contact phone must be kept (a mobile, or a landline with its area code)</translation>
     </message>
 </context>
 <context>
@@ -5910,7 +6447,7 @@ Everything saved on this laptop is still here; you can sync later.</translation>
 <context>
     <name>SystemPositionReader</name>
     <message>
-        <location filename="../../desktop/ui/location_capture.py" line="-593"/>
+        <location filename="../../desktop/ui/location_capture.py" line="-592"/>
         <source>系统没有可用的定位源</source>
         <translation>The system has no location source</translation>
     </message>
@@ -5923,7 +6460,7 @@ Everything saved on this laptop is still here; you can sync later.</translation>
 <context>
     <name>VillageInfoDialog</name>
     <message>
-        <location filename="../../desktop/ui/village_info_dialog.py" line="+70"/>
+        <location filename="../../desktop/ui/village_info_dialog.py" line="+71"/>
         <source>行政村信息 - {0}</source>
         <translation>Village information - {0}</translation>
     </message>

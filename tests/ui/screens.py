@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenuBar,
+    QScrollArea,
     QScrollBar,
     QStatusBar,
     QTabBar,
@@ -81,6 +82,27 @@ def off_screen(window: QWidget, area: QRect) -> list[str]:
     return found
 
 
+def sideways_scrolling(window: QWidget) -> list[str]:
+    """The pages (scroll areas) of ``window`` that scroll sideways: their content is wider than
+    the window, so part of a form is out of sight. Tables scroll sideways by design; pages not."""
+    found = []
+    for area in window.findChildren(QScrollArea):
+        if area.isVisible() and area.window() is window and area.horizontalScrollBar().isVisible():
+            found.append(area.objectName() or type(area.widget()).__name__)
+    return found
+
+
+def fields_in_view(editor: Any) -> int:
+    """How many of the member editor's fields are wholly in view without scrolling."""
+    viewport = editor.scroll.viewport()
+    area = QRect(viewport.mapToGlobal(QPoint(0, 0)), viewport.size())
+    return sum(
+        1
+        for widget in editor.binder.widgets.values()
+        if widget.isVisible() and area.contains(_global_rect(widget))
+    )
+
+
 def cut_menu_items(menu: Any) -> list[str]:
     """Menu items whose text and the menu's shortcut column need more room than the item has.
 
@@ -114,6 +136,17 @@ def hidden_key_columns(window: Any) -> list[str]:
     return hidden
 
 
+def _rows_in_view(table: Any) -> int:
+    """How many rows of a table are wholly in view."""
+    height = table.viewport().height()
+    return sum(
+        1
+        for row in range(table.model().rowCount())
+        if table.rowViewportPosition(row) >= 0
+        and table.rowViewportPosition(row) + table.rowHeight(row) <= height
+    )
+
+
 class Shots:
     def __init__(self, app: QApplication, out: Path, suffix: str) -> None:
         self.app = app
@@ -141,6 +174,7 @@ class Shots:
                 "screen": [area.x(), area.y(), area.width(), area.height()],
                 "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
                 "off_screen": off_screen(window, area),
+                "sideways": sideways_scrolling(window),
                 "status_bar": (
                     [bar_rect.x(), bar_rect.y(), bar_rect.width(), bar_rect.height()]
                     if bar_rect is not None
@@ -232,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.ui.screens")
     parser.add_argument("out", type=Path)
     parser.add_argument("--lang", default="zh_CN")
+    parser.add_argument("--work", type=Path, help="a folder for the demo county (default: a temp)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -250,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     size = app.primaryScreen().geometry().size()
     suffix = f"{size.width()}x{size.height()}" + ("" if args.lang == "zh_CN" else f"-{args.lang}")
     shots = Shots(app, args.out, suffix)
-    folder = Path(tempfile.mkdtemp(prefix="fieldbook-screens-"))
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="fieldbook-screens-", dir=args.work))
     try:
         db = _demo(folder)
         settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
@@ -291,6 +328,14 @@ def main(argv: list[str] | None = None) -> int:
         for index, key in enumerate(form.tab_keys):
             form.tabs.setCurrentIndex(index)
             shots.take(f"form-{key}", form)
+            if key == "members":
+                editor = form.members_tab.editor
+                shots.report[-1]["member_fields_in_view"] = fields_in_view(editor)
+                shots.report[-1]["member_columns"] = editor.columns
+                shots.report[-1]["members_listed"] = [
+                    form.members_tab.model.rowCount(),
+                    _rows_in_view(form.members_tab.table),
+                ]
         form.close()
 
         pdf = _cards_pdf(db, folder / "cards.pdf")

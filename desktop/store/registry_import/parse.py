@@ -35,7 +35,7 @@ from typing import Any
 
 from desktop.domain.codes import code_table
 from desktop.domain.idcard import check_id, normalize_id
-from desktop.domain.income import income_totals
+from desktop.domain.income import imported_per_capita, income_totals
 from desktop.store.exchange.columns import ColumnMap, ColumnSpec, column_map
 from desktop.store.exchange.reading import normalise_header, parse_bool, parse_int, parse_number
 from desktop.store.registry_import.reader import RawSheet, RegistryFileError, read_file
@@ -805,8 +805,11 @@ class _Planner:
 
     def _income_adds_up(self, household: HouseholdIn, income: dict[str, Any], people: int) -> None:
         totals = income_totals(SimpleNamespace(**{k: income[k] for k in MONEY_FIELDS}), people)
-        income["per_capita_net_income"] = totals.per_capita
         given = income["_file_totals"]
+        # A figure of the file's that does not add up is kept: the audit lists it (issue 14).
+        income["per_capita_net_income"] = imported_per_capita(
+            totals.per_capita, given.get("per_capita_net_income"), given.get("net_income"), people
+        )
         for name, label, computed in (
             ("total_income", "年收入", totals.total),
             ("net_income", "年纯收入", totals.net),

@@ -1,0 +1,196 @@
+"""Problem messages in the interface language.
+
+The domain words its problems in Chinese and gives each message as data too
+(``desktop.domain.problems.Text``: a template and its values). ``problem_message`` renders that
+template through Qt's translation in context ``Problems``; the words among the values (code
+labels, field labels, 户主 …) go through ``Problems``, then ``Codes`` and ``FormFields``. A
+problem without the data, or a template not translated yet, reads as the domain wrote it.
+
+``PROBLEM_TEXTS`` lists every literal template of the domain's ``t(...)`` and ``term(...)``
+calls so that ``pyside6-lupdate`` finds them; regenerate it with
+``python -m desktop.ui.problem_texts`` when a message changes (a test checks it is complete).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from desktop.domain.problems import Problem, Text
+
+CONTEXT = "Problems"
+FALLBACK_CONTEXTS = (CONTEXT, "Codes", "FormFields")
+DOMAIN = Path(__file__).resolve().parents[1] / "domain"
+
+
+def translate_words(source: str) -> str:
+    """A template or a word of the domain's messages in the interface language."""
+    for context in FALLBACK_CONTEXTS:
+        translated = QCoreApplication.translate(context, source)
+        if translated != source:
+            return translated
+    return source
+
+
+def text_in_interface_language(text: Text) -> str:
+    """A domain ``Text`` rendered in the interface language."""
+    return text.render(translate_words)
+
+
+def problem_message(problem: Problem) -> str:
+    """The problem's message in the interface language (as the domain wrote it when untranslated)."""
+    return text_in_interface_language(problem.words)
+
+
+def domain_templates(folder: Path = DOMAIN) -> list[str]:
+    """Every literal first argument of ``t(…)`` and ``term(…)`` in the domain's modules, in order."""
+    found: list[str] = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("t", "term")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and node.args[0].value not in found
+            ):
+                found.append(node.args[0].value)
+    return found
+
+
+PROBLEM_TEXTS = (
+    QT_TRANSLATE_NOOP("Problems", "、"),
+    QT_TRANSLATE_NOOP("Problems", "成员“{name}”"),
+    QT_TRANSLATE_NOOP("Problems", "{who}：{message}"),
+    QT_TRANSLATE_NOOP("Problems", "本户没有现有家庭成员（空户），请补录家庭成员，或核实该户是否应当注销。"),
+    QT_TRANSLATE_NOOP("Problems", "本户没有户主，请把一名家庭成员的“与户主关系”设为“户主”。"),
+    QT_TRANSLATE_NOOP("Problems", "本户有{count}个户主（{names}），只能有一个户主，请核对“与户主关系”。"),
+    QT_TRANSLATE_NOOP("Problems", "，已减少的{names}可能仍被计入"),
+    QT_TRANSLATE_NOOP("Problems", "其他致贫原因选了{count}项（{labels}），最多只能选{most}项，请核对其他致贫原因。"),
+    QT_TRANSLATE_NOOP("Problems", "其他致贫原因中的“{cause}”与主要致贫原因重复，请从其他致贫原因中去掉它。"),
+    QT_TRANSLATE_NOOP("Problems", "本户为{status}，但{year}年度人均纯收入{per_capita}元低于脱贫标准{line}元，请核对收入，或核实是否应当返贫。"),
+    QT_TRANSLATE_NOOP("Problems", "本户工资性收入为{wage}元，但没有成员填写务工时间，请核对务工成员的务工时间或工资性收入。"),
+    QT_TRANSLATE_NOOP("Problems", "主要致贫原因为“因病”，但全家成员健康状况都是“健康”，请核对主要致贫原因或成员健康状况。"),
+    QT_TRANSLATE_NOOP("Problems", "主要致贫原因为“因学”，但全家没有在校生，请核对主要致贫原因或成员的在校生状况。"),
+    QT_TRANSLATE_NOOP("Problems", "主要致贫原因为“因残”，但全家没有残疾成员，请核对主要致贫原因或成员的健康状况、残疾人证。"),
+    QT_TRANSLATE_NOOP("Problems", "本户同时有享受低保的成员（{allowance}）和特困供养人员（{support}），请核对成员的“是否享受低保”和“是否特困供养”。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的证件号码{number}与本户另一名成员相同，同一人不能重复登记，请核对证件号码。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的性别为“{sex}”，但身份证号码显示为“{id_sex}”，请核对性别或身份证号码。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的出生日期为{birth}，但身份证号码中的出生日期为{id_birth}，请核对出生日期或身份证号码。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}与户主关系为“{relation}”，性别应为“{expected}”，但登记为“{sex}”，请核对与户主关系或性别。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}在{on}为{age}周岁，处于义务教育年龄段，但在校生状况为“非在校生”，请核对在校生状况（如确已失学辍学，请填写失学辍学原因）。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}在{on}为{age}周岁，超过{most}周岁，但在校生状况为“{school_status}”，请核对在校生状况或出生日期。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}在{on}为{age}周岁，健康状况为“健康”，劳动技能却是“{skill}”，请核对劳动技能或健康状况。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的务工时间为{months}个月，应在0–12个月之间，请核对务工时间。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的务工时间为{months}个月，但本户{year}年度工资性收入为0，请核对务工时间或工资性收入。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的劳动技能为“{skill}”，却有{months}个月务工时间，请核对劳动技能或务工时间。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的健康状况为“残疾”，但没有登记残疾人证（证件类型不是残疾人证，也没有残疾人证号），请补录残疾人证号或核对健康状况。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}有残疾人证，但健康状况为“{health}”，没有选“残疾”，请核对健康状况或残疾人证。"),
+    QT_TRANSLATE_NOOP("Problems", "未填姓名"),
+    QT_TRANSLATE_NOOP("Problems", "{who}已登记减少原因“{reason}”，但没有减少日期，仍被计入家庭人口，请填写减少日期。"),
+    QT_TRANSLATE_NOOP("Problems", "家庭人口数为{recorded}人，但现有家庭成员为{current}人{detail}，请核对家庭人口数和成员的减少登记。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的证件类型为残疾人证，证件号码应为20位残疾人证号（身份证号+残疾类别+残疾等级），请核对证件号码或证件类型。"),
+    QT_TRANSLATE_NOOP("Problems", "户主"),
+    QT_TRANSLATE_NOOP("Problems", "户主配偶"),
+    QT_TRANSLATE_NOOP("Problems", "{who}与户主关系为“{relation}”，但出生日期{birth}早于{whom}，请核对出生日期或与户主关系。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}与户主关系为“{relation}”，但出生日期{birth}晚于{whom}（{junior_birth}），请核对出生日期或与户主关系。"),
+    QT_TRANSLATE_NOOP("Problems", "{year}年{month}月{day}日办理的{operation}不符合工作日历：{reason}"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的证件号码是20位残疾人证号，但证件类型为身份证，请把证件类型改为残疾人证。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的残疾人证号应为20位（身份证号+残疾类别+残疾等级），请核对残疾人证号。"),
+    QT_TRANSLATE_NOOP("Problems", "{year}年{month}月{day}日"),
+    QT_TRANSLATE_NOOP("Problems", "性别"),
+    QT_TRANSLATE_NOOP("Problems", "与户主关系"),
+    QT_TRANSLATE_NOOP("Problems", "民族"),
+    QT_TRANSLATE_NOOP("Problems", "政治面貌"),
+    QT_TRANSLATE_NOOP("Problems", "文化程度"),
+    QT_TRANSLATE_NOOP("Problems", "在校生状况"),
+    QT_TRANSLATE_NOOP("Problems", "健康状况"),
+    QT_TRANSLATE_NOOP("Problems", "劳动技能"),
+    QT_TRANSLATE_NOOP("Problems", "是否参加大病保险"),
+    QT_TRANSLATE_NOOP("Problems", "是否现役军人"),
+    QT_TRANSLATE_NOOP("Problems", "本户的贫困户属性为空，请填写贫困户属性。"),
+    QT_TRANSLATE_NOOP("Problems", "本户的“是否军烈属”为空，请填写。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}在{on}为{age}周岁，不满{least}周岁，劳动技能应为“{expected}”，但登记为“{skill}”，请核对劳动技能或出生日期。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}是务工人员，联系电话“{phone}”不是11位手机号码，请核对。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的失学辍学原因为“{reason}”，但健康状况为“健康”，请核对健康状况或失学辍学原因。"),
+    QT_TRANSLATE_NOOP("Problems", "本户{year}年享受了就业扶贫措施，但没有成员填写务工时间，请核对帮扶措施或成员的务工情况。"),
+    QT_TRANSLATE_NOOP("Problems", "本户为{status}，但登记为危房户或住房安全无保障；有安全住房是脱贫的一票否决指标，请核对住房情况，或核实是否应当返贫。"),
+    QT_TRANSLATE_NOOP("Problems", "本户为{status}，但饮水不安全；有安全饮水是脱贫的一票否决指标，请核对饮水情况，或核实是否应当返贫。"),
+    QT_TRANSLATE_NOOP("Problems", "本户为{status}，但{labels}登记为未实现，请核对“两不愁三保障”，或核实是否应当返贫。"),
+    QT_TRANSLATE_NOOP("Problems", "本户为{status}，但{names}未参加城乡居民基本医疗保险或大病保险；家庭成员全部参加是脱贫的一票否决指标，请核对参保情况。"),
+    QT_TRANSLATE_NOOP("Problems", "本户没有登记已享受的帮扶措施；建档立卡以来的帮扶措施（含稳定脱贫户）要按实际核实勾选（导引第3、10问），请补录。"),
+    QT_TRANSLATE_NOOP("Problems", "本户的特困供养方式为集中供养，但仍为未脱贫：分散供养转集中供养的，符合脱贫标准和程序的按照脱贫处理（导引第17问），请核实是否办理脱贫。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}（{reason}）经比对为{flags}，须经评议综合研判并登记结论（导引第4、15问）。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}经比对为{flags}，评议结论为不予纳入，但仍登记为本户成员，请核对。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的{label}为空，请填写{label}。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}在{on}为{age}周岁，不满{least}周岁，却登记享受公益岗位（{item}），请核对帮扶措施的对象。"),
+    QT_TRANSLATE_NOOP("Problems", "增加"),
+    QT_TRANSLATE_NOOP("Problems", "减少"),
+    QT_TRANSLATE_NOOP("Problems", "特困供养人员“{name}”以“{reason}”办理了人员自然减少；分散供养转集中供养的不得进行人员自然减少操作，符合脱贫标准和程序的按照脱贫处理（导引第17问），请核实。"),
+    QT_TRANSLATE_NOOP("Problems", "{who}的{change}日期为{day}，晚于{year}年度信息采集时间节点{snapshot}（导引第8问），不应计入本年度，请核对日期。"),
+    QT_TRANSLATE_NOOP("Problems", "证件号码含有无效字符{shown}，{rule}，请核对。"),
+    QT_TRANSLATE_NOOP("Problems", "身份证号码"),
+    QT_TRANSLATE_NOOP("Problems", "“{character}”"),
+    QT_TRANSLATE_NOOP("Problems", "15位旧身份证号码只能由数字组成"),
+    QT_TRANSLATE_NOOP("Problems", "只能由数字组成（只有第18位校验码可以是X）"),
+    QT_TRANSLATE_NOOP("Problems", "这是15位旧身份证号码，需换成18位身份证号码（见新身份证或户口簿）。"),
+    QT_TRANSLATE_NOOP("Problems", "{subject}前两位“{province}”不是有效的省级行政区划代码（如陕西为61），请核对号码。"),
+    QT_TRANSLATE_NOOP("Problems", "证件号码为空，请填写18位身份证号码（残疾人填写20位残疾人证号）。"),
+    QT_TRANSLATE_NOOP("Problems", "证件号码长度为{length}位，应为18位身份证号码（残疾人证号为20位），请核对是否多输或漏输。"),
+    QT_TRANSLATE_NOOP("Problems", "残疾人证号前18位（身份证号码）"),
+    QT_TRANSLATE_NOOP("Problems", "残疾人证号第19位是残疾类别，应为1–7（1视力 2听力 3言语 4肢体 5智力 6精神 7多重），现为{category}，请按残疾人证核对。"),
+    QT_TRANSLATE_NOOP("Problems", "残疾人证号第20位是残疾等级，应为1–4（一级至四级），现为{grade}，请按残疾人证核对。"),
+    QT_TRANSLATE_NOOP("Problems", "第7–12位"),
+    QT_TRANSLATE_NOOP("Problems", "第7–14位"),
+    QT_TRANSLATE_NOOP("Problems", "{subject}校验码（第18位）错误，请逐位核对号码。"),
+    QT_TRANSLATE_NOOP("Problems", "{subject}中的出生日期{shown}晚于今天，请核对{positions}。"),
+    QT_TRANSLATE_NOOP("Problems", "{subject}中的出生日期{shown}不是有效日期，请核对{positions}。"),
+    QT_TRANSLATE_NOOP("Problems", "{subject}中的出生日期{shown}早于1900年，请核对{positions}。"),
+    QT_TRANSLATE_NOOP("Problems", "收入计算周期为{start}至{end}，{year}年度应为{policy_start}至{policy_end}，请核对收入计算周期。"),
+    QT_TRANSLATE_NOOP("Problems", "{label}为负数（{amount}元），收入和支出金额不能小于0，请核对{label}。"),
+    QT_TRANSLATE_NOOP("Problems", "{label}的明细项“{item}”为负数（{amount}元），请核对该明细金额。"),
+    QT_TRANSLATE_NOOP("Problems", "{label}填写为{stated}元，但其明细合计为{items_sum}元，两者不一致，请核对{label}或其明细。"),
+    QT_TRANSLATE_NOOP("Problems", "人均纯收入为{per_capita}元（不大于0），请核对各项收入和生产经营性支出。"),
+    QT_TRANSLATE_NOOP("Problems", "登记的人均纯收入为{recorded}元，但按各项收入计算为{per_capita}元（家庭年收入{total}元，减生产经营性支出后{net}元，{people}人），两者不符，请核对各项收入、生产经营性支出和家庭人口数后保存。"),
+    QT_TRANSLATE_NOOP("Problems", "人均纯收入为{per_capita}元，超过{most}元，请核对各项收入、生产经营性支出和家庭人口数。"),
+    QT_TRANSLATE_NOOP("Problems", "未填"),
+    QT_TRANSLATE_NOOP("Problems", "没有地理位置: 请用 GPS 采集或手工输入坐标; 户籍在本地、现无住房、整户长期外出的,采集原住址或村委会位置并备注说明、留联系电话"),
+    QT_TRANSLATE_NOOP("Problems", "经度和纬度必须同时填写"),
+    QT_TRANSLATE_NOOP("Problems", "位置没有注明来源(GPS、手工输入、原住址或村委会位置)"),
+    QT_TRANSLATE_NOOP("Problems", "位置没有记录采集时间"),
+    QT_TRANSLATE_NOOP("Problems", "GPS 位置没有记录精度"),
+    QT_TRANSLATE_NOOP("Problems", "未知的位置来源“{source}”"),
+    QT_TRANSLATE_NOOP("Problems", "位置用的是{label}, 但本户没有标为整户长期外出: 只有户籍在本地、现无住房、整户长期外出的户才采集原住址或村委会位置"),
+    QT_TRANSLATE_NOOP("Problems", "位置用的是{label}, 但本户登记有住房 {housing} 平方米: 有住房的应采集住房位置"),
+    QT_TRANSLATE_NOOP("Problems", "位置用的是{label}, 必须备注说明情况(如: 全家在外务工, 原房屋已拆除)"),
+    QT_TRANSLATE_NOOP("Problems", "位置用的是{label}, 必须留存联系电话(手机或带区号的固定电话)"),
+)
+
+
+def _generate() -> str:  # pragma: no cover - a maintenance script
+    lines = ['    QT_TRANSLATE_NOOP("Problems", "、"),']
+    for template in domain_templates():
+        quoted = template.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'    QT_TRANSLATE_NOOP("Problems", "{quoted}"),')
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import re
+    import sys
+
+    path = Path(__file__)
+    source = path.read_text(encoding="utf-8")
+    updated = re.sub(
+        r"PROBLEM_TEXTS = \(\n.*?\n\)\n",
+        lambda _m: "PROBLEM_TEXTS = (\n" + _generate() + "\n)\n",
+        source,
+        count=1,
+        flags=re.S,
+    )
+    path.write_text(updated, encoding="utf-8")
+    sys.stdout.write(f"{len(domain_templates()) + 1} texts in {path.name}\n")
