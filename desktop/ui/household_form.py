@@ -107,6 +107,7 @@ from desktop.ui.operations_dialogs import (
     operation_problems,
     update_action,
 )
+from desktop.ui.problem_texts import problem_message
 from desktop.ui.roles import Role
 from desktop.ui.style import apply_readable_font, give_menus_room
 from desktop.ui.tasks import TaskRunner
@@ -706,7 +707,7 @@ class HouseholdForm(QMainWindow):
             errors = blocking(found)
             if errors:
                 self.banner.setText(
-                    self.tr("有 {0} 个错误,不能保存:{1}").format(len(errors), errors[0].message)
+                    self.tr("有 {0} 个错误,不能保存:{1}").format(len(errors), problem_message(errors[0]))
                 )
             else:
                 self.hide_banner()
@@ -780,7 +781,7 @@ class HouseholdForm(QMainWindow):
                 target = rows.setdefault(f"{entity}:{p.entity_id}", {})
             if target.get(column, ("", ""))[0] != "error":
                 previous = target.get(column, ("", ""))[1]
-                message = f"{previous}\n{p.message}".strip() if previous else p.message
+                message = f"{previous}\n{problem_message(p)}".strip() if previous else problem_message(p)
                 target[column] = (severity, message)
         for binder in self.household_binders:
             binder.mark(household_marks)
@@ -1025,7 +1026,7 @@ class HouseholdForm(QMainWindow):
         if step.errors:
             errors = step.errors
             self.show_banner(
-                self.tr("有 {0} 个错误,不能保存:{1}").format(len(errors), errors[0].message)
+                self.tr("有 {0} 个错误,不能保存:{1}").format(len(errors), problem_message(errors[0]))
             )
             self._banner_from_errors = True
             self.go_to_problem(errors[0])
@@ -1033,7 +1034,7 @@ class HouseholdForm(QMainWindow):
             return False
         if step.refused:
             self.show_banner(
-                self.tr("不能保存:{0}").format(";".join(p.message for p in step.refused))
+                self.tr("不能保存:{0}").format(";".join(problem_message(p) for p in step.refused))
             )
             self._close_after_save = False
             return False
@@ -1105,7 +1106,7 @@ class HouseholdForm(QMainWindow):
                 len(missing)
             )
         )
-        listed = [f"· {p.message}" for p in missing[:10]]
+        listed = [f"· {problem_message(p)}" for p in missing[:10]]
         if len(missing) > 10:
             listed.append(self.tr("…… 另有 {0} 项").format(len(missing) - 10))
         box.setInformativeText(
@@ -1179,7 +1180,7 @@ class HouseholdForm(QMainWindow):
             message = refusal.message if refusal.message is not None else self.tr("有无效的填写")
             first = next((p for p in problems if p.is_error), problems[0] if problems else None)
             text = self.tr("没有保存:{0}").format(message)
-            self.show_banner(text + (f"。{first.message}" if first else ""))
+            self.show_banner(text + (f"。{problem_message(first)}" if first else ""))
             if first is not None:
                 self.go_to_problem(first)
         else:

@@ -22,6 +22,7 @@ from desktop.application import Fieldbook, Outcome
 from desktop.application.service import Refused
 from desktop.domain.problems import Severity
 from desktop.ui.errors import error_text
+from desktop.ui.problem_texts import problem_message
 from desktop.ui.style import apply_readable_font
 from desktop.ui.tasks import TaskRunner
 
@@ -143,7 +144,7 @@ class ProblemListDialog(QDialog):
                 row.head_name or "",
                 severity,
                 problem.code,
-                problem.message,
+                problem_message(problem),
                 row.note.explanation if row.note is not None else "",
             ]
             for c, text in enumerate(cells):
@@ -204,7 +205,7 @@ class ProblemListDialog(QDialog):
             self,
             self.tr("情况说明"),
             self.tr("{0} {1}\n{2}\n\n情况说明:").format(
-                row.household_number or "", row.head_name or "", row.problem.message
+                row.household_number or "", row.head_name or "", problem_message(row.problem)
             ),
             current,
         )
