@@ -19,6 +19,7 @@ from desktop.cards.labels import book_value, field_label
 from desktop.domain.codes import code_table
 from desktop.store.models import Division, Household, Member, Risk, utcnow
 from desktop.store.queries import HouseholdFilter, HouseholdRow, count_households, household_page
+from desktop.store.reviews import ReviewCounts, ReviewState, review_counts, review_state
 from desktop.store.save import to_book
 from desktop.store.search import name_text, normalise_id, normalise_query
 from sync.server import reports
@@ -122,6 +123,8 @@ class Overview:
     quota: Any | None
     internal_counts: dict[str, int] = field(default_factory=dict)
     problems_pending: int = 0
+    reviews: dict[str, ReviewCounts] = field(default_factory=dict)
+    """Per village code: households returned (not changed since) and accepted (issue 17)."""
 
 
 class FeedCache:
@@ -419,7 +422,14 @@ def overview(
         problem_errors=errors,
         quota=quota,
         internal_counts=internal_counts,
+        reviews=review_counts_by_code(session, villages),
     )
+
+
+def review_counts_by_code(session: Session, villages: list[Village]) -> dict[str, ReviewCounts]:
+    """The review counts of ``villages`` by village code (villages with none are left out)."""
+    codes = {v.id: v.code for v in villages}
+    return {codes[vid]: n for vid, n in review_counts(session, list(codes)).items()}
 
 
 DEVICE_ROLES = {"field_worker": "驻村工作队", "reviewer": "乡镇审核", "admin": "县级管理"}
@@ -703,6 +713,7 @@ class HouseholdPage:
     member_headers: list[str]
     risks: list[list[str]] | None
     book: Any
+    review: ReviewState | None = None
 
 
 def household_in_scope(session: Session, staff: Staff, household_id: str) -> HouseholdPage:
@@ -751,4 +762,5 @@ def household_in_scope(session: Session, staff: Staff, household_id: str) -> Hou
         member_headers=[_label(n) if n != "name" else "姓名" for n in MEMBER_FIELDS],
         risks=risks,
         book=list(reversed(book.entries)),
+        review=review_state(session, household.id),
     )

@@ -25,9 +25,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop.cards.labels import book_value, entity_label, field_label
 from desktop.domain.procedure import is_notice, notice_days, step_label
+from desktop.domain.reviews import COMMENT_MAX_CHARS, RETURNED
 from desktop.store.models import utcnow
 from desktop.store.problems import village_problem_list
 from desktop.store.procedures import village_steps
+from desktop.store.reviews import review_states
 from desktop.store.save import to_book
 from desktop.store.settings import working_policy
 from sync.protocol import encode_enrollment
@@ -38,6 +40,7 @@ from sync.server.models import Device
 from sync.server.web import accounts, data
 from sync.server.web.accounts import Staff
 from sync.server.web.resolve import WEB_HOSTNAME, Decision, ResolveFailed, decide
+from sync.server.web.review import record_review
 
 HERE = Path(__file__).parent
 PREFIX = "/web"
@@ -341,6 +344,7 @@ def mount_web(app: FastAPI) -> None:
                 for s in village_steps(session, village.id)
             ]
             points, committee = data.map_points(session, village)
+            reviews = review_states(session, [r.id for r in rows])
         audit(staff.name, "view_village_list", village.code)
         audit(staff.name, "view_problem_list", village.code)
         labels = data.status_labels()
@@ -359,6 +363,7 @@ def mount_web(app: FastAPI) -> None:
             problem_errors=sum(1 for r in problems.rows if r.problem.is_error),
             steps=steps,
             policy=policy,
+            reviews=reviews,
             map_data={
                 "points": [
                     {"n": p.number, "lat": p.lat, "lon": p.lon, "s": p.status, "f": p.fallback}
@@ -414,6 +419,41 @@ def mount_web(app: FastAPI) -> None:
                 raise PageError(404, "没有这一户, 或不在您的管辖范围内") from exc
         audit(staff.name, "view_household", found.id)
         return page(request, "household.html", staff, h=found)
+
+    @router.post(f"{PREFIX}/household/{{household_id}}/review", include_in_schema=False)
+    def review(
+        request: Request,
+        staff: StaffDep,
+        household_id: str,
+        verdict: Annotated[str, Form(max_length=10)] = "",
+        comment: Annotated[str, Form(max_length=COMMENT_MAX_CHARS)] = "",
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        with the_writer() as session:
+            try:
+                found = data.household_in_scope(session, staff, household_id[:36])
+            except data.NotYours as exc:
+                raise PageError(404, "没有这一户, 或不在您的管辖范围内") from exc
+            try:
+                record_review(session, staff, found.id, found.village.code, verdict, comment)
+            except ResolveFailed as exc:
+                session.rollback()
+                return page(
+                    request,
+                    "household.html",
+                    staff,
+                    status=422,
+                    h=found,
+                    message=exc.message,
+                    typed=comment,
+                )
+            session.commit()
+        audit(staff.name, f"review_{verdict}", found.id)
+        with database.session() as session:
+            shown = data.household_in_scope(session, staff, found.id)
+        done = "已退回, 驻村笔记本下次同步时收到意见" if verdict == RETURNED else "已通过"
+        return page(request, "household.html", staff, h=shown, message=done, done=True)
 
     # --- conflicts --------------------------------------------------------------------------
 
