@@ -82,3 +82,10 @@ def test_the_sync_bench_prints_push_against_raw_inserts() -> None:
         *("--backends", "sqlite"),
     )
     assert "raw/e2e" in out
+
+
+def test_the_web_bench_prints_each_page_against_the_plain_page() -> None:
+    out = run_bench("web_bench.py", "--tiny", "--backends", "sqlite")
+    assert "--- sqlite ---" in out
+    for page in ("plain", "overview", "village", "household"):
+        assert f"\n{page} " in out
