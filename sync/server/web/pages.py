@@ -3,6 +3,7 @@
 No ``from __future__ import annotations`` here: FastAPI resolves the routes' ``Annotated``
 dependencies, which name a local of ``mount_web``, when the routes are defined."""
 
+import os
 import secrets
 import shutil
 import tempfile
@@ -26,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from desktop.cards.labels import book_value, entity_label, field_label
 from desktop.domain.procedure import is_notice, notice_days, step_label
 from desktop.domain.reviews import COMMENT_MAX_CHARS, RETURNED
+from desktop.location.mbtiles import MBTiles, MBTilesError
 from desktop.store.models import utcnow
 from desktop.store.problems import village_problem_list
 from desktop.store.procedures import village_steps
@@ -74,7 +76,7 @@ class SecurityHeaders:
         if not (path == "/" or path == PREFIX or path.startswith(PREFIX + "/")):
             await self.app(scope, receive, send)
             return
-        static = path.startswith(PREFIX + "/static/")
+        static = path.startswith((PREFIX + "/static/", PREFIX + "/tiles/"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -86,6 +88,17 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+MBTILES_ENV = "FIELDBOOK_SERVER_MBTILES"
+"""The county's base map for the village pages: the path of an ``.mbtiles`` file (optional)."""
+TILE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+def configured_mbtiles() -> Path | None:
+    """The MBTiles file named by ``FIELDBOOK_SERVER_MBTILES``, if it names an existing file."""
+    named = os.environ.get(MBTILES_ENV)
+    return Path(named) if named and Path(named).is_file() else None
 
 
 class NeedSignIn(Exception):
@@ -111,6 +124,7 @@ def mount_web(app: FastAPI) -> None:
     templates.env.filters["shown"] = lambda value, name: (
         "空" if value is None else book_value(name, to_book(value)) or "空"
     )
+    app.state.web_mbtiles = configured_mbtiles()  # the county's base map, if it has one
     cache = data.FeedCache(database)
     app.state.web_cache = cache  # tests and the benchmark wait for its background audits
     router = APIRouter()
@@ -365,6 +379,7 @@ def mount_web(app: FastAPI) -> None:
             policy=policy,
             reviews=reviews,
             map_data={
+                "tiles": base_map(),
                 "points": [
                     {"n": p.number, "lat": p.lat, "lon": p.lon, "s": p.status, "f": p.fallback}
                     for p in points
@@ -454,6 +469,63 @@ def mount_web(app: FastAPI) -> None:
             shown = data.household_in_scope(session, staff, found.id)
         done = "已退回, 驻村笔记本下次同步时收到意见" if verdict == RETURNED else "已通过"
         return page(request, "household.html", staff, h=shown, message=done, done=True)
+
+    # --- the base map: tiles of the county's MBTiles file ---------------------------------------
+
+    base_maps: dict[tuple[Path, float], dict[str, Any] | None] = {}
+
+    def base_map() -> dict[str, Any] | None:
+        """What the village map needs to draw the MBTiles underneath, or ``None`` (plain); read
+        once per file and modification time (a county's file can be gigabytes)."""
+        path = app.state.web_mbtiles
+        if path is None:
+            return None
+        try:
+            key = (path, path.stat().st_mtime)
+        except OSError:
+            return None
+        if key not in base_maps:
+            base_maps[key] = read_base_map(path)
+        return base_maps[key]
+
+    def read_base_map(path: Path) -> dict[str, Any] | None:
+        try:
+            tiles = MBTiles(path)
+        except MBTilesError:
+            return None
+        try:
+            if not tiles.zooms:
+                return None
+            return {
+                "url": f"{PREFIX}/tiles/{{z}}/{{x}}/{{y}}",
+                "min": tiles.zooms[0],
+                "max": tiles.zooms[-1],
+            }
+        finally:
+            tiles.close()
+
+    @router.get(f"{PREFIX}/tiles/{{zoom}}/{{x}}/{{y}}", include_in_schema=False)
+    def tile(
+        _staff: StaffDep,
+        zoom: Annotated[int, PathParam(ge=0, le=22)],
+        x: Annotated[int, PathParam(ge=0, le=2**22)],
+        y: Annotated[int, PathParam(ge=0, le=2**22)],
+    ) -> Response:
+        path = app.state.web_mbtiles
+        if path is None:
+            raise PageError(404, "没有离线底图")
+        try:
+            tiles = MBTiles(path)
+        except MBTilesError as exc:
+            raise PageError(404, "离线底图无法读取") from exc
+        try:
+            image = tiles.tile(zoom, x, y)
+            kind = TILE_TYPES.get(tiles.metadata.get("format", "png"), "image/png")
+        finally:
+            tiles.close()
+        if image is None:
+            return Response(status_code=204)  # outside the county: Leaflet leaves it blank
+        return Response(image, media_type=kind, headers={"cache-control": "private, max-age=86400"})
 
     # --- conflicts --------------------------------------------------------------------------
 
