@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -62,6 +63,9 @@ SECURITY_HEADERS = {
     "permissions-policy": "geolocation=(), camera=(), microphone=()",
 }
 WRITE_TIMEOUT = 30.0
+MAX_UPLOAD_BYTES = 30 * 2**20
+"""An uploaded export is at most this big (the server reads no request body over 32 MB)."""
+UPLOAD_SUFFIXES = (".xlsx", ".xls", ".csv")
 
 
 class SecurityHeaders:
@@ -682,6 +686,98 @@ def mount_web(app: FastAPI) -> None:
             session.commit()
         audit(staff.name, "revoke_device", device_id[:36])
         return devices_page(request, staff, message="已停用; 这台笔记本不能再同步")
+
+    # --- uploads: the national system's export, previewed, then imported (the CLI's code) -----
+
+    uploads: dict[str, tuple[int, Path]] = {}  # token -> (staff id, the uploaded file)
+
+    def forget_upload(token: str) -> None:
+        held = uploads.pop(token, None)
+        if held is not None:
+            shutil.rmtree(held[1].parent, ignore_errors=True)
+
+    def run_import(path: Path, *, dry_run: bool) -> Any:
+        from desktop.store.registry_import import RegistryFileError
+        from sync.server.registry_import import import_registry_server
+
+        lock = app.state.push_lock  # the one writer of this process, as a push takes it
+        if not lock.acquire(timeout=WRITE_TIMEOUT):
+            raise PageError(503, "服务器正忙, 请稍后再试")
+        try:
+            return import_registry_server(
+                database, [path], dry_run=dry_run, lock_timeout=WRITE_TIMEOUT
+            )
+        except RegistryFileError as exc:
+            raise PageError(422, f"文件无法导入: {exc}") from exc
+        except WriterBusy as exc:
+            raise PageError(503, "服务器正忙, 请稍后再试") from exc
+        finally:
+            lock.release()
+
+    @router.get(f"{PREFIX}/imports", include_in_schema=False)
+    def imports(request: Request, staff: StaffDep) -> Response:
+        admin_only(staff)
+        return page(request, "imports.html", staff, limit_mb=MAX_UPLOAD_BYTES // 2**20)
+
+    @router.post(f"{PREFIX}/imports/preview", include_in_schema=False)
+    async def import_preview(
+        request: Request,
+        staff: StaffDep,
+        upload: Annotated[UploadFile, File()],
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        admin_only(staff)
+        suffix = Path(upload.filename or "").suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise PageError(422, "请上传全国系统导出的 xlsx、xls 或 csv 文件")
+        folder = Path(tempfile.mkdtemp(prefix="fieldbook-upload-"))
+        path = folder / f"registry{suffix}"
+        size = 0
+        with path.open("wb") as out:
+            while chunk := await upload.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    out.close()
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise PageError(413, f"文件超过 {MAX_UPLOAD_BYTES // 2**20} MB")
+                out.write(chunk)
+        try:
+            result = await run_in_threadpool(run_import, path, dry_run=True)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        for older in [t for t, (owner, _p) in uploads.items() if owner == staff.id]:
+            forget_upload(older)  # one file waits per person: a new preview replaces the last
+        token = secrets.token_urlsafe(24)
+        uploads[token] = (staff.id, path)
+        await run_in_threadpool(audit, staff.name, "import_preview", f"{size} bytes")
+        return page(
+            request, "imports.html", staff, result=result, token=token,
+            limit_mb=MAX_UPLOAD_BYTES // 2**20,
+        )  # fmt: skip
+
+    @router.post(f"{PREFIX}/imports/commit", include_in_schema=False)
+    def import_commit(
+        request: Request,
+        staff: StaffDep,
+        token: Annotated[str, Form(max_length=100)] = "",
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        admin_only(staff)
+        held = uploads.get(token)
+        if held is None or held[0] != staff.id:
+            raise PageError(404, "没有这个待导入的文件, 请重新上传")
+        try:
+            result = run_import(held[1], dry_run=False)
+        finally:
+            forget_upload(token)
+        audit(staff.name, "import_registry", f"{result.feed_entries} feed entries")
+        return page(
+            request, "imports.html", staff, result=result, done=True,
+            limit_mb=MAX_UPLOAD_BYTES // 2**20,
+        )  # fmt: skip
 
     # --- reports: xlsx downloads (the CLI's own writers) ------------------------------------------
 
