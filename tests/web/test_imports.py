@@ -32,9 +32,7 @@ def demo_export_with_a_new_phone(web, tmp_path) -> tuple[str, str, object]:
     return households[2][number], new_phone, write_xlsx(sheets, tmp_path / "newer.xlsx")
 
 
-def test_the_county_previews_an_export_then_imports_it_through_the_feed(
-    web, page, shoot, tmp_path
-):
+def test_the_county_previews_an_export_then_imports_it_through_the_feed(web, page, shoot, tmp_path):
     number, phone, path = demo_export_with_a_new_phone(web, tmp_path)
     with web.live.db.session() as session:
         feed_before = session.scalar(select(func.max(ChangeLogEntry.server_seq))) or 0
@@ -48,9 +46,12 @@ def test_the_county_previews_an_export_then_imports_it_through_the_feed(
     assert int(page.locator("dd.updated").inner_text()) >= 1
     assert page.locator("dd.new").inner_text() == "0"
     with web.live.db.session() as session:  # the preview wrote nothing
-        assert session.scalars(
-            select(Household.phone).where(Household.household_number == number)
-        ).one() != phone
+        assert (
+            session.scalars(
+                select(Household.phone).where(Household.household_number == number)
+            ).one()
+            != phone
+        )
     assert page.console_errors == []
     shoot(page, "import-preview")
 

@@ -80,9 +80,11 @@ def test_the_village_map_draws_the_countys_mbtiles_underneath(web, page, shoot, 
     answers: list[tuple[str, int, str]] = []
     page.on(
         "response",
-        lambda r: answers.append((r.url, r.status, r.headers.get("content-type", "")))
-        if "/web/tiles/" in r.url
-        else None,
+        lambda r: (
+            answers.append((r.url, r.status, r.headers.get("content-type", "")))
+            if "/web/tiles/" in r.url
+            else None
+        ),
     )
     page.goto(f"{web.url}/web/village/{base_map}")
     page.wait_for_selector("#village-map img.leaflet-tile-loaded")
