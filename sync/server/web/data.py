@@ -259,21 +259,47 @@ class FeedCache:
             self._worker = threading.Thread(target=self._work, name="web-audit", daemon=True)
             self._worker.start()
 
+    AUDIT_BATCH = 24
+    """Villages audited together by the background worker: the audit's database-wide checks
+    (duplicate IDs, shared points) run once per batch instead of once per village."""
+
     def _work(self) -> None:
         while True:
             with self._lock:
                 if not self._jobs:
                     self._worker = None
                     return
-                village, policy, internal, state = self._jobs.pop(0)
+                first = self._jobs[0]
+                batch = [j for j in self._jobs if (j[1].year, j[2]) == (first[1].year, first[2])][
+                    : self.AUDIT_BATCH
+                ]
+                for job in batch:
+                    self._jobs.remove(job)
             try:
                 with self._database.session() as session:
-                    self.problem_list(session, village, policy, internal=internal, state=state)
-            except Exception:  # a failed audit leaves the village pending; the next view retries
+                    self._audit_batch(session, batch)
+            except Exception:  # a failed audit leaves the villages pending; the next view retries
                 pass
             finally:
                 with self._lock:
-                    self._queued.discard((village, policy.year, internal, state))
+                    for village, policy, internal, state in batch:
+                        self._queued.discard((village, policy.year, internal, state))
+
+    def _audit_batch(self, session: Session, batch: list[tuple[Village, Any, bool, Any]]) -> None:
+        from desktop.store.problems import village_problem_lists
+
+        _village, policy, internal, _state = batch[0]
+        lists = village_problem_lists(
+            session, [v.id for v, *_rest in batch], policy=policy, internal=internal
+        )
+        today = utcnow().date()
+        with self._lock:
+            if len(self._cache) + len(batch) >= self.MAX_ENTRIES:
+                self._cache.clear()
+            for village, _policy, _internal, state in batch:
+                key = ("list", village.id, policy.year, internal, *state, today)
+                self._cache[key] = lists[village.id]
+                self._latest[(village.id, policy.year, internal)] = lists[village.id]
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Whether the background audits finished within ``timeout`` seconds (for tests)."""
