@@ -34,6 +34,7 @@ from desktop.store.models import (
     Draft,
     Household,
     HouseholdOperation,
+    HouseholdReview,
     Income,
     IncomeItem,
     LedgerEntry,
@@ -198,7 +199,15 @@ def _delete_village_rows(session: Session, village_id: str, households: list[str
             or_(ProcedureStep.village_id == village_id, ProcedureStep.household_id.in_(households))
         ),
     ]
-    for model in (AssistanceMeasure, Risk, ProblemNote, HouseholdOperation, CardIssue, Income):
+    for model in (
+        AssistanceMeasure,
+        Risk,
+        ProblemNote,
+        HouseholdOperation,
+        HouseholdReview,
+        CardIssue,
+        Income,
+    ):
         statements.append(delete(model).where(model.household_id.in_(households)))
     statements += [
         delete(Member).where(Member.household_id.in_(households)),

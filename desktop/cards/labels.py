@@ -8,6 +8,7 @@ name, so a new column still appears in the book.
 from __future__ import annotations
 
 from desktop.domain.codes import CodeTableError, code_table
+from desktop.domain.reviews import VERDICT_LABELS
 
 ENTITY_LABELS = {
     "households": "户",
@@ -22,10 +23,15 @@ ENTITY_LABELS = {
     "crosscheck_results": "比对",
     "medical_settlements": "医疗结算",
     "problem_notes": "问题说明",
+    "household_reviews": "审核",
     "divisions": "区划",
 }
 
 FIELD_LABELS = {
+    "verdict": "审核结论",
+    "comment": "审核意见",
+    "reviewer": "审核人",
+    "reviewed_at": "审核时间",
     "*": "整户录入",
     "household_number": "户编号",
     "village_id": "行政村",
@@ -215,6 +221,8 @@ def book_value(field: str, value: str | None) -> str:
         return ""
     if field in MASKED_FIELDS:
         return mask(value)
+    if field == "verdict":
+        return VERDICT_LABELS.get(value, value)
     table_name = CODED_FIELDS.get(field)
     if table_name is None:
         return value

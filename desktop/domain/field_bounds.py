@@ -340,6 +340,14 @@ FIELD_BOUNDS: dict[str, dict[str, Bound]] = {
         "reprint": BOOL,
         "deleted": BOOL,
     },
+    "household_reviews": {
+        "household_id": ID,
+        "verdict": _s(10),
+        "comment": TEXT,
+        "reviewer": _s(40),
+        "reviewed_at": DATETIME,
+        "deleted": BOOL,
+    },
     "problem_notes": {
         "household_id": ID,
         "rule_code": _s(40),

@@ -533,6 +533,21 @@ class CardIssue(Synced, Base):
     reprint: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class HouseholdReview(Synced, Base):
+    """A reviewer's verdict on a household as it stands: accepted (通过) or returned (退回) with a
+    comment. Written on the server by the township or county office (the web pages), synced to
+    the village's laptops like any row, never written by a field laptop. The household shows as
+    returned until any of it is changed again after the review (``desktop.store.reviews``)."""
+
+    __tablename__ = "household_reviews"
+
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    verdict: Mapped[str] = mapped_column(String(10))  # accepted | returned
+    comment: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(40))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime)  # the server's clock (Beijing time)
+
+
 # --- local users and drafts (never synced) -------------------------------------------------------
 
 
@@ -657,6 +672,7 @@ REGISTRY_MODELS: tuple[type[Synced], ...] = (
     ProblemNote,
     HouseholdOperation,
     CardIssue,
+    HouseholdReview,
 )
 """The synced registry tables: only the save path (and bulk loaders) write them."""
 

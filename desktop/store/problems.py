@@ -229,38 +229,68 @@ def village_problem_list(
     The village's own procedure problems first, then household problems by household number;
     each with its explanation when one is kept.
     """
+    division = _village(session, village)
+    return village_problem_lists(session, [division.id], policy=policy, on=on, internal=internal)[
+        division.id
+    ]
+
+
+def village_problem_lists(
+    session: Session,
+    village_ids: Collection[str],
+    *,
+    policy: PolicyYear | None = None,
+    on: date | None = None,
+    internal: bool = False,
+) -> dict[str, ProblemList]:
+    """The problem lists of several villages (by village id) from one audit: the database-wide
+    checks (duplicate IDs, shared points) run once for all of them, not once per village."""
     today = on or date.today()
     policy = policy or working_policy(session, today=today)
-    division = _village(session, village)
-    findings = audit_database(session, policy=policy, on=today, village_ids=[division.id])
-    heads = _head_names(session, division.id)
+    divisions = {
+        d.id: d
+        for d in session.scalars(
+            select(Division).where(Division.level == "village", Division.id.in_(list(village_ids)))
+        )
+    }
+    if missing := set(village_ids) - set(divisions):
+        raise LookupError(f"找不到行政村 {sorted(missing)[0]}")
+    findings = audit_database(session, policy=policy, on=today, village_ids=list(divisions))
     notes = notes_for(session, {f.household_id for f in findings})
-    listed = ProblemList(
-        village_id=division.id,
-        village_code=division.code,
-        village_name=division.name,
-        policy_year=policy.year,
-        on=today,
-        internal=internal,
-    )
-    for _village_row, problem in village_findings(
-        session, policy=policy, village_ids=[division.id]
-    ):
-        listed.rows.append(ListedProblem(None, None, None, problem, None))
+    lists = {
+        d.id: ProblemList(
+            village_id=d.id,
+            village_code=d.code,
+            village_name=d.name,
+            policy_year=policy.year,
+            on=today,
+            internal=internal,
+        )
+        for d in divisions.values()
+    }
+    by_code = {d.code: lists[d.id] for d in divisions.values()}
+    for village_row, problem in village_findings(session, policy=policy, village_ids=list(lists)):
+        lists[village_row.id].rows.append(ListedProblem(None, None, None, problem, None))
+    heads: dict[str, dict[str, str | None]] = {}
     for f in findings:
+        listed = by_code.get(f.village_code or "")
+        if listed is None:
+            continue
         if is_internal(f.problem) and not internal:
             listed.internal_left_out += 1
             continue
+        if listed.village_id not in heads:
+            heads[listed.village_id] = _head_names(session, listed.village_id)
         listed.rows.append(
             ListedProblem(
                 f.household_id,
                 f.household_number,
-                heads.get(f.household_id),
+                heads[listed.village_id].get(f.household_id),
                 f.problem,
                 note_of(notes, f.household_id, f.problem),
             )
         )
-    return listed
+    return lists
 
 
 # --- the list as xlsx ------------------------------------------------------------------------------------

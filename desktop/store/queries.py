@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop.domain.codes import code_table
 from desktop.store.models import Division, Household, Income, LedgerEntry, Member, OutboxChange
+from desktop.store.reviews import ReviewState, review_state
 
 PAGE_SIZE = 200
 HEAD_RELATION = "01"  # 户主 in the relation code table
@@ -149,6 +150,8 @@ class HouseholdDetail:
     address: str | None
     phone: str | None
     members: list[MemberLine] = field(default_factory=list)
+    review: ReviewState | None = None
+    """The household's latest review by the township or county (issue 17), if any."""
 
 
 # --- expressions ---------------------------------------------------------------------------------
@@ -532,6 +535,7 @@ def household_detail(
         address=found[12],
         phone=found[13],
         members=[MemberLine(*m) for m in members],
+        review=review_state(session, household_id),
     )
 
 

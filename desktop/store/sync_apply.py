@@ -212,6 +212,7 @@ PARENT_KEYS: dict[str, tuple[str, type[Synced]]] = {
     "problem_notes": ("household_id", Household),
     "household_operations": ("household_id", Household),
     "card_issues": ("household_id", Household),
+    "household_reviews": ("household_id", Household),
 }
 """The column that ties each entity to the row above it, up to its administrative village."""
 

@@ -76,6 +76,7 @@ class HouseholdDetailDialog(QDialog):
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(label + ":", shown)
 
+        self.review_label = self._review_label(detail)
         self.members_table = self._members_table()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -83,9 +84,37 @@ class HouseholdDetailDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        if self.review_label is not None:
+            layout.addWidget(self.review_label)
         layout.addWidget(QLabel(self.tr("家庭成员({0} 人)").format(len(detail.members))))
         layout.addWidget(self.members_table, stretch=1)
         layout.addWidget(buttons)
+
+    def _review_label(self, detail: HouseholdDetail) -> QLabel | None:
+        """The reviewer's latest word on the household: returned with its comment, accepted, or
+        changed since the review."""
+        review = detail.review
+        if review is None:
+            return None
+        who = f"{review.reviewer} {review.reviewed_at:%Y-%m-%d %H:%M}"
+        if review.returned:
+            text = self.tr("审核退回({0}):{1}\n请按意见修改后保存,下次同步时报给审核人。").format(
+                who, review.comment or ""
+            )
+        elif review.accepted:
+            text = self.tr("审核通过({0})").format(who)
+        else:
+            text = self.tr("审核{0}({1}),此后已修改,待重新审核").format(review.label, who)
+        label = QLabel(text)
+        label.setObjectName("reviewReturned" if review.returned else "review")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if review.returned:
+            label.setStyleSheet(
+                "QLabel { color: #a01010; background: #fdf3f3; border: 1px solid #a01010;"
+                " padding: 6px; }"
+            )
+        return label
 
     def _flag_label(self, flag: Flag) -> str:
         match flag:

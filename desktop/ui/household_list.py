@@ -40,6 +40,7 @@ from desktop.store.queries import (
     count_households,
     household_page,
 )
+from desktop.store.reviews import ReviewState, review_states
 from desktop.ui.code_labels import ui_code_table
 from desktop.ui.errors import error_text
 from desktop.ui.tasks import TaskRunner, in_session
@@ -51,7 +52,9 @@ HOUSEHOLD_ID_ROLE = Qt.ItemDataRole.UserRole
 _NUMERIC = frozenset({HouseholdColumn.MEMBERS, HouseholdColumn.INCOME})
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
 _INTERNAL_FLAG_COLOUR = QColor("#9a3412")
+_RETURNED_COLOUR = QColor("#a01010")
 _FLAGS_COLUMN = COLUMNS.index(HouseholdColumn.FLAGS)
+_STATUS_COLUMN = COLUMNS.index(HouseholdColumn.STATUS)
 _HEAD_COLUMN = COLUMNS.index(HouseholdColumn.HEAD)
 
 # data() runs about ten times per visible cell and paint: plain ints, no enum arithmetic there.
@@ -70,6 +73,14 @@ _ALIGNMENTS = tuple(
 _ITEM_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
+
+
+def page_with_reviews(
+    session: Any, filters: HouseholdFilter, **options: Any
+) -> tuple[HouseholdPage, dict[str, ReviewState]]:
+    """A page of the list and the latest review of each of its households (issue 17)."""
+    page = household_page(session, filters, **options)
+    return page, review_states(session, [row.id for row in page.rows])
 
 
 def local_time(moment: datetime | None) -> str:
@@ -161,6 +172,7 @@ class HouseholdListModel(QAbstractTableModel):
         self._descending = False
         self._rows: list[HouseholdRow] = []
         self._texts: list[tuple[str, ...]] = []  # display texts of _rows, made once per page
+        self._reviews: dict[str, ReviewState] = {}  # latest review by household id, per page read
         self._cursor: tuple[Any, ...] | None = None
         self._has_more = False  # nothing to fetch until the first reload()
         self._fetching = False
@@ -277,7 +289,7 @@ class HouseholdListModel(QAbstractTableModel):
     ) -> None:
         job = in_session(
             self._db,
-            household_page,
+            page_with_reviews,
             self._filters,
             sort=self._sort,
             descending=self._descending,
@@ -286,7 +298,13 @@ class HouseholdListModel(QAbstractTableModel):
             internal=self._internal,
             income_year=self._income_year,
         )
-        self._runner.run(job, on_done=on_done, on_error=self._if_current(generation, self._failed))
+
+        def arrived(result: tuple[HouseholdPage, dict[str, ReviewState]]) -> None:
+            page, reviews = result
+            self._reviews.update(reviews)  # before the rows' texts are made from them
+            on_done(page)
+
+        self._runner.run(job, on_done=arrived, on_error=self._if_current(generation, self._failed))
 
     def _count(self) -> None:
         generation = self._generation
@@ -401,6 +419,15 @@ class HouseholdListModel(QAbstractTableModel):
                 return self.tr("长期外出")
         return str(flag)
 
+    def review(self, household_id: str) -> ReviewState | None:
+        """The household's latest review as last read with its page (``None``: never reviewed)."""
+        return self._reviews.get(household_id)
+
+    def returned(self, household_id: str) -> bool:
+        """Returned by the reviewer and not changed since (shown as 已退回)."""
+        state = self._reviews.get(household_id)
+        return state is not None and state.returned
+
     def _row_texts(self, row: HouseholdRow) -> tuple[str, ...]:
         return tuple(self.display_text(row, column) for column in COLUMNS)
 
@@ -416,7 +443,10 @@ class HouseholdListModel(QAbstractTableModel):
             case HouseholdColumn.HAMLET:
                 return row.hamlet or ""
             case HouseholdColumn.STATUS:
-                return self._status_labels.get(row.status, f"[{row.status}]")
+                label = self._status_labels.get(row.status, f"[{row.status}]")
+                if self.returned(row.id):
+                    return self.tr("{0} · 已退回").format(label)
+                return label
             case HouseholdColumn.MEMBERS:
                 return str(row.member_count)
             case HouseholdColumn.INCOME:
@@ -443,6 +473,13 @@ class HouseholdListModel(QAbstractTableModel):
             if any(f is not Flag.AWAY for f in self._rows[r].flags):
                 return QBrush(_INTERNAL_FLAG_COLOUR)
             return None
+        if c == _STATUS_COLUMN and role in (_FOREGROUND, _TOOLTIP):
+            state = self._reviews.get(self._rows[r].id)
+            if state is None or not state.returned:
+                return None
+            if role == _FOREGROUND:
+                return QBrush(_RETURNED_COLOUR)
+            return self.tr("退回意见:{0}").format(state.comment or "")
         if role == _TOOLTIP and c == _HEAD_COLUMN:
             row = self._rows[r]
             return f"{row.household_number} {row.head_name or ''}".strip()

@@ -2768,12 +2768,29 @@
         <translation>Phone</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>家庭成员({0} 人)</source>
         <translation>Members ({0})</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
+        <source>审核退回({0}):{1}
+请按意见修改后保存,下次同步时报给审核人。</source>
+        <translation>Returned by the reviewer ({0}): {1}
+Please change it as asked and save; the reviewer gets it at the next sync.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>审核通过({0})</source>
+        <translation>Accepted by the reviewer ({0})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>审核{0}({1}),此后已修改,待重新审核</source>
+        <translation>Reviewed: {0} ({1}); changed since, waiting for a new review</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>边缘户</source>
         <translation>Marginal</translation>
     </message>
@@ -2821,7 +2838,7 @@
 <context>
     <name>HouseholdForm</name>
     <message>
-        <location filename="../../desktop/ui/household_form.py" line="+128"/>
+        <location filename="../../desktop/ui/household_form.py" line="+129"/>
         <source>户基本信息</source>
         <translation>Household</translation>
     </message>
@@ -3302,7 +3319,7 @@
 <context>
     <name>HouseholdListModel</name>
     <message>
-        <location filename="../../desktop/ui/household_list.py" line="+351"/>
+        <location filename="../../desktop/ui/household_list.py" line="+369"/>
         <source>读取农户列表失败:{0}</source>
         <translation>Could not read the household list: {0}</translation>
     </message>
@@ -3367,9 +3384,19 @@
         <translation>Away</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+21"/>
         <source>(无户主)</source>
         <translation>(no head)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{0} · 已退回</source>
+        <translation>{0} · returned</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>退回意见:{0}</source>
+        <translation>Reviewer&apos;s comment: {0}</translation>
     </message>
 </context>
 <context>
@@ -5142,7 +5169,7 @@ The current database is backed up first; after the restore the database is opene
 <context>
     <name>ProblemListDialog</name>
     <message>
-        <location filename="../../desktop/ui/problem_list_dialog.py" line="+61"/>
+        <location filename="../../desktop/ui/problem_list_dialog.py" line="+62"/>
         <source>{0} 问题清单</source>
         <translation>{0} problem list</translation>
     </message>

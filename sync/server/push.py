@@ -60,6 +60,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.domain.field_bounds import check_fields
+from desktop.domain.reviews import REVIEWER_DEVICE_ROLES
 from desktop.store.db import registry_writer
 from desktop.store.models import Division, Household, LedgerEntry, Synced, utcnow
 from desktop.store.sync_apply import (
@@ -376,6 +377,7 @@ def authorise(
     - an assistance person (shared by households, possibly of several villages): new ones, and
       ones that only households of the device's villages name, by anyone; others by reviewers
       and administrators;
+    - a household's review (issue 17): only by a reviewer's or administrator's device;
     - every other row by the village its household chain leads to, before and after the change.
 
     A record in another village is answered exactly like a record the server does not have
@@ -409,6 +411,8 @@ def authorise(
                 return _refused(change, ErrorCode.ROLE_NOT_ALLOWED, "只能新建自然村(组)")
     if change.village_code not in villages:
         return _refused(change, ErrorCode.VILLAGE_NOT_ASSIGNED, change.village_code)
+    if change.entity == "household_reviews" and device.role not in REVIEWER_DEVICE_ROLES:
+        return _refused(change, ErrorCode.ROLE_NOT_ALLOWED, "审核意见只能由乡镇、县里的审核人员填写")
     if change.entity == "assistance_persons":
         if row is not None and device.role not in ("reviewer", "admin"):
             named = _villages_naming_person(session, change.entity_id)

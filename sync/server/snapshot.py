@@ -40,6 +40,7 @@ from desktop.store.models import (
     Division,
     Household,
     HouseholdOperation,
+    HouseholdReview,
     Income,
     IncomeItem,
     MedicalSettlement,
@@ -205,6 +206,8 @@ def _phases(internal: bool) -> list[tuple[type[Synced], Where | None]]:
     ]
     if internal:
         phases.append((Risk, lambda v, hh: Risk.household_id.in_(hh)))
+    # last, so that the other phases keep their numbers in a download resumed across an upgrade
+    phases.append((HouseholdReview, lambda v, hh: HouseholdReview.household_id.in_(hh)))
     return phases
 
 

@@ -99,9 +99,11 @@ def test_the_provision_bench_prints_import_and_provisioning_against_raw_copies()
     assert "ratio import/raw" in out and "ratio provisioning/raw" in out
 
 
-def test_the_web_bench_prints_pages_against_a_plain_page() -> None:
-    out = run_bench("web_bench.py", "--tiny", "--requests", "3")
-    assert "x plain" in out and "overview" in out
+def test_the_web_bench_prints_each_page_against_the_plain_page() -> None:
+    out = run_bench("web_bench.py", "--tiny", "--backends", "sqlite")
+    assert "--- sqlite ---" in out
+    for page in ("plain", "overview", "village", "household"):
+        assert f"\n{page} " in out
 
 
 @pytest.mark.postgres

@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop.store.queries import count_households, household_page
-from desktop.ui.household_list import HouseholdListModel
+from desktop.store.queries import count_households
+from desktop.ui.household_list import HouseholdListModel, page_with_reviews
 
 
 class HeldRunner:
@@ -29,7 +29,7 @@ class HeldRunner:
 def query_of(job: Callable[[], Any]) -> Any:
     """The query function an ``in_session`` job runs (found among its closure's cells)."""
     cells = [c.cell_contents for c in job.__closure__ or ()]
-    return next(c for c in cells if c in (household_page, count_households))
+    return next(c for c in cells if c in (page_with_reviews, count_households))
 
 
 def test_the_first_page_is_asked_alone_and_the_count_after_it(demo_db, qtbot) -> None:
@@ -38,7 +38,7 @@ def test_the_first_page_is_asked_alone_and_the_count_after_it(demo_db, qtbot) ->
     model.sort(0, Qt.SortOrder.AscendingOrder)  # a view announcing its initial order: no load
     assert runner.jobs == []
     model.reload()
-    assert [query_of(job) for job, _ in runner.jobs] == [household_page]
+    assert [query_of(job) for job, _ in runner.jobs] == [page_with_reviews]
     runner.run_next()
     assert model.rowCount() > 0 and model.total is None
     assert [query_of(job) for job, _ in runner.jobs] == [count_households]
@@ -56,7 +56,7 @@ def test_a_search_counts_its_ids_beside_the_first_page(demo_db, qtbot) -> None:
     model.update_filters(household_ids=ids)
     assert sorted(query_of(job).__name__ for job, _ in runner.jobs) == [
         "count_households",
-        "household_page",
+        "page_with_reviews",
     ]
     while runner.jobs:
         runner.run_next()

@@ -19,6 +19,7 @@ from desktop.cards.labels import book_value, field_label
 from desktop.domain.codes import code_table
 from desktop.store.models import Division, Household, Member, Risk, utcnow
 from desktop.store.queries import HouseholdFilter, HouseholdRow, count_households, household_page
+from desktop.store.reviews import ReviewCounts, ReviewState, review_counts, review_state
 from desktop.store.save import to_book
 from desktop.store.search import name_text, normalise_id, normalise_query
 from sync.server import reports
@@ -122,6 +123,8 @@ class Overview:
     quota: Any | None
     internal_counts: dict[str, int] = field(default_factory=dict)
     problems_pending: int = 0
+    reviews: dict[str, ReviewCounts] = field(default_factory=dict)
+    """Per village code: households returned (not changed since) and accepted (issue 17)."""
 
 
 class FeedCache:
@@ -256,21 +259,47 @@ class FeedCache:
             self._worker = threading.Thread(target=self._work, name="web-audit", daemon=True)
             self._worker.start()
 
+    AUDIT_BATCH = 24
+    """Villages audited together by the background worker: the audit's database-wide checks
+    (duplicate IDs, shared points) run once per batch instead of once per village."""
+
     def _work(self) -> None:
         while True:
             with self._lock:
                 if not self._jobs:
                     self._worker = None
                     return
-                village, policy, internal, state = self._jobs.pop(0)
+                first = self._jobs[0]
+                batch = [j for j in self._jobs if (j[1].year, j[2]) == (first[1].year, first[2])][
+                    : self.AUDIT_BATCH
+                ]
+                for job in batch:
+                    self._jobs.remove(job)
             try:
                 with self._database.session() as session:
-                    self.problem_list(session, village, policy, internal=internal, state=state)
-            except Exception:  # a failed audit leaves the village pending; the next view retries
+                    self._audit_batch(session, batch)
+            except Exception:  # a failed audit leaves the villages pending; the next view retries
                 pass
             finally:
                 with self._lock:
-                    self._queued.discard((village, policy.year, internal, state))
+                    for village, policy, internal, state in batch:
+                        self._queued.discard((village, policy.year, internal, state))
+
+    def _audit_batch(self, session: Session, batch: list[tuple[Village, Any, bool, Any]]) -> None:
+        from desktop.store.problems import village_problem_lists
+
+        _village, policy, internal, _state = batch[0]
+        lists = village_problem_lists(
+            session, [v.id for v, *_rest in batch], policy=policy, internal=internal
+        )
+        today = utcnow().date()
+        with self._lock:
+            if len(self._cache) + len(batch) >= self.MAX_ENTRIES:
+                self._cache.clear()
+            for village, _policy, _internal, state in batch:
+                key = ("list", village.id, policy.year, internal, *state, today)
+                self._cache[key] = lists[village.id]
+                self._latest[(village.id, policy.year, internal)] = lists[village.id]
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Whether the background audits finished within ``timeout`` seconds (for tests)."""
@@ -419,7 +448,14 @@ def overview(
         problem_errors=errors,
         quota=quota,
         internal_counts=internal_counts,
+        reviews=review_counts_by_code(session, villages),
     )
+
+
+def review_counts_by_code(session: Session, villages: list[Village]) -> dict[str, ReviewCounts]:
+    """The review counts of ``villages`` by village code (villages with none are left out)."""
+    codes = {v.id: v.code for v in villages}
+    return {codes[vid]: n for vid, n in review_counts(session, list(codes)).items()}
 
 
 DEVICE_ROLES = {"field_worker": "驻村工作队", "reviewer": "乡镇审核", "admin": "县级管理"}
@@ -703,6 +739,7 @@ class HouseholdPage:
     member_headers: list[str]
     risks: list[list[str]] | None
     book: Any
+    review: ReviewState | None = None
 
 
 def household_in_scope(session: Session, staff: Staff, household_id: str) -> HouseholdPage:
@@ -751,4 +788,5 @@ def household_in_scope(session: Session, staff: Staff, household_id: str) -> Hou
         member_headers=[_label(n) if n != "name" else "姓名" for n in MEMBER_FIELDS],
         risks=risks,
         book=list(reversed(book.entries)),
+        review=review_state(session, household.id),
     )

@@ -3,6 +3,7 @@
 No ``from __future__ import annotations`` here: FastAPI resolves the routes' ``Annotated``
 dependencies, which name a local of ``mount_web``, when the routes are defined."""
 
+import os
 import secrets
 import shutil
 import tempfile
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -20,14 +21,18 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop.cards.labels import book_value, entity_label, field_label
 from desktop.domain.procedure import is_notice, notice_days, step_label
+from desktop.domain.reviews import COMMENT_MAX_CHARS, RETURNED
+from desktop.location.mbtiles import MBTiles, MBTilesError
 from desktop.store.models import utcnow
 from desktop.store.problems import village_problem_list
 from desktop.store.procedures import village_steps
+from desktop.store.reviews import review_states
 from desktop.store.save import to_book
 from desktop.store.settings import working_policy
 from sync.protocol import encode_enrollment
@@ -39,6 +44,7 @@ from sync.server.releases import assign_villages
 from sync.server.web import accounts, data
 from sync.server.web.accounts import Staff
 from sync.server.web.resolve import WEB_HOSTNAME, Decision, ResolveFailed, decide
+from sync.server.web.review import record_review
 
 HERE = Path(__file__).parent
 PREFIX = "/web"
@@ -58,6 +64,9 @@ SECURITY_HEADERS = {
     "permissions-policy": "geolocation=(), camera=(), microphone=()",
 }
 WRITE_TIMEOUT = 30.0
+MAX_UPLOAD_BYTES = 30 * 2**20
+"""An uploaded export is at most this big (the server reads no request body over 32 MB)."""
+UPLOAD_SUFFIXES = (".xlsx", ".xls", ".csv")
 
 
 class SecurityHeaders:
@@ -72,7 +81,7 @@ class SecurityHeaders:
         if not (path == "/" or path == PREFIX or path.startswith(PREFIX + "/")):
             await self.app(scope, receive, send)
             return
-        static = path.startswith(PREFIX + "/static/")
+        static = path.startswith((PREFIX + "/static/", PREFIX + "/tiles/"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -84,6 +93,17 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+MBTILES_ENV = "FIELDBOOK_SERVER_MBTILES"
+"""The county's base map for the village pages: the path of an ``.mbtiles`` file (optional)."""
+TILE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+def configured_mbtiles() -> Path | None:
+    """The MBTiles file named by ``FIELDBOOK_SERVER_MBTILES``, if it names an existing file."""
+    named = os.environ.get(MBTILES_ENV)
+    return Path(named) if named and Path(named).is_file() else None
 
 
 class NeedSignIn(Exception):
@@ -109,6 +129,7 @@ def mount_web(app: FastAPI) -> None:
     templates.env.filters["shown"] = lambda value, name: (
         "空" if value is None else book_value(name, to_book(value)) or "空"
     )
+    app.state.web_mbtiles = configured_mbtiles()  # the county's base map, if it has one
     cache = data.FeedCache(database)
     app.state.web_cache = cache  # tests and the benchmark wait for its background audits
     router = APIRouter()
@@ -342,6 +363,7 @@ def mount_web(app: FastAPI) -> None:
                 for s in village_steps(session, village.id)
             ]
             points, committee = data.map_points(session, village)
+            reviews = review_states(session, [r.id for r in rows])
         audit(staff.name, "view_village_list", village.code)
         audit(staff.name, "view_problem_list", village.code)
         labels = data.status_labels()
@@ -360,7 +382,9 @@ def mount_web(app: FastAPI) -> None:
             problem_errors=sum(1 for r in problems.rows if r.problem.is_error),
             steps=steps,
             policy=policy,
+            reviews=reviews,
             map_data={
+                "tiles": base_map(),
                 "points": [
                     {"n": p.number, "lat": p.lat, "lon": p.lon, "s": p.status, "f": p.fallback}
                     for p in points
@@ -415,6 +439,98 @@ def mount_web(app: FastAPI) -> None:
                 raise PageError(404, "没有这一户, 或不在您的管辖范围内") from exc
         audit(staff.name, "view_household", found.id)
         return page(request, "household.html", staff, h=found)
+
+    @router.post(f"{PREFIX}/household/{{household_id}}/review", include_in_schema=False)
+    def review(
+        request: Request,
+        staff: StaffDep,
+        household_id: str,
+        verdict: Annotated[str, Form(max_length=10)] = "",
+        comment: Annotated[str, Form(max_length=COMMENT_MAX_CHARS)] = "",
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        with the_writer() as session:
+            try:
+                found = data.household_in_scope(session, staff, household_id[:36])
+            except data.NotYours as exc:
+                raise PageError(404, "没有这一户, 或不在您的管辖范围内") from exc
+            try:
+                record_review(session, staff, found.id, found.village.code, verdict, comment)
+            except ResolveFailed as exc:
+                session.rollback()
+                return page(
+                    request,
+                    "household.html",
+                    staff,
+                    status=422,
+                    h=found,
+                    message=exc.message,
+                    typed=comment,
+                )
+            session.commit()
+        audit(staff.name, f"review_{verdict}", found.id)
+        with database.session() as session:
+            shown = data.household_in_scope(session, staff, found.id)
+        done = "已退回, 驻村笔记本下次同步时收到意见" if verdict == RETURNED else "已通过"
+        return page(request, "household.html", staff, h=shown, message=done, done=True)
+
+    # --- the base map: tiles of the county's MBTiles file ---------------------------------------
+
+    base_maps: dict[tuple[Path, float], dict[str, Any] | None] = {}
+
+    def base_map() -> dict[str, Any] | None:
+        """What the village map needs to draw the MBTiles underneath, or ``None`` (plain); read
+        once per file and modification time (a county's file can be gigabytes)."""
+        path = app.state.web_mbtiles
+        if path is None:
+            return None
+        try:
+            key = (path, path.stat().st_mtime)
+        except OSError:
+            return None
+        if key not in base_maps:
+            base_maps[key] = read_base_map(path)
+        return base_maps[key]
+
+    def read_base_map(path: Path) -> dict[str, Any] | None:
+        try:
+            tiles = MBTiles(path)
+        except MBTilesError:
+            return None
+        try:
+            if not tiles.zooms:
+                return None
+            return {
+                "url": f"{PREFIX}/tiles/{{z}}/{{x}}/{{y}}",
+                "min": tiles.zooms[0],
+                "max": tiles.zooms[-1],
+            }
+        finally:
+            tiles.close()
+
+    @router.get(f"{PREFIX}/tiles/{{zoom}}/{{x}}/{{y}}", include_in_schema=False)
+    def tile(
+        _staff: StaffDep,
+        zoom: Annotated[int, PathParam(ge=0, le=22)],
+        x: Annotated[int, PathParam(ge=0, le=2**22)],
+        y: Annotated[int, PathParam(ge=0, le=2**22)],
+    ) -> Response:
+        path = app.state.web_mbtiles
+        if path is None:
+            raise PageError(404, "没有离线底图")
+        try:
+            tiles = MBTiles(path)
+        except MBTilesError as exc:
+            raise PageError(404, "离线底图无法读取") from exc
+        try:
+            image = tiles.tile(zoom, x, y)
+            kind = TILE_TYPES.get(tiles.metadata.get("format", "png"), "image/png")
+        finally:
+            tiles.close()
+        if image is None:
+            return Response(status_code=204)  # outside the county: Leaflet leaves it blank
+        return Response(image, media_type=kind, headers={"cache-control": "private, max-age=86400"})
 
     # --- conflicts --------------------------------------------------------------------------
 
@@ -571,6 +687,98 @@ def mount_web(app: FastAPI) -> None:
             session.commit()
         audit(staff.name, "revoke_device", device_id[:36])
         return devices_page(request, staff, message="已停用; 这台笔记本不能再同步")
+
+    # --- uploads: the national system's export, previewed, then imported (the CLI's code) -----
+
+    uploads: dict[str, tuple[int, Path]] = {}  # token -> (staff id, the uploaded file)
+
+    def forget_upload(token: str) -> None:
+        held = uploads.pop(token, None)
+        if held is not None:
+            shutil.rmtree(held[1].parent, ignore_errors=True)
+
+    def run_import(path: Path, *, dry_run: bool) -> Any:
+        from desktop.store.registry_import import RegistryFileError
+        from sync.server.registry_import import import_registry_server
+
+        lock = app.state.push_lock  # the one writer of this process, as a push takes it
+        if not lock.acquire(timeout=WRITE_TIMEOUT):
+            raise PageError(503, "服务器正忙, 请稍后再试")
+        try:
+            return import_registry_server(
+                database, [path], dry_run=dry_run, lock_timeout=WRITE_TIMEOUT
+            )
+        except RegistryFileError as exc:
+            raise PageError(422, f"文件无法导入: {exc}") from exc
+        except WriterBusy as exc:
+            raise PageError(503, "服务器正忙, 请稍后再试") from exc
+        finally:
+            lock.release()
+
+    @router.get(f"{PREFIX}/imports", include_in_schema=False)
+    def imports(request: Request, staff: StaffDep) -> Response:
+        admin_only(staff)
+        return page(request, "imports.html", staff, limit_mb=MAX_UPLOAD_BYTES // 2**20)
+
+    @router.post(f"{PREFIX}/imports/preview", include_in_schema=False)
+    async def import_preview(
+        request: Request,
+        staff: StaffDep,
+        upload: Annotated[UploadFile, File()],
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        admin_only(staff)
+        suffix = Path(upload.filename or "").suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise PageError(422, "请上传全国系统导出的 xlsx、xls 或 csv 文件")
+        folder = Path(tempfile.mkdtemp(prefix="fieldbook-upload-"))
+        path = folder / f"registry{suffix}"
+        size = 0
+        with path.open("wb") as out:
+            while chunk := await upload.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    out.close()
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise PageError(413, f"文件超过 {MAX_UPLOAD_BYTES // 2**20} MB")
+                out.write(chunk)
+        try:
+            result = await run_in_threadpool(run_import, path, dry_run=True)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        for older in [t for t, (owner, _p) in uploads.items() if owner == staff.id]:
+            forget_upload(older)  # one file waits per person: a new preview replaces the last
+        token = secrets.token_urlsafe(24)
+        uploads[token] = (staff.id, path)
+        await run_in_threadpool(audit, staff.name, "import_preview", f"{size} bytes")
+        return page(
+            request, "imports.html", staff, result=result, token=token,
+            limit_mb=MAX_UPLOAD_BYTES // 2**20,
+        )  # fmt: skip
+
+    @router.post(f"{PREFIX}/imports/commit", include_in_schema=False)
+    def import_commit(
+        request: Request,
+        staff: StaffDep,
+        token: Annotated[str, Form(max_length=100)] = "",
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        admin_only(staff)
+        held = uploads.get(token)
+        if held is None or held[0] != staff.id:
+            raise PageError(404, "没有这个待导入的文件, 请重新上传")
+        try:
+            result = run_import(held[1], dry_run=False)
+        finally:
+            forget_upload(token)
+        audit(staff.name, "import_registry", f"{result.feed_entries} feed entries")
+        return page(
+            request, "imports.html", staff, result=result, done=True,
+            limit_mb=MAX_UPLOAD_BYTES // 2**20,
+        )  # fmt: skip
 
     # --- reports: xlsx downloads (the CLI's own writers) ------------------------------------------
 

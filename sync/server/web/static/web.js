@@ -29,6 +29,12 @@
     var data = readJson("map-data");
     if (!box || !data || typeof L === "undefined") { return; }
     var map = L.map(box, { attributionControl: false, zoomSnap: 0.25, keyboard: true });
+    if (data.tiles) {  // the county's MBTiles, served by this server
+      L.tileLayer(data.tiles.url, {
+        minZoom: data.tiles.min, maxNativeZoom: data.tiles.max, maxZoom: 18
+      }).addTo(map);
+      box.classList.add("with-tiles");
+    }
     var bounds = [];
     data.points.forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lon], {
