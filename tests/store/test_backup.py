@@ -35,7 +35,6 @@ from desktop.store.crypto import (
     Keyring,
     WrongKey,
     connect_raw,
-    enroll_database,
     is_encrypted_file,
     key_id,
     keyring_path,
@@ -45,6 +44,7 @@ from desktop.store.demo import build_demo_county
 from desktop.store.models import Household
 from desktop.store.save import save_household
 from desktop.store.settings import set_setting
+from desktop.store.signin import enroll_database
 
 FAST_N = 2**12
 ADMIN = "测试管理员"

@@ -26,14 +26,12 @@ from desktop.store.crypto import (
     WrongKey,
     check_key,
     encrypt_database_file,
-    enroll_database,
     idle_lock_seconds,
     is_encrypted_file,
     key_for_command,
     keyring_path,
     new_database_key,
     normalize_recovery_key,
-    unlock_database,
 )
 from desktop.store.db import Database, open_database
 from desktop.store.demo import build_demo_county
@@ -41,6 +39,7 @@ from desktop.store.drafts import list_drafts, save_draft
 from desktop.store.models import AssistancePerson, Household, Member
 from desktop.store.save import save_household
 from desktop.store.settings import set_setting
+from desktop.store.signin import enroll_database, unlock_database
 from desktop.store.users import add_user, deactivate_user
 
 FAST_N = 2**12  # a cheap scrypt for tests that are not about its cost

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from desktop.store.exchange import export_registry
+from desktop.store.exchange.registry_export import export_registry
 from desktop.store.models import Division, Household
 from sync.server.models import ChangeLogEntry
 from tests.store.test_registry_import import column, read_sheets, write_xlsx
