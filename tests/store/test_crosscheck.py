@@ -302,6 +302,7 @@ def test_new_findings_clear_a_decision_taken_on_other_findings(county, tmp_path)
         commit_crosscheck_import(
             db, preview_crosscheck_import(session, first), actor="a", checked_date=D(2019, 10, 15)
         )
+        session.rollback()  # the preview's read transaction ends; the next reads see the import
         member_id = session.scalars(select(CrosscheckResult.member_id)).one()
         record_decision(session, member_id, "include", actor="a")
     second = write_results(tmp_path / "2.xlsx", [["赵大山", zhao, "否", "否", "是", "是", "否"]])
@@ -330,6 +331,7 @@ def test_a_decision_is_only_taken_on_a_flagged_person_and_from_the_known_choices
         commit_crosscheck_import(
             db, preview_crosscheck_import(session, path), actor="a", checked_date=D(2019, 10, 15)
         )
+        session.rollback()  # the preview's read transaction ends; the next reads see the import
         member_id = session.scalars(select(CrosscheckResult.member_id)).one()
         with pytest.raises(CrosscheckError, match="没有发现问题"):
             record_decision(session, member_id, "include", actor="a")
