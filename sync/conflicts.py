@@ -39,7 +39,6 @@ from desktop.store.sync_apply import (
     model_for,
     reindex,
     row_values,
-    synced_columns,
     village_code_of,
 )
 from sync.client import SyncClient
@@ -48,7 +47,6 @@ from sync.merge import DELETED
 from sync.protocol import ConflictItem, ErrorCode, ResolveResponse
 
 RESOLUTION_REASON = "冲突裁决"
-LIST_SEPARATORS = (",", "，", "、", ";", "；", " ")
 
 
 class ResolutionFailed(Exception):
@@ -212,43 +210,6 @@ def load_conflicts(
     return describe(db, client.conflicts(village))
 
 
-def parse_value(entity: str, field: str, text: str) -> Any:
-    """A value the reviewer typed, as the wire value of the field; ``WireValueError`` (with a
-    Chinese message) when it does not fit the field."""
-    from sqlalchemy import JSON, Boolean, Integer
-
-    if field == DELETED:
-        kind: Any = Boolean()
-    else:
-        model = model_for(entity)
-        columns = synced_columns(model) if model is not None else {}
-        if field not in columns:
-            raise WireValueError(field, "未知字段", unknown=True)
-        kind = columns[field].type
-    text = text.strip()
-    value: Any = text
-    if text == "":
-        value = [] if isinstance(kind, JSON) else None
-    elif isinstance(kind, Boolean):
-        if text in ("是", "true", "True", "1", "有"):
-            value = True
-        elif text in ("否", "false", "False", "0", "无"):
-            value = False
-        else:
-            raise WireValueError(field, "应填 是 或 否")
-    elif isinstance(kind, Integer):
-        try:
-            value = int(text)
-        except ValueError as exc:
-            raise WireValueError(field, "应为整数") from exc
-    elif isinstance(kind, JSON):
-        parts = [text]
-        for separator in LIST_SEPARATORS:
-            parts = [piece for part in parts for piece in part.split(separator)]
-        value = [part for part in (p.strip() for p in parts) if part]
-    if field == DELETED:
-        return value
-    return canonical_fields(entity, {field: value})[field]
 
 
 @dataclass(frozen=True)

@@ -111,8 +111,12 @@ class RuleInfo:
 _registry: list[Rule] = []
 
 
-def _rule(rule_id: str, severity: Severity, level: Level, description: str) -> Callable:
-    def register(check: Callable[..., Sequence[Problem] | None]) -> Callable:
+def _rule(
+    rule_id: str, severity: Severity, level: Level, description: str
+) -> Callable[[Callable[..., Sequence[Problem] | None]], Callable[..., Sequence[Problem] | None]]:
+    def register(
+        check: Callable[..., Sequence[Problem] | None],
+    ) -> Callable[..., Sequence[Problem] | None]:
         if any(r.id == rule_id for r in _registry):
             raise ValueError(f"duplicate audit rule id {rule_id}")
         _registry.append(Rule(rule_id, severity, level, description, check))
@@ -183,7 +187,8 @@ class MemberFacts:
         self.recorded_birth = birth = member.birth_date
         self.id_type = member.id_type
         self.disability_cert_number = member.disability_cert_number
-        self.school_status = school_status = member.school_status
+        self.school_status: str | None = member.school_status
+        school_status = self.school_status
         self.labour_skill = member.labour_skill
         self.work_months = member.work_months
         self.min_living_allowance = member.min_living_allowance

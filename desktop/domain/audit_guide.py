@@ -132,8 +132,12 @@ class GuideHouseholdLike(Protocol):
 _guide: list[GuideRule] = []
 
 
-def _rule(rule_id: str, severity: Severity, level: Level, description: str) -> Callable:
-    def register(check: Callable[..., Sequence[Problem] | None]) -> Callable:
+def _rule(
+    rule_id: str, severity: Severity, level: Level, description: str
+) -> Callable[[Callable[..., Sequence[Problem] | None]], Callable[..., Sequence[Problem] | None]]:
+    def register(
+        check: Callable[..., Sequence[Problem] | None],
+    ) -> Callable[..., Sequence[Problem] | None]:
         if any(r.id == rule_id for r in _guide):
             raise ValueError(f"duplicate audit rule id {rule_id}")
         _guide.append(GuideRule(rule_id, severity, level, description, check))

@@ -248,12 +248,15 @@ def _is_ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+_KIND_BY_LENGTH: dict[int, IdKind] = {
+    RESIDENT_LENGTH: "resident18",
+    LEGACY_LENGTH: "legacy15",
+    DISABILITY_LENGTH: "disability20",
+}
+
+
 def _kind_for_length(length: int) -> IdKind:
-    return {
-        RESIDENT_LENGTH: "resident18",
-        LEGACY_LENGTH: "legacy15",
-        DISABILITY_LENGTH: "disability20",
-    }.get(length, "unknown")
+    return _KIND_BY_LENGTH.get(length, "unknown")
 
 
 def _bad_characters(number: str, *, check_position: int | None) -> str:

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from desktop.domain.income import money
 from desktop.domain.policy import PolicyYear
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, Text
 
 Q20_MEDICAL_ASSISTANCE_MISMATCH = "Q20_MEDICAL_ASSISTANCE_MISMATCH"
 Q20_SETTLEMENT_WRONG_TIER = "Q20_SETTLEMENT_WRONG_TIER"
@@ -101,7 +101,7 @@ def derived_flag(entries: Iterable[SettlementLike], policy: PolicyYear) -> bool 
 
 
 def settlement_problems(
-    entry: SettlementLike, policy: PolicyYear, *, who: str = "", entity_id: str | None = None
+    entry: SettlementLike, policy: PolicyYear, *, who: str | Text = "", entity_id: str | None = None
 ) -> list[Problem]:
     """A slip with a negative amount (error), or an amount in the tier of the wrong period.
 
@@ -153,7 +153,7 @@ def medical_assistance_problems(
     entries: Iterable[SettlementLike],
     policy: PolicyYear,
     *,
-    who: str = "",
+    who: str | Text = "",
     entity_id: str | None = None,
 ) -> list[Problem]:
     """The form's 是否接受医疗救助 disagreeing with what the person's slips show (warning)."""

@@ -362,7 +362,7 @@ class OperationRecord:
                 op=Operation(value["op"]),
                 reason=value.get("reason") or None,
                 change_reason=value.get("change_reason") or None,
-                special_support_change=tuple(change) if change else None,  # type: ignore[arg-type]
+                special_support_change=(change[0], change[1]) if change else None,
                 member_id=value.get("member_id") or None,
             )
         return cls(op=Operation(value))

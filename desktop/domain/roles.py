@@ -94,7 +94,7 @@ def lockout_seconds(failures: int) -> float:
     """How long a user waits after ``failures`` wrong PINs in a row (0 until the lockout starts)."""
     if failures <= FREE_ATTEMPTS:
         return 0.0
-    return min(LOCKOUT_BASE_S * 2 ** (failures - FREE_ATTEMPTS - 1), LOCKOUT_MAX_S)
+    return float(min(LOCKOUT_BASE_S * 2 ** (failures - FREE_ATTEMPTS - 1), LOCKOUT_MAX_S))
 
 
 class SignInOutcome(StrEnum):

@@ -45,10 +45,7 @@ from desktop.store.exchange.reading import id_key, read_sheet
 from desktop.store.exchange.registry_export import ExportSummary
 from desktop.store.exchange.writing import add_sheet, new_workbook, save_workbook
 from desktop.store.models import CrosscheckResult, Division, Household, Member
-from desktop.store.procedures import (
-    candidate_household_ids,
-    crosscheck_results_of_year,
-)
+from desktop.store.queries import candidate_household_ids, crosscheck_results_of_year
 from desktop.store.save import SaveResult, save_household
 from desktop.store.settings import working_policy
 

@@ -601,7 +601,7 @@ def form_context(
     session: Session, household: Household | None, village_id: str | None
 ) -> FormContext:
     """The ``FormContext`` of a household (stored or not yet) in village ``village_id``."""
-    from desktop.store.procedures import village_steps
+    from desktop.store.queries import village_steps
 
     committee = None
     steps: tuple[SimpleNamespace, ...] = ()

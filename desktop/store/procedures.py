@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.domain import procedure as rules
@@ -28,18 +28,22 @@ from desktop.domain.operations import Operation
 from desktop.domain.policy import PolicyYear
 from desktop.domain.problems import Problem
 from desktop.store.models import (
-    CrosscheckResult,
     Division,
     Household,
     Member,
     ProcedureStep,
     new_id,
 )
+from desktop.store.queries import (
+    CANDIDATE_OPERATIONS,
+    candidate_household_ids,
+    crosscheck_results_of_year,
+    village_steps,
+)
 from desktop.store.save import SaveResult, save_household, save_village_rows
 from desktop.store.settings import working_policy
 
 STEP_REASON = "登记识别程序"
-CANDIDATE_OPERATIONS = (Operation.identify.value, Operation.return_.value)
 
 
 class ProcedureRefused(Exception):
@@ -64,21 +68,6 @@ class StepEntry:
 
 
 # --- loading steps --------------------------------------------------------------------------------
-
-
-def village_steps(session: Session, village_id: str) -> list[ProcedureStep]:
-    """The live steps recorded for the whole village (no household), oldest first."""
-    return list(
-        session.scalars(
-            select(ProcedureStep)
-            .where(
-                ProcedureStep.village_id == village_id,
-                ProcedureStep.household_id.is_(None),
-                ProcedureStep.deleted.is_(False),
-            )
-            .order_by(ProcedureStep.start_date, ProcedureStep.id)
-        )
-    )
 
 
 def _village(session: Session, village_id: str) -> Division:
@@ -326,46 +315,6 @@ def household_procedure(
     )
 
 
-def candidate_household_ids(
-    session: Session, policy: PolicyYear, village_ids: Collection[str] | None = None
-) -> dict[str, str]:
-    """Households that are new or returning this year: id -> operation (identify or return).
-
-    New: poor and identified in the policy year; returning: poor and returned in the policy
-    year; and households still in the procedure (own identify or return steps this year).
-    """
-    first, last = rules.step_year_window(policy)
-    query = select(
-        Household.id, Household.status, Household.identified_year, Household.returned_year
-    ).where(
-        Household.deleted.is_(False),
-        Household.status == "poor",
-        or_(Household.identified_year == policy.year, Household.returned_year == policy.year),
-    )
-    if village_ids is not None:
-        query = query.where(Household.village_id.in_(list(village_ids)))
-    found: dict[str, str] = {}
-    for household_id, _status, _identified, returned in session.execute(query):
-        found[household_id] = (
-            Operation.return_.value if returned == policy.year else Operation.identify.value
-        )
-    steps = (
-        select(ProcedureStep.household_id, ProcedureStep.operation)
-        .join(Household, ProcedureStep.household_id == Household.id)
-        .where(Household.deleted.is_(False))
-    ).where(
-        ProcedureStep.deleted.is_(False),
-        ProcedureStep.operation.in_(CANDIDATE_OPERATIONS),
-        or_(
-            ProcedureStep.start_date.is_(None),
-            and_(ProcedureStep.start_date >= first, ProcedureStep.start_date <= last),
-        ),
-    )
-    if village_ids is not None:
-        steps = steps.where(ProcedureStep.village_id.in_(list(village_ids)))
-    for household_id, operation in session.execute(steps):
-        found.setdefault(household_id, operation)
-    return found
 
 
 @dataclass(frozen=True)
@@ -434,28 +383,3 @@ def village_findings(
     return found
 
 
-def crosscheck_results_of_year(
-    session: Session, member_ids: Collection[str], policy: PolicyYear
-) -> dict[str, CrosscheckResult]:
-    """Each member's live cross-check result of the policy year (the latest checked)."""
-    first, last = rules.step_year_window(policy)
-    found: dict[str, CrosscheckResult] = {}
-    ids = list(member_ids)
-    for start in range(0, len(ids), 900):
-        for result in session.scalars(
-            select(CrosscheckResult)
-            .where(
-                CrosscheckResult.member_id.in_(ids[start : start + 900]),
-                CrosscheckResult.deleted.is_(False),
-                or_(
-                    CrosscheckResult.checked_date.is_(None),
-                    and_(
-                        CrosscheckResult.checked_date >= first,
-                        CrosscheckResult.checked_date <= last,
-                    ),
-                ),
-            )
-            .order_by(CrosscheckResult.checked_date)
-        ):
-            found[result.member_id] = result
-    return found

@@ -16,7 +16,7 @@ on them without it raises ``InternalListRefused``. Who may see them is the calle
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,18 +26,35 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    and_,
     case,
     false,
     func,
     literal,
+    or_,
     select,
     tuple_,
 )
 from sqlalchemy.orm import Session, aliased
 
+from desktop.domain import procedure as rules
 from desktop.domain.codes import code_table
-from desktop.store.models import Division, Household, Income, LedgerEntry, Member, OutboxChange
+from desktop.domain.operations import Operation
+from desktop.domain.policy import PolicyYear
+from desktop.store.models import (
+    CrosscheckResult,
+    Division,
+    Household,
+    Income,
+    LedgerEntry,
+    Member,
+    OutboxChange,
+    ProcedureStep,
+)
 from desktop.store.reviews import ReviewState, review_state
+
+CANDIDATE_OPERATIONS = (Operation.identify.value, Operation.return_.value)
+"""The operations whose households go through the identification procedure (Q15, Q16)."""
 
 PAGE_SIZE = 200
 HEAD_RELATION = "01"  # 户主 in the relation code table
@@ -559,3 +576,87 @@ __all__ = [
     "unsynced_count",
     "village_ids_under",
 ]
+
+
+def village_steps(session: Session, village_id: str) -> list[ProcedureStep]:
+    """The live steps recorded for the whole village (no household), oldest first."""
+    return list(
+        session.scalars(
+            select(ProcedureStep)
+            .where(
+                ProcedureStep.village_id == village_id,
+                ProcedureStep.household_id.is_(None),
+                ProcedureStep.deleted.is_(False),
+            )
+            .order_by(ProcedureStep.start_date, ProcedureStep.id)
+        )
+    )
+
+
+def candidate_household_ids(
+    session: Session, policy: PolicyYear, village_ids: Collection[str] | None = None
+) -> dict[str, str]:
+    """Households that are new or returning this year: id -> operation (identify or return).
+
+    New: poor and identified in the policy year; returning: poor and returned in the policy
+    year; and households still in the procedure (own identify or return steps this year).
+    """
+    first, last = rules.step_year_window(policy)
+    query = select(
+        Household.id, Household.status, Household.identified_year, Household.returned_year
+    ).where(
+        Household.deleted.is_(False),
+        Household.status == "poor",
+        or_(Household.identified_year == policy.year, Household.returned_year == policy.year),
+    )
+    if village_ids is not None:
+        query = query.where(Household.village_id.in_(list(village_ids)))
+    found: dict[str, str] = {}
+    for household_id, _status, _identified, returned in session.execute(query):
+        found[household_id] = (
+            Operation.return_.value if returned == policy.year else Operation.identify.value
+        )
+    steps = (
+        select(ProcedureStep.household_id, ProcedureStep.operation)
+        .join(Household, ProcedureStep.household_id == Household.id)
+        .where(Household.deleted.is_(False))
+    ).where(
+        ProcedureStep.deleted.is_(False),
+        ProcedureStep.operation.in_(CANDIDATE_OPERATIONS),
+        or_(
+            ProcedureStep.start_date.is_(None),
+            and_(ProcedureStep.start_date >= first, ProcedureStep.start_date <= last),
+        ),
+    )
+    if village_ids is not None:
+        steps = steps.where(ProcedureStep.village_id.in_(list(village_ids)))
+    for household_id, operation in session.execute(steps):
+        found.setdefault(household_id, operation)
+    return found
+
+
+def crosscheck_results_of_year(
+    session: Session, member_ids: Collection[str], policy: PolicyYear
+) -> dict[str, CrosscheckResult]:
+    """Each member's live cross-check result of the policy year (the latest checked)."""
+    first, last = rules.step_year_window(policy)
+    found: dict[str, CrosscheckResult] = {}
+    ids = list(member_ids)
+    for start in range(0, len(ids), 900):
+        for result in session.scalars(
+            select(CrosscheckResult)
+            .where(
+                CrosscheckResult.member_id.in_(ids[start : start + 900]),
+                CrosscheckResult.deleted.is_(False),
+                or_(
+                    CrosscheckResult.checked_date.is_(None),
+                    and_(
+                        CrosscheckResult.checked_date >= first,
+                        CrosscheckResult.checked_date <= last,
+                    ),
+                ),
+            )
+            .order_by(CrosscheckResult.checked_date)
+        ):
+            found[result.member_id] = result
+    return found

@@ -438,7 +438,7 @@ def state_before(household: Household) -> HouseholdState | None:
 
 def _subject_of(session: Session, household: Household) -> Subject:
     """What the operation rules need of a household: its procedure, cross-checks and names."""
-    from desktop.store.procedures import village_steps
+    from desktop.store.queries import village_steps
 
     members = household.current_members
     village_rows = village_steps(session, household.village_id) if household.village_id else []

@@ -266,7 +266,7 @@ class ConflictsWindow(QWidget):
 
     def decision(self) -> tuple[bool, Any]:
         """(ok, value) of the chosen decision; a typed value is read as the field's type."""
-        from sync.conflicts import parse_value
+        from desktop.store.sync_apply import parse_value
 
         row = self.selected_row()
         if row is None:

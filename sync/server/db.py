@@ -34,6 +34,7 @@ from sqlalchemy.pool import NullPool
 
 from desktop.store.db import Database, open_database
 from desktop.store.engine import IMMEDIATE  # every SQLite engine begins IMMEDIATE on it
+from sync.server import feed  # noqa: F401 - numbers feed entries added on their own
 from sync.server.models import VERSION_TABLE
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")

@@ -28,6 +28,9 @@ from sync.protocol import ErrorCode
 from sync.server.errors import ApiError
 from sync.server.models import ROLES, Device, EnrollmentCode
 
+IMPORT_DEVICE_ID = "registry-import"
+"""The server's own device that the national registry's imports write as (``registry_import``)."""
+
 TOKEN_PREFIX = "fbt1"
 MAX_RETRY_TOKENS = 8
 DEFAULT_CODE_LIFETIME = timedelta(days=7)

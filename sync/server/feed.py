@@ -35,10 +35,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, event, func, select, update
 from sqlalchemy.orm import Session
 
-from sync.server.models import FeedCounter
+from sync.server.models import ChangeLogEntry, FeedCounter
 
 COUNTY_DIGITS = 6
 """A division code's county part (GB/T 2260: province 2, city 2, county 2 digits)."""
@@ -140,3 +140,12 @@ def feed_high_water(session: Session, village_code: str) -> int:
     if last is not None:
         return int(last)
     return int(session.scalar(select(func.coalesce(func.max(FeedCounter.last_seq), 0))) or 0)
+
+
+@event.listens_for(ChangeLogEntry, "before_insert")
+def _numbered(_mapper: Any, connection: Any, entry: ChangeLogEntry) -> None:
+    """A feed entry added on its own (not by a push, which numbers its rows in bulk) takes the
+    next number of its county like a push does. ``sync.server.db`` imports this module, so the
+    hook is in place wherever a server database is open."""
+    if entry.server_seq is None:
+        entry.county_code, entry.server_seq = next_number(connection, entry.village_code)

@@ -47,7 +47,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -104,16 +103,6 @@ class ChangeLogEntry(ServerBase):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     edited_at: Mapped[str | None] = mapped_column(String(40))
     applied_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-@event.listens_for(ChangeLogEntry, "before_insert")
-def _numbered(_mapper: Any, connection: Any, entry: ChangeLogEntry) -> None:
-    """A feed entry added on its own (not by a push, which numbers its rows in bulk) takes the
-    next number of its county like a push does (``sync.server.feed``)."""
-    from sync.server.feed import next_number
-
-    if entry.server_seq is None:
-        entry.county_code, entry.server_seq = next_number(connection, entry.village_code)
 
 
 class FeedCounter(ServerBase):

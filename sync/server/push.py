@@ -85,6 +85,7 @@ from sync.protocol import (
     PushResponse,
     error_message,
 )
+from sync.server.devices import IMPORT_DEVICE_ID
 from sync.server.errors import ApiError
 from sync.server.feed import counties_of, lock_counties, number_feed
 from sync.server.models import AppliedChange, ChangeLogEntry, Conflict, Device, RecordVersions
@@ -836,8 +837,6 @@ def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
 def ingest_batch(session: Session, device: Device, request: PushRequest) -> PushResponse:
     """Answer every change of a batch (the caller commits the transaction); see the docstring."""
     from desktop.domain.clock import SYSTEM_CLOCK
-    from sync.server.registry_import import IMPORT_DEVICE_ID
-
     rules = None
     if device.device_id != IMPORT_DEVICE_ID:
         # the national system's newer export is the registry as decided there (its exits come

@@ -51,11 +51,10 @@ from desktop.store.registry_import.parse import paused_gc
 from desktop.store.save import to_wire
 from sync.protocol import MAX_BATCH_CHANGES, Change, PushRequest
 from sync.server.db import writer_session
-from sync.server.devices import sha256_hex
+from sync.server.devices import IMPORT_DEVICE_ID, sha256_hex
 from sync.server.models import ChangeLogEntry, Conflict, Device, FeedCounter
 from sync.server.push import ingest_batch
 
-IMPORT_DEVICE_ID = "registry-import"
 IMPORT_DEVICE_NAME = "全国系统导入"
 IMPORT_LOCK_TIMEOUT = 60.0
 BATCH = min(500, MAX_BATCH_CHANGES)

@@ -19,9 +19,10 @@ from desktop.store.models import Household, Member
 from desktop.store.registry_import import RegistryFileError
 from sync.protocol import Change, PushRequest
 from sync.server.db import open_server_database
+from sync.server.devices import IMPORT_DEVICE_ID
 from sync.server.models import ChangeLogEntry, Conflict, Device
 from sync.server.push import ingest_batch
-from sync.server.registry_import import IMPORT_DEVICE_ID, import_registry_server
+from sync.server.registry_import import import_registry_server
 from tests.store.test_registry_import import (
     DEMO_HOUSEHOLDS,
     column,

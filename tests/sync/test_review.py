@@ -9,9 +9,9 @@ from sqlalchemy import select
 from desktop.cards.keys import CARD_KEY
 from desktop.store.db import registry_writer
 from desktop.store.models import Division, Household, Member, Setting
-from desktop.store.sync_apply import WireValueError
+from desktop.store.sync_apply import WireValueError, parse_value
 from sync.client.transport import SyncError
-from sync.conflicts import ResolutionFailed, load_conflicts, parse_value, resolve
+from sync.conflicts import ResolutionFailed, load_conflicts, resolve
 from sync.protocol import ErrorCode, ProblemsReport, ProgressReport, QuotaReport
 from sync.server import cli
 from sync.server.models import Conflict

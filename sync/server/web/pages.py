@@ -31,7 +31,7 @@ from desktop.domain.reviews import COMMENT_MAX_CHARS, RETURNED
 from desktop.location.mbtiles import MBTiles, MBTilesError
 from desktop.store.models import utcnow
 from desktop.store.problems import village_problem_list
-from desktop.store.procedures import village_steps
+from desktop.store.queries import village_steps
 from desktop.store.reviews import review_states
 from desktop.store.save import to_book
 from desktop.store.settings import working_policy

@@ -20,8 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.store.models import new_id
-from desktop.store.sync_apply import WireValueError, model_for
-from sync.conflicts import parse_value
+from desktop.store.sync_apply import WireValueError, model_for, parse_value
 from sync.merge import DELETED
 from sync.protocol import Change, PushRequest, ResolveRequest
 from sync.server.devices import sha256_hex
