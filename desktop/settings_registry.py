@@ -32,8 +32,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The database settings' keys and defaults stay beside the code that reads them (it runs at every
-# start, without pydantic); they are declared here, once, with their type and help.
+# The database settings' and the app preferences' keys and defaults stay beside the code that reads
+# them (it runs at every start, without pydantic); they are declared here, once, with their type
+# and help.
+from desktop.preference_keys import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_WINDOW_MAXIMISED,
+    DEMO_PATHS_KEY,
+    LANGUAGE_KEY,
+    LANGUAGES,
+    LAST_DATABASE_KEY,
+    LAST_USER_KEY,
+    WINDOW_GEOMETRY_KEY,
+    WINDOW_MAXIMISED_KEY,
+)
 from desktop.store.backup import (
     BACKUP_FOLDER_SETTING,
     BACKUP_KEEP_DAYS_SETTING,
@@ -125,18 +137,22 @@ class AppPreferences(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     last_database: str | None = _key(
-        "database/last_path", "The database opened last; opened again at the next start."
+        LAST_DATABASE_KEY, "The database opened last; opened again at the next start."
     )
     demo_paths: list[str] = _key(
-        "database/demo_paths", "Practice databases this laptop made (offered again at start).", []
+        DEMO_PATHS_KEY, "Practice databases this laptop made (offered again at start).", []
     )
-    language: str = _key("ui/lang", "The interface language: zh_CN or en.", "zh_CN")
-    last_user: str | None = _key("signin/last_user", "The name chosen at the last sign-in.")
+    language: str = _key(
+        LANGUAGE_KEY, f"The interface language: {' or '.join(LANGUAGES)}.", DEFAULT_LANGUAGE
+    )
+    last_user: str | None = _key(LAST_USER_KEY, "The name chosen at the last sign-in.")
     window_geometry: bytes | None = _key(
-        "windows/{name}/geometry", "Where a window was and how large (Qt's saveGeometry)."
+        WINDOW_GEOMETRY_KEY, "Where a window was and how large (Qt's saveGeometry)."
     )
     window_maximised: bool = _key(
-        "windows/{name}/maximised", "Whether a window was maximised when it closed.", False
+        WINDOW_MAXIMISED_KEY,
+        "Whether a window was maximised when it closed.",
+        DEFAULT_WINDOW_MAXIMISED,
     )
 
 
@@ -198,6 +214,10 @@ class ServerSettings(BaseSettings):
     max_json_depth: int = _key("max_json_depth", "Deepest nesting a request body may have.", 32)
     import_lock_timeout: float = _key(
         "import_lock_timeout", "Seconds a console import waits for the writer.", 60.0
+    )
+    mbtiles: Path | None = _key(
+        "mbtiles",
+        "The county's base map for the web's village pages: an .mbtiles file (optional).",
     )
     web_password_min_chars: int = _key(
         "web_password_min_chars", "Shortest password of a staff web account.", 10

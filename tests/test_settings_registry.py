@@ -99,23 +99,50 @@ def test_every_settings_row_the_code_reads_or_writes_is_declared():
         assert all(_is_declared(value, declared) for value in constants[name]), name
 
 
-def test_every_qsettings_key_of_the_app_is_declared():
+def _qsettings_key_arguments(tree: ast.Module) -> list[ast.expr]:
+    """The key argument of every ``<...>settings.value/setValue/remove(key, ...)`` call."""
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"value", "setValue", "remove"}
+            and "settings" in ast.unparse(node.func.value).lower()
+            and node.args
+        ):
+            found.append(node.args[0])
+    return found
+
+
+def test_every_qsettings_key_of_the_app_is_declared_once_and_taken_from_there():
     trees = _trees()
     declared = _declared_keys("preferences")
-    app = trees[ROOT / "desktop" / "ui" / "app.py"]
-    keys = {
-        node.value.value
-        for node in app.body
-        if isinstance(node, ast.Assign)
-        and isinstance(node.value, ast.Constant)
-        and any(isinstance(t, ast.Name) and t.id.endswith("_KEY") for t in node.targets)
-        and "/" in str(node.value.value)
+    light = trees[ROOT / "desktop" / "preference_keys.py"]
+    constants = {
+        target.id: node.value.value
+        for node in light.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id.endswith("_KEY")
     }
-    assert len(keys) >= 4
-    assert keys <= declared, sorted(keys - declared)
-    geometry = (ROOT / "desktop" / "ui" / "geometry.py").read_text(encoding="utf-8")
-    for suffix in re.findall(r'\{_PREFIX\}/\{key\}/(\w+)"', geometry):
-        assert f"windows/{{name}}/{suffix}" in declared
+    assert len(constants) >= 6
+    # The light module's keys are exactly the registry's: one declaration, read by both.
+    assert set(constants.values()) == declared
+    used: set[str] = set()
+    for path, tree in trees.items():
+        if path.name == "settings_registry.py" or ROOT / "desktop" / "store" in path.parents:
+            continue  # the registry declares; the store's own settings table is not QSettings
+        for key in _qsettings_key_arguments(tree):
+            if isinstance(key, ast.Call) and getattr(key.func, "id", None) == "window_key":
+                key = key.args[0]
+            assert isinstance(key, ast.Name), (
+                f"{path.relative_to(ROOT)}:{key.lineno}: a QSettings key spelled in place "
+                f"({ast.unparse(key)}); take it from desktop.preference_keys"
+            )
+            assert key.id in constants, f"{path.relative_to(ROOT)}: {key.id} is no declared key"
+            used.add(key.id)
+    # Every key the app uses is read or written somewhere through its constant.
+    assert used == set(constants), sorted(set(constants) ^ used)
 
 
 def test_every_environment_variable_the_code_reads_is_declared():
@@ -163,7 +190,18 @@ def test_the_server_uses_the_registrys_figures():
         settings.workers,
         settings.db,
     )
-    # the web pages' figures (sync/server/web, not yet reading the registry) agree with it
+    # the web pages' figures are read from the registry, not spelled again
+    web = ROOT / "sync" / "server" / "web"
+    figures = {"PASSWORD_MIN_CHARS", "CHART_DAYS", "LIST_PAGE", "SEARCH_LIMIT", "WRITE_TIMEOUT"}
+    read = set()
+    for name in ("accounts.py", "data.py", "pages.py"):
+        for node in _trees()[web / name].body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id in figures for t in node.targets
+            ):
+                assert ast.unparse(node.value).startswith("server_settings()."), ast.unparse(node)
+                read |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    assert read == figures
     assert settings.web_password_min_chars == accounts.PASSWORD_MIN_CHARS
     assert (
         settings.web_chart_days,

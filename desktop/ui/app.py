@@ -80,14 +80,16 @@ from desktop.application.opening import (
 )
 from desktop.domain.resources import resource_path
 from desktop.domain.roles import LocalUser, SignInResult
-from desktop.ui.errors import error_text, install_qt_message_handler
-from desktop.ui.preferences import (
+from desktop.preference_keys import (
     DEFAULT_LANGUAGE,  # noqa: F401 - the self-check names it from here
     DEMO_PATHS_KEY,
     LANGUAGE_KEY,  # noqa: F401 - the launcher's callers (and tests) name it from here
     LANGUAGES,
     LAST_DATABASE_KEY,
     LAST_USER_KEY,
+)
+from desktop.ui.errors import error_text, install_qt_message_handler
+from desktop.ui.preferences import (
     SETTINGS_ORGANISATION,
     app_settings,
     choose_database,

@@ -15,10 +15,10 @@ from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
+from desktop.preference_keys import WINDOW_GEOMETRY_KEY, WINDOW_MAXIMISED_KEY, window_key
+
 FRAME = (16, 48)
 """Width and height a window manager's frame may add (title bar, borders)."""
-
-_PREFIX = "windows"
 
 
 def available_area(widget: QWidget) -> QRect:
@@ -82,13 +82,13 @@ def fit_window(
 
 
 def _restore(widget: QWidget, settings: QSettings, key: str) -> bool:
-    data = settings.value(f"{_PREFIX}/{key}/geometry")
+    data = settings.value(window_key(WINDOW_GEOMETRY_KEY, key))
     if not isinstance(data, QByteArray | bytes) or not data:
         return False
     if not widget.restoreGeometry(QByteArray(data)):
         return False
     clamp_to_screen(widget)
-    maximised = settings.value(f"{_PREFIX}/{key}/maximised")
+    maximised = settings.value(window_key(WINDOW_MAXIMISED_KEY, key))
     if maximised in (True, "true", 1, "1"):
         widget.setWindowState(widget.windowState() | Qt.WindowState.WindowMaximized)
     return True
@@ -98,5 +98,5 @@ def remember_window(widget: QWidget, settings: QSettings | None, key: str) -> No
     """Save ``widget``'s geometry and maximised state under ``key`` (call it when closing)."""
     if settings is None:
         return
-    settings.setValue(f"{_PREFIX}/{key}/geometry", widget.saveGeometry())
-    settings.setValue(f"{_PREFIX}/{key}/maximised", widget.isMaximized())
+    settings.setValue(window_key(WINDOW_GEOMETRY_KEY, key), widget.saveGeometry())
+    settings.setValue(window_key(WINDOW_MAXIMISED_KEY, key), widget.isMaximized())

@@ -13,17 +13,14 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QSettings
 
+# The keys and defaults are declared once, in desktop.preference_keys (with their help in
+# desktop.settings_registry); nothing here spells them again.
+from desktop.preference_keys import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, LAST_DATABASE_KEY
+
 APP_NAME = "fieldbook"
 DB_FILE_NAME = "fieldbook.db"
 SETTINGS_ORGANISATION = "Fieldbook"
 SETTINGS_APPLICATION = "Fieldbook"
-LAST_DATABASE_KEY = "database/last_path"
-LANGUAGE_KEY = "ui/lang"
-LAST_USER_KEY = "signin/last_user"
-DEMO_PATHS_KEY = "database/demo_paths"
-"""The encrypted demo databases this app built (their ``demo_seed`` is sealed until sign-in)."""
-LANGUAGES = ("zh_CN", "en")
-DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGE_NAMES = (("zh_CN", "简体中文"), ("en", "English"))
 """Each language in its own words: never translated."""
 

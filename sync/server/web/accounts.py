@@ -25,12 +25,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop.domain.roles import Role, lockout_seconds, may_see_internal_lists
+from desktop.settings_registry import server_settings
 from desktop.store.models import Division, utcnow
 from sync.server.web.models import STAFF_ROLES, StaffAudit, StaffSession, StaffUser, WebKey
 
 SESSION_LIFETIME = timedelta(hours=10)
 """A session ends this long after sign-in (an office day)."""
-PASSWORD_MIN_CHARS = 10
+PASSWORD_MIN_CHARS = server_settings().web_password_min_chars
 COOKIE_KEY = "cookie"
 
 _hasher = PasswordHasher()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop.cards.labels import book_value, field_label
 from desktop.domain.codes import code_table
+from desktop.settings_registry import server_settings
 from desktop.store.models import Division, Household, Member, Risk, utcnow
 from desktop.store.queries import HouseholdFilter, HouseholdRow, count_households, household_page
 from desktop.store.reviews import ReviewCounts, ReviewState, review_counts, review_state
@@ -28,10 +29,10 @@ from sync.server.web.accounts import Staff
 
 STALE_AFTER = timedelta(days=3)
 """A laptop not seen for this long is marked stale on the overview."""
-CHART_DAYS = 30
+CHART_DAYS = server_settings().web_chart_days
 """The overview's chart of synced changes covers this many days up to today."""
-LIST_PAGE = 100
-SEARCH_LIMIT = 100
+LIST_PAGE = server_settings().web_list_page
+SEARCH_LIMIT = server_settings().web_search_limit
 Q19_SOURCES = frozenset({"original_address", "village_committee"})
 
 

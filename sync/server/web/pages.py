@@ -3,7 +3,6 @@
 No ``from __future__ import annotations`` here: FastAPI resolves the routes' ``Annotated``
 dependencies, which name a local of ``mount_web``, when the routes are defined."""
 
-import os
 import secrets
 import shutil
 import tempfile
@@ -29,6 +28,7 @@ from desktop.cards.labels import book_value, entity_label, field_label
 from desktop.domain.procedure import is_notice, notice_days, step_label
 from desktop.domain.reviews import COMMENT_MAX_CHARS, RETURNED
 from desktop.location.mbtiles import MBTiles, MBTilesError
+from desktop.settings_registry import server_settings
 from desktop.store.models import utcnow
 from desktop.store.problems import village_problem_list
 from desktop.store.queries import village_steps
@@ -63,7 +63,8 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "geolocation=(), camera=(), microphone=()",
 }
-WRITE_TIMEOUT = 30.0
+WRITE_TIMEOUT = server_settings().web_write_timeout
+"""Seconds a page's write waits for the one writer (``desktop.settings_registry``)."""
 MAX_UPLOAD_BYTES = 30 * 2**20
 """An uploaded export is at most this big (the server reads no request body over 32 MB)."""
 UPLOAD_SUFFIXES = (".xlsx", ".xls", ".csv")
@@ -95,15 +96,13 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-MBTILES_ENV = "FIELDBOOK_SERVER_MBTILES"
-"""The county's base map for the village pages: the path of an ``.mbtiles`` file (optional)."""
 TILE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
 
 
 def configured_mbtiles() -> Path | None:
     """The MBTiles file named by ``FIELDBOOK_SERVER_MBTILES``, if it names an existing file."""
-    named = os.environ.get(MBTILES_ENV)
-    return Path(named) if named and Path(named).is_file() else None
+    named = server_settings().mbtiles
+    return named if named is not None and named.is_file() else None
 
 
 class NeedSignIn(Exception):
