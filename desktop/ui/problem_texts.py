@@ -41,7 +41,9 @@ def text_in_interface_language(text: Text) -> str:
 
 def problem_message(problem: Problem) -> str:
     """The problem's message in the interface language (as the domain wrote it when untranslated)."""
-    return text_in_interface_language(problem.words)
+    # A message may start with an empty subject (a household's procedure names none): English
+    # puts a space after it, Chinese does not.
+    return text_in_interface_language(problem.words).strip()
 
 
 def domain_templates(folder: Path = DOMAIN) -> list[str]:
