@@ -5308,7 +5308,7 @@ Explanation:</translation>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../desktop/ui/problem_texts.py" line="+66"/>
+        <location filename="../../desktop/ui/problem_texts.py" line="+68"/>
         <source>、</source>
         <translation>, </translation>
     </message>
