@@ -40,8 +40,6 @@ from typing import Any
 from desktop.domain.geo import (
     LatLon,
     bearing_deg,
-    compass_direction,
-    describe_distance,
     geodesic_m,
     haversine_m,
     in_china,
@@ -63,6 +61,13 @@ SOURCE_LABELS = {
     VILLAGE_COMMITTEE: "村委会位置",
 }
 
+# The words of the messages, as literals so that the interface's translation finds them.
+_SOURCE_TERMS = {ORIGINAL_ADDRESS: term("原住址"), VILLAGE_COMMITTEE: term("村委会位置")}
+_DIRECTION_TERMS = (
+    term("北"), term("东北"), term("东"), term("东南"),
+    term("南"), term("西南"), term("西"), term("西北"),
+)
+
 PointRow = tuple[str, float, float]  # (household id, latitude, longitude)
 
 
@@ -71,6 +76,18 @@ def source_label(source: str | None) -> str:
     if not source:
         return "未注明来源"
     return SOURCE_LABELS.get(source, source)
+
+
+def _distance(metres: float) -> Text:
+    """``describe_distance`` as a message value: ``850 米`` or ``12.3 公里``."""
+    if metres < 1000:
+        return t("{metres} 米", metres=f"{metres:.0f}")
+    return t("{kilometres} 公里", kilometres=f"{metres / 1000:.1f}")
+
+
+def _direction(bearing: float) -> Text:
+    """``compass_direction`` as a message value."""
+    return _DIRECTION_TERMS[round(bearing / 45) % 8]
 
 
 def committee_of(household: Any) -> LatLon | None:
@@ -101,15 +118,20 @@ def check_point(
     s = settings or location_settings()
     measure = haversine_m if fast else geodesic_m
     if not in_china(latitude, longitude, s):
-        hint = ""
+        hint = Text("")
         if in_china(longitude, latitude, s):
-            hint = ", 看起来经度和纬度写反了"
+            hint = t(", 看起来经度和纬度写反了")
         return [
-            Problem(
+            problem(
                 "LOC_OUTSIDE_CHINA",
                 field,
                 Severity.ERROR,
-                f"坐标 ({latitude:.6f}, {longitude:.6f}) 不在中国境内{hint}, 请核对",
+                t(
+                    "坐标 ({latitude}, {longitude}) 不在中国境内{hint}, 请核对",
+                    latitude=f"{latitude:.6f}",
+                    longitude=f"{longitude:.6f}",
+                    hint=hint,
+                ),
                 entity_id,
             )
         ]
@@ -118,16 +140,18 @@ def check_point(
     distance = measure(committee.latitude, committee.longitude, latitude, longitude)
     if distance <= s.max_committee_distance_m:
         return []
-    direction = compass_direction(
-        bearing_deg(committee.latitude, committee.longitude, latitude, longitude)
-    )
+    direction = _direction(bearing_deg(committee.latitude, committee.longitude, latitude, longitude))
     return [
-        Problem(
+        problem(
             "LOC_FAR_FROM_VILLAGE",
             field,
             Severity.WARNING,
-            f"位置在村委会{direction}方向 {describe_distance(distance)}, 超过 "
-            f"{describe_distance(s.max_committee_distance_m)}, 请核对是否属于本村",
+            t(
+                "位置在村委会{direction}方向 {distance}, 超过 {most}, 请核对是否属于本村",
+                direction=direction,
+                distance=_distance(distance),
+                most=_distance(s.max_committee_distance_m),
+            ),
             entity_id,
         )
     ]
@@ -203,7 +227,8 @@ def _fallback_problems(
 ) -> list[Problem]:
     """Q19: registered here, no housing, the whole family away: note and contact required."""
     hid = getattr(household, "id", None)
-    label = term(source_label(household.location_source))
+    source = household.location_source
+    label = _SOURCE_TERMS.get(source) or term(source_label(source))
     problems: list[Problem] = []
     if not household.away_long_term:
         problems.append(
@@ -261,7 +286,7 @@ def _fallback_problems(
     else:
         for p in check_phone(contact, field="household.location_contact"):
             problems.append(
-                Problem("LOC_FALLBACK_BAD_CONTACT", p.field, Severity.ERROR, p.message, hid)
+                problem("LOC_FALLBACK_BAD_CONTACT", p.field, Severity.ERROR, p.words, hid)
             )
     if household.location_source == VILLAGE_COMMITTEE and committee is not None:
         measure = haversine_m if fast else geodesic_m
@@ -270,12 +295,14 @@ def _fallback_problems(
         )
         if distance > s.committee_match_m:
             problems.append(
-                Problem(
+                problem(
                     "LOC_COMMITTEE_MISMATCH",
                     "household.latitude",
                     Severity.WARNING,
-                    f"来源是村委会位置, 但与村委会相距 {describe_distance(distance)}: "
-                    "请重新取用村委会位置",
+                    t(
+                        "来源是村委会位置, 但与村委会相距 {distance}: 请重新取用村委会位置",
+                        distance=_distance(distance),
+                    ),
                     hid,
                 )
             )
@@ -292,42 +319,47 @@ def village_location_problems(
     lat, lon = village.committee_latitude, village.committee_longitude
     if lat is None and lon is None:
         return [
-            Problem(
+            problem(
                 "LOC_VILLAGE_COMMITTEE_MISSING",
                 "division.committee_latitude",
                 Severity.WARNING,
-                f"行政村{name}没有村委会位置: 贫困村和非贫困村都要采集",
+                t("行政村{name}没有村委会位置: 贫困村和非贫困村都要采集", name=name),
                 vid,
             )
         ]
     if lat is None or lon is None:
         return [
-            Problem(
+            problem(
                 "LOC_VILLAGE_COMMITTEE_INCOMPLETE",
                 "division.committee_latitude",
                 Severity.ERROR,
-                f"行政村{name}的村委会位置只有经度或纬度",
+                t("行政村{name}的村委会位置只有经度或纬度", name=name),
                 vid,
             )
         ]
     problems = []
     if not village.committee_location_source:
         problems.append(
-            Problem(
+            problem(
                 "LOC_VILLAGE_COMMITTEE_NO_SOURCE",
                 "division.committee_location_source",
                 Severity.ERROR,
-                f"行政村{name}的村委会位置没有注明来源",
+                t("行政村{name}的村委会位置没有注明来源", name=name),
                 vid,
             )
         )
     if not in_china(lat, lon, s):
         problems.append(
-            Problem(
+            problem(
                 "LOC_VILLAGE_COMMITTEE_OUTSIDE_CHINA",
                 "division.committee_latitude",
                 Severity.ERROR,
-                f"行政村{name}的村委会位置 ({lat:.6f}, {lon:.6f}) 不在中国境内",
+                t(
+                    "行政村{name}的村委会位置 ({latitude}, {longitude}) 不在中国境内",
+                    name=name,
+                    latitude=f"{lat:.6f}",
+                    longitude=f"{lon:.6f}",
+                ),
                 vid,
             )
         )
@@ -386,12 +418,18 @@ def many_on_one_point(
         for i in members:
             hid, lat, lon = points[i]
             problems.append(
-                Problem(
+                problem(
                     "LOC_MANY_ON_ONE_POINT",
                     "household.latitude",
                     Severity.WARNING,
-                    f"{len(members)} 户的位置在同一点 ({lat:.6f}, {lon:.6f}) 的 "
-                    f"{radius:g} 米以内: 请核对是否照抄了位置(集中安置点请备注说明)",
+                    t(
+                        "{count} 户的位置在同一点 ({latitude}, {longitude}) 的 {radius} 米以内: "
+                        "请核对是否照抄了位置(集中安置点请备注说明)",
+                        count=len(members),
+                        latitude=f"{lat:.6f}",
+                        longitude=f"{lon:.6f}",
+                        radius=f"{radius:g}",
+                    ),
                     hid,
                 )
             )

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from desktop.domain.income import money
 from desktop.domain.policy import PolicyYear
-from desktop.domain.problems import Problem, Severity, Text
+from desktop.domain.problems import Problem, Severity, Text, problem, t, term
 
 Q20_MEDICAL_ASSISTANCE_MISMATCH = "Q20_MEDICAL_ASSISTANCE_MISMATCH"
 Q20_SETTLEMENT_WRONG_TIER = "Q20_SETTLEMENT_WRONG_TIER"
@@ -38,6 +38,14 @@ AMOUNTS: dict[str, str] = {
     "government_subsidy": "政府补助",
 }
 """The amounts of a slip, attribute -> Chinese label."""
+AMOUNT_TERMS: dict[str, Text] = {
+    "basic_insurance": term("基本医保报销"),
+    "serious_illness_insurance": term("大病保险报销"),
+    "medical_assistance": term("医疗救助"),
+    "civil_affairs_aid": term("民政医疗救助"),
+    "government_subsidy": term("政府补助"),
+}
+"""The same labels as words of a message (translated by the interface)."""
 
 BEFORE_CHANGE = ("civil_affairs_aid", "government_subsidy")
 FROM_CHANGE = ("medical_assistance",)
@@ -58,8 +66,8 @@ class SettlementLike(Protocol):
     deleted: bool | None
 
 
-def _day(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+def _day(d: date) -> Text:
+    return t("{year}年{month}月{day}日", year=d.year, month=d.month, day=d.day)
 
 
 def assistance_columns(settled_on: date, policy: PolicyYear) -> tuple[str, ...]:
@@ -113,15 +121,20 @@ def settlement_problems(
         return []
     target = entity_id if entity_id is not None else entry.id
     found: list[Problem] = []
-    for name, label in AMOUNTS.items():
+    for name, label in AMOUNT_TERMS.items():
         amount = money(getattr(entry, name))
         if amount < 0:
             found.append(
-                Problem(
+                problem(
                     Q20_SETTLEMENT_NEGATIVE,
                     f"medical_settlement.{name}",
                     Severity.ERROR,
-                    f"{who}医疗结算单的{label}为负数（{amount}元），请核对。",
+                    t(
+                        "{who}医疗结算单的{label}为负数（{amount}元），请核对。",
+                        who=who,
+                        label=label,
+                        amount=amount,
+                    ),
                     target,
                 )
             )
@@ -130,18 +143,25 @@ def settlement_problems(
     change = policy.medical_assistance_rule_change
     if entry.settled_on < change:
         wrong = [n for n in FROM_CHANGE if money(getattr(entry, n)) > 0]
-        advice = f"{_day(change)}前的医疗救助应按“民政医疗救助”或“政府补助”填写"
+        advice = t("{day}前的医疗救助应按“民政医疗救助”或“政府补助”填写", day=_day(change))
     else:
         wrong = [n for n in BEFORE_CHANGE if money(getattr(entry, n)) > 0]
-        advice = f"{_day(change)}起医保扶贫按三重保障运行，医疗救助应填入“医疗救助”"
+        advice = t(
+            "{day}起医保扶贫按三重保障运行，医疗救助应填入“医疗救助”", day=_day(change)
+        )
     for name in wrong:
         found.append(
-            Problem(
+            problem(
                 Q20_SETTLEMENT_WRONG_TIER,
                 f"medical_settlement.{name}",
                 Severity.WARNING,
-                f"{who}{_day(entry.settled_on)}的医疗结算单填写了“{AMOUNTS[name]}”，"
-                f"{advice}（导引第20问），请核对结算单。",
+                t(
+                    "{who}{day}的医疗结算单填写了“{label}”，{advice}（导引第20问），请核对结算单。",
+                    who=who,
+                    day=_day(entry.settled_on),
+                    label=AMOUNT_TERMS[name],
+                    advice=advice,
+                ),
                 target,
             )
         )
@@ -162,17 +182,23 @@ def medical_assistance_problems(
         return []
     start, end = policy.income_period_start, policy.income_period_end
     if derived:
-        message = (
-            f"{who}在收入计算周期（{_day(start)}至{_day(end)}）内的医疗结算单显示接受了医疗救助，"
-            "但“是否接受医疗救助”填的是“否”或未填，请改为“是”（导引第20问）。"
+        message = t(
+            "{who}在收入计算周期（{start}至{end}）内的医疗结算单显示接受了医疗救助，"
+            "但“是否接受医疗救助”填的是“否”或未填，请改为“是”（导引第20问）。",
+            who=who,
+            start=_day(start),
+            end=_day(end),
         )
     else:
-        message = (
-            f"{who}“是否接受医疗救助”填的是“是”，但收入计算周期（{_day(start)}至{_day(end)}）内的"
-            "医疗结算单都没有医疗救助、民政医疗救助或政府补助，请核对（导引第20问）。"
+        message = t(
+            "{who}“是否接受医疗救助”填的是“是”，但收入计算周期（{start}至{end}）内的"
+            "医疗结算单都没有医疗救助、民政医疗救助或政府补助，请核对（导引第20问）。",
+            who=who,
+            start=_day(start),
+            end=_day(end),
         )
     return [
-        Problem(
+        problem(
             Q20_MEDICAL_ASSISTANCE_MISMATCH,
             "member.medical_assistance",
             Severity.WARNING,

@@ -26,7 +26,7 @@ from typing import Protocol
 
 from desktop.domain.codes import code_table
 from desktop.domain.policy import PolicyYear
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, Text, problem, t, term
 
 MARGINAL = "marginal"
 MONITORED = "monitored"
@@ -49,6 +49,18 @@ ASSURANCES: dict[str, str] = {
     "water_assured": "饮水安全有保障",
 }
 """两不愁三保障 and drinking water, attribute -> Chinese label."""
+
+# The same labels as words of a message (translated by the interface).
+_KIND_TERMS = {MARGINAL: term("边缘户"), MONITORED: term("脱贫监测户")}
+_RISK_TERMS = {MARGINAL: term("致贫风险"), MONITORED: term("返贫风险")}
+_ASSURANCE_TERMS: dict[str, Text] = {
+    "food_assured": term("不愁吃"),
+    "clothing_assured": term("不愁穿"),
+    "education_assured": term("义务教育有保障"),
+    "medical_assured": term("基本医疗有保障"),
+    "housing_assured": term("住房安全有保障"),
+    "water_assured": term("饮水安全有保障"),
+}
 
 Q6_FLAG_STATUS = "Q6_FLAG_STATUS"
 Q6_BOTH_FLAGS = "Q6_BOTH_FLAGS"
@@ -131,12 +143,8 @@ def live_risks(household: MonitoringHouseholdLike, kind: str | None = None) -> l
     ]
 
 
-def _risk_label(code: str | None) -> str:
-    return code_table("risk_type").label(code) if code else "未填"
-
-
-def _day(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+def _risk_label(code: str | None) -> Text:
+    return term(code_table("risk_type").label(code)) if code else term("未填")
 
 
 def monitoring_problems(
@@ -154,26 +162,33 @@ def monitoring_problems(
     hid = household.id
     kinds = household_kinds(household)
 
-    def add(code: str, severity: Severity, field: str, message: str, entity: str | None) -> None:
-        found.append(Problem(code, field, severity, message, entity))
+    def add(code: str, severity: Severity, field: str, message: Text, entity: str | None) -> None:
+        found.append(problem(code, field, severity, message, entity))
 
     if len(kinds) > 1:
         add(
             Q6_BOTH_FLAGS,
             ERROR,
             "household.marginal",
-            "一户不能同时是边缘户和脱贫监测户：边缘户只从一般农户中认定，脱贫监测户只从已脱贫户中认定（导引第6问）。",
+            t(
+                "一户不能同时是边缘户和脱贫监测户：边缘户只从一般农户中认定，"
+                "脱贫监测户只从已脱贫户中认定（导引第6问）。"
+            ),
             hid,
         )
     for kind in kinds:
-        label, line = KIND_LABELS[kind], income_line(kind, policy)
+        label, line = _KIND_TERMS[kind], income_line(kind, policy)
         if household.status not in KIND_STATUSES[kind]:
-            source = "非建档立卡的一般农户" if kind == MARGINAL else "历年已脱贫户"
+            source = term("非建档立卡的一般农户") if kind == MARGINAL else term("历年已脱贫户")
             add(
                 Q6_FLAG_STATUS,
                 ERROR,
                 f"household.{kind}",
-                f"{label}只从{source}中认定（导引第6问），本户的状态不符，请取消{label}标识或核对状态。",
+                t(
+                    "{label}只从{source}中认定（导引第6问），本户的状态不符，请取消{label}标识或核对状态。",
+                    label=label,
+                    source=source,
+                ),
                 hid,
             )
         passes = passes_income_test(per_capita, kind, policy)
@@ -182,7 +197,12 @@ def monitoring_problems(
                 Q6_NO_INCOME,
                 WARNING,
                 "income.wage_income",
-                f"本户标记为{label}，但没有{policy.year}年度人均纯收入，无法核对是否低于{line}元，请录入收入。",
+                t(
+                    "本户标记为{label}，但没有{year}年度人均纯收入，无法核对是否低于{line}元，请录入收入。",
+                    label=label,
+                    year=policy.year,
+                    line=line,
+                ),
                 hid,
             )
         elif not passes:
@@ -190,20 +210,31 @@ def monitoring_problems(
                 Q6_INCOME_NOT_BELOW_LINE,
                 WARNING,
                 "income.wage_income",
-                f"本户标记为{label}，但{policy.year}年度人均纯收入{per_capita}元不低于{line}元"
-                f"（导引第6问），请核对收入或取消{label}标识。",
+                t(
+                    "本户标记为{label}，但{year}年度人均纯收入{per_capita}元不低于{line}元"
+                    "（导引第6问），请核对收入或取消{label}标识。",
+                    label=label,
+                    year=policy.year,
+                    per_capita=per_capita,
+                    line=line,
+                ),
                 hid,
             )
         risks = live_risks(household)
         own = [r for r in risks if r.kind == kind]
         for r in risks:
-            if r.kind != kind and r.kind in KIND_LABELS:
+            if r.kind != kind and r.kind in _KIND_TERMS:
                 add(
                     Q6_RISK_KIND_MISMATCH,
                     WARNING,
                     "risk.kind",
-                    f"本户标记为{label}，但登记的是{KIND_LABELS[r.kind]}的{RISK_LABELS[r.kind]}"
-                    f"（{_risk_label(r.risk_type)}），请核对。",
+                    t(
+                        "本户标记为{label}，但登记的是{kind}的{risk}（{risk_type}），请核对。",
+                        label=label,
+                        kind=_KIND_TERMS[r.kind],
+                        risk=_RISK_TERMS[r.kind],
+                        risk_type=_risk_label(r.risk_type),
+                    ),
                     r.id,
                 )
         open_risks = [r for r in own if not r.eliminated]
@@ -212,7 +243,11 @@ def monitoring_problems(
                 Q6_NO_RISK,
                 WARNING,
                 "risk.risk_type",
-                f"本户标记为{label}，但没有登记{RISK_LABELS[kind]}，请登记风险类型（导引第3、6问）。",
+                t(
+                    "本户标记为{label}，但没有登记{risk}，请登记风险类型（导引第3、6问）。",
+                    label=label,
+                    risk=_RISK_TERMS[kind],
+                ),
                 hid,
             )
         elif not open_risks and passes:
@@ -220,8 +255,14 @@ def monitoring_problems(
                 Q6_RISK_ELIMINATED_BELOW_LINE,
                 WARNING,
                 "risk.eliminated",
-                f"本户的{RISK_LABELS[kind]}都已消除，但人均纯收入{per_capita}元仍低于{line}元，"
-                f"请核对风险消除情况或{label}标识。",
+                t(
+                    "本户的{risk}都已消除，但人均纯收入{per_capita}元仍低于{line}元，"
+                    "请核对风险消除情况或{label}标识。",
+                    risk=_RISK_TERMS[kind],
+                    per_capita=per_capita,
+                    line=line,
+                    label=label,
+                ),
                 hid,
             )
         for r in own:
@@ -230,27 +271,42 @@ def monitoring_problems(
                     Q6_NO_DECISION,
                     WARNING,
                     "risk.decided_by",
-                    f"本户的{RISK_LABELS[kind]}（{_risk_label(r.risk_type)}）没有登记认定主体和认定日期："
-                    "边缘户和脱贫监测户由村两委和驻村工作队研究提出名单（导引第6问），请补录。",
+                    t(
+                        "本户的{risk}（{risk_type}）没有登记认定主体和认定日期："
+                        "边缘户和脱贫监测户由村两委和驻村工作队研究提出名单（导引第6问），请补录。",
+                        risk=_RISK_TERMS[kind],
+                        risk_type=_risk_label(r.risk_type),
+                    ),
                     r.id,
                 )
         failed = [
-            text for name, text in ASSURANCES.items() if getattr(household, name, None) is False
+            text
+            for name, text in _ASSURANCE_TERMS.items()
+            if getattr(household, name, None) is False
         ]
         below_exit = per_capita is not None and per_capita < policy.exit_line_per_capita
         if failed or below_exit:
             reasons = list(failed)
             if below_exit:
                 reasons.append(
-                    f"人均纯收入{per_capita}元低于脱贫标准{policy.exit_line_per_capita}元"
+                    t(
+                        "人均纯收入{per_capita}元低于脱贫标准{line}元",
+                        per_capita=per_capita,
+                        line=policy.exit_line_per_capita,
+                    )
                 )
-            should = "按程序识别为贫困户" if kind == MARGINAL else "按程序返贫"
+            should = term("按程序识别为贫困户") if kind == MARGINAL else term("按程序返贫")
             add(
                 Q6_NOT_MEETING_EXIT_STANDARD,
                 WARNING,
                 "household.housing_assured" if failed else "income.wage_income",
-                f"{label}的“两不愁三保障”和收入都要达到脱贫标准，不是漏评和脱贫不实的缓冲地带"
-                f"（导引第6问）；本户{'、'.join(reasons)}，请核实是否应当{should}。",
+                t(
+                    "{label}的“两不愁三保障”和收入都要达到脱贫标准，不是漏评和脱贫不实的缓冲地带"
+                    "（导引第6问）；本户{reasons}，请核实是否应当{should}。",
+                    label=label,
+                    reasons=reasons,
+                    should=should,
+                ),
                 hid,
             )
     for kind in (MARGINAL, MONITORED):
@@ -262,8 +318,12 @@ def monitoring_problems(
                 Q6_RISK_WITHOUT_FLAG,
                 WARNING,
                 f"household.{kind}",
-                f"本户登记了未消除的{RISK_LABELS[kind]}（{_risk_label(pending[0].risk_type)}），"
-                f"但没有标记为{KIND_LABELS[kind]}，请核对标识或风险记录。",
+                t(
+                    "本户登记了未消除的{risk}（{risk_type}），但没有标记为{kind}，请核对标识或风险记录。",
+                    risk=_RISK_TERMS[kind],
+                    risk_type=_risk_label(pending[0].risk_type),
+                    kind=_KIND_TERMS[kind],
+                ),
                 hid,
             )
     return found
@@ -323,16 +383,22 @@ def quota_check(
     share = policy.monitoring_quota_share
     base_year = policy.monitoring_quota_base_year
     percent = f"{(share * 100).normalize()}%"
+    where = term("本县") if county == "本县" else county
     problems: list[Problem] = []
     limit: int | None = None
     if not base_population or base_population < 0:
         problems.append(
-            Problem(
+            problem(
                 Q6_NO_QUOTA_BASE,
                 "division.poor_population_end_2013",
                 ERROR,
-                f"{county}没有录入{base_year}年底建档立卡贫困人口总规模，无法核对边缘户和脱贫监测户"
-                f"的规模（不超过其{percent}，导引第6问），请录入。",
+                t(
+                    "{county}没有录入{base_year}年底建档立卡贫困人口总规模，无法核对边缘户和脱贫监测户"
+                    "的规模（不超过其{percent}，导引第6问），请录入。",
+                    county=where,
+                    base_year=base_year,
+                    percent=percent,
+                ),
             )
         )
     else:
@@ -340,13 +406,24 @@ def quota_check(
         total = marginal_people + monitored_people
         if total > limit:
             problems.append(
-                Problem(
+                problem(
                     Q6_OVER_QUOTA,
                     "household.marginal",
                     ERROR,
-                    f"{county}边缘户和脱贫监测户共{total}人（边缘户{marginal_people}人、脱贫监测户"
-                    f"{monitored_people}人），超过{base_year}年底建档立卡贫困人口{base_population}人的"
-                    f"{percent}（{limit}人）{total - limit}人，请县乡综合平衡（导引第6问）。",
+                    t(
+                        "{county}边缘户和脱贫监测户共{total}人（边缘户{marginal}人、脱贫监测户"
+                        "{monitored}人），超过{base_year}年底建档立卡贫困人口{base_population}人的"
+                        "{percent}（{limit}人）{over}人，请县乡综合平衡（导引第6问）。",
+                        county=where,
+                        total=total,
+                        marginal=marginal_people,
+                        monitored=monitored_people,
+                        base_year=base_year,
+                        base_population=base_population,
+                        percent=percent,
+                        limit=limit,
+                        over=total - limit,
+                    ),
                 )
             )
     return QuotaCheck(

@@ -20,7 +20,7 @@ from typing import Any
 from desktop.domain.clock import Clock
 from desktop.domain.codes import code_table
 from desktop.domain.policy import PolicyYear, local_moment
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, Text, problem, t, term
 
 
 class Status(StrEnum):
@@ -65,15 +65,15 @@ TRANSITIONS: dict[Operation, tuple[frozenset[Status], Status | None]] = {
 }
 
 # Why each operation applies only where it does, with the guide question.
-_SCOPE_RULE: dict[Operation, str] = {
-    Operation.identify: "新识别只适用于一般农户(导引第5问)",
-    Operation.return_: "返贫只适用于已脱贫户，含不享受政策的稳定脱贫户(导引第5、10问)",
-    Operation.exit: "脱贫只适用于未脱贫的贫困户(导引第1问)",
-    Operation.member_in: "人员自然变更只适用于建档立卡户(导引第1、3问)",
-    Operation.member_out: "人员自然变更只适用于建档立卡户(导引第1、3问)",
-    Operation.mark_marginal: "边缘户只从非建档立卡农户中认定(导引第6问)",
-    Operation.mark_monitored: "脱贫监测户只从已脱贫户中认定(导引第6问)",
-    Operation.end_monitoring: "解除监测只适用于在监测名单内的一般农户或已脱贫户(导引第6问)",
+_SCOPE_RULE: dict[Operation, Text] = {
+    Operation.identify: term("新识别只适用于一般农户(导引第5问)"),
+    Operation.return_: term("返贫只适用于已脱贫户，含不享受政策的稳定脱贫户(导引第5、10问)"),
+    Operation.exit: term("脱贫只适用于未脱贫的贫困户(导引第1问)"),
+    Operation.member_in: term("人员自然变更只适用于建档立卡户(导引第1、3问)"),
+    Operation.member_out: term("人员自然变更只适用于建档立卡户(导引第1、3问)"),
+    Operation.mark_marginal: term("边缘户只从非建档立卡农户中认定(导引第6问)"),
+    Operation.mark_monitored: term("脱贫监测户只从已脱贫户中认定(导引第6问)"),
+    Operation.end_monitoring: term("解除监测只适用于在监测名单内的一般农户或已脱贫户(导引第6问)"),
 }
 
 STATUS_OPERATIONS = frozenset({Operation.identify, Operation.return_, Operation.exit})
@@ -123,30 +123,48 @@ def new_status(op: Operation, status: Status) -> Status:
     return target if target is not None else status
 
 
-def _day_text(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+def _day_text(d: date) -> Text:
+    return t("{year}年{month}月{day}日", year=d.year, month=d.month, day=d.day)
 
 
-def _moment_text(moment: datetime) -> str:
+def _moment_text(moment: datetime) -> Text:
     """A deadline stored as the first closed moment, said the way the guide says it (…24时)."""
     if moment.time() == datetime.min.time():
-        return f"{_day_text(moment.date() - timedelta(days=1))}24时"
-    return f"{_day_text(moment.date())}{moment.hour}时{moment.minute:02d}分"
+        return t("{day}24时", day=_day_text(moment.date() - timedelta(days=1)))
+    return t(
+        "{day}{hour}时{minute}分",
+        day=_day_text(moment.date()),
+        hour=moment.hour,
+        minute=f"{moment.minute:02d}",
+    )
 
 
-def _problem(code: str, field: str, message: str) -> Problem:
-    return Problem(code=code, field=field, severity=Severity.ERROR, message=message)
+def _operation(op: Operation) -> Text:
+    return term(operation_label(op))
+
+
+def _status(status: Status) -> Text:
+    return term(status_label(status))
+
+
+def _problem(code: str, field: str, message: Text) -> Problem:
+    return problem(code, field, Severity.ERROR, message)
 
 
 def _check_calendar(op: Operation, moment: datetime, policy: PolicyYear) -> list[Problem]:
-    label = operation_label(op)
+    label = _operation(op)
     if not policy.in_work_window(moment):
         return [
             _problem(
                 OP_OUTSIDE_WORK_WINDOW,
                 "operation.moment",
-                f"{label}操作只能在{policy.year}年度动态管理工作期间"
-                f"({_day_text(policy.work_start)}至{_day_text(policy.work_end)})进行(导引第2问)",
+                t(
+                    "{operation}操作只能在{year}年度动态管理工作期间({start}至{end})进行(导引第2问)",
+                    operation=label,
+                    year=policy.year,
+                    start=_day_text(policy.work_start),
+                    end=_day_text(policy.work_end),
+                ),
             )
         ]
     if op in STATUS_OPERATIONS and policy.after_entry_deadline(moment):
@@ -154,7 +172,11 @@ def _check_calendar(op: Operation, moment: datetime, policy: PolicyYear) -> list
             _problem(
                 OP_AFTER_ENTRY_DEADLINE,
                 "operation.moment",
-                f"{_moment_text(policy.entry_deadline)}后不能进行{label}操作(导引第9问)",
+                t(
+                    "{deadline}后不能进行{operation}操作(导引第9问)",
+                    deadline=_moment_text(policy.entry_deadline),
+                    operation=label,
+                ),
             )
         ]
     if op in STATUS_OPERATIONS | MEMBER_OPERATIONS and policy.basic_info_only(moment):
@@ -162,8 +184,11 @@ def _check_calendar(op: Operation, moment: datetime, policy: PolicyYear) -> list
             _problem(
                 OP_BASIC_INFO_ONLY,
                 "operation.moment",
-                f"{_day_text(policy.basic_info_only_after)}后只能修改完善基础信息，"
-                f"不能进行{label}操作(导引第9问)",
+                t(
+                    "{day}后只能修改完善基础信息，不能进行{operation}操作(导引第9问)",
+                    day=_day_text(policy.basic_info_only_after),
+                    operation=label,
+                ),
             )
         ]
     return []
@@ -177,7 +202,7 @@ def _check_change_reason(op: Operation, reason: str) -> list[Problem]:
             _problem(
                 OP_UNKNOWN_CHANGE_REASON,
                 "member.change_reason",
-                f"人员自然变更原因代码 {reason} 不在代码表中",
+                t("人员自然变更原因代码 {reason} 不在代码表中", reason=reason),
             )
         ]
     if entry.get("direction") != _DIRECTION[op]:
@@ -185,7 +210,11 @@ def _check_change_reason(op: Operation, reason: str) -> list[Problem]:
             _problem(
                 OP_CHANGE_REASON_DIRECTION,
                 "member.change_reason",
-                f"“{table.label(reason)}”不是{operation_label(op)}的原因",
+                t(
+                    "“{reason}”不是{operation}的原因",
+                    reason=term(table.label(reason)),
+                    operation=_operation(op),
+                ),
             )
         ]
     return []
@@ -220,8 +249,11 @@ def check_special_support_change(
         _problem(
             Q17_CENTRALISED_SUPPORT_IS_EXIT,
             "operation",
-            "分散供养的特困供养户转集中供养，符合脱贫标准和程序的按照脱贫处理，"
-            f"不得进行{operation_label(op)}操作(导引第17问)",
+            t(
+                "分散供养的特困供养户转集中供养，符合脱贫标准和程序的按照脱贫处理，"
+                "不得进行{operation}操作(导引第17问)",
+                operation=_operation(op),
+            ),
         )
     ]
 
@@ -253,7 +285,12 @@ def check_operation(
             _problem(
                 OP_NOT_ALLOWED_FROM_STATUS,
                 "household.status",
-                f"{status_label(status)}不能进行{operation_label(op)}操作：{_SCOPE_RULE[op]}",
+                t(
+                    "{status}不能进行{operation}操作：{rule}",
+                    status=_status(status),
+                    operation=_operation(op),
+                    rule=_SCOPE_RULE[op],
+                ),
             )
         )
     problems += _check_calendar(op, moment, policy)
@@ -262,7 +299,10 @@ def check_operation(
             _problem(
                 OP_EXIT_SAME_YEAR,
                 "household.identified_year",
-                f"{identified_year}年新识别的贫困户当年不能脱贫(陕西省贫困退出工作实施细则)",
+                t(
+                    "{year}年新识别的贫困户当年不能脱贫(陕西省贫困退出工作实施细则)",
+                    year=identified_year,
+                ),
             )
         )
     if op in MEMBER_OPERATIONS and change_reason is not None:
@@ -293,7 +333,7 @@ _FLAG_OPERATIONS: dict[str, tuple[Operation, frozenset[Operation]]] = {
         frozenset({Operation.return_, Operation.end_monitoring}),
     ),
 }
-_FLAG_LABELS = {"marginal": "边缘户", "monitored": "脱贫监测户"}
+_FLAG_LABELS = {"marginal": term("边缘户"), "monitored": term("脱贫监测户")}
 
 
 @dataclass(frozen=True)
@@ -477,9 +517,9 @@ def operation_for(before: Status, after: Status) -> Operation | None:
     return None
 
 
-def _flag_word(name: str, internal: bool) -> str:
+def _flag_word(name: str, internal: bool) -> Text:
     # A field worker never learns that the internal lists exist (Q6): no list is named to them.
-    return _FLAG_LABELS[name] if internal else "内部标识"
+    return _FLAG_LABELS[name] if internal else term("内部标识")
 
 
 def check_transition(
@@ -518,8 +558,12 @@ def check_transition(
                 _problem(
                     OP_STATUS_WITHOUT_OPERATION,
                     "household.status",
-                    f"户的状态不能由“{status_label(start.status)}”直接改为“{status_label(after.status)}”"
-                    "：状态只能通过新识别、返贫或脱贫操作改变(导引第1、5、10问)",
+                    t(
+                        "户的状态不能由“{before}”直接改为“{after}”"
+                        "：状态只能通过新识别、返贫或脱贫操作改变(导引第1、5、10问)",
+                        before=_status(start.status),
+                        after=_status(after.status),
+                    ),
                 )
             )
         elif needed not in ops:
@@ -527,8 +571,12 @@ def check_transition(
                 _problem(
                     OP_STATUS_WITHOUT_OPERATION,
                     "household.status",
-                    f"户的状态由“{status_label(start.status)}”改为“{status_label(after.status)}”"
-                    f"必须办理{operation_label(needed)}操作，不能直接修改状态",
+                    t(
+                        "户的状态由“{before}”改为“{after}”必须办理{operation}操作，不能直接修改状态",
+                        before=_status(start.status),
+                        after=_status(after.status),
+                        operation=_operation(needed),
+                    ),
                 )
             )
     for name in FLAGS:
@@ -542,9 +590,13 @@ def check_transition(
                 _problem(
                     OP_FLAG_WITHOUT_OPERATION,
                     f"household.{name}" if internal else "household.status",
-                    f"标记{word}必须办理{operation_label(setter)}操作(导引第6问)"
+                    t(
+                        "标记{word}必须办理{operation}操作(导引第6问)",
+                        word=word,
+                        operation=_operation(setter),
+                    )
                     if internal
-                    else "本户有一项内部标识被修改，须由乡镇审核人员办理",
+                    else t("本户有一项内部标识被修改，须由乡镇审核人员办理"),
                 )
             )
         if not now and not enders.intersection(ops):
@@ -552,9 +604,9 @@ def check_transition(
                 _problem(
                     OP_FLAG_WITHOUT_OPERATION,
                     f"household.{name}" if internal else "household.status",
-                    f"取消{word}必须办理新识别、返贫或解除监测操作(导引第5、6问)"
+                    t("取消{word}必须办理新识别、返贫或解除监测操作(导引第5、6问)", word=word)
                     if internal
-                    else "本户有一项内部标识被修改，须由乡镇审核人员办理",
+                    else t("本户有一项内部标识被修改，须由乡镇审核人员办理"),
                 )
             )
 
@@ -580,9 +632,9 @@ def check_transition(
                 _problem(
                     OP_INTERNAL_NOT_ALLOWED,
                     "operation",
-                    f"{operation_label(op)}须由乡镇审核人员办理"
+                    t("{operation}须由乡镇审核人员办理", operation=_operation(op))
                     if op is not Operation.end_monitoring
-                    else "此项操作须由乡镇审核人员办理",
+                    else t("此项操作须由乡镇审核人员办理"),
                 )
             )
             continue
@@ -591,7 +643,11 @@ def check_transition(
                 _problem(
                     OP_NOT_REFLECTED,
                     "household.status",
-                    f"办理了{operation_label(op)}操作，但户的状态是“{status_label(after.status)}”",
+                    t(
+                        "办理了{operation}操作，但户的状态是“{status}”",
+                        operation=_operation(op),
+                        status=_status(after.status),
+                    ),
                 )
             )
         if op is Operation.end_monitoring and not (start.marginal or start.monitored):
@@ -599,7 +655,7 @@ def check_transition(
                 _problem(
                     OP_NOT_ALLOWED_FROM_STATUS,
                     "operation",
-                    f"{_SCOPE_RULE[op]}" if internal else "本户不需要办理此项操作",
+                    _SCOPE_RULE[op] if internal else t("本户不需要办理此项操作"),
                 )
             )
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, problem, t
 
 _FULL_WIDTH_TO_ASCII = str.maketrans(
     {
@@ -57,22 +57,25 @@ def check_phone(text: str | None, *, field: str = "household.phone") -> list[Pro
     cleaned = _clean(text)
     if not cleaned:
         return [
-            Problem(
+            problem(
                 "PHONE_EMPTY",
                 field,
                 Severity.WARNING,
-                "联系电话为空，请填写11位手机号码或带区号的固定电话；确实没有电话请说明原因。",
+                t("联系电话为空，请填写11位手机号码或带区号的固定电话；确实没有电话请说明原因。"),
             )
         ]
     if _match_mobile(cleaned) is not None or _match_fixed_line(cleaned) is not None:
         return []
     return [
-        Problem(
+        problem(
             "PHONE_INVALID",
             field,
             Severity.ERROR,
-            f"联系电话“{cleaned}”格式不正确，应为11位手机号码（如13812345678）"
-            f"或带区号的固定电话（如029-88886666），请核对。",
+            t(
+                "联系电话“{phone}”格式不正确，应为11位手机号码（如13812345678）"
+                "或带区号的固定电话（如029-88886666），请核对。",
+                phone=cleaned,
+            ),
         )
     ]
 

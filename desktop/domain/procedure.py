@@ -46,7 +46,7 @@ from typing import Protocol
 from desktop.domain.codes import code_table
 from desktop.domain.operations import Operation, Status, check_operation, operation_label
 from desktop.domain.policy import PolicyYear, local_moment
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, Text, problem, t, term
 
 APPRAISAL = "appraisal"
 FIRST_NOTICE = "first_notice"
@@ -110,9 +110,22 @@ CROSSCHECK_FLAGS: dict[str, str] = {
     "company_legal_person": "企业法人",
 }
 """The five cross-check findings (Q4, Q15), attribute -> Chinese label."""
+_FLAG_TERMS = {
+    "civil_servant": term("公务员"),
+    "institution_staff": term("企事业单位人员"),
+    "vehicle": term("拥有车辆"),
+    "housing": term("拥有住房"),
+    "company_legal_person": term("企业法人"),
+}
 
 REJECTED_OUTCOMES = frozenset({"不通过", "未通过", "不予纳入", "不同意"})
 """Outcomes that stop a procedure (an outcome is free text; only these exact words stop it)."""
+_REJECTED_OUTCOME_TERMS = {
+    "不通过": term("不通过"),
+    "未通过": term("未通过"),
+    "不予纳入": term("不予纳入"),
+    "不同意": term("不同意"),
+}
 
 # Problem codes (stable).
 PROC_STEP_UNKNOWN = "PROC_STEP_UNKNOWN"
@@ -216,9 +229,30 @@ def steps_of_year(steps: Iterable[StepLike], policy: PolicyYear) -> list[StepLik
 
 
 def _problem(
-    code: str, severity: Severity, field: str, message: str, entity: str | None
+    code: str, severity: Severity, field: str, message: Text, entity: str | None
 ) -> Problem:
-    return Problem(code, field, severity, message, entity)
+    return problem(code, field, severity, message, entity)
+
+
+def _day(d: date) -> Text:
+    """``day_text`` as a message value."""
+    return t("{year}年{month}月{day}日", year=d.year, month=d.month, day=d.day)
+
+
+def _step(code: str) -> Text:
+    return term(step_label(code))
+
+
+def _quoted_steps(codes: Iterable[str]) -> tuple[Text, ...]:
+    return tuple(t("“{step}”", step=_step(c)) for c in codes)
+
+
+_SUBJECTS = {"本户": term("本户"), "本村": term("本村")}
+
+
+def _subject_words(subject: str) -> str | Text:
+    """The subject that starts a message, as words the interface translates when it knows them."""
+    return _SUBJECTS.get(subject, subject)
 
 
 # --- checking recorded steps --------------------------------------------------------------------
@@ -242,9 +276,16 @@ def _latest_per_step(
                     PROC_STEP_DUPLICATE,
                     WARNING,
                     "procedure_step.step",
-                    f"{subject}“{step_label(code)}”登记了{len(records)}次，以开始日期最晚的一次"
-                    f"（{day_text(records[-1].start_date) if records[-1].start_date else '未填日期'}）为准，"
-                    "请删除重复或作废的记录。",
+                    t(
+                        "{subject}“{step}”登记了{count}次，以开始日期最晚的一次（{day}）为准，"
+                        "请删除重复或作废的记录。",
+                        subject=_subject_words(subject),
+                        step=_step(code),
+                        count=len(records),
+                        day=_day(records[-1].start_date)
+                        if records[-1].start_date
+                        else term("未填日期"),
+                    ),
                     records[-1].id,
                 )
             )
@@ -254,8 +295,7 @@ def _latest_per_step(
 def _check_one(step: StepLike, policy: PolicyYear, subject: str) -> list[Problem]:
     """The dates of one step: present, in order, long enough, inside the work calendar."""
     found: list[Problem] = []
-    label = step_label(step.step or "")
-    name = f"{subject}“{label}”"
+    name = t("{subject}“{step}”", subject=_subject_words(subject), step=_step(step.step or ""))
     start, end = step.start_date, step.end_date
     if start is None:
         found.append(
@@ -263,7 +303,7 @@ def _check_one(step: StepLike, policy: PolicyYear, subject: str) -> list[Problem
                 PROC_STEP_NO_START,
                 ERROR,
                 "procedure_step.start_date",
-                f"{name}没有填写开始日期，请补录。",
+                t("{name}没有填写开始日期，请补录。", name=name),
                 step.id,
             )
         )
@@ -274,7 +314,12 @@ def _check_one(step: StepLike, policy: PolicyYear, subject: str) -> list[Problem
                 PROC_END_BEFORE_START,
                 ERROR,
                 "procedure_step.end_date",
-                f"{name}的结束日期{day_text(end)}早于开始日期{day_text(start)}，请核对日期。",
+                t(
+                    "{name}的结束日期{end}早于开始日期{start}，请核对日期。",
+                    name=name,
+                    end=_day(end),
+                    start=_day(start),
+                ),
                 step.id,
             )
         )
@@ -287,8 +332,15 @@ def _check_one(step: StepLike, policy: PolicyYear, subject: str) -> list[Problem
                     PROC_NOTICE_TOO_SHORT,
                     ERROR,
                     "procedure_step.end_date",
-                    f"{name}从{day_text(start)}到{day_text(end)}共{days}天，每一次公示都不少于"
-                    f"{policy.notice_min_days}天（两端都算，导引第16问），请延长公示或核对日期。",
+                    t(
+                        "{name}从{start}到{end}共{days}天，每一次公示都不少于"
+                        "{least}天（两端都算，导引第16问），请延长公示或核对日期。",
+                        name=name,
+                        start=_day(start),
+                        end=_day(end),
+                        days=days,
+                        least=policy.notice_min_days,
+                    ),
                     step.id,
                 )
             )
@@ -298,8 +350,14 @@ def _check_one(step: StepLike, policy: PolicyYear, subject: str) -> list[Problem
                 PROC_OUTSIDE_WORK_WINDOW,
                 WARNING,
                 "procedure_step.start_date",
-                f"{name}的日期不在{policy.year}年度动态管理工作期间（{day_text(policy.work_start)}至"
-                f"{day_text(policy.work_end)}，导引第2问），请核对日期。",
+                t(
+                    "{name}的日期不在{year}年度动态管理工作期间（{start}至{end}，导引第2问），"
+                    "请核对日期。",
+                    name=name,
+                    year=policy.year,
+                    start=_day(policy.work_start),
+                    end=_day(policy.work_end),
+                ),
                 step.id,
             )
         )
@@ -309,8 +367,12 @@ def _check_one(step: StepLike, policy: PolicyYear, subject: str) -> list[Problem
                 PROC_AFTER_DUE,
                 WARNING,
                 "procedure_step.end_date",
-                f"{name}在{day_text(end or start)}才结束，各项程序性工作应在"
-                f"{day_text(policy.procedures_due)}前完成（导引第2问）。",
+                t(
+                    "{name}在{end}才结束，各项程序性工作应在{due}前完成（导引第2问）。",
+                    name=name,
+                    end=_day(end or start),
+                    due=_day(policy.procedures_due),
+                ),
                 step.id,
             )
         )
@@ -320,7 +382,11 @@ def _check_one(step: StepLike, policy: PolicyYear, subject: str) -> list[Problem
                 PROC_STEP_REJECTED,
                 ERROR,
                 "procedure_step.outcome",
-                f"{name}的结果为“{step.outcome.strip()}”，程序不能继续。",
+                t(
+                    "{name}的结果为“{outcome}”，程序不能继续。",
+                    name=name,
+                    outcome=_REJECTED_OUTCOME_TERMS[step.outcome.strip()],
+                ),
                 step.id,
             )
         )
@@ -351,15 +417,22 @@ def _check_order(
                 continue
             if step.start_date > before_last if strict else step.start_date >= before_last:
                 continue
-            relation = "之后" if strict else "当天或之后"
+            relation = term("之后") if strict else term("当天或之后")
             found.setdefault(code, []).append(
                 _problem(
                     PROC_STEP_ORDER,
                     ERROR,
                     "procedure_step.start_date",
-                    f"{subject}“{step_label(code)}”于{day_text(step.start_date)}开始，应在“"
-                    f"{step_label(before_code)}”结束（{day_text(before_last)}）{relation}开始，"
-                    "请核对日期。",
+                    t(
+                        "{subject}“{step}”于{start}开始，应在“{before}”结束（{before_end}）"
+                        "{relation}开始，请核对日期。",
+                        subject=_subject_words(subject),
+                        step=_step(code),
+                        start=_day(step.start_date),
+                        before=_step(before_code),
+                        before_end=_day(before_last),
+                        relation=relation,
+                    ),
                     step.id,
                 )
             )
@@ -386,7 +459,11 @@ def _review(steps: Iterable[StepLike], operation: str, policy: PolicyYear, subje
                     PROC_STEP_UNKNOWN,
                     ERROR,
                     "procedure_step.step",
-                    f"{subject}程序步骤代码“{s.step}”不在代码表中。",
+                    t(
+                        "{subject}程序步骤代码“{step}”不在代码表中。",
+                        subject=_subject_words(subject),
+                        step=s.step,
+                    ),
                     s.id,
                 )
             )
@@ -468,15 +545,21 @@ def crosscheck_problems(
     for r in results:
         if r.deleted or not is_flagged(r):
             continue
-        who = f"“{names.get(r.member_id or '', '未知人员')}”"
-        flags = "、".join(flag_labels(r))
+        name = names.get(r.member_id or "")
+        who = t("“{name}”", name=name if name is not None else term("未知人员"))
+        flags = tuple(words for name, words in _FLAG_TERMS.items() if getattr(r, name))
         if not r.decision:
             found.append(
                 _problem(
                     PROC_CROSSCHECK_UNDECIDED,
                     ERROR,
                     "crosscheck.decision",
-                    f"比对发现{who}为{flags}，须经第二次评议综合研判并登记结论，程序才能继续（导引第15问）。",
+                    t(
+                        "比对发现{who}为{flags}，须经第二次评议综合研判并登记结论，"
+                        "程序才能继续（导引第15问）。",
+                        who=who,
+                        flags=flags,
+                    ),
                     r.member_id,
                 )
             )
@@ -487,8 +570,17 @@ def crosscheck_problems(
                     PROC_CROSSCHECK_EXCLUDED,
                     ERROR if stops else WARNING,
                     "crosscheck.decision",
-                    f"比对发现{who}为{flags}，评议结论为不予纳入"
-                    + ("，本户不能完成新识别或返贫。" if stops else "，不应纳入建档立卡。"),
+                    t(
+                        "比对发现{who}为{flags}，评议结论为不予纳入，本户不能完成新识别或返贫。",
+                        who=who,
+                        flags=flags,
+                    )
+                    if stops
+                    else t(
+                        "比对发现{who}为{flags}，评议结论为不予纳入，不应纳入建档立卡。",
+                        who=who,
+                        flags=flags,
+                    ),
                     r.member_id,
                 )
             )
@@ -541,7 +633,7 @@ def procedure_complete(
             missing.sort(key=required.index)
         problems += cross
 
-    label = operation_label(Operation(operation))
+    label = term(operation_label(Operation(operation)))
     if missing:
         if not merged:
             problems.append(
@@ -549,8 +641,12 @@ def procedure_complete(
                     PROC_NO_PROCEDURE,
                     ERROR,
                     "procedure_step.step",
-                    f"没有登记{label}程序（{'、'.join(step_label(c) for c in required)}），"
-                    f"程序完成前不能办理{label}（导引第15、16问）。",
+                    t(
+                        "没有登记{operation}程序（{steps}），程序完成前不能办理{operation}"
+                        "（导引第15、16问）。",
+                        operation=label,
+                        steps=[_step(c) for c in required],
+                    ),
                     None,
                 )
             )
@@ -560,9 +656,12 @@ def procedure_complete(
                     PROC_STEP_MISSING,
                     ERROR,
                     "procedure_step.step",
-                    f"{label}程序尚未完成：缺少或未完成"
-                    f"{'、'.join('“' + step_label(c) + '”' for c in missing)}，"
-                    f"程序完成前不能办理{label}（导引第15、16问）。",
+                    t(
+                        "{operation}程序尚未完成：缺少或未完成{steps}，程序完成前不能办理{operation}"
+                        "（导引第15、16问）。",
+                        operation=label,
+                        steps=_quoted_steps(missing),
+                    ),
                     None,
                 )
             )
@@ -574,7 +673,12 @@ def procedure_complete(
                 PROC_NOT_YET_ANNOUNCED,
                 ERROR,
                 "operation.moment",
-                f"公告于{day_text(completed_on)}开始，{day_text(on)}还不能办理{label}。",
+                t(
+                    "公告于{start}开始，{on}还不能办理{operation}。",
+                    start=_day(completed_on),
+                    on=_day(on),
+                    operation=label,
+                ),
                 announcement.id if announcement is not None else None,
             )
         )
@@ -619,9 +723,10 @@ def village_procedure_check(
                 PROC_STEP_MISSING,
                 ERROR,
                 "procedure_step.step",
-                "本村今年没有新识别和返贫户，也要开展第二次评议和公示（导引第15问）：尚未登记"
-                + "、".join("“" + step_label(c) + "”" for c in missing)
-                + "。",
+                t(
+                    "本村今年没有新识别和返贫户，也要开展第二次评议和公示（导引第15问）：尚未登记{steps}。",
+                    steps=_quoted_steps(missing),
+                ),
                 None,
             )
         )

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop.domain.policy import PolicyYear
-from desktop.domain.problems import Problem, Severity
+from desktop.domain.problems import Problem, Severity, problem, t
 
 TASK_FORCE_MAX = 120  # the column's width
 
@@ -79,52 +79,61 @@ def village_info_problems(info: Any, *, policy: PolicyYear) -> list[Problem]:
     problems: list[Problem] = []
     if year is not None and poor is not True:
         problems.append(
-            Problem(
+            problem(
                 "VILLAGE_EXIT_NOT_POOR",
                 "division.village_exited_year",
                 Severity.ERROR,
-                f"{name}不是贫困村, 没有出列年度: 请先标为贫困村, 或清除出列年度",
+                t("{name}不是贫困村, 没有出列年度: 请先标为贫困村, 或清除出列年度", name=name),
                 vid,
             )
         )
     if year is not None and not policy.monitoring_quota_base_year < year <= policy.year:
         problems.append(
-            Problem(
+            problem(
                 "VILLAGE_EXIT_YEAR_RANGE",
                 "division.village_exited_year",
                 Severity.ERROR,
-                f"{name}的出列年度 {year} 应在 {policy.monitoring_quota_base_year + 1}"
-                f"—{policy.year} 年之间",
+                t(
+                    "{name}的出列年度 {year} 应在 {first}—{last} 年之间",
+                    name=name,
+                    year=year,
+                    first=policy.monitoring_quota_base_year + 1,
+                    last=policy.year,
+                ),
                 vid,
             )
         )
     if task_force is not None and len(task_force) > TASK_FORCE_MAX:
         problems.append(
-            Problem(
+            problem(
                 "VILLAGE_TASK_FORCE_TOO_LONG",
                 "division.task_force",
                 Severity.ERROR,
-                f"驻村工作队(单位)名称最多 {TASK_FORCE_MAX} 个字, 现在 {len(task_force)} 个字",
+                t(
+                    "驻村工作队(单位)名称最多 {most} 个字, 现在 {length} 个字",
+                    most=TASK_FORCE_MAX,
+                    length=len(task_force),
+                ),
                 vid,
             )
         )
     if poor is True and year is None and not task_force:
         problems.append(
-            Problem(
+            problem(
                 "VILLAGE_POOR_NO_TASK_FORCE",
                 "division.task_force",
                 Severity.WARNING,
-                f"{name}是未出列的贫困村, 还没有填写驻村工作队(单位)",
+                t("{name}是未出列的贫困村, 还没有填写驻村工作队(单位)", name=name),
                 vid,
             )
         )
     if poor is None:
         problems.append(
-            Problem(
+            problem(
                 "VILLAGE_POOR_UNKNOWN",
                 "division.is_poor_village",
                 Severity.WARNING,
-                f"{name}还没有注明是贫困村还是非贫困村",
+                t("{name}还没有注明是贫困村还是非贫困村", name=name),
                 vid,
             )
         )

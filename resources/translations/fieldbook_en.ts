@@ -5308,7 +5308,7 @@ Explanation:</translation>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../desktop/ui/problem_texts.py" line="+66"/>
+        <location filename="../../desktop/ui/problem_texts.py" line="+68"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -5784,6 +5784,76 @@ Explanation:</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>原住址</source>
+        <translation>original address</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>村委会位置</source>
+        <translation>village committee location</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>北</source>
+        <translation>north</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>东北</source>
+        <translation>north-east</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>东</source>
+        <translation>east</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>东南</source>
+        <translation>south-east</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>南</source>
+        <translation>south</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>西南</source>
+        <translation>south-west</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>西</source>
+        <translation>west</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>西北</source>
+        <translation>north-west</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{kilometres} 公里</source>
+        <translation>{kilometres} km</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{metres} 米</source>
+        <translation>{metres} m</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, 看起来经度和纬度写反了</source>
+        <translation>; longitude and latitude look swapped</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>位置在村委会{direction}方向 {distance}, 超过 {most}, 请核对是否属于本村</source>
+        <translation>The location is {distance} {direction} of the village committee, more than {most}. Check that it belongs to this village.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>没有地理位置: 请用 GPS 采集或手工输入坐标; 户籍在本地、现无住房、整户长期外出的,采集原住址或村委会位置并备注说明、留联系电话</source>
         <translation>No location: capture it by GPS or type the coordinates; for a household registered here with no housing and the whole family away, take the original address or the village committee, with a note and a contact phone</translation>
     </message>
@@ -5809,6 +5879,11 @@ Explanation:</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>坐标 ({latitude}, {longitude}) 不在中国境内{hint}, 请核对</source>
+        <translation>The coordinates ({latitude}, {longitude}) are outside China{hint}. Check them.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>未知的位置来源“{source}”</source>
         <translation>Unknown location source “{source}”</translation>
     </message>
@@ -5831,6 +5906,571 @@ Explanation:</translation>
         <location line="+1"/>
         <source>位置用的是{label}, 必须留存联系电话(手机或带区号的固定电话)</source>
         <translation>The location is the {label}: a contact phone must be kept (a mobile, or a landline with its area code)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政村{name}没有村委会位置: 贫困村和非贫困村都要采集</source>
+        <translation>Administrative village {name} has no village committee location: it is collected for poor and non-poor villages alike.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政村{name}的村委会位置只有经度或纬度</source>
+        <translation>The village committee location of administrative village {name} has only a longitude or only a latitude.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政村{name}的村委会位置没有注明来源</source>
+        <translation>The village committee location of administrative village {name} does not say its source.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政村{name}的村委会位置 ({latitude}, {longitude}) 不在中国境内</source>
+        <translation>The village committee location of administrative village {name} ({latitude}, {longitude}) is outside China.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>来源是村委会位置, 但与村委会相距 {distance}: 请重新取用村委会位置</source>
+        <translation>The source is the village committee location, but it is {distance} from the village committee: take the committee location again.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} 户的位置在同一点 ({latitude}, {longitude}) 的 {radius} 米以内: 请核对是否照抄了位置(集中安置点请备注说明)</source>
+        <translation>{count} households are located within {radius} m of the same point ({latitude}, {longitude}): check that the location was not copied (for a resettlement site, explain in the note).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>基本医保报销</source>
+        <translation>basic medical insurance reimbursement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>大病保险报销</source>
+        <translation>serious illness insurance reimbursement</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>医疗救助</source>
+        <translation>medical assistance</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>民政医疗救助</source>
+        <translation>civil-affairs medical aid</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>政府补助</source>
+        <translation>government subsidy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{day}前的医疗救助应按“民政医疗救助”或“政府补助”填写</source>
+        <translation>medical assistance before {day} is entered as “civil-affairs medical aid” or “government subsidy”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{day}起医保扶贫按三重保障运行，医疗救助应填入“医疗救助”</source>
+        <translation>from {day} medical insurance for poverty alleviation runs as the triple guarantee and medical assistance is entered as “medical assistance”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}在收入计算周期（{start}至{end}）内的医疗结算单显示接受了医疗救助，但“是否接受医疗救助”填的是“否”或未填，请改为“是”（导引第20问）。</source>
+        <translation>{who}: the medical settlement slips of the income period ({start} to {end}) show medical assistance received, but “Received medical assistance” is “No” or empty. Change it to “Yes” (guide Q20).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}“是否接受医疗救助”填的是“是”，但收入计算周期（{start}至{end}）内的医疗结算单都没有医疗救助、民政医疗救助或政府补助，请核对（导引第20问）。</source>
+        <translation>{who}: “Received medical assistance” is “Yes”, but no medical settlement slip of the income period ({start} to {end}) has medical assistance, civil-affairs medical aid or a government subsidy. Check it (guide Q20).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}{day}的医疗结算单填写了“{label}”，{advice}（导引第20问），请核对结算单。</source>
+        <translation>{who}: the medical settlement slip of {day} has an amount in “{label}”; {advice} (guide Q20). Check the slip.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who}医疗结算单的{label}为负数（{amount}元），请核对。</source>
+        <translation>{who}: the {label} of a medical settlement slip is negative ({amount} yuan). Check it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>边缘户</source>
+        <translation>marginal household</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>脱贫监测户</source>
+        <translation>monitored exited household</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>致贫风险</source>
+        <translation>risk of falling into poverty</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>返贫风险</source>
+        <translation>risk of returning to poverty</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不愁吃</source>
+        <translation>enough food</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不愁穿</source>
+        <translation>enough clothing</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>义务教育有保障</source>
+        <translation>compulsory education assured</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>基本医疗有保障</source>
+        <translation>basic medical care assured</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>住房安全有保障</source>
+        <translation>safe housing assured</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>饮水安全有保障</source>
+        <translation>safe drinking water assured</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本县</source>
+        <translation>This county</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>一户不能同时是边缘户和脱贫监测户：边缘户只从一般农户中认定，脱贫监测户只从已脱贫户中认定（导引第6问）。</source>
+        <translation>A household cannot be both a marginal household and a monitored exited household: marginal households are taken only from ordinary rural households, monitored ones only from exited households (guide Q6).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>非建档立卡的一般农户</source>
+        <translation>ordinary rural households outside the registry</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>历年已脱贫户</source>
+        <translation>households exited in past years</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{label}只从{source}中认定（导引第6问），本户的状态不符，请取消{label}标识或核对状态。</source>
+        <translation>A {label} is taken only from {source} (guide Q6); this household&apos;s status does not fit. Remove the {label} flag or check the status.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户标记为{label}，但没有{year}年度人均纯收入，无法核对是否低于{line}元，请录入收入。</source>
+        <translation>This household is flagged as a {label} but has no per-capita net income for {year}, so whether it is below {line} yuan cannot be checked. Enter the income.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户标记为{label}，但没有登记{risk}，请登记风险类型（导引第3、6问）。</source>
+        <translation>This household is flagged as a {label} but has no {risk} recorded. Record the risk type (guide Q3, Q6).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>按程序识别为贫困户</source>
+        <translation>be identified as a poor household by the procedure</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>按程序返贫</source>
+        <translation>return to poverty by the procedure</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{label}的“两不愁三保障”和收入都要达到脱贫标准，不是漏评和脱贫不实的缓冲地带（导引第6问）；本户{reasons}，请核实是否应当{should}。</source>
+        <translation>A {label} must meet the exit standard in the “two assurances and three guarantees” and in income; it is no buffer for missed identifications or false exits (guide Q6). Falling short for this household: {reasons}. Check whether it should {should}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户登记了未消除的{risk}（{risk_type}），但没有标记为{kind}，请核对标识或风险记录。</source>
+        <translation>This household has an uneliminated {risk} ({risk_type}) recorded but is not flagged as a {kind}. Check the flag or the risk record.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{county}没有录入{base_year}年底建档立卡贫困人口总规模，无法核对边缘户和脱贫监测户的规模（不超过其{percent}，导引第6问），请录入。</source>
+        <translation>{county} has no registered poor population at the end of {base_year} entered, so the number of marginal and monitored households (at most {percent} of it, guide Q6) cannot be checked. Enter it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户标记为{label}，但{year}年度人均纯收入{per_capita}元不低于{line}元（导引第6问），请核对收入或取消{label}标识。</source>
+        <translation>This household is flagged as a {label}, but its per-capita net income for {year}, {per_capita} yuan, is not below {line} yuan (guide Q6). Check the income or remove the {label} flag.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户标记为{label}，但登记的是{kind}的{risk}（{risk_type}），请核对。</source>
+        <translation>This household is flagged as a {label}, but the risk recorded is the {risk} of a {kind} ({risk_type}). Check it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户的{risk}都已消除，但人均纯收入{per_capita}元仍低于{line}元，请核对风险消除情况或{label}标识。</source>
+        <translation>Every {risk} of this household is eliminated, but its per-capita net income of {per_capita} yuan is still below {line} yuan. Check the elimination of the risks or the {label} flag.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户的{risk}（{risk_type}）没有登记认定主体和认定日期：边缘户和脱贫监测户由村两委和驻村工作队研究提出名单（导引第6问），请补录。</source>
+        <translation>This household&apos;s {risk} ({risk_type}) has no deciding body and decision date recorded: the village committees and the resident task force propose the lists of marginal and monitored households (guide Q6). Enter them.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>人均纯收入{per_capita}元低于脱贫标准{line}元</source>
+        <translation>per-capita net income of {per_capita} yuan is below the exit standard of {line} yuan</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{county}边缘户和脱贫监测户共{total}人（边缘户{marginal}人、脱贫监测户{monitored}人），超过{base_year}年底建档立卡贫困人口{base_population}人的{percent}（{limit}人）{over}人，请县乡综合平衡（导引第6问）。</source>
+        <translation>{county} has {total} people in marginal and monitored households ({marginal} marginal, {monitored} monitored), {over} more than {percent} ({limit} people) of the {base_population} registered poor people at the end of {base_year}. Balance at county and township level (guide Q6).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>新识别只适用于一般农户(导引第5问)</source>
+        <translation>new identification applies only to ordinary rural households (guide Q5)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>返贫只适用于已脱贫户，含不享受政策的稳定脱贫户(导引第5、10问)</source>
+        <translation>return to poverty applies only to exited households, including stably exited households no longer on the policies (guide Q5, Q10)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>脱贫只适用于未脱贫的贫困户(导引第1问)</source>
+        <translation>exit applies only to poor households not yet exited (guide Q1)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>人员自然变更只适用于建档立卡户(导引第1、3问)</source>
+        <translation>natural member changes apply only to registered households (guide Q1, Q3)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>边缘户只从非建档立卡农户中认定(导引第6问)</source>
+        <translation>marginal households are taken only from households outside the registry (guide Q6)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>脱贫监测户只从已脱贫户中认定(导引第6问)</source>
+        <translation>monitored households are taken only from exited households (guide Q6)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>解除监测只适用于在监测名单内的一般农户或已脱贫户(导引第6问)</source>
+        <translation>ending monitoring applies only to ordinary or exited households on the monitoring lists (guide Q6)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{day}{hour}时{minute}分</source>
+        <translation>{day} {hour}:{minute}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{day}24时</source>
+        <translation>{day} 24:00</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>内部标识</source>
+        <translation>an internal flag</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>分散供养的特困供养户转集中供养，符合脱贫标准和程序的按照脱贫处理，不得进行{operation}操作(导引第17问)</source>
+        <translation>A dispersed special-support household moving to centralised support is handled as an exit when it meets the exit standard and procedure; the {operation} operation is not allowed (guide Q17)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{operation}操作只能在{year}年度动态管理工作期间({start}至{end})进行(导引第2问)</source>
+        <translation>The {operation} operation can only be done during the {year} dynamic management work period ({start} to {end}) (guide Q2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{deadline}后不能进行{operation}操作(导引第9问)</source>
+        <translation>The {operation} operation is not allowed after {deadline} (guide Q9)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{day}后只能修改完善基础信息，不能进行{operation}操作(导引第9问)</source>
+        <translation>After {day} only basic information may be corrected; the {operation} operation is not allowed (guide Q9)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>人员自然变更原因代码 {reason} 不在代码表中</source>
+        <translation>The natural member change reason code {reason} is not in the code table</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{reason}”不是{operation}的原因</source>
+        <translation>“{reason}” is not a reason for {operation}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{status}不能进行{operation}操作：{rule}</source>
+        <translation>Status “{status}” does not allow the {operation} operation: {rule}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{year}年新识别的贫困户当年不能脱贫(陕西省贫困退出工作实施细则)</source>
+        <translation>A poor household newly identified in {year} cannot exit in the same year (Shaanxi poverty exit rules)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>户的状态不能由“{before}”直接改为“{after}”：状态只能通过新识别、返贫或脱贫操作改变(导引第1、5、10问)</source>
+        <translation>The household status cannot change directly from “{before}” to “{after}”: the status changes only through new identification, return to poverty or exit (guide Q1, Q5, Q10)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>办理了{operation}操作，但户的状态是“{status}”</source>
+        <translation>The {operation} operation was done, but the household status is “{status}”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>户的状态由“{before}”改为“{after}”必须办理{operation}操作，不能直接修改状态</source>
+        <translation>Changing the household status from “{before}” to “{after}” requires the {operation} operation; the status cannot be edited directly</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>标记{word}必须办理{operation}操作(导引第6问)</source>
+        <translation>Flagging a {word} requires the {operation} operation (guide Q6)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户有一项内部标识被修改，须由乡镇审核人员办理</source>
+        <translation>An internal flag of this household was changed; this must be done by a township reviewer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消{word}必须办理新识别、返贫或解除监测操作(导引第5、6问)</source>
+        <translation>Removing {word} requires a new identification, return to poverty or end of monitoring operation (guide Q5, Q6)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{operation}须由乡镇审核人员办理</source>
+        <translation>{operation} must be done by a township reviewer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>此项操作须由乡镇审核人员办理</source>
+        <translation>This operation must be done by a township reviewer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户不需要办理此项操作</source>
+        <translation>This household does not need this operation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>联系电话“{phone}”格式不正确，应为11位手机号码（如13812345678）或带区号的固定电话（如029-88886666），请核对。</source>
+        <translation>The contact phone “{phone}” is not valid: it should be an 11-digit mobile number (such as 13812345678) or a landline with its area code (such as 029-88886666). Check it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>联系电话为空，请填写11位手机号码或带区号的固定电话；确实没有电话请说明原因。</source>
+        <translation>The contact phone is empty. Enter an 11-digit mobile number or a landline with its area code; if there really is no phone, explain why.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>公务员</source>
+        <translation>a civil servant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>企事业单位人员</source>
+        <translation>an employee of an enterprise or public institution</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>拥有车辆</source>
+        <translation>a vehicle owner</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>拥有住房</source>
+        <translation>a home owner (in town)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>企业法人</source>
+        <translation>a company&apos;s legal representative</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不通过</source>
+        <translation>not passed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未通过</source>
+        <translation>did not pass</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不予纳入</source>
+        <translation>not included</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不同意</source>
+        <translation>not agreed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本户</source>
+        <translation>This household&apos;s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本村</source>
+        <translation>This village&apos;s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}“{step}”</source>
+        <translation>{subject} “{step}”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{name}”</source>
+        <translation>“{name}”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{step}”</source>
+        <translation>“{step}”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}没有填写开始日期，请补录。</source>
+        <translation>{name} has no start date. Enter it.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}的结束日期{end}早于开始日期{start}，请核对日期。</source>
+        <translation>{name}: the end date {end} is before the start date {start}. Check the dates.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}的日期不在{year}年度动态管理工作期间（{start}至{end}，导引第2问），请核对日期。</source>
+        <translation>{name}: the dates are outside the {year} dynamic management work period ({start} to {end}, guide Q2). Check the dates.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}的结果为“{outcome}”，程序不能继续。</source>
+        <translation>{name}: the outcome is “{outcome}”; the procedure cannot continue.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>之后</source>
+        <translation>after</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>当天或之后</source>
+        <translation>on or after</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>公告于{start}开始，{on}还不能办理{operation}。</source>
+        <translation>The announcement starts on {start}; “{operation}” cannot be completed on {on}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本村今年没有新识别和返贫户，也要开展第二次评议和公示（导引第15问）：尚未登记{steps}。</source>
+        <translation>This village has no newly identified or returning household this year but still holds the second appraisal and notice (guide Q15): not yet recorded: {steps}.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}“{step}”登记了{count}次，以开始日期最晚的一次（{day}）为准，请删除重复或作废的记录。</source>
+        <translation>{subject} “{step}” is recorded {count} times; the one with the latest start date ({day}) counts. Delete the repeated or void records.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}从{start}到{end}共{days}天，每一次公示都不少于{least}天（两端都算，导引第16问），请延长公示或核对日期。</source>
+        <translation>{name} runs from {start} to {end}, {days} days; every notice lasts at least {least} days (both ends counted, guide Q16). Extend the notice or check the dates.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}在{end}才结束，各项程序性工作应在{due}前完成（导引第2问）。</source>
+        <translation>{name} ends only on {end}; all procedural work should be finished by {due} (guide Q2).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}“{step}”于{start}开始，应在“{before}”结束（{before_end}）{relation}开始，请核对日期。</source>
+        <translation>{subject} “{step}” starts on {start}; it should start {relation} the end of “{before}” ({before_end}). Check the dates.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{subject}程序步骤代码“{step}”不在代码表中。</source>
+        <translation>{subject} procedure step code “{step}” is not in the code table.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未知人员</source>
+        <translation>unknown person</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>比对发现{who}为{flags}，须经第二次评议综合研判并登记结论，程序才能继续（导引第15问）。</source>
+        <translation>The cross-check found {who} to be: {flags}. The second appraisal must weigh this and record a conclusion before the procedure can continue (guide Q15).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有登记{operation}程序（{steps}），程序完成前不能办理{operation}（导引第15、16问）。</source>
+        <translation>No procedure for “{operation}” is recorded ({steps}); “{operation}” cannot be completed before its procedure is (guide Q15, Q16).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{operation}程序尚未完成：缺少或未完成{steps}，程序完成前不能办理{operation}（导引第15、16问）。</source>
+        <translation>The procedure for “{operation}” is not complete: missing or unfinished: {steps}; “{operation}” cannot be completed before its procedure is (guide Q15, Q16).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>比对发现{who}为{flags}，评议结论为不予纳入，本户不能完成新识别或返贫。</source>
+        <translation>The cross-check found {who} to be: {flags}, and the appraisal concluded not to include; this household cannot complete a new identification or return to poverty.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>比对发现{who}为{flags}，评议结论为不予纳入，不应纳入建档立卡。</source>
+        <translation>The cross-check found {who} to be: {flags}, and the appraisal concluded not to include; the person should not be registered.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未填日期</source>
+        <translation>no date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}不是贫困村, 没有出列年度: 请先标为贫困村, 或清除出列年度</source>
+        <translation>{name} is not a poor village and so has no exit year: mark it as a poor village first, or clear the exit year</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}的出列年度 {year} 应在 {first}—{last} 年之间</source>
+        <translation>The exit year {year} of {name} should be between {first} and {last}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>驻村工作队(单位)名称最多 {most} 个字, 现在 {length} 个字</source>
+        <translation>The resident task force (unit) name has at most {most} characters; it now has {length}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}是未出列的贫困村, 还没有填写驻村工作队(单位)</source>
+        <translation>{name} is a poor village not yet out of poverty and has no resident task force (unit) entered</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}还没有注明是贫困村还是非贫困村</source>
+        <translation>{name} does not yet say whether it is a poor or a non-poor village</translation>
     </message>
 </context>
 <context>

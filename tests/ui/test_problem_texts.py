@@ -11,8 +11,10 @@ from types import SimpleNamespace
 from PySide6.QtCore import QCoreApplication
 
 from desktop.domain.audit import audit_household
+from desktop.domain.clock import FixedClock
 from desktop.domain.idcard import make_id_number
 from desktop.domain.policy import policy_year
+from desktop.domain.problems import t
 from desktop.ui.household_form import HouseholdForm
 from desktop.ui.problem_texts import PROBLEM_TEXTS, domain_templates, problem_message
 from desktop.ui.tasks import ImmediateTaskRunner
@@ -117,3 +119,126 @@ def test_without_a_translation_the_message_is_the_domains() -> None:
     )  # fmt: skip
     problems = audit_household(household, policy=policy, on=date(2019, 11, 15))
     assert problems and all(problem_message(p) == p.message for p in problems)
+
+
+def _slip(settled_on: date, **amounts: int) -> SimpleNamespace:
+    values = dict(
+        basic_insurance=0, serious_illness_insurance=0, medical_assistance=0,
+        civil_affairs_aid=0, government_subsidy=0,
+    )  # fmt: skip
+    values.update(amounts)
+    return SimpleNamespace(id="s1", settled_on=settled_on, deleted=False, **values)
+
+
+def _step(step: str, start: date, end: date | None, **kw: object) -> SimpleNamespace:
+    values = dict(
+        id=f"p-{step}", operation="identify", step=step, start_date=start, end_date=end,
+        outcome=None, recorded_by=None, deleted=False,
+    )  # fmt: skip
+    values.update(kw)
+    return SimpleNamespace(**values)
+
+
+def test_the_other_rules_read_in_english_apart_from_names(english) -> None:  # noqa: F811
+    """Procedure, monitoring, medical, operations, phone, village and location problems."""
+    from desktop.domain import location_rules, medical, monitoring, operations, procedure
+    from desktop.domain.geo import LatLon
+    from desktop.domain.phone import check_phone
+    from desktop.domain.village import village_info_problems
+
+    policy = policy_year(2019)
+    steps = [
+        _step("appraisal", date(2019, 10, 20), date(2019, 10, 10)),
+        _step("first_notice", date(2019, 10, 12), date(2019, 10, 13)),
+        _step("first_notice", date(2019, 10, 14), date(2019, 10, 15)),
+        _step("crosscheck", date(2019, 10, 16), None, outcome="不通过"),
+    ]
+    flagged = SimpleNamespace(
+        member_id="m1", civil_servant=True, institution_staff=False, vehicle=True, housing=False,
+        company_legal_person=False, decision=None, deleted=False,
+    )  # fmt: skip
+    risk = SimpleNamespace(
+        id="r1", kind="marginal", risk_type=None, identified_date=None, decided_by=None,
+        decision_date=None, eliminated=False, eliminated_date=None, deleted=False,
+    )  # fmt: skip
+    flagged_household = SimpleNamespace(
+        id="h1", status="poor", marginal=True, monitored=True, risks=[risk],
+        food_assured=False, clothing_assured=True, education_assured=True, medical_assured=True,
+        housing_assured=True, water_assured=True,
+    )  # fmt: skip
+    village = SimpleNamespace(
+        id="v1", name="张家村", is_poor_village=False, village_exited_year=2030,
+        task_force="队" * 200, committee_latitude=10.0, committee_longitude=None,
+        committee_location_source=None,
+    )  # fmt: skip
+    fallback = SimpleNamespace(
+        id="h2", latitude=34.30, longitude=108.90, location_source="village_committee",
+        location_time=None, location_accuracy_m=None, away_long_term=False, housing_area_m2=80,
+        location_note="", location_contact="12345", village=None,
+    )  # fmt: skip
+    committee = LatLon(34.0, 108.0)
+    who = t("成员“{name}”", name="张家村")  # as the audit names a member
+    by_module = {
+        "procedure": [
+            *procedure.check_steps(steps, operation="identify", policy=policy, subject="本户"),
+            *procedure.crosscheck_problems([flagged], names={}, operation="identify"),
+            *procedure.procedure_complete([], operation="exit", policy=policy).problems,
+            *procedure.village_procedure_check([], has_candidates=False, policy=policy).problems,
+        ],
+        "monitoring": [
+            *monitoring.monitoring_problems(
+                flagged_household, per_capita=Decimal(9000), policy=policy
+            ),
+            *monitoring.quota_check(
+                base_population=None, marginal_people=1, monitored_people=1, policy=policy
+            ).problems,
+            *monitoring.quota_check(
+                base_population=100, marginal_people=50, monitored_people=50, policy=policy
+            ).problems,
+        ],
+        "medical": [
+            *medical.settlement_problems(
+                _slip(date(2019, 7, 1), basic_insurance=-5, medical_assistance=9), policy, who=who
+            ),
+            *medical.medical_assistance_problems(True, [_slip(date(2019, 3, 1))], policy, who=who),
+        ],
+        "operations": [
+            *operations.check_operation(
+                operations.Operation.exit, status=operations.Status.ordinary, moment=IN_WORK,
+                policy=policy, identified_year=2019,
+            ),
+            *operations.check_operation(
+                operations.Operation.identify, status=operations.Status.ordinary,
+                moment=datetime(2020, 6, 1), policy=policy,
+            ),
+            *operations.check_transition(
+                operations.HouseholdState(status=operations.Status.poor),
+                operations.HouseholdState(status=operations.Status.ordinary, marginal=True),
+                [], FixedClock(IN_WORK), policy=policy, internal=True,
+            ),
+        ],  # fmt: skip
+        "phone": [*check_phone("12345"), *check_phone("")],
+        "village": village_info_problems(village, policy=policy),
+        "location_rules": [
+            *location_rules.check_point(108.9, 34.3, committee=None),
+            *location_rules.check_point(35.5, 108.0, committee=committee),
+            *location_rules.household_location_problems(fallback, committee=committee),
+            *location_rules.village_location_problems(village),
+            *location_rules.many_on_one_point([(f"h{i}", 34.3, 108.9) for i in range(9)]),
+        ],
+    }
+    for module, problems in by_module.items():
+        assert problems, module
+        for problem in problems:
+            assert problem.text is not None, (module, problem.code, problem.message)
+            shown = problem_message(problem).replace("张家村", "").replace("队", "")
+            assert not CJK.search(shown), (module, problem.code, shown)
+    codes = {p.code for problems in by_module.values() for p in problems}
+    assert {
+        "PROC_END_BEFORE_START", "PROC_STEP_DUPLICATE", "PROC_CROSSCHECK_UNDECIDED",
+        "PROC_NO_PROCEDURE", "Q6_BOTH_FLAGS", "Q6_OVER_QUOTA", "Q20_SETTLEMENT_NEGATIVE",
+        "Q20_SETTLEMENT_WRONG_TIER", "Q20_MEDICAL_ASSISTANCE_MISMATCH", "OP_EXIT_SAME_YEAR",
+        "OP_STATUS_WITHOUT_OPERATION", "PHONE_INVALID", "VILLAGE_EXIT_NOT_POOR",
+        "LOC_OUTSIDE_CHINA", "LOC_FAR_FROM_VILLAGE", "LOC_FALLBACK_NOT_AWAY",
+        "LOC_FALLBACK_BAD_CONTACT", "LOC_COMMITTEE_MISMATCH", "LOC_MANY_ON_ONE_POINT",
+    } <= codes  # fmt: skip
