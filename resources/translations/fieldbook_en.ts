@@ -3521,7 +3521,7 @@ Please change it as asked and save; the reviewer gets it at the next sync.</tran
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../desktop/ui/app.py" line="+253"/>
+        <location filename="../../desktop/ui/app.py" line="+255"/>
         <source>Fieldbook 建档立卡动态管理</source>
         <translation>Fieldbook - Poverty Registry Dynamic Management</translation>
     </message>

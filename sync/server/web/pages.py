@@ -696,6 +696,32 @@ def mount_web(app: FastAPI) -> None:
         if held is not None:
             shutil.rmtree(held[1].parent, ignore_errors=True)
 
+    async def receive_upload(upload: UploadFile, stem: str, wrong_kind: str) -> tuple[Path, int]:
+        """The uploaded file saved in a folder of its own, refused when too big or not a table."""
+        suffix = Path(upload.filename or "").suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise PageError(422, wrong_kind)
+        folder = Path(tempfile.mkdtemp(prefix="fieldbook-upload-"))
+        path = folder / f"{stem}{suffix}"
+        size = 0
+        with path.open("wb") as out:
+            while chunk := await upload.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    out.close()
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise PageError(413, f"文件超过 {MAX_UPLOAD_BYTES // 2**20} MB")
+                out.write(chunk)
+        return path, size
+
+    def hold_upload(staff: Staff, path: Path) -> str:
+        """Keep a previewed file for its commit; one file waits per person."""
+        for older in [t for t, (owner, _p) in uploads.items() if owner == staff.id]:
+            forget_upload(older)  # a new preview replaces the last
+        token = secrets.token_urlsafe(24)
+        uploads[token] = (staff.id, path)
+        return token
+
     def run_import(path: Path, *, dry_run: bool) -> Any:
         from desktop.store.registry_import import RegistryFileError
         from sync.server.registry_import import import_registry_server
@@ -728,29 +754,13 @@ def mount_web(app: FastAPI) -> None:
     ) -> Response:
         check_csrf(staff, csrf_token)
         admin_only(staff)
-        suffix = Path(upload.filename or "").suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
-            raise PageError(422, "请上传全国系统导出的 xlsx、xls 或 csv 文件")
-        folder = Path(tempfile.mkdtemp(prefix="fieldbook-upload-"))
-        path = folder / f"registry{suffix}"
-        size = 0
-        with path.open("wb") as out:
-            while chunk := await upload.read(1 << 20):
-                size += len(chunk)
-                if size > MAX_UPLOAD_BYTES:
-                    out.close()
-                    shutil.rmtree(folder, ignore_errors=True)
-                    raise PageError(413, f"文件超过 {MAX_UPLOAD_BYTES // 2**20} MB")
-                out.write(chunk)
+        path, size = await receive_upload(upload, "registry", "请上传全国系统导出的 xlsx、xls 或 csv 文件")
         try:
             result = await run_in_threadpool(run_import, path, dry_run=True)
         except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(path.parent, ignore_errors=True)
             raise
-        for older in [t for t, (owner, _p) in uploads.items() if owner == staff.id]:
-            forget_upload(older)  # one file waits per person: a new preview replaces the last
-        token = secrets.token_urlsafe(24)
-        uploads[token] = (staff.id, path)
+        token = hold_upload(staff, path)
         await run_in_threadpool(audit, staff.name, "import_preview", f"{size} bytes")
         return page(
             request, "imports.html", staff, result=result, token=token,
@@ -767,7 +777,7 @@ def mount_web(app: FastAPI) -> None:
         check_csrf(staff, csrf_token)
         admin_only(staff)
         held = uploads.get(token)
-        if held is None or held[0] != staff.id:
+        if held is None or held[0] != staff.id or held[1].stem != "registry":
             raise PageError(404, "没有这个待导入的文件, 请重新上传")
         try:
             result = run_import(held[1], dry_run=False)
@@ -776,6 +786,70 @@ def mount_web(app: FastAPI) -> None:
         audit(staff.name, "import_registry", f"{result.feed_entries} feed entries")
         return page(
             request, "imports.html", staff, result=result, done=True,
+            limit_mb=MAX_UPLOAD_BYTES // 2**20,
+        )  # fmt: skip
+
+    # --- the departments' assistance measures (Q14): the CLI's preview, the writes by the feed ---
+
+    def run_assistance_import(path: Path, *, dry_run: bool) -> Any:
+        from desktop.store.exchange.columns import ExchangeError
+        from sync.server.department_import import import_assistance_server
+
+        lock = app.state.push_lock
+        if not lock.acquire(timeout=WRITE_TIMEOUT):
+            raise PageError(503, "服务器正忙, 请稍后再试")
+        try:
+            return import_assistance_server(
+                database, path, dry_run=dry_run, lock_timeout=WRITE_TIMEOUT
+            )
+        except ExchangeError as exc:
+            raise PageError(422, f"文件无法导入: {exc}") from exc
+        except WriterBusy as exc:
+            raise PageError(503, "服务器正忙, 请稍后再试") from exc
+        finally:
+            lock.release()
+
+    @router.post(f"{PREFIX}/imports/assistance/preview", include_in_schema=False)
+    async def assistance_preview(
+        request: Request,
+        staff: StaffDep,
+        upload: Annotated[UploadFile, File()],
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        admin_only(staff)
+        path, size = await receive_upload(upload, "assistance", "请上传行业部门的 xlsx、xls 或 csv 文件")
+        try:
+            assistance = await run_in_threadpool(run_assistance_import, path, dry_run=True)
+        except BaseException:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            raise
+        token = hold_upload(staff, path)
+        await run_in_threadpool(audit, staff.name, "assistance_preview", f"{size} bytes")
+        return page(
+            request, "imports.html", staff, assistance=assistance, token=token,
+            limit_mb=MAX_UPLOAD_BYTES // 2**20,
+        )  # fmt: skip
+
+    @router.post(f"{PREFIX}/imports/assistance/commit", include_in_schema=False)
+    def assistance_commit(
+        request: Request,
+        staff: StaffDep,
+        token: Annotated[str, Form(max_length=100)] = "",
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+    ) -> Response:
+        check_csrf(staff, csrf_token)
+        admin_only(staff)
+        held = uploads.get(token)
+        if held is None or held[0] != staff.id or held[1].stem != "assistance":
+            raise PageError(404, "没有这个待导入的文件, 请重新上传")
+        try:
+            assistance = run_assistance_import(held[1], dry_run=False)
+        finally:
+            forget_upload(token)
+        audit(staff.name, "import_assistance", f"{assistance.feed_entries} feed entries")
+        return page(
+            request, "imports.html", staff, assistance=assistance, done=True,
             limit_mb=MAX_UPLOAD_BYTES // 2**20,
         )  # fmt: skip
 
