@@ -210,8 +210,6 @@ def load_conflicts(
     return describe(db, client.conflicts(village))
 
 
-
-
 @dataclass(frozen=True)
 class Resolution:
     """What carrying out a decision did."""
@@ -241,7 +239,8 @@ def resolve(
             ) from exc
     elif not isinstance(value, bool):
         raise ResolutionFailed("删除与否应为 是 或 否")
-    change_id = _write_decision(db, model, conflict, value, actor=actor)
+    # Only the local write goes to the writer: pull and push hand their own writes to it.
+    change_id = db.writer.call(_write_decision, db, model, conflict, value, actor=actor)
     if change_id is not None:
         client.push()
         with db.session() as session:

@@ -284,26 +284,34 @@ def _download(
                 "feed_cursor": state["feed_cursor"],
                 "done": not page.has_more,
             }
-            with db.session() as session, registry_writer(session, SYNC_WRITER):
-                try:
-                    written, households = apply_snapshot_rows(session, page.rows)
-                except (ValueError, SQLAlchemyError) as exc:
-                    raise SyncError(
-                        ErrorCode.INTEGRITY,
-                        f"{error_message(ErrorCode.INTEGRITY)}(村 {village} 的下载)",
-                        details={"error": type(exc).__name__},
-                    ) from exc
-                session.merge(Setting(key=SETTING_SNAPSHOT + village, value=json.dumps(state)))
-                if state["done"]:
-                    pulled = session.get(SyncState, village)
-                    if pulled is None:
-                        pulled = SyncState(village_code=village, cursor=0)
-                        session.add(pulled)
-                    pulled.cursor = max(pulled.cursor or 0, state["feed_cursor"])
-                    pulled.pulled_at = utcnow()
-                session.flush()
-                reindex(session, households)
-                session.commit()
+
+            def write_page(
+                page: SnapshotPage = page, state: dict[str, Any] = state, village: str = village
+            ) -> int:
+                """The page in one transaction, on the database's one writer."""
+                with db.session() as session, registry_writer(session, SYNC_WRITER):
+                    try:
+                        written, households = apply_snapshot_rows(session, page.rows)
+                    except (ValueError, SQLAlchemyError) as exc:
+                        raise SyncError(
+                            ErrorCode.INTEGRITY,
+                            f"{error_message(ErrorCode.INTEGRITY)}(村 {village} 的下载)",
+                            details={"error": type(exc).__name__},
+                        ) from exc
+                    session.merge(Setting(key=SETTING_SNAPSHOT + village, value=json.dumps(state)))
+                    if state["done"]:
+                        pulled = session.get(SyncState, village)
+                        if pulled is None:
+                            pulled = SyncState(village_code=village, cursor=0)
+                            session.add(pulled)
+                        pulled.cursor = max(pulled.cursor or 0, state["feed_cursor"])
+                        pulled.pulled_at = utcnow()
+                    session.flush()
+                    reindex(session, households)
+                    session.commit()
+                    return written
+
+            written = db.writer.call(write_page)
             receipt.pages += 1
             receipt.rows[village] += written
             if progress is not None:
@@ -359,9 +367,14 @@ def _give_role(made: Any, role: Any) -> Any:
 
     if made.user.role == role:
         return made
-    with made.db.session() as session:
-        user = set_role(session, made.user.id, role)
-        session.commit()
+
+    def write_role() -> Any:
+        with made.db.session() as session:
+            changed = set_role(session, made.user.id, role)
+            session.commit()
+            return changed
+
+    user = made.db.writer.call(write_role)
     entry = made.keyring.entries.get(USER_ENTRY_PREFIX + user.id)
     if entry is not None:
         entry["role"] = user.role.value

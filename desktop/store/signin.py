@@ -53,10 +53,15 @@ def enroll_database(
         raise CryptoError(f"数据库 {db_path} 已存在,不能重新登记加密")
     key = new_database_key()
     db = open_database(db_path, key=key)
-    try:
+
+    def add_admin() -> LocalUser:
         with db.session() as session:
-            user = add_user(session, admin_name, Role.ADMIN, admin_secret, n=user_n or SCRYPT_N)
+            added = add_user(session, admin_name, Role.ADMIN, admin_secret, n=user_n or SCRYPT_N)
             session.commit()
+            return added
+
+    try:
+        user = db.writer.call(add_admin)
         keyring = Keyring.new(db_path, key)
         keyring.add_user(user.id, user.name, user.role, admin_secret, key, n=n)
         recovery = keyring.set_recovery(key, n=n)

@@ -403,7 +403,7 @@ class Launcher(QObject):
         previous = self.signin
 
         def create(name: str, pin: str) -> LocalUser:
-            return add_first_admin(db, name, pin)
+            return db.writer.call(add_first_admin, db, name, pin)
 
         dialog = FirstUserDialog(self.runner, create)
         dialog.rejected.connect(lambda: self.exit_requested.emit(0))

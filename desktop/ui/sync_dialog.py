@@ -478,9 +478,13 @@ class SyncDialog(QDialog):
         def job() -> list[Any]:
             from desktop.store.sync_history import open_sync_issues, record_sync_issues
 
+            def record() -> None:
+                with db.session() as session:
+                    record_sync_issues(session, refusals, now=datetime.now())
+                    session.commit()
+
+            db.writer.call(record)
             with db.session() as session:
-                record_sync_issues(session, refusals, now=datetime.now())
-                session.commit()
                 return open_sync_issues(session)
 
         def listed(issues: list[Any]) -> None:

@@ -159,10 +159,13 @@ class SyncHistoryDialog(QDialog):
         def job() -> bool:
             from desktop.store.sync_history import resolve_sync_issue
 
-            with db.session() as session:
-                done = resolve_sync_issue(session, change_id, actor=actor, now=datetime.now())
-                session.commit()
-                return done
+            def resolve() -> bool:
+                with db.session() as session:
+                    done = resolve_sync_issue(session, change_id, actor=actor, now=datetime.now())
+                    session.commit()
+                    return done
+
+            return db.writer.call(resolve)
 
         self.runner.run(
             job, on_done=lambda _done: self.reload(), on_error=self._failed, serial=True

@@ -239,11 +239,7 @@ class VillageInfoDialog(QDialog):
 
     def save(self) -> bool:
         """Save what changed; on errors show them and keep the dialog open. True when saved."""
-        from desktop.store.village_info import (
-            VillageInfoRefused,
-            read_village_info,
-            save_village_info,
-        )
+        from desktop.store.village_info import VillageInfoRefused
 
         try:
             changes = self.changes()
@@ -254,11 +250,7 @@ class VillageInfoDialog(QDialog):
             self.accept()
             return True
         try:
-            with self.db.session() as session:
-                save_village_info(
-                    session, self.village_id, changes, actor=self.actor, policy=self.policy
-                )
-                self.info = read_village_info(session, self.village_id)
+            self.info = self.db.writer.call(self._write, changes)
         except VillageInfoRefused as refused:
             self._show_problems([problem_message(p) for p in refused.problems if p.is_error])
             return False
@@ -266,6 +258,16 @@ class VillageInfoDialog(QDialog):
         self.saved.emit(self.village_id)
         self.accept()
         return True
+
+    def _write(self, changes: dict[str, Any]) -> Any:
+        """Save ``changes`` and read the village back (on the database's one writer)."""
+        from desktop.store.village_info import read_village_info, save_village_info
+
+        with self.db.session() as session:
+            save_village_info(
+                session, self.village_id, changes, actor=self.actor, policy=self.policy
+            )
+            return read_village_info(session, self.village_id)
 
     def _show_problems(self, messages: list[str]) -> None:
         self.problems_label.setText(self.tr("未保存:") + "\n" + "\n".join(messages))

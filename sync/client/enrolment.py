@@ -112,29 +112,33 @@ class Enrolling(Transport):
             headers={"Content-Type": "application/json"},
         )
         answer = EnrollResponse.model_validate_json(response.content)
-        replaced = False
-        with self.db.session() as session:
-            previous = session.get(Setting, SETTING_SERVER_URL)
-            if previous is not None and previous.value != url:
-                # another server: its server_seq numbers mean nothing here
-                for state in session.scalars(select(SyncState)):
-                    state.cursor = 0
-            values = {
-                SETTING_DEVICE_ID: answer.device_id,
-                SETTING_DEVICE_NAME: answer.name,
-                SETTING_TOKEN: answer.token,
-                SETTING_SERVER_URL: url,
-                SETTING_VILLAGES: json.dumps(answer.villages, ensure_ascii=False),
-                SETTING_ROLE: answer.role,
-            }
-            if answer.bundle_key:
-                values[SETTING_BUNDLE_KEY] = answer.bundle_key
-            if self.ca_file:
-                values[SETTING_CA_FILE] = str(Path(self.ca_file).resolve())
-            for key, value in values.items():
-                session.merge(Setting(key=key, value=value))
-            replaced = _take_county_keys(session, answer)
-            session.commit()
+
+        def store() -> bool:
+            with self.db.session() as session:
+                previous = session.get(Setting, SETTING_SERVER_URL)
+                if previous is not None and previous.value != url:
+                    # another server: its server_seq numbers mean nothing here
+                    for state in session.scalars(select(SyncState)):
+                        state.cursor = 0
+                values = {
+                    SETTING_DEVICE_ID: answer.device_id,
+                    SETTING_DEVICE_NAME: answer.name,
+                    SETTING_TOKEN: answer.token,
+                    SETTING_SERVER_URL: url,
+                    SETTING_VILLAGES: json.dumps(answer.villages, ensure_ascii=False),
+                    SETTING_ROLE: answer.role,
+                }
+                if answer.bundle_key:
+                    values[SETTING_BUNDLE_KEY] = answer.bundle_key
+                if self.ca_file:
+                    values[SETTING_CA_FILE] = str(Path(self.ca_file).resolve())
+                for key, value in values.items():
+                    session.merge(Setting(key=key, value=value))
+                replaced = _take_county_keys(session, answer)
+                session.commit()
+                return replaced
+
+        replaced = self.db.writer.call(store)
         self.base_url = url
         return Enrollment(
             device_id=answer.device_id,
@@ -150,11 +154,14 @@ class Enrolling(Transport):
         _device_id, token, url = self._credentials()
         response = self._request("GET", url, STATUS_PATH, headers=self._auth_headers(token))
         status = StatusResponse.model_validate_json(response.content)
-        with self.db.session() as session:
-            session.merge(
-                Setting(key=SETTING_VILLAGES, value=json.dumps(status.villages, ensure_ascii=False))
-            )
-            session.commit()
+        villages = json.dumps(status.villages, ensure_ascii=False)
+
+        def store() -> None:
+            with self.db.session() as session:
+                session.merge(Setting(key=SETTING_VILLAGES, value=villages))
+                session.commit()
+
+        self.db.writer.call(store)
         return status
 
     def village_labels(self, codes: Iterable[str] | None = None) -> list[str]:

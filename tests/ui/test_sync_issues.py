@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import event
 
 from desktop.ui.sync_dialog import SyncDialog
 from desktop.ui.sync_history import SyncHistoryDialog
@@ -167,3 +168,26 @@ def test_a_laptop_not_enrolled_is_offered_enrolment_and_told_of_the_usb_bundle(
             dialog.enroll_button.click()
     finally:
         factory.close()
+
+
+def test_recording_and_resolving_the_refusals_commit_on_the_databases_one_writer(
+    qtbot, refused_laptop, tmp_path
+) -> None:
+    """The sync dialog's record of the refusals and the history's 已处理 each commit on
+    ``Database.writer``'s thread, like every other write of the laptop (issue 13, item 3)."""
+    db = refused_laptop.db
+    on_writer: list[bool] = []
+    event.listen(db.engine, "commit", lambda _conn: on_writer.append(db.writer.on_writer_thread()))
+
+    dialog = sync(qtbot, refused_laptop, tmp_path)
+    qtbot.waitUntil(lambda: dialog.refusals.count() > 0, timeout=SYNC_TIMEOUT_MS)
+    dialog.close()
+    recorded = len(on_writer)
+    history = SyncHistoryDialog(db, ImmediateTaskRunner(), actor="王芳")
+    qtbot.addWidget(history)
+    count = history.list.count()
+    history.resolve_button.click()
+
+    assert history.list.count() == count - 1  # the resolve did write
+    assert recorded > 0 and len(on_writer) > recorded
+    assert all(on_writer), on_writer
