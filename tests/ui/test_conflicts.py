@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from desktop.store.models import Household
 from desktop.ui.conflicts import COLUMNS, ConflictsWindow
@@ -149,3 +149,22 @@ def test_a_field_workers_laptop_is_told_it_may_not_decide(qtbot, conflict, make_
     with server.db.session() as session:
         assert session.scalars(select(Conflict.status)).one() == "open"
     assert EAST in [window.village.itemData(i) for i in range(window.village.count())]
+
+
+def test_a_decision_commits_on_the_reviewers_one_writer(qtbot, conflict, make_laptop):
+    """The decision's local write, and the pull and push around it, all commit on
+    ``Database.writer``'s thread (issue 13, item 3)."""
+    server, household_id = conflict
+    reviewer = make_laptop("城关审核", server, role="reviewer")
+    window = open_window(qtbot, reviewer)
+    db = reviewer.db
+    on_writer: list[bool] = []
+    event.listen(db.engine, "commit", lambda _conn: on_writer.append(db.writer.on_writer_thread()))
+    window.take_incoming.setChecked(True)
+
+    with qtbot.waitSignal(window.resolved):
+        window.decide()
+
+    with db.session() as session:
+        assert session.get(Household, household_id).phone == "13622222222"  # written here too
+    assert on_writer and all(on_writer), on_writer
