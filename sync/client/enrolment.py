@@ -87,20 +87,24 @@ class Enrolling(Transport):
                 raise SyncError(
                     ErrorCode.NETWORK, f"无法读取县里的根证书文件 {self.ca_file}: {exc}"
                 ) from exc
-        with self.db.session() as session:
-            first_pending = session.scalar(
-                select(func.min(OutboxChange.device_seq)).where(OutboxChange.state == "pending")
-            )
-            last_seq = session.scalar(select(func.max(OutboxChange.device_seq))) or 0
-            stored_key = session.get(Setting, SETTING_SIGNING_KEY)
-            if stored_key is None:  # kept before asking, so a retry presents the same key
-                stored_key = Setting(key=SETTING_SIGNING_KEY, value=new_signing_key())
-                session.add(stored_key)
-                session.commit()
-            public_key = public_key_of(stored_key.value)
+
+        def first_seq_and_key() -> tuple[int, str]:
+            with self.db.session() as session:
+                first_pending = session.scalar(
+                    select(func.min(OutboxChange.device_seq)).where(OutboxChange.state == "pending")
+                )
+                last_seq = session.scalar(select(func.max(OutboxChange.device_seq))) or 0
+                stored_key = session.get(Setting, SETTING_SIGNING_KEY)
+                if stored_key is None:  # kept before asking, so a retry presents the same key
+                    stored_key = Setting(key=SETTING_SIGNING_KEY, value=new_signing_key())
+                    session.add(stored_key)
+                    session.commit()
+                return first_pending or last_seq + 1, public_key_of(stored_key.value)
+
+        first_seq, public_key = self.db.writer.call(first_seq_and_key)
         request = EnrollRequest(
             code=raw_code,
-            first_seq=first_pending or last_seq + 1,
+            first_seq=first_seq,
             hostname=socket.gethostname()[:100] or None,
             public_key=public_key,
         )
